@@ -1,0 +1,23 @@
+// Exhaustive breadth-first exploration of N sockets closing, with the
+// properties checked on the fly and a strongly-connected-component pass for
+// liveness under weak fairness.
+#pragma once
+
+#include <stdexcept>
+
+#include "orphancheck/checker/result.hpp"
+#include "orphancheck/checker/spec.hpp"
+
+namespace orphancheck::checker {
+
+// Thrown for a specification that cannot be explored (bad input).
+struct SpecError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+ExploreResult explore(const ExploreSpec& spec);
+
+// Bytes one global state takes packed (sockets + case + counter + cache).
+[[nodiscard]] int packed_bytes(int sockets);
+
+}  // namespace orphancheck::checker

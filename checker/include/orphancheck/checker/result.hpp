@@ -1,0 +1,62 @@
+// What an exploration returns: statistics, per-property verdicts and
+// counterexamples as concrete, replayable step lists.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orphancheck/properties/property.hpp"
+
+namespace orphancheck::checker {
+
+struct TraceStep {
+    std::string event;            // what happened, for people
+    int socket = -1;              // -1: a global event (orphan cache refresh) or the initial state
+    std::string kernel_function;  // kernel function(s) of the rows that fired
+    std::string rows;             // stable row names
+    std::string state;            // the socket's state after the step
+    std::string network;          // the socket's in-flight segments / peer after the step
+    int orphans = 0;              // tcp_orphan_count after the step
+    int orphan_cache = 0;         // tcp_orphan_cache after the step
+};
+
+struct Trace {
+    std::string config;  // the kernel configuration the path runs under
+    std::vector<TraceStep> steps;  // steps[0] is the initial state
+    int cycle_start = -1;  // for a lasso: index of the first step of the cycle
+    std::string note;
+};
+
+enum class Status : std::uint8_t { holds, violated, unknown };
+enum class Verdict : std::uint8_t { pass, fail, incomplete };
+
+struct PropertyResult {
+    properties::PropertyId id{};
+    Status status = Status::unknown;
+    std::optional<Trace> counterexample;
+};
+
+struct Stats {
+    std::uint64_t states = 0;
+    std::uint64_t transitions = 0;
+    std::uint32_t depth = 0;
+    double seconds = 0;           // whole check
+    double explore_seconds = 0;   // breadth-first search with the state invariants
+    double liveness_seconds = 0;  // SCC pass for eventually-destroyed
+    double states_per_second = 0;  // states / explore_seconds
+    double bytes_per_state = 0;    // stored states + parents + hash table, per state
+    std::uint64_t peak_rss_bytes = 0;
+    std::uint64_t socket_configs = 0;  // distinct per-socket configurations seen
+    std::uint64_t table_locals = 0;    // locals of the extracted MSM table(s)
+};
+
+struct ExploreResult {
+    Verdict verdict = Verdict::incomplete;
+    std::string incomplete_reason;  // set when a limit stopped the run
+    Stats stats;
+    std::vector<PropertyResult> properties;
+};
+
+}  // namespace orphancheck::checker

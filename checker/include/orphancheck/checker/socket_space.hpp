@@ -1,0 +1,90 @@
+// All configurations one socket (with its peer and network) can be in
+// under one CaseConfig, discovered lazily and numbered, with their moves.
+// The explorer packs a socket as this 16-bit number. The table engine
+// memoises the moves; the MSM engine recomputes them by running MSM
+// machines every time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "orphancheck/checker/env.hpp"
+#include "orphancheck/checker/spec.hpp"
+#include "orphancheck/model/close_path.hpp"
+#include "orphancheck/model/socket_table.hpp"
+#include "orphancheck/properties/socket_view.hpp"
+
+namespace orphancheck::checker {
+
+using Combo = std::uint16_t;
+
+// Label of a per-socket move: a kernel event fired directly (close, timers,
+// ...) or an environment event (segment delivered or lost, peer action).
+using Label = std::uint8_t;
+[[nodiscard]] inline Label kernel_label(model::EventId e) { return Label(e); }
+[[nodiscard]] inline Label env_label(EnvEvent e) { return Label(model::kEvents + int(e)); }
+[[nodiscard]] inline bool is_env_label(Label l) { return l >= model::kEvents; }
+[[nodiscard]] std::string label_name(Label l);
+[[nodiscard]] model::Fairness label_fairness(Label l);
+
+struct SockMove {
+    Combo next;
+    std::int8_t delta;  // orphan counter change
+    Label label;
+    model::RowId row1 = model::RowId::none;  // kernel rows that fired (a FIN+ACK fires two)
+    model::RowId row2 = model::RowId::none;
+};
+
+class SocketSpace {
+public:
+    SocketSpace(const CaseConfig& c, Engine engine, const model::TablePatch& patch);
+    ~SocketSpace();
+    SocketSpace(SocketSpace&&) noexcept;
+
+    [[nodiscard]] Combo initial() const { return 0; }
+    // Moves of a socket in `c` when the global guard inputs are `gin`.
+    std::span<const SockMove> moves(Combo c, int gin);
+    // Bit k set: a move of fairness class k+1 (app, rto, keepalive, tw) is enabled.
+    std::uint8_t fair_mask(Combo c, int gin);
+    [[nodiscard]] const properties::SocketView& view(Combo c) const { return views_[c]; }
+    [[nodiscard]] model::LocalKey local(Combo c) const { return model::LocalKey::unpack(combos_[c].local); }
+    [[nodiscard]] std::uint16_t env_bits(Combo c) const { return combos_[c].env; }
+    [[nodiscard]] bool holds_bucket(Combo c) const { return model::holds_tw_bucket(views_[c].state); }
+    [[nodiscard]] std::size_t size() const { return combos_.size(); }
+    [[nodiscard]] const CaseConfig& config() const { return case_; }
+    // Number of locals of the extracted table (0 for the MSM engine).
+    [[nodiscard]] std::size_t table_locals() const;
+
+private:
+    struct ComboKey {
+        std::uint32_t local;
+        std::uint16_t env;
+    };
+    struct Memo {
+        std::uint32_t begin = 0;
+        std::uint16_t count = 0;
+        std::uint8_t fair = 0;
+        bool done = false;
+    };
+    Combo intern(std::uint32_t local, std::uint16_t env);
+    model::StepResult kernel(const model::LocalKey& from, model::EventId ev, model::GuardInputs in);
+    void compute(Combo c, int gin, std::vector<SockMove>& out);
+    static std::uint8_t fair_of(std::span<const SockMove> m);
+
+    CaseConfig case_;
+    Engine engine_;
+    model::TablePatch patch_;
+    std::unique_ptr<model::SocketTable> table_;
+    std::unique_ptr<model::MsmClosePath> msm_;
+    std::vector<ComboKey> combos_;
+    std::vector<properties::SocketView> views_;
+    std::unordered_map<std::uint64_t, Combo> index_;
+    std::vector<Memo> memo_;           // table engine: per combo x gin
+    std::vector<SockMove> memo_moves_;
+    std::vector<SockMove> scratch_;    // msm engine
+};
+
+}  // namespace orphancheck::checker

@@ -1,0 +1,49 @@
+// What one exploration covers: how many sockets, under which kernel
+// configurations, with which socket options and peer behaviours.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "orphancheck/model/config.hpp"
+#include "orphancheck/model/events.hpp"
+#include "orphancheck/model/table_patch.hpp"
+#include "orphancheck/properties/property.hpp"
+
+namespace orphancheck::checker {
+
+// What the peer and the network may do (all of it nondeterministically).
+struct PeerConfig {
+    bool fin = true;   // the peer closes its side (FIN, retransmitted until delivered or dropped)
+    bool rst = true;   // the peer aborts (RST)
+    bool data = true;  // the peer sends data after our close()
+    bool loss = true;  // any in-flight segment, in either direction, may be lost
+    bool operator==(const PeerConfig&) const = default;
+};
+
+// One kernel configuration: sysctls are global to the run; every socket picks
+// one of `close_events` (its SO_LINGER / TCP_LINGER2 / unread-data situation).
+struct CaseConfig {
+    model::SysctlConfig sysctl;
+    PeerConfig peer;
+    std::vector<model::EventId> close_events;
+    [[nodiscard]] std::string describe() const;
+};
+
+enum class Engine : std::uint8_t { table, msm };
+
+struct ExploreSpec {
+    int sockets = 2;
+    std::vector<CaseConfig> cases;  // each case is a separate initial state
+    Engine engine = Engine::table;
+    model::TablePatch patch;
+    properties::PropertyMask properties = ~properties::PropertyMask(0);
+    std::uint64_t max_states = 0;  // 0: unlimited
+    double time_limit_seconds = 0;  // 0: unlimited
+    bool progress = false;          // a progress line on stderr every second
+};
+
+inline constexpr int kMaxSockets = 14;
+
+}  // namespace orphancheck::checker

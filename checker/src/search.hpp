@@ -1,0 +1,460 @@
+// The search itself, for a packed state of W 64-bit words. Layout of a
+// global state: byte 0 = configuration case, byte 1 = orphan counter (int8),
+// byte 2 = orphan cache (tcp_orphan_cache), byte 3 = 0, then one 16-bit
+// per-socket configuration (SocketSpace combo) per socket.
+#pragma once
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "orphancheck/checker/explorer.hpp"
+#include "orphancheck/checker/socket_space.hpp"
+#include "state_store.hpp"
+
+namespace orphancheck::checker {
+
+using properties::PropertyId;
+using properties::PropertyMask;
+
+std::uint64_t peak_rss_bytes();
+
+template <int W>
+class Search {
+public:
+    Search(const ExploreSpec& spec, std::vector<SocketSpace>& spaces)
+        : spec_(spec), spaces_(spaces), n_(spec.sockets) {}
+
+    ExploreResult run();
+
+private:
+    using K = Key<W>;
+    using Clock = std::chrono::steady_clock;
+
+    static int case_of(const K& k) { return k.bytes()[0]; }
+    static int counter_of(const K& k) { return std::int8_t(k.bytes()[1]); }
+    static int cache_of(const K& k) { return k.bytes()[2]; }
+    static Combo combo(const K& k, int s) {
+        Combo c;
+        std::memcpy(&c, k.bytes() + 4 + 2 * s, sizeof c);
+        return c;
+    }
+    static void set_combo(K& k, int s, Combo c) { std::memcpy(k.bytes() + 4 + 2 * s, &c, sizeof c); }
+
+    int gin_of(const K& k) {
+        const SocketSpace& sp = spaces_[std::size_t(case_of(k))];
+        const auto& sys = sp.config().sysctl;
+        int buckets = 0;
+        for (int s = 0; s < n_; ++s) buckets += sp.holds_bucket(combo(k, s)) ? 1 : 0;
+        const bool oom = cache_of(k) > sys.max_orphans || sys.memory_pressure;
+        return model::GuardInputs{oom, buckets >= sys.max_tw_buckets}.index();
+    }
+
+    // f(successor, socket or -1 for the cache refresh, move or nullptr)
+    template <class F>
+    void for_each_successor(const K& k, F&& f) {
+        SocketSpace& sp = spaces_[std::size_t(case_of(k))];
+        const int gin = gin_of(k);
+        const int counter = counter_of(k);
+        for (int s = 0; s < n_; ++s) {
+            for (const SockMove& mv : sp.moves(combo(k, s), gin)) {
+                K n = k;
+                set_combo(n, s, mv.next);
+                const int c = counter + mv.delta;
+                if (c < -100 || c > 100) throw SpecError("orphan counter leaves [-100, 100]: the patched model is unbounded");
+                n.bytes()[1] = std::uint8_t(std::int8_t(c));
+                f(n, s, &mv);
+            }
+        }
+        const int target = std::min(std::max(counter, 0), 255);
+        if (cache_of(k) != target) {
+            K n = k;
+            n.bytes()[2] = std::uint8_t(target);
+            f(n, -1, nullptr);
+        }
+    }
+
+    properties::GlobalView view(const K& k) {
+        const SocketSpace& sp = spaces_[std::size_t(case_of(k))];
+        for (int s = 0; s < n_; ++s) view_buf_[std::size_t(s)] = &sp.view(combo(k, s));
+        return {counter_of(k), std::span<const properties::SocketView* const>(view_buf_.data(), std::size_t(n_))};
+    }
+
+    // Bit 4*s + class: fairness class enabled on socket s.
+    std::uint64_t fair_bits(const K& k) {
+        SocketSpace& sp = spaces_[std::size_t(case_of(k))];
+        const int gin = gin_of(k);
+        std::uint64_t b = 0;
+        for (int s = 0; s < n_; ++s) b |= std::uint64_t(sp.fair_mask(combo(k, s), gin)) << (4 * s);
+        return b;
+    }
+
+    void record(PropertyMask violated, std::uint32_t state) {
+        for (int p = 0; p < properties::kProperties; ++p)
+            if ((violated & properties::bit(PropertyId(p))) && !(found_ & properties::bit(PropertyId(p)))) {
+                found_ |= properties::bit(PropertyId(p));
+                witness_[std::size_t(p)] = state;
+            }
+    }
+
+    bool bfs();
+    void liveness();
+    void evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid);
+    std::vector<std::uint32_t> path_to(std::uint32_t state) const;
+    std::vector<std::uint32_t> path_within(std::uint32_t from, std::uint32_t to, std::uint32_t cid, bool nonempty);
+    Trace make_trace(const std::vector<std::uint32_t>& path, int cycle_start);
+    bool limit_hit(std::size_t processed);
+
+    const ExploreSpec& spec_;
+    std::vector<SocketSpace>& spaces_;
+    int n_;
+    StateStore<W> store_;
+    std::array<const properties::SocketView*, kMaxSockets> view_buf_{};
+    PropertyMask found_ = 0;
+    std::array<std::uint32_t, properties::kProperties> witness_{};
+    std::vector<std::uint32_t> lasso_;  // eventually-destroyed cycle witness
+    int lasso_cycle_start_ = -1;
+    std::vector<std::uint32_t> comp_;   // SCC id per state (liveness pass)
+    std::uint64_t transitions_ = 0;
+    std::uint32_t depth_ = 0;
+    std::string incomplete_;
+    Clock::time_point start_ = Clock::now();
+    Clock::time_point last_progress_ = start_;
+};
+
+template <int W>
+bool Search<W>::limit_hit(std::size_t processed) {
+    if (spec_.max_states && store_.size() >= spec_.max_states) {
+        incomplete_ = fmt::format("state limit {} reached", spec_.max_states);
+        return true;
+    }
+    if ((processed & 0xfff) != 0) return false;
+    const auto now = Clock::now();
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    if (spec_.time_limit_seconds > 0 && secs > spec_.time_limit_seconds) {
+        incomplete_ = fmt::format("time limit {} s reached", spec_.time_limit_seconds);
+        return true;
+    }
+    if (spec_.progress && now - last_progress_ > std::chrono::seconds(1)) {
+        last_progress_ = now;
+        fmt::print(stderr, "\r{} states, {:.2f} M states/s, queue {}, depth {}, store {} MiB   ", store_.size(),
+                   double(store_.size()) / secs / 1e6, store_.size() - processed, depth_, store_.bytes() >> 20);
+    }
+    return false;
+}
+
+template <int W>
+bool Search<W>::bfs() {
+    const PropertyMask wanted = spec_.properties;
+    for (std::size_t c = 0; c < spaces_.size(); ++c) {
+        K k;
+        k.bytes()[0] = std::uint8_t(c);
+        for (int s = 0; s < n_; ++s) set_combo(k, s, spaces_[c].initial());
+        store_.insert(k, hash_key(k), StateStore<W>::kNoParent);
+        record(properties::violated_invariants(view(k), wanted), std::uint32_t(store_.size() - 1));
+    }
+    struct Succ {
+        K key;
+        std::uint64_t h;
+    };
+    std::vector<Succ> buf;
+    std::size_t level_end = store_.size();
+    const bool want_stuck = wanted & properties::bit(PropertyId::eventually_destroyed);
+    for (std::size_t i = 0; i < store_.size(); ++i) {
+        if (i == level_end) {
+            ++depth_;
+            level_end = store_.size();
+        }
+        if (limit_hit(i)) return false;
+        if ((found_ & wanted) == wanted) {
+            incomplete_.clear();
+            return true;  // every wanted property already violated: the verdict is final
+        }
+        const K k = store_.state(i);
+        buf.clear();
+        for_each_successor(k, [&](const K& n, int, const SockMove*) {
+            const std::uint64_t h = hash_key(n);
+            store_.prefetch(h);
+            buf.push_back({n, h});
+        });
+        transitions_ += buf.size();
+        for (const Succ& s : buf) {
+            const auto [idx, fresh] = store_.insert(s.key, s.h, std::uint32_t(i));
+            if (fresh) record(properties::violated_invariants(view(s.key), wanted), idx);
+        }
+        if (buf.empty()) record(properties::violated_at_terminal(view(k), wanted), std::uint32_t(i));
+        if (want_stuck && !(found_ & properties::bit(PropertyId::eventually_destroyed)) && fair_bits(k) == 0 &&
+            !properties::all_finished(view(k)))
+            record(properties::bit(PropertyId::eventually_destroyed), std::uint32_t(i));
+    }
+    return true;
+}
+
+template <int W>
+void Search<W>::liveness() {
+    constexpr std::uint32_t kUnvisited = 0xffffffffu;
+    const std::size_t total = store_.size();
+    std::vector<std::uint32_t> index(total, kUnvisited), low(total);
+    std::vector<bool> on_stack(total, false);
+    comp_.assign(total, kUnvisited);
+    std::vector<std::uint32_t> stack, edges, members;
+    struct Frame {
+        std::uint32_t v, begin, end, pos;
+    };
+    std::vector<Frame> frames;
+    std::uint32_t counter = 0, next_comp = 0;
+    std::vector<bool> self_loop(total, false);
+    std::vector<std::pair<K, std::uint64_t>> succ;
+    auto push = [&](std::uint32_t v) {
+        index[v] = low[v] = counter++;
+        stack.push_back(v);
+        on_stack[v] = true;
+        const auto begin = std::uint32_t(edges.size());
+        succ.clear();
+        for_each_successor(store_.state(v), [&](const K& n, int, const SockMove*) {
+            const std::uint64_t h = hash_key(n);
+            store_.prefetch(h);
+            succ.emplace_back(n, h);
+        });
+        for (const auto& [n, h] : succ) {
+            const auto w = std::uint32_t(store_.find(n, h));
+            if (w == v) self_loop[v] = true;
+            edges.push_back(w);
+        }
+        frames.push_back({v, begin, std::uint32_t(edges.size()), begin});
+    };
+    for (std::uint32_t root = 0; root < total; ++root) {
+        if (index[root] != kUnvisited) continue;
+        push(root);
+        while (!frames.empty()) {
+            Frame& f = frames.back();
+            if (f.pos < f.end) {
+                const std::uint32_t w = edges[f.pos++];
+                if (index[w] == kUnvisited) push(w);
+                else if (on_stack[w]) low[f.v] = std::min(low[f.v], index[w]);
+                continue;
+            }
+            const std::uint32_t v = f.v;
+            edges.resize(f.begin);
+            frames.pop_back();
+            if (!frames.empty()) low[frames.back().v] = std::min(low[frames.back().v], low[v]);
+            if (low[v] != index[v]) continue;
+            members.clear();
+            std::uint32_t w;
+            do {
+                w = stack.back();
+                stack.pop_back();
+                on_stack[w] = false;
+                comp_[w] = next_comp;
+                members.push_back(w);
+            } while (w != v);
+            // Most components are single states without a self-loop: no cycle there.
+            if (members.size() > 1 || self_loop[v]) evaluate_scc(members, next_comp);
+            ++next_comp;
+            if (!lasso_.empty()) return;
+        }
+    }
+}
+
+// A component admits a weakly fair cycle iff every (socket, fairness class)
+// enabled in all of its states is taken by one of its internal edges.
+template <int W>
+void Search<W>::evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid) {
+    if (properties::all_finished(view(store_.state(members[0])))) return;
+    bool cyclic = members.size() > 1;
+    std::uint64_t always = ~std::uint64_t(0), taken = 0;
+    for (std::uint32_t u : members) {
+        const K k = store_.state(u);
+        always &= fair_bits(k);
+        for_each_successor(k, [&](const K& n, int s, const SockMove* mv) {
+            const auto w = std::uint32_t(store_.find(n));
+            if (comp_[w] != cid) return;
+            if (w == u) cyclic = true;
+            if (mv && label_fairness(mv->label) != model::Fairness::none)
+                taken |= std::uint64_t(1) << (4 * s + int(label_fairness(mv->label)) - 1);
+        });
+    }
+    if (!cyclic || (always & ~taken) != 0) return;
+    // Lasso: stem to the earliest member, then a cycle taking every required class.
+    const std::uint32_t s0 = *std::min_element(members.begin(), members.end());
+    lasso_ = path_to(s0);
+    lasso_cycle_start_ = int(lasso_.size()) - 1;
+    std::uint32_t cur = s0;
+    for (int b = 0; b < 64; ++b) {
+        if (!((always >> b) & 1)) continue;
+        bool done = false;
+        for (std::uint32_t u : members) {
+            for_each_successor(store_.state(u), [&](const K& n, int s, const SockMove* mv) {
+                if (done || !mv || 4 * s + int(label_fairness(mv->label)) - 1 != b) return;
+                const auto w = std::uint32_t(store_.find(n));
+                if (comp_[w] != cid) return;
+                auto seg = path_within(cur, u, cid, false);
+                lasso_.insert(lasso_.end(), seg.begin() + 1, seg.end());
+                lasso_.push_back(w);
+                cur = w;
+                done = true;
+            });
+            if (done) break;
+        }
+    }
+    auto back = path_within(cur, s0, cid, cur == s0 && lasso_.size() == std::size_t(lasso_cycle_start_) + 1);
+    lasso_.insert(lasso_.end(), back.begin() + 1, back.end());
+}
+
+template <int W>
+std::vector<std::uint32_t> Search<W>::path_to(std::uint32_t state) const {
+    std::vector<std::uint32_t> p;
+    for (std::uint32_t s = state; s != StateStore<W>::kNoParent; s = store_.parent(s)) p.push_back(s);
+    std::reverse(p.begin(), p.end());
+    return p;
+}
+
+// Shortest path from -> to inside component cid (at least one edge if nonempty).
+template <int W>
+std::vector<std::uint32_t> Search<W>::path_within(std::uint32_t from, std::uint32_t to, std::uint32_t cid,
+                                                  bool nonempty) {
+    if (from == to && !nonempty) return {from};
+    std::unordered_map<std::uint32_t, std::uint32_t> parent;
+    std::vector<std::uint32_t> frontier{from};
+    for (std::size_t i = 0; i < frontier.size(); ++i) {
+        const std::uint32_t u = frontier[i];
+        bool reached = false;
+        for_each_successor(store_.state(u), [&](const K& n, int, const SockMove*) {
+            const auto w = std::uint32_t(store_.find(n));
+            if (reached || comp_[w] != cid || parent.count(w)) return;
+            parent[w] = u;
+            if (w == to) reached = true;
+            frontier.push_back(w);
+        });
+        if (reached) break;
+    }
+    std::vector<std::uint32_t> p{to};
+    for (std::uint32_t s = to;;) {
+        s = parent.at(s);
+        p.push_back(s);
+        if (s == from) break;
+    }
+    std::reverse(p.begin(), p.end());
+    return p;
+}
+
+template <int W>
+Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_start) {
+    Trace t;
+    t.cycle_start = cycle_start;
+    const K first = store_.state(path.front());
+    SocketSpace& sp = spaces_[std::size_t(case_of(first))];
+    t.config = sp.config().describe();
+    auto step_for = [&](const K& k, int s) {
+        TraceStep st;
+        st.socket = s;
+        st.orphans = counter_of(k);
+        st.orphan_cache = cache_of(k);
+        if (s >= 0) {
+            st.state = model::describe(sp.local(combo(k, s)));
+            st.network = describe_env(sp.env_bits(combo(k, s)));
+        }
+        return st;
+    };
+    TraceStep init = step_for(first, -1);
+    init.event = fmt::format("initial state: {} sockets ESTABLISHED, orphan count 0", n_);
+    t.steps.push_back(init);
+    for (std::size_t i = 1; i < path.size(); ++i) {
+        const K from = store_.state(path[i - 1]);
+        const K to = store_.state(path[i]);
+        bool found = false;
+        for_each_successor(from, [&](const K& n, int s, const SockMove* mv) {
+            if (found || !(n == to)) return;
+            found = true;
+            TraceStep st = step_for(to, s);
+            if (!mv) {
+                st.event = "orphan cache refresh (tcp_orphan_update)";
+                st.kernel_function = "tcp_orphan_update";
+            } else {
+                st.event = label_name(mv->label);
+                for (model::RowId r : {mv->row1, mv->row2}) {
+                    if (r == model::RowId::none) continue;
+                    if (!st.rows.empty()) {
+                        st.rows += ", ";
+                        st.kernel_function += ", ";
+                    }
+                    st.rows += model::row_name(r);
+                    st.kernel_function += model::row_kernel_function(r);
+                }
+            }
+            t.steps.push_back(st);
+        });
+        if (!found) throw std::logic_error("counterexample path has no matching transition");
+    }
+    return t;
+}
+
+template <int W>
+ExploreResult Search<W>::run() {
+    ExploreResult res;
+    const bool complete = bfs();
+    const double explore_s = std::chrono::duration<double>(Clock::now() - start_).count();
+    const PropertyMask wanted = spec_.properties;
+    const PropertyMask ev = properties::bit(PropertyId::eventually_destroyed);
+    double live_s = 0;
+    if (complete && (wanted & ev) && !(found_ & ev)) {
+        const auto t0 = Clock::now();
+        liveness();
+        live_s = std::chrono::duration<double>(Clock::now() - t0).count();
+        if (!lasso_.empty()) found_ |= ev;
+    }
+    if (spec_.progress) fmt::print(stderr, "\r{:80}\r", "");
+    bool any_violated = false, any_unknown = false;
+    for (PropertyId p : properties::all_properties()) {
+        if (!(wanted & properties::bit(p))) continue;
+        PropertyResult pr;
+        pr.id = p;
+        if (found_ & properties::bit(p)) {
+            pr.status = Status::violated;
+            if (p == PropertyId::eventually_destroyed && !lasso_.empty()) {
+                pr.counterexample = make_trace(lasso_, lasso_cycle_start_);
+                pr.counterexample->note = "a cycle that avoids destruction although every continuously enabled "
+                                          "close()/timer event fires in it";
+            } else {
+                pr.counterexample = make_trace(path_to(witness_[std::size_t(p)]), -1);
+                if (p == PropertyId::eventually_destroyed)
+                    pr.counterexample->note = "in the last state no close(), linger, timer or timewait event can "
+                                              "fire: only the peer could still move";
+            }
+            any_violated = true;
+        } else if (complete && (found_ & wanted) != wanted) {
+            pr.status = Status::holds;
+        } else {
+            pr.status = Status::unknown;
+            any_unknown = true;
+        }
+        res.properties.push_back(std::move(pr));
+    }
+    // Stopping early because everything is violated still gives a final verdict.
+    if (!complete) res.incomplete_reason = incomplete_;
+    res.verdict = any_violated ? Verdict::fail : (any_unknown || !complete ? Verdict::incomplete : Verdict::pass);
+    Stats& st = res.stats;
+    st.states = store_.size();
+    st.transitions = transitions_;
+    st.depth = depth_;
+    st.explore_seconds = explore_s;
+    st.liveness_seconds = live_s;
+    st.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    st.states_per_second = explore_s > 0 ? double(st.states) / explore_s : 0;
+    st.bytes_per_state = double(store_.bytes()) / double(std::max<std::size_t>(1, store_.size()));
+    st.peak_rss_bytes = peak_rss_bytes();
+    for (const SocketSpace& sp : spaces_) {
+        st.socket_configs += sp.size();
+        st.table_locals += sp.table_locals();
+    }
+    return res;
+}
+
+}  // namespace orphancheck::checker

@@ -1,0 +1,190 @@
+#include "check_options.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace orphancheck::cli {
+namespace {
+using model::Linger;
+using model::Linger2;
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t comma = s.find(',', start);
+        std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        out.push_back(item);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+long long parse_int(const std::string& opt, const std::string& v, long long lo, long long hi) {
+    long long x = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (v.empty() || ec != std::errc() || end != v.data() + v.size())
+        throw UsageError(fmt::format("--{}: '{}' is not an integer", opt, v));
+    if (x < lo || x > hi) throw UsageError(fmt::format("--{}: {} is out of range {}..{}", opt, v, lo, hi));
+    return x;
+}
+
+double parse_seconds(const std::string& opt, const std::string& v) {
+    try {
+        std::size_t used = 0;
+        const double x = std::stod(v, &used);
+        if (used != v.size() || !(x >= 0) || x > 1e7) throw std::invalid_argument(v);
+        return x;
+    } catch (const std::exception&) {
+        throw UsageError(fmt::format("--{}: '{}' is not a number of seconds >= 0", opt, v));
+    }
+}
+
+// A comma list of integers, or `all` standing for `all_values`.
+std::vector<int> int_list(const std::string& opt, const std::string& v, long long lo, long long hi,
+                          const std::vector<int>& all_values) {
+    if (v == "all") return all_values;
+    std::vector<int> out;
+    for (const auto& item : split(v)) {
+        const int x = int(parse_int(opt, item, lo, hi));
+        if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
+    }
+    return out;
+}
+
+// A comma list of words from `choices` (name -> value), or `all`.
+template <class T>
+std::vector<T> word_list(const std::string& opt, const std::string& v,
+                         const std::vector<std::pair<std::string, T>>& choices) {
+    std::vector<T> out;
+    auto add = [&out](T x) {
+        if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
+    };
+    if (v == "all") {
+        for (const auto& c : choices) add(c.second);
+        return out;
+    }
+    for (const auto& item : split(v)) {
+        bool ok = false;
+        for (const auto& c : choices)
+            if (c.first == item) {
+                add(c.second);
+                ok = true;
+            }
+        if (!ok) {
+            std::string names;
+            for (const auto& c : choices) {
+                if (!names.empty()) names += ", ";
+                names += c.first;
+            }
+            throw UsageError(fmt::format("--{}: unknown value '{}' (expected {} or all)", opt, item, names));
+        }
+    }
+    return out;
+}
+
+bool yes_no(const std::string& opt, const std::string& v) {
+    const auto l = word_list<bool>(opt, v, {{"yes", true}, {"no", false}, {"true", true}, {"false", false}});
+    if (l.size() != 1) throw UsageError(fmt::format("--{}: expected yes or no", opt));
+    return l[0];
+}
+}  // namespace
+
+const std::vector<OptionInfo>& check_options() {
+    static const std::vector<OptionInfo> kOpts = {
+        {"sockets", "2", "number of sockets closing concurrently (1..14)"},
+        {"linger", "all", "SO_LINGER of each socket: off, 0, timeout (comma list or all)"},
+        {"linger2", "all", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s)"},
+        {"unread", "all", "unread data in the receive queue at close(): no, yes"},
+        {"fin-timeout", "60,120", "net.ipv4.tcp_fin_timeout in seconds (<=60 and >60 differ), comma list or all"},
+        {"orphan-retries", "1", "net.ipv4.tcp_orphan_retries 0..255 (0 means 8), comma list or all (0,1,2)"},
+        {"max-orphans", "1", "net.ipv4.tcp_max_orphans, comma list or all (0..sockets)"},
+        {"max-tw-buckets", "1", "net.ipv4.tcp_max_tw_buckets, comma list or all (0..sockets)"},
+        {"memory-pressure", "no", "tcp_out_of_memory() true: no, yes or all"},
+        {"peer-fin", "yes", "the peer may close its side (FIN)"},
+        {"peer-rst", "yes", "the peer may abort (RST)"},
+        {"peer-data", "yes", "the peer may send data after our close()"},
+        {"loss", "yes", "any segment in flight may be lost"},
+        {"max-states", "0", "stop (verdict incomplete) after this many states; 0 = no limit"},
+        {"time-limit", "0", "stop (verdict incomplete) after this many seconds; 0 = no limit"},
+        {"engine", "table", "table (extracted from the MSM machine) or msm (MSM machines in the loop)"},
+    };
+    return kOpts;
+}
+
+checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std::string>& props) {
+    OptionValues v;
+    for (const auto& o : check_options()) v[o.name] = o.default_value;
+    for (const auto& [k, val] : given) {
+        if (!v.count(k)) throw UsageError(fmt::format("unknown option '{}'", k));
+        v[k] = val;
+    }
+    checker::ExploreSpec spec;
+    spec.sockets = int(parse_int("sockets", v["sockets"], 1, checker::kMaxSockets));
+    spec.max_states = std::uint64_t(parse_int("max-states", v["max-states"], 0, 4'000'000'000LL));
+    spec.time_limit_seconds = parse_seconds("time-limit", v["time-limit"]);
+    spec.engine = word_list<checker::Engine>("engine", v["engine"],
+                                             {{"table", checker::Engine::table}, {"msm", checker::Engine::msm}})[0];
+    if (split(v["engine"]).size() != 1 || v["engine"] == "all") throw UsageError("--engine: choose one of table, msm");
+
+    const auto lingers = word_list<Linger>("linger", v["linger"],
+                                           {{"off", Linger::off}, {"0", Linger::zero}, {"timeout", Linger::timeout}});
+    const auto linger2s = word_list<Linger2>(
+        "linger2", v["linger2"],
+        {{"sysctl", Linger2::sysctl}, {"0", Linger2::sysctl}, {"-1", Linger2::negative}, {"short", Linger2::short_},
+         {"long", Linger2::long_}});
+    const auto unreads = word_list<bool>("unread", v["unread"], {{"no", false}, {"yes", true}});
+    std::vector<model::EventId> closes;
+    for (Linger l : lingers)
+        for (Linger2 l2 : linger2s)
+            for (bool u : unreads) closes.push_back(model::close_event({l, l2, u}));
+
+    checker::PeerConfig peer;
+    peer.fin = yes_no("peer-fin", v["peer-fin"]);
+    peer.rst = yes_no("peer-rst", v["peer-rst"]);
+    peer.data = yes_no("peer-data", v["peer-data"]);
+    peer.loss = yes_no("loss", v["loss"]);
+
+    const auto fins = int_list("fin-timeout", v["fin-timeout"], 0, 86400, {60, 120});
+    const auto retries = int_list("orphan-retries", v["orphan-retries"], 0, 255, {0, 1, 2});
+    const int n = spec.sockets;
+    std::vector<int> upto_n;
+    for (int i = 0; i <= n; ++i) upto_n.push_back(i);
+    const auto max_orphans = int_list("max-orphans", v["max-orphans"], 0, 1 << 30, upto_n);
+    const auto max_tw = int_list("max-tw-buckets", v["max-tw-buckets"], 0, 1 << 30, upto_n);
+    const auto pressures = word_list<bool>("memory-pressure", v["memory-pressure"], {{"no", false}, {"yes", true}});
+    for (int f : fins)
+        for (int r : retries)
+            for (int mo : max_orphans)
+                for (int tw : max_tw)
+                    for (bool mp : pressures) {
+                        checker::CaseConfig c;
+                        // Limits above the socket count behave like "never reached": clamp so that
+                        // equal behaviour is one configuration.
+                        c.sysctl = {f, r, std::min(mo, n), std::min(tw, n), mp};
+                        c.peer = peer;
+                        c.close_events = closes;
+                        bool dup = false;
+                        for (const auto& o : spec.cases) dup = dup || o.sysctl == c.sysctl;
+                        if (!dup) spec.cases.push_back(c);
+                    }
+    if (spec.cases.size() > 255) throw UsageError("too many configuration combinations (more than 255)");
+
+    if (!props.empty()) {
+        spec.properties = 0;
+        for (const auto& p : props) {
+            const auto id = properties::property_from_name(p);
+            if (!id) throw UsageError(fmt::format("--property: unknown property '{}' (see 'orphancheck properties')", p));
+            spec.properties |= properties::bit(*id);
+        }
+    }
+    return spec;
+}
+
+}  // namespace orphancheck::cli

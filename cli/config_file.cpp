@@ -1,0 +1,60 @@
+#include "config_file.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <toml.hpp>
+
+namespace orphancheck::cli {
+namespace {
+
+std::string scalar_text(const std::string& path, const std::string& key, const toml::value& v) {
+    if (v.is_integer()) return std::to_string(v.as_integer());
+    if (v.is_floating()) return fmt::format("{}", v.as_floating());
+    if (v.is_string()) return v.as_string().str;
+    if (v.is_boolean()) return v.as_boolean() ? "yes" : "no";
+    throw UsageError(fmt::format("{}: key '{}' must be a number, string, boolean or array of them", path, key));
+}
+
+}  // namespace
+
+FileOptions read_config_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw UsageError(fmt::format("--config: cannot read '{}'", path));
+    toml::value root;
+    try {
+        root = toml::parse(in, path);
+    } catch (const std::exception& e) {
+        std::string msg = e.what();
+        msg.erase(std::remove(msg.begin(), msg.end(), '\n'), msg.end());
+        throw UsageError(fmt::format("--config: malformed TOML in '{}': {}", path, msg.substr(0, 200)));
+    }
+    if (!root.is_table()) throw UsageError(fmt::format("--config: '{}' is not a TOML table", path));
+    FileOptions out;
+    for (const auto& [raw_key, v] : root.as_table()) {
+        std::string key = raw_key;
+        std::replace(key.begin(), key.end(), '_', '-');
+        if (key == "properties") {
+            if (!v.is_array()) throw UsageError(fmt::format("{}: 'properties' must be an array of names", path));
+            for (const auto& p : v.as_array()) out.properties.push_back(scalar_text(path, key, p));
+            continue;
+        }
+        const auto& known = check_options();
+        if (std::none_of(known.begin(), known.end(), [&](const OptionInfo& o) { return key == o.name; }))
+            throw UsageError(fmt::format("{}: unknown key '{}'", path, raw_key));
+        std::string text;
+        if (v.is_array()) {
+            for (const auto& item : v.as_array()) {
+                if (!text.empty()) text += ',';
+                text += scalar_text(path, raw_key, item);
+            }
+        } else {
+            text = scalar_text(path, raw_key, v);
+        }
+        out.values[key] = text;
+    }
+    return out;
+}
+
+}  // namespace orphancheck::cli

@@ -1,0 +1,54 @@
+// Non-template front of the Boost.MSM close-path machine. Only
+// model/src/close_path_msm.cpp includes MSM headers; everything else steps
+// the machine through this interface (one socket, one event at a time).
+#pragma once
+
+#include <memory>
+
+#include "orphancheck/model/config.hpp"
+#include "orphancheck/model/effects.hpp"
+#include "orphancheck/model/events.hpp"
+#include "orphancheck/model/local.hpp"
+#include "orphancheck/model/rows.hpp"
+
+namespace orphancheck::model {
+
+// Global facts a guard may read, computed by the explorer from the global state.
+struct GuardInputs {
+    bool oom = false;      // tcp_check_oom(): cached orphan count > tcp_max_orphans, or memory pressure
+    bool tw_full = false;  // inet_twsk_alloc() refuses: tcp_max_tw_buckets reached
+    [[nodiscard]] int index() const { return (oom ? 1 : 0) | (tw_full ? 2 : 0); }
+    static GuardInputs from_index(int i) { return {(i & 1) != 0, (i & 2) != 0}; }
+};
+inline constexpr int kGuardInputCombos = 4;
+
+struct StepResult {
+    bool enabled = false;  // a row fired (HANDLED_TRUE)
+    LocalKey next{};
+    EffectList effects{};
+    RowId row = RowId::none;
+};
+
+// Runs real MSM machines. It keeps one prototype machine per TCP state it has
+// seen and materialises a local by copying that prototype (from a const
+// reference: see msm-feasibility 1.3) and writing the data members.
+class MsmClosePath {
+public:
+    explicit MsmClosePath(const SysctlConfig& cfg);
+    ~MsmClosePath();
+    MsmClosePath(const MsmClosePath&) = delete;
+    MsmClosePath& operator=(const MsmClosePath&) = delete;
+
+    [[nodiscard]] LocalKey initial() const;
+    // Fires `ev` on a machine in configuration `from`. Throws std::logic_error if
+    // no machine in from.state has been seen yet (cannot be materialised).
+    StepResult fire(const LocalKey& from, EventId ev, GuardInputs in);
+    [[nodiscard]] bool can_materialise(TcpState s) const;
+    [[nodiscard]] const SysctlConfig& config() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace orphancheck::model

@@ -1,0 +1,38 @@
+// Kernel-side configuration one exploration runs under: the per-netns sysctls
+// and global limits that the close path reads. Socket options (SO_LINGER,
+// TCP_LINGER2, unread data) are not here: they are chosen per socket by the
+// close() event itself (see events.hpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace orphancheck::model {
+
+// TCP_TIMEWAIT_LEN: the FIN_WAIT2 handling switches at 60 s.
+inline constexpr int kTimewaitLenSeconds = 60;
+// Above ~10 RTO doublings from TCP_RTO_MIN the RTO reaches TCP_RTO_MAX and the
+// orphan is no longer "alive": the retry budget drops to 0.
+inline constexpr int kRetransmitsUntilRtoMax = 10;
+
+struct SysctlConfig {
+    int fin_timeout_seconds = 60;  // net.ipv4.tcp_fin_timeout (only <=60 vs >60 matters)
+    int orphan_retries = 1;        // net.ipv4.tcp_orphan_retries (u8, 0 means 8)
+    int max_orphans = 1;           // net.ipv4.tcp_max_orphans (global)
+    int max_tw_buckets = 8;        // net.ipv4.tcp_max_tw_buckets (per netns)
+    bool memory_pressure = false;  // tcp_out_of_memory() true for closing sockets
+
+    [[nodiscard]] bool fin_timeout_long() const { return fin_timeout_seconds > kTimewaitLenSeconds; }
+    // tcp_orphan_retries(): 0 means 8 while the orphan is alive.
+    [[nodiscard]] int effective_orphan_retries() const { return orphan_retries == 0 ? 8 : orphan_retries; }
+    // The kill decision is time based (retrans_stamp vs tcp_model_timeout) and taken
+    // lazily at RTO expiry. Counted in RTO retransmissions: with an RTO just above
+    // TCP_RTO_MIN the kill comes after R or R+1 retransmissions (measured: R=1 -> 2,
+    // R=8 -> 8), never before the first one, and at the latest once RTO reaches RTO_MAX.
+    [[nodiscard]] int may_kill_after() const;
+    [[nodiscard]] int must_kill_after() const;
+    [[nodiscard]] std::string describe() const;
+    bool operator==(const SysctlConfig&) const = default;
+};
+
+}  // namespace orphancheck::model

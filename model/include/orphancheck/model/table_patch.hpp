@@ -1,0 +1,34 @@
+// Edits of the extracted close-path table, by row name: how a kernel change
+// (or a deliberately broken variant) is expressed without recompiling the
+// MSM machine. Applied identically by both engines.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "orphancheck/model/close_path.hpp"
+
+namespace orphancheck::model {
+
+struct RowEdit {
+    enum class Kind { remove_row, drop_effect, add_effect, retarget };
+    Kind kind = Kind::remove_row;
+    RowId row = RowId::none;
+    Effect effect = Effect::orphan_inc;         // drop_effect / add_effect
+    TcpState target = TcpState::destroyed;      // retarget: same data, other state
+};
+
+struct TablePatch {
+    std::string name;
+    std::vector<RowEdit> edits;
+    [[nodiscard]] bool empty() const { return edits.empty(); }
+    // Applies every edit whose row is r.row; a removed row makes the step disabled.
+    void apply(StepResult& r) const;
+    [[nodiscard]] std::string describe() const;
+};
+
+// Fires one event through MSM and applies the patch.
+StepResult patched_step(MsmClosePath& msm, const TablePatch& patch, const LocalKey& from, EventId ev,
+                        GuardInputs in);
+
+}  // namespace orphancheck::model

@@ -1,0 +1,430 @@
+// The Linux TCP close path of one socket as a Boost.MSM state machine.
+// This is the single source of truth of close-path behaviour: the explorer
+// either runs these machines directly (--engine msm) or a table extracted
+// from them (socket_table.cpp). This is the only translation unit that
+// includes Boost.MSM.
+//
+// Reading guide: each row is one kernel code path (Linux 6.x, net/ipv4/tcp*.c).
+// Guards are named after the kernel condition they stand for, actions after
+// the kernel function. Rows sharing a source and event have disjoint guards.
+// Every row starts its action with row_<RowId>, which records the row name.
+#include <boost/mpl/for_each.hpp>
+#include <boost/mpl/vector.hpp>
+#include <boost/msm/back/state_machine.hpp>
+#include <boost/msm/back/tools.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/state_machine_def.hpp>
+#include <array>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "orphancheck/model/close_path.hpp"
+
+namespace orphancheck::model {
+namespace {
+
+namespace msm = boost::msm;
+namespace msmf = boost::msm::front;
+namespace mpl = boost::mpl;
+
+// ---------------------------------------------------------------- events
+// Events carry only a pointer to the step context: machines hold no pointers,
+// so a copied machine is self-contained.
+struct Ctx {
+    const SysctlConfig* cfg;
+    GuardInputs in;
+    EffectList fx;
+    RowId row = RowId::none;
+};
+struct EvBase {
+    Ctx* ctx;
+};
+struct Close : EvBase {
+    CloseOpts opts;
+};
+struct LingerWake : EvBase {};
+struct CloseTail : EvBase {};
+struct ReleaseSock : EvBase {};
+struct RxAck : EvBase {};
+struct RxFin : EvBase {};
+struct RxData : EvBase {};
+struct RxRst : EvBase {};
+struct RtoExpire : EvBase {};
+struct RtoTimedOut : EvBase {};
+struct KeepaliveExpire : EvBase {};
+struct TwExpire : EvBase {};
+
+// ---------------------------------------------------------------- guards
+#define OC_PRED(NAME, EXPR)                                                                   \
+    struct NAME {                                                                             \
+        template <class E, class F>                                                           \
+        bool operator()([[maybe_unused]] E const& e, [[maybe_unused]] F const& f) const { \
+            return (EXPR);                                                                    \
+        }                                                                                     \
+    };
+OC_PRED(dead, f.d.dead)                     // sock_flag(sk, SOCK_DEAD)
+OC_PRED(owned, f.d.owned)                   // sock_owned_by_user(sk)
+OC_PRED(tail_pending, f.d.tail)             // __tcp_close between sock_orphan and the increment
+OC_PRED(lingering, f.d.lingering)           // close() blocked in sk_stream_wait_close
+OC_PRED(linger2_negative, f.d.l2neg)        // tp->linger2 < 0
+OC_PRED(fin_time_long, f.d.fin_long)        // tcp_fin_time(sk) > TCP_TIMEWAIT_LEN
+OC_PRED(check_oom, e.ctx->in.oom)           // tcp_check_oom / tcp_out_of_resources (cached count)
+OC_PRED(tw_buckets_full, e.ctx->in.tw_full) // inet_twsk_alloc() returns NULL
+OC_PRED(retries_left, f.d.retries < e.ctx->cfg->must_kill_after())
+OC_PRED(retries_spent, f.d.retries >= e.ctx->cfg->may_kill_after())  // retransmits_timed_out()
+OC_PRED(unread_data, e.opts.unread)                                  // data_was_unread
+OC_PRED(linger_zero, e.opts.linger == Linger::zero)                  // SOCK_LINGER && !sk_lingertime
+OC_PRED(linger_timeout, e.opts.linger == Linger::timeout)            // SOCK_LINGER && sk_lingertime
+#undef OC_PRED
+
+template <class P>
+struct not_ {
+    template <class E, class F>
+    bool operator()(E const& e, F const& f) const {
+        return !P{}(e, f);
+    }
+};
+template <class... P>
+struct when {
+    template <class E, class F, class S, class T>
+    bool operator()(E const& e, F& f, S&, T&) const {
+        return (P{}(e, f) && ...);
+    }
+};
+template <class A, class B>
+struct either {
+    template <class E, class F>
+    bool operator()(E const& e, F const& f) const {
+        return A{}(e, f) || B{}(e, f);
+    }
+};
+
+// ---------------------------------------------------------------- actions
+#define OC_ACT(NAME, BODY)                                                                \
+    struct NAME {                                                                         \
+        template <class E, class F>                                                       \
+        void operator()([[maybe_unused]] E const& e, [[maybe_unused]] F& f) const { \
+            BODY;                                                                         \
+        }                                                                                 \
+    };
+OC_ACT(set_sockopts, f.d.l2neg = e.opts.linger2 == Linger2::negative;
+       f.d.fin_long = e.opts.linger2 == Linger2::long_ ||
+                      (e.opts.linger2 == Linger2::sysctl && e.ctx->cfg->fin_timeout_long()))
+OC_ACT(sock_orphan, f.d.dead = true; f.d.owned = true; f.d.tail = true; f.d.lingering = false)
+OC_ACT(start_linger, f.d.lingering = true)
+OC_ACT(release_ownership, f.d.owned = false)
+OC_ACT(orphan_count_inc, e.ctx->fx.push(Effect::orphan_inc); f.d.tail = false)
+OC_ACT(inet_csk_destroy_sock, e.ctx->fx.push(Effect::destroy); e.ctx->fx.push(Effect::orphan_dec))
+OC_ACT(tcp_send_fin, e.ctx->fx.push(Effect::send_fin))
+OC_ACT(send_active_reset, e.ctx->fx.push(Effect::send_rst))
+OC_ACT(send_ack, e.ctx->fx.push(Effect::send_ack))
+OC_ACT(twsk_alloc, e.ctx->fx.push(Effect::tw_alloc))
+OC_ACT(twsk_overflow, e.ctx->fx.push(Effect::tw_overflow))
+OC_ACT(reset_keepalive_timer, e.ctx->fx.push(Effect::arm_keepalive))
+OC_ACT(sk_state_change, e.ctx->fx.push(Effect::wake_user))
+OC_ACT(retransmit_fin, if (f.d.retries < e.ctx->cfg->must_kill_after()) ++f.d.retries;
+       e.ctx->fx.push(Effect::send_fin))
+#undef OC_ACT
+
+template <RowId R, class... A>
+struct row_ {
+    template <class E, class F, class S, class T>
+    void operator()(E const& e, F& f, S&, T&) const {
+        e.ctx->row = R;
+        (A{}(e, f), ...);
+    }
+};
+
+// ---------------------------------------------------------------- states
+template <TcpState K>
+struct tcp_state : msmf::state<> {
+    static constexpr TcpState kind = K;
+};
+// States whose data no longer matters reset it on entry (entry runs after the
+// action), so equal kernel situations are equal machines.
+struct keep_nothing_but_tail {
+    template <class E, class F>
+    void on_entry(E const&, F& f) {
+        const bool tail = f.d.tail;
+        f.d = SockData{};
+        f.d.tail = tail;
+        f.d.dead = tail;
+    }
+};
+struct Established : tcp_state<TcpState::established> {};
+struct CloseWait : tcp_state<TcpState::close_wait> {};
+struct FinWait1 : tcp_state<TcpState::fin_wait1> {};
+struct FinWait2 : tcp_state<TcpState::fin_wait2> {
+    template <class E, class F>
+    void on_entry(E const&, F& f) {
+        f.d.retries = 0;
+    }
+};
+// TCP_LINGER2 and the FIN_WAIT2 timeout only matter on the way through FIN_WAIT2.
+struct forget_fin_wait2_options {
+    template <class E, class F>
+    void on_entry(E const&, F& f) {
+        f.d.fin_long = false;
+        f.d.l2neg = false;
+    }
+};
+struct Closing : tcp_state<TcpState::closing>, forget_fin_wait2_options {
+    using forget_fin_wait2_options::on_entry;
+};
+struct LastAck : tcp_state<TcpState::last_ack>, forget_fin_wait2_options {
+    using forget_fin_wait2_options::on_entry;
+};
+struct Closed : tcp_state<TcpState::closed> {
+    template <class E, class F>
+    void on_entry(E const&, F& f) {
+        f.d.retries = 0;
+        f.d.fin_long = false;
+        f.d.l2neg = false;
+    }
+};
+struct ClosedTw : tcp_state<TcpState::closed_tw> {
+    template <class E, class F>
+    void on_entry(E const& e, F& f) {
+        Closed{}.on_entry(e, f);
+    }
+};
+struct TwFinWait2 : tcp_state<TcpState::tw_fin_wait2>, keep_nothing_but_tail {
+    using keep_nothing_but_tail::on_entry;
+};
+struct TwTimeWait : tcp_state<TcpState::tw_time_wait>, keep_nothing_but_tail {
+    using keep_nothing_but_tail::on_entry;
+};
+struct Destroyed : tcp_state<TcpState::destroyed>, keep_nothing_but_tail {
+    using keep_nothing_but_tail::on_entry;
+};
+
+using R = RowId;
+template <class... P>
+using G = when<P...>;
+template <class P>
+using N = not_<P>;
+
+// ---------------------------------------------------------------- machine
+struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
+    SockData d;
+    typedef int no_message_queue;     // no std::deque per machine: copies stay cheap
+    typedef int no_exception_thrown;  // no try/catch around each dispatch
+    typedef Established initial_state;
+
+    // clang-format off
+    struct transition_table : mpl::vector<
+    //        Start        Event         Next        Action                                                                   Guard
+    // ---- close(): __tcp_close up to sock_orphan (C0-C9)
+    msmf::Row<Closed,      Close,        Closed,     row_<R::close_after_reset, sock_orphan>,                                 G<N<dead>, N<lingering>> >,
+    msmf::Row<Established, Close,        Closed,     row_<R::close_unread_rst, send_active_reset, sock_orphan>,               G<unread_data> >,
+    msmf::Row<CloseWait,   Close,        Closed,     row_<R::close_wait_unread_rst, send_active_reset, sock_orphan>,          G<unread_data> >,
+    msmf::Row<Established, Close,        Closed,     row_<R::close_linger0_rst, send_active_reset, sock_orphan>,              G<N<unread_data>, linger_zero> >,
+    msmf::Row<CloseWait,   Close,        Closed,     row_<R::close_wait_linger0_rst, send_active_reset, sock_orphan>,         G<N<unread_data>, linger_zero> >,
+    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin, set_sockopts, tcp_send_fin, sock_orphan>,             G<N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
+    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger, set_sockopts, tcp_send_fin, start_linger>,     G<N<unread_data>, linger_timeout> >,
+    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin, set_sockopts, tcp_send_fin, sock_orphan>,        G<N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
+    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger, set_sockopts, tcp_send_fin, start_linger>, G<N<unread_data>, linger_timeout> >,
+    // ---- SO_LINGER wait ends: sk_stream_wait_close returns, adjudge_to_death (C9)
+    msmf::Row<FinWait1,    LingerWake,   FinWait1,   row_<R::linger_wake_fin_wait1, sock_orphan>,                             G<lingering> >,
+    msmf::Row<FinWait2,    LingerWake,   FinWait2,   row_<R::linger_wake_fin_wait2, sock_orphan>,                             G<lingering> >,
+    msmf::Row<Closing,     LingerWake,   Closing,    row_<R::linger_wake_closing, sock_orphan>,                               G<lingering> >,
+    msmf::Row<LastAck,     LingerWake,   LastAck,    row_<R::linger_wake_last_ack, sock_orphan>,                              G<lingering> >,
+    msmf::Row<Closed,      LingerWake,   Closed,     row_<R::linger_wake_closed, sock_orphan>,                                G<lingering> >,
+    msmf::Row<ClosedTw,    LingerWake,   ClosedTw,   row_<R::linger_wake_closed_tw, sock_orphan>,                             G<lingering> >,
+    // ---- rest of __tcp_close after the backlog (C11-C15): orphan++, FIN_WAIT2, OOM, destroy
+    msmf::Row<FinWait1,    CloseTail,    Destroyed,  row_<R::tail_fin_wait1_oom, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, check_oom> >,
+    msmf::Row<FinWait1,    CloseTail,    FinWait1,   row_<R::tail_fin_wait1, orphan_count_inc>,                               G<tail_pending, N<check_oom>> >,
+    msmf::Row<Closing,     CloseTail,    Destroyed,  row_<R::tail_closing_oom, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, check_oom> >,
+    msmf::Row<Closing,     CloseTail,    Closing,    row_<R::tail_closing, orphan_count_inc>,                                 G<tail_pending, N<check_oom>> >,
+    msmf::Row<LastAck,     CloseTail,    Destroyed,  row_<R::tail_last_ack_oom, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, check_oom> >,
+    msmf::Row<LastAck,     CloseTail,    LastAck,    row_<R::tail_last_ack, orphan_count_inc>,                                G<tail_pending, N<check_oom>> >,
+    msmf::Row<FinWait2,    CloseTail,    Destroyed,  row_<R::tail_fin_wait2_linger2_rst, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, linger2_negative> >,
+    msmf::Row<FinWait2,    CloseTail,    Destroyed,  row_<R::tail_fin_wait2_keepalive_oom, orphan_count_inc, reset_keepalive_timer, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, N<linger2_negative>, fin_time_long, check_oom> >,
+    msmf::Row<FinWait2,    CloseTail,    FinWait2,   row_<R::tail_fin_wait2_keepalive, orphan_count_inc, reset_keepalive_timer>, G<tail_pending, N<linger2_negative>, fin_time_long, N<check_oom>> >,
+    msmf::Row<FinWait2,    CloseTail,    TwFinWait2, row_<R::tail_fin_wait2_tw, orphan_count_inc, twsk_alloc, inet_csk_destroy_sock>, G<tail_pending, N<linger2_negative>, N<fin_time_long>, N<tw_buckets_full>> >,
+    msmf::Row<FinWait2,    CloseTail,    Destroyed,  row_<R::tail_fin_wait2_tw_overflow, orphan_count_inc, twsk_overflow, inet_csk_destroy_sock>, G<tail_pending, N<linger2_negative>, N<fin_time_long>, tw_buckets_full> >,
+    msmf::Row<Closed,      CloseTail,    Destroyed,  row_<R::tail_closed, orphan_count_inc, inet_csk_destroy_sock>,        G<tail_pending> >,
+    msmf::Row<ClosedTw,    CloseTail,    TwTimeWait, row_<R::tail_closed_tw, orphan_count_inc, inet_csk_destroy_sock>,     G<tail_pending> >,
+    msmf::Row<Destroyed,   CloseTail,    Destroyed,  row_<R::tail_after_destroy, orphan_count_inc>,                        G<tail_pending> >,
+    // (No FIN_WAIT2 bucket can appear from the backlog: an owned FIN_WAIT1 takes the "bad case".)
+    msmf::Row<TwTimeWait,  CloseTail,    TwTimeWait, row_<R::tail_after_destroy_tw_time_wait, orphan_count_inc>,           G<tail_pending> >,
+    // ---- tcp_close: release_sock, the socket is no longer owned
+    msmf::Row<FinWait1,    ReleaseSock,  FinWait1,   row_<R::release_fin_wait1, release_ownership>,                        G<owned, N<tail_pending>> >,
+    msmf::Row<FinWait2,    ReleaseSock,  FinWait2,   row_<R::release_fin_wait2, release_ownership>,                        G<owned, N<tail_pending>> >,
+    msmf::Row<Closing,     ReleaseSock,  Closing,    row_<R::release_closing, release_ownership>,                          G<owned, N<tail_pending>> >,
+    msmf::Row<LastAck,     ReleaseSock,  LastAck,    row_<R::release_last_ack, release_ownership>,                         G<owned, N<tail_pending>> >,
+    // ---- ACK of our FIN: tcp_rcv_state_process
+    msmf::Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_linger, sk_state_change>,                       G<N<dead>> >,
+    msmf::Row<FinWait1,    RxAck,        Destroyed,  row_<R::ack_fin_wait1_linger2_rst, send_active_reset, inet_csk_destroy_sock>, G<dead, linger2_negative> >,
+    msmf::Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_keepalive, reset_keepalive_timer>,              G<dead, N<linger2_negative>, fin_time_long> >,
+    msmf::Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_bad_case, reset_keepalive_timer>,               G<dead, N<linger2_negative>, N<fin_time_long>, owned> >,
+    msmf::Row<FinWait1,    RxAck,        TwFinWait2, row_<R::ack_fin_wait1_tw, twsk_alloc, inet_csk_destroy_sock>,         G<dead, N<linger2_negative>, N<fin_time_long>, N<owned>, N<tw_buckets_full>> >,
+    msmf::Row<FinWait1,    RxAck,        Destroyed,  row_<R::ack_fin_wait1_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<dead, N<linger2_negative>, N<fin_time_long>, N<owned>, tw_buckets_full> >,
+    msmf::Row<Closing,     RxAck,        TwTimeWait, row_<R::ack_closing_tw, twsk_alloc, inet_csk_destroy_sock>,           G<dead, N<tw_buckets_full>> >,
+    msmf::Row<Closing,     RxAck,        Destroyed,  row_<R::ack_closing_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<dead, tw_buckets_full> >,
+    msmf::Row<Closing,     RxAck,        ClosedTw,   row_<R::ack_closing_linger_tw, twsk_alloc, sk_state_change>,          G<N<dead>, N<tw_buckets_full>> >,
+    msmf::Row<Closing,     RxAck,        Closed,     row_<R::ack_closing_linger_tw_overflow, twsk_overflow, sk_state_change>, G<N<dead>, tw_buckets_full> >,
+    msmf::Row<LastAck,     RxAck,        Destroyed,  row_<R::ack_last_ack, inet_csk_destroy_sock>,                         G<dead> >,
+    msmf::Row<LastAck,     RxAck,        Closed,     row_<R::ack_last_ack_linger, sk_state_change>,                        G<N<dead>> >,
+    // ---- peer FIN in order: tcp_fin (a FIN that also acks ours is RxAck then RxFin)
+    msmf::Row<Established, RxFin,        CloseWait,  row_<R::fin_established, send_ack>,                                   G<> >,
+    msmf::Row<FinWait1,    RxFin,        Closing,    row_<R::fin_fin_wait1, send_ack>,                                     G<> >,
+    msmf::Row<FinWait2,    RxFin,        TwTimeWait, row_<R::fin_fin_wait2_tw, send_ack, twsk_alloc, inet_csk_destroy_sock>, G<dead, N<tw_buckets_full>> >,
+    msmf::Row<FinWait2,    RxFin,        Destroyed,  row_<R::fin_fin_wait2_tw_overflow, send_ack, twsk_overflow, inet_csk_destroy_sock>, G<dead, tw_buckets_full> >,
+    msmf::Row<FinWait2,    RxFin,        ClosedTw,   row_<R::fin_fin_wait2_linger_tw, send_ack, twsk_alloc, sk_state_change>, G<N<dead>, N<tw_buckets_full>> >,
+    msmf::Row<FinWait2,    RxFin,        Closed,     row_<R::fin_fin_wait2_linger_tw_overflow, send_ack, twsk_overflow, sk_state_change>, G<N<dead>, tw_buckets_full> >,
+    msmf::Row<TwFinWait2,  RxFin,        TwTimeWait, row_<R::fin_tw_fin_wait2, send_ack>,                                  G<> >,
+    // ---- new data after close(): RCV_SHUTDOWN set, RFC 1122 reset
+    msmf::Row<FinWait1,    RxData,       Destroyed,  row_<R::data_fin_wait1_reset, send_active_reset, inet_csk_destroy_sock>, G<dead> >,
+    msmf::Row<FinWait1,    RxData,       Closed,     row_<R::data_fin_wait1_linger_reset, send_active_reset, sk_state_change>, G<N<dead>> >,
+    msmf::Row<FinWait2,    RxData,       Destroyed,  row_<R::data_fin_wait2_reset, send_active_reset, inet_csk_destroy_sock>, G<dead> >,
+    msmf::Row<FinWait2,    RxData,       Closed,     row_<R::data_fin_wait2_linger_reset, send_active_reset, sk_state_change>, G<N<dead>> >,
+    msmf::Row<TwFinWait2,  RxData,       Destroyed,  row_<R::data_tw_fin_wait2_rst, send_active_reset>,                    G<> >,
+    // ---- acceptable RST from the peer: tcp_reset -> tcp_done
+    msmf::Row<Established, RxRst,        Closed,     row_<R::rst_established, sk_state_change>,                            G<> >,
+    msmf::Row<CloseWait,   RxRst,        Closed,     row_<R::rst_close_wait, sk_state_change>,                             G<> >,
+    msmf::Row<FinWait1,    RxRst,        Destroyed,  row_<R::rst_fin_wait1, inet_csk_destroy_sock>,                        G<dead> >,
+    msmf::Row<FinWait1,    RxRst,        Closed,     row_<R::rst_fin_wait1_linger, sk_state_change>,                       G<N<dead>> >,
+    msmf::Row<FinWait2,    RxRst,        Destroyed,  row_<R::rst_fin_wait2, inet_csk_destroy_sock>,                        G<dead> >,
+    msmf::Row<FinWait2,    RxRst,        Closed,     row_<R::rst_fin_wait2_linger, sk_state_change>,                       G<N<dead>> >,
+    msmf::Row<Closing,     RxRst,        Destroyed,  row_<R::rst_closing, inet_csk_destroy_sock>,                          G<dead> >,
+    msmf::Row<Closing,     RxRst,        Closed,     row_<R::rst_closing_linger, sk_state_change>,                         G<N<dead>> >,
+    msmf::Row<LastAck,     RxRst,        Destroyed,  row_<R::rst_last_ack, inet_csk_destroy_sock>,                         G<dead> >,
+    msmf::Row<LastAck,     RxRst,        Closed,     row_<R::rst_last_ack_linger, sk_state_change>,                        G<N<dead>> >,
+    msmf::Row<TwFinWait2,  RxRst,        Destroyed,  row_<R::rst_tw_fin_wait2>,                                            G<> >,
+    msmf::Row<TwTimeWait,  RxRst,        Destroyed,  row_<R::rst_tw_time_wait>,                                            G<> >,
+    // ---- retransmit timer, elapsed time below the orphan budget: tcp_retransmit_timer
+    msmf::Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
+    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<dead>> >,
+    msmf::Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, dead, check_oom> >,
+    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<dead>> >,
+    msmf::Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, check_oom> >,
+    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<dead>> >,
+    // ---- retransmit timer, orphan budget spent: tcp_write_timeout -> tcp_write_err (no RST)
+    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
+    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
+    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, dead, N<check_oom>, retries_spent> >,
+    // ---- FIN_WAIT2 orphan timer: tcp_keepalive_timer
+    msmf::Row<FinWait2,    KeepaliveExpire, TwFinWait2, row_<R::keepalive_tw, twsk_alloc, inet_csk_destroy_sock>,          G<N<owned>, dead, N<linger2_negative>, fin_time_long, N<tw_buckets_full>> >,
+    msmf::Row<FinWait2,    KeepaliveExpire, Destroyed,  row_<R::keepalive_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<N<owned>, dead, N<linger2_negative>, fin_time_long, tw_buckets_full> >,
+    msmf::Row<FinWait2,    KeepaliveExpire, Destroyed,  row_<R::keepalive_rst, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, dead, either<linger2_negative, N<fin_time_long>>> >,
+    // ---- timewait bucket timer: tw_timer_handler -> inet_twsk_kill
+    msmf::Row<TwFinWait2,  TwExpire,     Destroyed,  row_<R::tw_fin_wait2_expire>,                                         G<> >,
+    msmf::Row<TwTimeWait,  TwExpire,     Destroyed,  row_<R::tw_time_wait_expire>,                                         G<> >,
+    msmf::Row<ClosedTw,    TwExpire,     Closed,     row_<R::closed_tw_expire>,                                            G<> >
+    > {};
+    // clang-format on
+
+    template <class FSM, class Event>
+    void no_transition(Event const&, FSM&, int) {}  // "not handled" is a normal answer here
+};
+using ClosePath = msm::back::state_machine<ClosePath_>;
+
+// Copy and move always go through const& (the forwarding constructor of
+// back::state_machine would reset the active state: msm-feasibility 1.3).
+struct Machine : ClosePath {
+    Machine() = default;
+    Machine(const Machine& o) : ClosePath(static_cast<const ClosePath&>(o)) {}
+    Machine(Machine&& o) noexcept : ClosePath(static_cast<const ClosePath&>(o)) {}
+    Machine& operator=(const Machine&) = default;
+    Machine& operator=(Machine&&) = default;
+    ~Machine() = default;
+};
+
+using StateSet = msm::back::generate_state_set<ClosePath::stt>::type;
+
+struct StateIds {
+    std::array<TcpState, 32> by_msm_id{};
+    std::array<int, kTcpStates> by_kind{};
+    StateIds() {
+        by_kind.fill(-1);
+        mpl::for_each<StateSet, msm::wrap<mpl::placeholders::_1>>(Fill{this});  // for_each copies its functor
+    }
+    struct Fill {
+        StateIds* ids;
+        template <class S>
+        void operator()(msm::wrap<S> const&) const {
+            constexpr int id = msm::back::get_state_id<ClosePath::stt, S>::type::value;
+            static_assert(id < 32);
+            ids->by_msm_id[id] = S::kind;
+            ids->by_kind[int(S::kind)] = id;
+        }
+    };
+};
+const StateIds& state_ids() {
+    static const StateIds ids;
+    return ids;
+}
+
+msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
+    switch (kind_of(ev)) {
+        case EventKind::close: return m.process_event(Close{{&ctx}, close_opts_of(ev)});
+        case EventKind::linger_wake: return m.process_event(LingerWake{{&ctx}});
+        case EventKind::close_tail: return m.process_event(CloseTail{{&ctx}});
+        case EventKind::release_sock: return m.process_event(ReleaseSock{{&ctx}});
+        case EventKind::rx_ack: return m.process_event(RxAck{{&ctx}});
+        case EventKind::rx_fin: return m.process_event(RxFin{{&ctx}});
+        case EventKind::rx_data: return m.process_event(RxData{{&ctx}});
+        case EventKind::rx_rst: return m.process_event(RxRst{{&ctx}});
+        case EventKind::rto_expire: return m.process_event(RtoExpire{{&ctx}});
+        case EventKind::rto_timed_out: return m.process_event(RtoTimedOut{{&ctx}});
+        case EventKind::keepalive_expire: return m.process_event(KeepaliveExpire{{&ctx}});
+        case EventKind::tw_expire: return m.process_event(TwExpire{{&ctx}});
+    }
+    return msm::back::HANDLED_FALSE;
+}
+
+}  // namespace
+
+struct MsmClosePath::Impl {
+    SysctlConfig cfg;
+    std::array<std::optional<Machine>, kTcpStates> protos;
+
+    LocalKey key_of(const Machine& m) const {
+        return {state_ids().by_msm_id[std::size_t(m.current_state()[0])], m.d};
+    }
+    void remember(const Machine& m) {
+        auto& slot = protos[std::size_t(key_of(m).state)];
+        if (!slot) slot.emplace(std::as_const(m));
+    }
+};
+
+MsmClosePath::MsmClosePath(const SysctlConfig& cfg) : impl_(std::make_unique<Impl>()) {
+    impl_->cfg = cfg;
+    Machine m;
+    m.start();
+    impl_->remember(m);
+}
+MsmClosePath::~MsmClosePath() = default;
+
+LocalKey MsmClosePath::initial() const {
+    return impl_->key_of(*impl_->protos[std::size_t(TcpState::established)]);
+}
+
+bool MsmClosePath::can_materialise(TcpState s) const { return impl_->protos[std::size_t(s)].has_value(); }
+const SysctlConfig& MsmClosePath::config() const { return impl_->cfg; }
+
+StepResult MsmClosePath::fire(const LocalKey& from, EventId ev, GuardInputs in) {
+    const auto& proto = impl_->protos[std::size_t(from.state)];
+    if (!proto) throw std::logic_error("no MSM machine seen in state " + std::string(state_name(from.state)));
+    Machine m(*proto);
+    m.d = from.data;
+    Ctx ctx{&impl_->cfg, in, {}, RowId::none};
+    StepResult r;
+    if ((dispatch(m, ev, ctx) & msm::back::HANDLED_TRUE) == 0) return r;
+    r.enabled = true;
+    r.next = impl_->key_of(m);
+    r.effects = ctx.fx;
+    r.row = ctx.row;
+    impl_->remember(m);
+    return r;
+}
+
+}  // namespace orphancheck::model

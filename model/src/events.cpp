@@ -1,0 +1,80 @@
+#include "orphancheck/model/events.hpp"
+
+#include <fmt/format.h>
+
+namespace orphancheck::model {
+
+EventId close_event(CloseOpts o) {
+    return EventId((int(o.linger) * 4 + int(o.linger2)) * 2 + (o.unread ? 1 : 0));
+}
+
+EventId event_of(EventKind k) { return EventId(kCloseVariants + int(k) - 1); }
+
+EventKind kind_of(EventId e) {
+    return e < kCloseVariants ? EventKind::close : EventKind(int(e) - kCloseVariants + 1);
+}
+
+CloseOpts close_opts_of(EventId e) {
+    return {Linger(e / 8), Linger2((e / 2) % 4), (e % 2) != 0};
+}
+
+std::string_view linger_name(Linger l) {
+    switch (l) {
+        case Linger::off: return "off";
+        case Linger::zero: return "0";
+        case Linger::timeout: return "timeout";
+    }
+    return "?";
+}
+
+std::string_view linger2_name(Linger2 l) {
+    switch (l) {
+        case Linger2::sysctl: return "0 (sysctl)";
+        case Linger2::negative: return "-1";
+        case Linger2::short_: return "<=60s";
+        case Linger2::long_: return ">60s";
+    }
+    return "?";
+}
+
+std::string_view kind_name(EventKind k) {
+    switch (k) {
+        case EventKind::close: return "close";
+        case EventKind::linger_wake: return "linger-wake";
+        case EventKind::close_tail: return "close-tail";
+        case EventKind::release_sock: return "release-sock";
+        case EventKind::rx_ack: return "rx-ack";
+        case EventKind::rx_fin: return "rx-fin";
+        case EventKind::rx_data: return "rx-data";
+        case EventKind::rx_rst: return "rx-rst";
+        case EventKind::rto_expire: return "rto-expire";
+        case EventKind::rto_timed_out: return "rto-timed-out";
+        case EventKind::keepalive_expire: return "keepalive-expire";
+        case EventKind::tw_expire: return "tw-expire";
+    }
+    return "?";
+}
+
+std::string event_name(EventId e) {
+    const EventKind k = kind_of(e);
+    if (k != EventKind::close) return std::string(kind_name(k));
+    const CloseOpts o = close_opts_of(e);
+    return fmt::format("close(SO_LINGER={}, TCP_LINGER2={}{})", linger_name(o.linger), linger2_name(o.linger2),
+                       o.unread ? ", unread data" : "");
+}
+
+Fairness fairness_of(EventKind k) {
+    switch (k) {
+        case EventKind::close:
+        case EventKind::linger_wake:
+        case EventKind::close_tail:
+        case EventKind::release_sock: return Fairness::app;
+        case EventKind::rto_expire:
+        case EventKind::rto_timed_out: return Fairness::rto;
+        case EventKind::keepalive_expire: return Fairness::keepalive;
+        case EventKind::tw_expire: return Fairness::tw;
+        default: return Fairness::none;
+    }
+}
+
+}  // namespace orphancheck::model

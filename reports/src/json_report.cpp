@@ -1,0 +1,75 @@
+#include "orphancheck/reports/report.hpp"
+
+namespace orphancheck::reports {
+namespace {
+using nlohmann::json;
+
+json trace_json(const checker::Trace& t) {
+    json steps = json::array();
+    for (const auto& s : t.steps)
+        steps.push_back({{"event", s.event},
+                         {"socket", s.socket},
+                         {"kernel_function", s.kernel_function},
+                         {"rows", s.rows},
+                         {"state", s.state},
+                         {"network", s.network},
+                         {"orphans", s.orphans},
+                         {"orphan_cache", s.orphan_cache}});
+    json j{{"config", t.config}, {"steps", steps}};
+    if (t.cycle_start >= 0) j["cycle_start"] = t.cycle_start;
+    if (!t.note.empty()) j["note"] = t.note;
+    return j;
+}
+
+json config_json(const checker::ExploreSpec& spec) {
+    json cases = json::array();
+    for (const auto& c : spec.cases) {
+        json closes = json::array();
+        for (auto e : c.close_events) closes.push_back(model::event_name(e));
+        cases.push_back({{"tcp_fin_timeout", c.sysctl.fin_timeout_seconds},
+                         {"tcp_orphan_retries", c.sysctl.orphan_retries},
+                         {"tcp_max_orphans", c.sysctl.max_orphans},
+                         {"tcp_max_tw_buckets", c.sysctl.max_tw_buckets},
+                         {"memory_pressure", c.sysctl.memory_pressure},
+                         {"peer", {{"fin", c.peer.fin}, {"rst", c.peer.rst}, {"data", c.peer.data}, {"loss", c.peer.loss}}},
+                         {"close", closes}});
+    }
+    json j{{"sockets", spec.sockets},
+           {"engine", spec.engine == checker::Engine::table ? "table" : "msm"},
+           {"max_states", spec.max_states},
+           {"time_limit", spec.time_limit_seconds},
+           {"cases", cases}};
+    if (!spec.patch.empty()) j["patch"] = {{"name", spec.patch.name}, {"edits", spec.patch.describe()}};
+    return j;
+}
+}  // namespace
+
+json to_json(const checker::ExploreSpec& spec, const checker::ExploreResult& r) {
+    const auto& s = r.stats;
+    json props = json::array();
+    for (const auto& p : r.properties) {
+        json jp{{"name", properties::info(p.id).name}, {"status", status_name(p.status)}};
+        if (p.counterexample) jp["counterexample"] = trace_json(*p.counterexample);
+        props.push_back(jp);
+    }
+    json j{{"tool", "orphancheck"},
+           {"version", kVersion},
+           {"verdict", verdict_name(r.verdict)},
+           {"config", config_json(spec)},
+           {"stats",
+            {{"states", s.states},
+             {"transitions", s.transitions},
+             {"depth", s.depth},
+             {"seconds", s.seconds},
+             {"explore_seconds", s.explore_seconds},
+             {"liveness_seconds", s.liveness_seconds},
+             {"states_per_second", s.states_per_second},
+             {"bytes_per_state", s.bytes_per_state},
+             {"peak_rss_bytes", s.peak_rss_bytes},
+             {"socket_configs", s.socket_configs}}},
+           {"properties", props}};
+    if (!r.incomplete_reason.empty()) j["incomplete_reason"] = r.incomplete_reason;
+    return j;
+}
+
+}  // namespace orphancheck::reports

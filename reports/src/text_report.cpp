@@ -1,0 +1,52 @@
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "orphancheck/reports/report.hpp"
+
+namespace orphancheck::reports {
+
+void write_trace(std::ostream& out, const checker::Trace& t) {
+    fmt::print(out, "    configuration: {}\n", t.config);
+    for (std::size_t i = 0; i < t.steps.size(); ++i) {
+        const checker::TraceStep& s = t.steps[i];
+        if (int(i) == t.cycle_start) fmt::print(out, "    -- cycle starts here (repeats forever) --\n");
+        if (i == 0) {
+            fmt::print(out, "    {:>3}. {}\n", i, s.event);
+            continue;
+        }
+        const std::string who = s.socket < 0 ? std::string("global") : fmt::format("socket {}", s.socket);
+        fmt::print(out, "    {:>3}. [{}] {}", i, who, s.event);
+        if (!s.kernel_function.empty()) fmt::print(out, "  -> {} ({})", s.kernel_function, s.rows);
+        fmt::print(out, "\n         now: ");
+        if (s.socket >= 0) fmt::print(out, "{}{}{}; ", s.state, s.network.empty() ? "" : "  in flight: ", s.network);
+        fmt::print(out, "orphans={} cache={}\n", s.orphans, s.orphan_cache);
+    }
+    if (t.cycle_start >= 0) fmt::print(out, "    -- back to step {} --\n", t.cycle_start);
+    if (!t.note.empty()) fmt::print(out, "    note: {}\n", t.note);
+}
+
+void write_text(std::ostream& out, const checker::ExploreSpec& spec, const checker::ExploreResult& r) {
+    fmt::print(out, "orphancheck {}: {} sockets, {} configuration(s), engine {}\n", kVersion, spec.sockets,
+               spec.cases.size(), spec.engine == checker::Engine::table ? "table" : "msm");
+    if (!spec.patch.empty()) fmt::print(out, "patch {}: {}\n", spec.patch.name, spec.patch.describe());
+    for (const auto& p : r.properties) {
+        const auto& i = properties::info(p.id);
+        fmt::print(out, "  {:<24} {}\n", i.name, status_name(p.status));
+    }
+    const auto& s = r.stats;
+    fmt::print(out,
+               "states {}  transitions {}  depth {}  socket-configs {}  time {:.3f} s (explore {:.3f} s, liveness "
+               "{:.3f} s)  {:.0f} states/s  {:.1f} bytes/state  peak RSS {:.1f} MiB\n",
+               s.states, s.transitions, s.depth, s.socket_configs, s.seconds, s.explore_seconds, s.liveness_seconds,
+               s.states_per_second, s.bytes_per_state, double(s.peak_rss_bytes) / (1 << 20));
+    for (const auto& p : r.properties) {
+        if (!p.counterexample) continue;
+        const auto& i = properties::info(p.id);
+        fmt::print(out, "\ncounterexample for {} ({}):\n", i.name, i.meaning);
+        write_trace(out, *p.counterexample);
+    }
+    if (!r.incomplete_reason.empty()) fmt::print(out, "\nincomplete: {}\n", r.incomplete_reason);
+    fmt::print(out, "verdict: {}\n", verdict_name(r.verdict));
+}
+
+}  // namespace orphancheck::reports

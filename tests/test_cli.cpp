@@ -1,0 +1,129 @@
+// The orphancheck command as users run it: exit codes, reports, bad input.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+struct Run {
+    int code = -1;
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+
+Run run(const std::string& args) {
+    const std::string err_file = "oc_cli_test_stderr.txt";
+    const std::string cmd = std::string(ORPHANCHECK_BIN) + " " + args + " 2>" + err_file;
+    Run r;
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    const int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream e(err_file);
+    r.err.assign(std::istreambuf_iterator<char>(e), {});
+    std::remove(err_file.c_str());
+    return r;
+}
+
+std::string data(const std::string& f) { return std::string(ORPHANCHECK_TEST_DATA) + "/" + f; }
+
+// Bad input: exit 2, exactly one line on stderr naming the problem, no verdict on stdout.
+void bad_input(const std::string& args, const std::string& names) {
+    const Run r = run(args);
+    INFO("args: " << args << "\nstderr: " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.out.find("verdict") == std::string::npos);
+    REQUIRE(!r.err.empty());
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+    CHECK(r.err.find(names) != std::string::npos);
+}
+}  // namespace
+
+TEST_CASE("cli: properties lists every property with its meaning") {
+    const Run r = run("properties");
+    CHECK(r.code == 0);
+    for (const char* p : {"no-deadlock", "eventually-destroyed", "orphan-balance", "counter-never-negative",
+                          "single-increment", "single-decrement", "counter-zero-at-end", "orphan-classification"})
+        CHECK(r.out.find(p) != std::string::npos);
+}
+
+TEST_CASE("cli: rows lists the stable row names") {
+    const Run r = run("rows");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("keepalive_rst") != std::string::npos);
+    CHECK(r.out.find("tcp_keepalive_timer") != std::string::npos);
+}
+
+TEST_CASE("cli: a passing check exits 0 and writes valid JSON") {
+    const Run r = run("check --sockets 1 --json -");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["tool"] == "orphancheck");
+    CHECK(j["verdict"] == "pass");
+    CHECK(j["config"]["sockets"] == 1);
+    for (const char* k : {"states", "transitions", "depth", "seconds", "states_per_second", "bytes_per_state",
+                          "peak_rss_bytes"})
+        CHECK(j["stats"].contains(k));
+    CHECK(j["stats"]["states"].get<long>() > 1000);
+    CHECK(j["properties"].size() == 8);
+    for (const auto& p : j["properties"]) CHECK(p["status"] == "holds");
+}
+
+TEST_CASE("cli: text report names the verdict and the statistics") {
+    const Run r = run("check --sockets 1 --property orphan-balance");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("orphan-balance") != std::string::npos);
+    CHECK(r.out.find("states/s") != std::string::npos);
+    CHECK(r.out.find("verdict: pass") != std::string::npos);
+    CHECK(r.out.find("no-deadlock") == std::string::npos);  // only the selected property
+}
+
+TEST_CASE("cli: a state limit gives incomplete, exit 3, never holds") {
+    const Run r = run("check --sockets 2 --max-states 1000 --json -");
+    CHECK(r.code == 3);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["verdict"] == "incomplete");
+    CHECK(j["incomplete_reason"].get<std::string>().find("state limit") != std::string::npos);
+    for (const auto& p : j["properties"]) CHECK(p["status"] != "holds");
+}
+
+TEST_CASE("cli: a TOML config file is read, the command line wins") {
+    const Run r = run("check --config " + data("one_socket.toml") + " --json -");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["config"]["sockets"] == 1);
+    CHECK(j["config"]["cases"][0]["tcp_orphan_retries"] == 2);
+    CHECK(j["properties"].size() == 2);
+    const Run r2 = run("check --config " + data("one_socket.toml") + " --orphan-retries 3 --json -");
+    CHECK(nlohmann::json::parse(r2.out)["config"]["cases"][0]["tcp_orphan_retries"] == 3);
+}
+
+TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
+    bad_input("check --no-such-flag", "--no-such-flag");
+    bad_input("check --sockets 0", "--sockets");
+    bad_input("check --sockets two", "--sockets");
+    bad_input("check --sockets 99", "--sockets");
+    bad_input("check --fin-timeout -5", "--fin-timeout");
+    bad_input("check --orphan-retries 256", "--orphan-retries");
+    bad_input("check --orphan-retries x", "--orphan-retries");
+    bad_input("check --max-orphans -1", "--max-orphans");
+    bad_input("check --time-limit -3", "--time-limit");
+    bad_input("check --linger sometimes", "--linger");
+    bad_input("check --engine spin", "--engine");
+    bad_input("check --property no-such-property", "no-such-property");
+    bad_input("check --config " + data("malformed.toml"), "malformed TOML");
+    bad_input("check --config " + data("unknown_key.toml"), "unknown key 'colour'");
+    bad_input("check --config " + data("bad_value.toml"), "--orphan-retries");
+    bad_input("check --config /nonexistent/x.toml", "cannot read");
+    bad_input("check --json /nonexistent/dir/out.json --sockets 1", "cannot write");
+    bad_input("frobnicate", "frobnicate");
+}
