@@ -100,7 +100,7 @@ const std::vector<OptionInfo>& check_options() {
     static const std::vector<OptionInfo> kOpts = {
         {"sockets", "2", "number of sockets closing concurrently (1..14)"},
         {"linger", "all", "SO_LINGER of each socket: off, 0, timeout (comma list or all)"},
-        {"linger2", "all", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s)"},
+        {"linger2", "sysctl", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s), comma list or all"},
         {"unread", "all", "unread data in the receive queue at close(): no, yes"},
         {"fin-timeout", "60,120", "net.ipv4.tcp_fin_timeout in seconds (<=60 and >60 differ), comma list or all"},
         {"orphan-retries", "1", "net.ipv4.tcp_orphan_retries 0..255 (0 means 8), comma list or all (0,1,2)"},

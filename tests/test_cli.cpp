@@ -107,6 +107,12 @@ TEST_CASE("cli: a TOML config file is read, the command line wins") {
     CHECK(nlohmann::json::parse(r2.out)["config"]["cases"][0]["tcp_orphan_retries"] == 3);
 }
 
+TEST_CASE("cli: the shipped example check passes") {
+    const Run r = run(std::string("check --config ") + ORPHANCHECK_CHECKS + "/fin-wait1-orphans.toml");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("verdict: pass") != std::string::npos);
+}
+
 TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --no-such-flag", "--no-such-flag");
     bad_input("check --sockets 0", "--sockets");

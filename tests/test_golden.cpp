@@ -18,7 +18,8 @@ const Golden kGolden[] = {
     {"one socket, every option", test::one_socket_all(), 10518, 56112, 13},
     {"two sockets, lean peer", test::two_sockets_lean(), 63834, 485454, 19},
     {"one socket, retries 0 (8), no tw buckets, memory pressure",
-     {{"sockets", "1"}, {"orphan-retries", "0"}, {"max-tw-buckets", "0"}, {"memory-pressure", "all"}}, 46318, 249022, 19},
+     {{"sockets", "1"}, {"linger2", "all"}, {"orphan-retries", "0"}, {"max-tw-buckets", "0"}, {"memory-pressure", "all"}},
+     46318, 249022, 19},
 };
 }  // namespace
 

@@ -105,7 +105,8 @@ private:
     }
 
     bool bfs();
-    void liveness();
+    bool liveness();  // false when the time limit stopped it
+    bool out_of_time();
     void evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid);
     std::vector<std::uint32_t> path_to(std::uint32_t state) const;
     std::vector<std::uint32_t> path_within(std::uint32_t from, std::uint32_t to, std::uint32_t cid, bool nonempty);
@@ -136,12 +137,9 @@ bool Search<W>::limit_hit(std::size_t processed) {
         return true;
     }
     if ((processed & 0xfff) != 0) return false;
+    if (out_of_time()) return true;
     const auto now = Clock::now();
     const double secs = std::chrono::duration<double>(now - start_).count();
-    if (spec_.time_limit_seconds > 0 && secs > spec_.time_limit_seconds) {
-        incomplete_ = fmt::format("time limit {} s reached", spec_.time_limit_seconds);
-        return true;
-    }
     if (spec_.progress && now - last_progress_ > std::chrono::seconds(1)) {
         last_progress_ = now;
         fmt::print(stderr, "\r{} states, {:.2f} M states/s, queue {}, depth {}, store {} MiB   ", store_.size(),
@@ -198,7 +196,15 @@ bool Search<W>::bfs() {
 }
 
 template <int W>
-void Search<W>::liveness() {
+bool Search<W>::out_of_time() {
+    if (spec_.time_limit_seconds <= 0) return false;
+    if (std::chrono::duration<double>(Clock::now() - start_).count() <= spec_.time_limit_seconds) return false;
+    incomplete_ = fmt::format("time limit {} s reached", spec_.time_limit_seconds);
+    return true;
+}
+
+template <int W>
+bool Search<W>::liveness() {
     constexpr std::uint32_t kUnvisited = 0xffffffffu;
     const std::size_t total = store_.size();
     std::vector<std::uint32_t> index(total, kUnvisited), low(total);
@@ -237,7 +243,10 @@ void Search<W>::liveness() {
             Frame& f = frames.back();
             if (f.pos < f.end) {
                 const std::uint32_t w = edges[f.pos++];
-                if (index[w] == kUnvisited) push(w);
+                if (index[w] == kUnvisited) {
+                    if ((counter & 0xfff) == 0 && out_of_time()) return false;
+                    push(w);
+                }
                 else if (on_stack[w]) low[f.v] = std::min(low[f.v], index[w]);
                 continue;
             }
@@ -258,9 +267,10 @@ void Search<W>::liveness() {
             // Most components are single states without a self-loop: no cycle there.
             if (members.size() > 1 || self_loop[v]) evaluate_scc(members, next_comp);
             ++next_comp;
-            if (!lasso_.empty()) return;
+            if (!lasso_.empty()) return true;
         }
     }
+    return true;
 }
 
 // A component admits a weakly fair cycle iff every (socket, fairness class)
@@ -399,14 +409,15 @@ Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_st
 template <int W>
 ExploreResult Search<W>::run() {
     ExploreResult res;
-    const bool complete = bfs();
+    const bool explored = bfs();
     const double explore_s = std::chrono::duration<double>(Clock::now() - start_).count();
     const PropertyMask wanted = spec_.properties;
     const PropertyMask ev = properties::bit(PropertyId::eventually_destroyed);
     double live_s = 0;
-    if (complete && (wanted & ev) && !(found_ & ev)) {
+    bool complete = explored;
+    if (explored && (wanted & ev) && !(found_ & ev)) {
         const auto t0 = Clock::now();
-        liveness();
+        complete = liveness();
         live_s = std::chrono::duration<double>(Clock::now() - t0).count();
         if (!lasso_.empty()) found_ |= ev;
     }
@@ -429,7 +440,7 @@ ExploreResult Search<W>::run() {
                                               "fire: only the peer could still move";
             }
             any_violated = true;
-        } else if (complete && (found_ & wanted) != wanted) {
+        } else if (p == PropertyId::eventually_destroyed ? complete : explored) {
             pr.status = Status::holds;
         } else {
             pr.status = Status::unknown;
