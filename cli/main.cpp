@@ -59,7 +59,7 @@ int run_check(const cli::OptionValues& cmdline, const std::vector<std::string>& 
 void list_properties() {
     for (auto p : properties::all_properties()) {
         const auto& i = properties::info(p);
-        fmt::print("{:<24} {}\n{:<24} kernel: {}\n", i.name, i.meaning, "", i.kernel_rule);
+        fmt::print("{:<24} {} [kernel: {}]\n", i.name, i.meaning, i.kernel_rule);
     }
 }
 

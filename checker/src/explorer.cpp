@@ -1,5 +1,7 @@
 #include "orphancheck/checker/explorer.hpp"
 
+#include <fmt/ranges.h>
+
 #include "search.hpp"
 
 namespace orphancheck::checker {
@@ -13,6 +15,21 @@ std::uint64_t peak_rss_bytes() {
 int packed_bytes(int sockets) { return 4 + 2 * sockets; }
 
 std::string CaseConfig::describe() const { return sysctl.describe(); }
+
+std::string CaseConfig::describe_closes() const {
+    std::vector<std::string> lingers, linger2s, unreads;
+    auto add = [](std::vector<std::string>& v, std::string_view x) {
+        if (std::find(v.begin(), v.end(), x) == v.end()) v.emplace_back(x);
+    };
+    for (model::EventId e : close_events) {
+        const model::CloseOpts o = model::close_opts_of(e);
+        add(lingers, model::linger_name(o.linger));
+        add(linger2s, model::linger2_name(o.linger2));
+        add(unreads, o.unread ? "yes" : "no");
+    }
+    return fmt::format("SO_LINGER {{{}}} x TCP_LINGER2 {{{}}} x unread data {{{}}}", fmt::join(lingers, ", "),
+                       fmt::join(linger2s, ", "), fmt::join(unreads, ", "));
+}
 
 namespace {
 template <int W>

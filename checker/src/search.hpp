@@ -183,6 +183,7 @@ bool Search<W>::bfs() {
             buf.push_back({n, h});
         });
         transitions_ += buf.size();
+        for (const Succ& s : buf) store_.prefetch_candidate(s.h);
         for (const Succ& s : buf) {
             const auto [idx, fresh] = store_.insert(s.key, s.h, std::uint32_t(i));
             if (fresh) record(properties::violated_invariants(view(s.key), wanted), idx);
@@ -374,7 +375,7 @@ Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_st
         return st;
     };
     TraceStep init = step_for(first, -1);
-    init.event = fmt::format("initial state: {} sockets ESTABLISHED, orphan count 0", n_);
+    init.event = fmt::format("initial state: {} socket{} ESTABLISHED, orphan count 0", n_, n_ == 1 ? "" : "s");
     t.steps.push_back(init);
     for (std::size_t i = 1; i < path.size(); ++i) {
         const K from = store_.state(path[i - 1]);

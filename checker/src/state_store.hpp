@@ -19,7 +19,11 @@ struct Key {
     std::array<std::uint64_t, W> w{};
     std::uint8_t* bytes() { return reinterpret_cast<std::uint8_t*>(w.data()); }
     [[nodiscard]] const std::uint8_t* bytes() const { return reinterpret_cast<const std::uint8_t*>(w.data()); }
-    bool operator==(const Key&) const = default;
+    bool operator==(const Key& o) const {
+        bool eq = true;
+        for (int i = 0; i < W; ++i) eq &= w[std::size_t(i)] == o.w[std::size_t(i)];
+        return eq;
+    }
 };
 
 template <int W>
@@ -39,6 +43,13 @@ public:
     [[nodiscard]] std::uint32_t parent(std::size_t i) const { return parents_[i]; }
 
     void prefetch(std::uint64_t h) const { __builtin_prefetch(&slots_[h & (slots_.size() - 1)]); }
+    // Second stage: once the slot is in cache, prefetch the state it points to
+    // (most successors are already known, and comparing them needs the state).
+    void prefetch_candidate(std::uint64_t h) const {
+        const std::uint64_t s = slots_[h & (slots_.size() - 1)];
+        if (s != 0 && (s & 0xffffffff00000000ull) == (h & 0xffffffff00000000ull))
+            __builtin_prefetch(&states_[(s & 0xffffffffu) - 1]);
+    }
 
     // Returns (index, true) when k is new.
     std::pair<std::uint32_t, bool> insert(const Key<W>& k, std::uint64_t h, std::uint32_t parent) {

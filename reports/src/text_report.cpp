@@ -25,9 +25,31 @@ void write_trace(std::ostream& out, const checker::Trace& t) {
     if (!t.note.empty()) fmt::print(out, "    note: {}\n", t.note);
 }
 
+namespace {
+std::string describe_peer(const checker::PeerConfig& p) {
+    std::string s;
+    auto add = [&s](bool on, const char* what) {
+        if (!on) return;
+        if (!s.empty()) s += ", ";
+        s += what;
+    };
+    add(p.fin, "may close (FIN)");
+    add(p.rst, "may abort (RST)");
+    add(p.data, "may send data after our close");
+    add(p.loss, "any segment may be lost");
+    return s.empty() ? "silent, lossless" : s;
+}
+}  // namespace
+
 void write_text(std::ostream& out, const checker::ExploreSpec& spec, const checker::ExploreResult& r) {
-    fmt::print(out, "orphancheck {}: {} sockets, {} configuration(s), engine {}\n", kVersion, spec.sockets,
-               spec.cases.size(), spec.engine == checker::Engine::table ? "table" : "msm");
+    fmt::print(out, "orphancheck {}: {} socket{}, engine {}\n", kVersion, spec.sockets, spec.sockets == 1 ? "" : "s",
+               spec.engine == checker::Engine::table ? "table" : "msm");
+    constexpr std::size_t kListed = 8;
+    for (std::size_t i = 0; i < spec.cases.size() && i < kListed; ++i)
+        fmt::print(out, "configuration {}: {}\n", i + 1, spec.cases[i].describe());
+    if (spec.cases.size() > kListed) fmt::print(out, "... {} configurations in all\n", spec.cases.size());
+    fmt::print(out, "each socket closes with: {}\n", spec.cases.front().describe_closes());
+    fmt::print(out, "peer: {}\n", describe_peer(spec.cases.front().peer));
     if (!spec.patch.empty()) fmt::print(out, "patch {}: {}\n", spec.patch.name, spec.patch.describe());
     for (const auto& p : r.properties) {
         const auto& i = properties::info(p.id);

@@ -28,7 +28,8 @@ struct CaseConfig {
     model::SysctlConfig sysctl;
     PeerConfig peer;
     std::vector<model::EventId> close_events;
-    [[nodiscard]] std::string describe() const;
+    [[nodiscard]] std::string describe() const;          // the sysctls
+    [[nodiscard]] std::string describe_closes() const;   // "SO_LINGER {off,0} x TCP_LINGER2 {...} x unread {...}"
 };
 
 enum class Engine : std::uint8_t { table, msm };
