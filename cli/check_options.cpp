@@ -106,7 +106,7 @@ const std::vector<OptionInfo>& check_options() {
         {"orphan-retries", "1", "net.ipv4.tcp_orphan_retries 0..255 (0 means 8), comma list or all (0,1,2)"},
         {"max-orphans", "1", "net.ipv4.tcp_max_orphans, comma list or all (0..sockets)"},
         {"max-tw-buckets", "1", "net.ipv4.tcp_max_tw_buckets, comma list or all (0..sockets)"},
-        {"memory-pressure", "no", "tcp_out_of_memory() true: no, yes or all"},
+        {"memory-pressure", "no", "tcp_out_of_memory() true for every closing socket (an over-approximation: the kernel also needs queued data): no, yes or all"},
         {"peer-fin", "yes", "the peer may close its side (FIN)"},
         {"peer-rst", "yes", "the peer may abort (RST)"},
         {"peer-data", "yes", "the peer may send data after our close()"},

@@ -8,9 +8,9 @@ namespace orphancheck::checker {
 std::string_view env_event_name(EnvEvent e) {
     static constexpr std::array<std::string_view, kEnvEvents> kNames = {
         "our FIN reaches the peer", "our FIN is lost", "peer ACK arrives", "peer ACK is lost",
-        "peer FIN arrives", "peer FIN is lost", "peer data arrives", "peer data is lost",
+        "peer FIN arrives", "peer FIN is lost", "peer data arrives",
         "peer RST arrives", "peer RST is lost", "peer closes (FIN)", "peer retransmits FIN",
-        "peer sends data", "peer aborts (RST)"};
+        "peer sends data", "peer aborts (RST)", "peer socket vanishes"};
     return kNames[std::size_t(e)];
 }
 

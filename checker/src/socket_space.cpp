@@ -106,7 +106,7 @@ void SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
         const std::uint16_t e = std::uint16_t(e0 & ~(fin_in | fin_acks));
         if (e0 & fin_acks) {
             // ACK part first (tcp_ack and the per-state ACK block), then tcp_fin on the result.
-            const StepResult a = kernel(from, model::event_of(EventKind::rx_ack), in);
+            const StepResult a = kernel(from, model::event_of(EventKind::rx_fin_ack), in);
             LocalKey mid = from;
             std::uint16_t em = e;
             int delta = 0;
@@ -129,7 +129,6 @@ void SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
     }
     if (e0 & data_in) {
         deliver(EnvEvent::deliver_data, model::event_of(EventKind::rx_data), std::uint16_t(e0 & ~data_in));
-        if (peer.loss) env_only(EnvEvent::drop_data, std::uint16_t(e0 & ~data_in));
     }
     if (e0 & rst_in) {
         deliver(EnvEvent::deliver_rst, model::event_of(EventKind::rx_rst), std::uint16_t(e0 & ~rst_in));
@@ -147,7 +146,12 @@ void SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
         env_only(EnvEvent::peer_resend_fin, std::uint16_t(e0 | fin_bits));
     if (peer.data && peer_open && !(e0 & data_in) && from.state != model::TcpState::established)
         env_only(EnvEvent::peer_send_data, std::uint16_t(e0 | data_in));
-    if (peer.rst && !(e0 & peer_gone)) env_only(EnvEvent::peer_send_rst, std::uint16_t(e0 | peer_gone | rst_in));
+    // An abort RST comes only from a peer that has not finished both directions (tcp_need_reset).
+    const bool peer_finished = (e0 & peer_fin_sent) && (e0 & peer_got_fin);
+    if (peer.rst && !(e0 & peer_gone) && !peer_finished)
+        env_only(EnvEvent::peer_send_rst, std::uint16_t(e0 | peer_gone | rst_in));
+    if (peer.loss && (e0 & peer_fin_sent) && !(e0 & peer_gone))
+        env_only(EnvEvent::peer_vanishes, std::uint16_t(e0 | peer_gone));
 }
 
 std::uint8_t SocketSpace::fair_of(std::span<const SockMove> m) {

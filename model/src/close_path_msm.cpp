@@ -46,7 +46,9 @@ struct Close : EvBase {
 struct LingerWake : EvBase {};
 struct CloseTail : EvBase {};
 struct ReleaseSock : EvBase {};
-struct RxAck : EvBase {};
+struct RxAck : EvBase {
+    bool fin = false;  // the ACK arrives on the peer's FIN segment (th->fin)
+};
 struct RxFin : EvBase {};
 struct RxData : EvBase {};
 struct RxRst : EvBase {};
@@ -76,6 +78,8 @@ OC_PRED(retries_spent, f.d.retries >= e.ctx->cfg->may_kill_after())  // retransm
 OC_PRED(unread_data, e.opts.unread)                                  // data_was_unread
 OC_PRED(linger_zero, e.opts.linger == Linger::zero)                  // SOCK_LINGER && !sk_lingertime
 OC_PRED(linger_timeout, e.opts.linger == Linger::timeout)            // SOCK_LINGER && sk_lingertime
+OC_PRED(segment_has_fin, e.fin)                                      // th->fin
+OC_PRED(retries_exhausted, f.d.retries >= e.ctx->cfg->must_kill_after())
 #undef OC_PRED
 
 template <class P>
@@ -258,9 +262,9 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_linger, sk_state_change>,                       G<N<dead>> >,
     msmf::Row<FinWait1,    RxAck,        Destroyed,  row_<R::ack_fin_wait1_linger2_rst, send_active_reset, inet_csk_destroy_sock>, G<dead, linger2_negative> >,
     msmf::Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_keepalive, reset_keepalive_timer>,              G<dead, N<linger2_negative>, fin_time_long> >,
-    msmf::Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_bad_case, reset_keepalive_timer>,               G<dead, N<linger2_negative>, N<fin_time_long>, owned> >,
-    msmf::Row<FinWait1,    RxAck,        TwFinWait2, row_<R::ack_fin_wait1_tw, twsk_alloc, inet_csk_destroy_sock>,         G<dead, N<linger2_negative>, N<fin_time_long>, N<owned>, N<tw_buckets_full>> >,
-    msmf::Row<FinWait1,    RxAck,        Destroyed,  row_<R::ack_fin_wait1_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<dead, N<linger2_negative>, N<fin_time_long>, N<owned>, tw_buckets_full> >,
+    msmf::Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_bad_case, reset_keepalive_timer>,               G<dead, N<linger2_negative>, N<fin_time_long>, either<owned, segment_has_fin>> >,
+    msmf::Row<FinWait1,    RxAck,        TwFinWait2, row_<R::ack_fin_wait1_tw, twsk_alloc, inet_csk_destroy_sock>,         G<dead, N<linger2_negative>, N<fin_time_long>, N<owned>, N<segment_has_fin>, N<tw_buckets_full>> >,
+    msmf::Row<FinWait1,    RxAck,        Destroyed,  row_<R::ack_fin_wait1_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<dead, N<linger2_negative>, N<fin_time_long>, N<owned>, N<segment_has_fin>, tw_buckets_full> >,
     msmf::Row<Closing,     RxAck,        TwTimeWait, row_<R::ack_closing_tw, twsk_alloc, inet_csk_destroy_sock>,           G<dead, N<tw_buckets_full>> >,
     msmf::Row<Closing,     RxAck,        Destroyed,  row_<R::ack_closing_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<dead, tw_buckets_full> >,
     msmf::Row<Closing,     RxAck,        ClosedTw,   row_<R::ack_closing_linger_tw, twsk_alloc, sk_state_change>,          G<N<dead>, N<tw_buckets_full>> >,
@@ -294,16 +298,17 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<LastAck,     RxRst,        Closed,     row_<R::rst_last_ack_linger, sk_state_change>,                        G<N<dead>> >,
     msmf::Row<TwFinWait2,  RxRst,        Destroyed,  row_<R::rst_tw_fin_wait2>,                                            G<> >,
     msmf::Row<TwTimeWait,  RxRst,        Destroyed,  row_<R::rst_tw_time_wait>,                                            G<> >,
+    msmf::Row<ClosedTw,    RxRst,        Closed,     row_<R::rst_closed_tw>,                                               G<> >,
     // ---- retransmit timer, elapsed time below the orphan budget: tcp_retransmit_timer
     msmf::Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
     msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<dead>> >,
+    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<dead>, retries_left> >,
     msmf::Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, dead, check_oom> >,
     msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<dead>> >,
+    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<dead>, retries_left> >,
     msmf::Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, check_oom> >,
     msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<dead>> >,
+    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<dead>, retries_left> >,
     // ---- retransmit timer, orphan budget spent: tcp_write_timeout -> tcp_write_err (no RST)
     msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
     msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, dead, N<check_oom>, retries_spent> >,
@@ -311,6 +316,10 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, dead, N<check_oom>, retries_spent> >,
     msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
     msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, dead, N<check_oom>, retries_spent> >,
+    // (not yet an orphan: the lingering close() is woken with an error, tcp_retries2 / TCP_USER_TIMEOUT)
+    msmf::Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<dead>, retries_exhausted> >,
+    msmf::Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<dead>, retries_exhausted> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<dead>, retries_exhausted> >,
     // ---- FIN_WAIT2 orphan timer: tcp_keepalive_timer
     msmf::Row<FinWait2,    KeepaliveExpire, TwFinWait2, row_<R::keepalive_tw, twsk_alloc, inet_csk_destroy_sock>,          G<N<owned>, dead, N<linger2_negative>, fin_time_long, N<tw_buckets_full>> >,
     msmf::Row<FinWait2,    KeepaliveExpire, Destroyed,  row_<R::keepalive_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<N<owned>, dead, N<linger2_negative>, fin_time_long, tw_buckets_full> >,
@@ -369,7 +378,8 @@ msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
         case EventKind::linger_wake: return m.process_event(LingerWake{{&ctx}});
         case EventKind::close_tail: return m.process_event(CloseTail{{&ctx}});
         case EventKind::release_sock: return m.process_event(ReleaseSock{{&ctx}});
-        case EventKind::rx_ack: return m.process_event(RxAck{{&ctx}});
+        case EventKind::rx_ack: return m.process_event(RxAck{{&ctx}, false});
+        case EventKind::rx_fin_ack: return m.process_event(RxAck{{&ctx}, true});
         case EventKind::rx_fin: return m.process_event(RxFin{{&ctx}});
         case EventKind::rx_data: return m.process_event(RxData{{&ctx}});
         case EventKind::rx_rst: return m.process_event(RxRst{{&ctx}});

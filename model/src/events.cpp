@@ -44,6 +44,7 @@ std::string_view kind_name(EventKind k) {
         case EventKind::close_tail: return "close-tail";
         case EventKind::release_sock: return "release-sock";
         case EventKind::rx_ack: return "rx-ack";
+        case EventKind::rx_fin_ack: return "rx-ack-on-fin";
         case EventKind::rx_fin: return "rx-fin";
         case EventKind::rx_data: return "rx-data";
         case EventKind::rx_rst: return "rx-rst";

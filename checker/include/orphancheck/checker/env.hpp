@@ -39,14 +39,14 @@ enum class EnvEvent : std::uint8_t {
     drop_ack,
     deliver_fin,  // FIN that acks our FIN is processed as rx-ack then rx-fin
     drop_fin,
-    deliver_data,
-    drop_data,
+    deliver_data,  // (not lost: the peer retransmits data until it is acked or it aborts)
     deliver_rst,
     drop_rst,
     peer_close,
     peer_resend_fin,
     peer_send_data,
     peer_send_rst,
+    peer_vanishes,  // the peer's socket is gone without a word (its LAST_ACK timed out, TIME_WAIT ended)
 };
 inline constexpr int kEnvEvents = 14;
 

@@ -27,7 +27,8 @@ enum class EventKind : std::uint8_t {
     close_tail,        // rest of __tcp_close after the backlog: orphan++, FIN_WAIT2, OOM, destroy
     release_sock,      // tcp_close's release_sock: the socket is no longer owned
     rx_ack,            // peer ACK covering our FIN
-    rx_fin,            // peer FIN in order (a FIN that also acks ours is delivered as rx_ack, rx_fin)
+    rx_fin_ack,        // the same ACK carried by the peer's FIN segment (th->fin): rx_fin follows
+    rx_fin,            // peer FIN in order
     rx_data,           // new payload from the peer
     rx_rst,            // acceptable RST from the peer
     rto_expire,        // retransmit timer, retry budget not spent: retransmit the FIN
@@ -35,7 +36,7 @@ enum class EventKind : std::uint8_t {
     keepalive_expire,  // keepalive timer of a FIN_WAIT2 orphan
     tw_expire,         // timewait bucket timer
 };
-inline constexpr int kEventKinds = 12;
+inline constexpr int kEventKinds = 13;
 inline constexpr int kCloseVariants = 3 * 4 * 2;
 inline constexpr int kEvents = (kEventKinds - 1) + kCloseVariants;
 

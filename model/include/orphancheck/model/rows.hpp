@@ -47,7 +47,7 @@ namespace orphancheck::model {
     X(ack_fin_wait1_linger, "tcp_rcv_state_process", "FIN acked while lingering: FIN_WAIT2, wake close()") \
     X(ack_fin_wait1_linger2_rst, "tcp_rcv_state_process", "FIN acked, TCP_LINGER2 < 0: tcp_done + RST")  \
     X(ack_fin_wait1_keepalive, "tcp_rcv_state_process", "FIN acked, fin_time > 60 s: orphan + keepalive") \
-    X(ack_fin_wait1_bad_case, "tcp_rcv_state_process", "FIN acked while owned: keepalive = fin_time")    \
+    X(ack_fin_wait1_bad_case, "tcp_rcv_state_process", "FIN acked while owned or on a FIN: keepalive = fin_time") \
     X(ack_fin_wait1_tw, "tcp_time_wait", "FIN acked, fin_time <= 60 s: FIN_WAIT2 bucket, destroy")       \
     X(ack_fin_wait1_tw_overflow, "tcp_time_wait", "FIN acked, no bucket: destroy")                       \
     X(ack_closing_tw, "tcp_time_wait", "CLOSING, FIN acked: TIME_WAIT bucket, destroy")                  \
@@ -80,6 +80,7 @@ namespace orphancheck::model {
     X(rst_last_ack_linger, "tcp_reset", "RST while lingering in LAST_ACK: CLOSE")                       \
     X(rst_tw_fin_wait2, "tcp_timewait_state_process", "RST kills a FIN_WAIT2 bucket")                  \
     X(rst_tw_time_wait, "tcp_timewait_state_process", "RST kills a TIME_WAIT bucket (tcp_rfc1337=0)")  \
+    X(rst_closed_tw, "tcp_timewait_state_process", "RST kills the TIME_WAIT bucket of a lingering close") \
     X(rto_fin_wait1_oom, "tcp_out_of_resources", "RTO: too many orphans / memory: RST + destroy")       \
     X(rto_fin_wait1, "tcp_retransmit_timer", "RTO: retransmit FIN, backoff")                            \
     X(rto_fin_wait1_linger, "tcp_retransmit_timer", "RTO while lingering: retransmit FIN")              \
@@ -95,6 +96,9 @@ namespace orphancheck::model {
     X(timeout_closing, "tcp_write_err", "orphan retries spent in CLOSING: silent destroy")               \
     X(timeout_last_ack_oom, "tcp_out_of_resources", "RTO past budget in LAST_ACK, OOM: RST + destroy")  \
     X(timeout_last_ack, "tcp_write_err", "orphan retries spent in LAST_ACK: silent destroy")            \
+    X(timeout_fin_wait1_linger, "tcp_write_err", "lingering close() times out in FIN_WAIT1: CLOSE, no RST") \
+    X(timeout_closing_linger, "tcp_write_err", "lingering close() times out in CLOSING: CLOSE, no RST")  \
+    X(timeout_last_ack_linger, "tcp_write_err", "lingering close() times out in LAST_ACK: CLOSE, no RST") \
     X(keepalive_tw, "tcp_keepalive_timer", "FIN_WAIT2 orphan timer: FIN_WAIT2 bucket for fin_time-60")  \
     X(keepalive_tw_overflow, "tcp_keepalive_timer", "FIN_WAIT2 orphan timer, no bucket: destroy")       \
     X(keepalive_rst, "tcp_keepalive_timer", "FIN_WAIT2 orphan timer, tmo <= 0: RST + tcp_done")         \
