@@ -73,7 +73,7 @@ TEST_CASE("model: an RST processed from the backlog in __tcp_close decrements be
     CHECK(rst_in.delta == -1);  // inet_csk_destroy_sock before the increment
     CHECK(rst_in.row1 == model::RowId::rst_fin_wait1);
     CHECK_FALSE(sp.view(rst_in.next).quiescent());
-    const auto tail = take(rst_in.next, "close-tail");
+    const auto tail = take(rst_in.next, model::event_name(model::event_of(model::EventKind::close_tail)));
     CHECK(tail.delta == 1);
     CHECK(tail.row1 == model::RowId::tail_after_destroy);
     CHECK(sp.view(tail.next).finished());

@@ -58,7 +58,17 @@ std::string_view kind_name(EventKind k) {
 
 std::string event_name(EventId e) {
     const EventKind k = kind_of(e);
-    if (k != EventKind::close) return std::string(kind_name(k));
+    switch (k) {
+        case EventKind::close: break;
+        case EventKind::linger_wake: return "close(): the SO_LINGER wait ends";
+        case EventKind::close_tail: return "close(): rest of __tcp_close after the backlog";
+        case EventKind::release_sock: return "close(): release_sock";
+        case EventKind::rto_expire: return "retransmit timer fires";
+        case EventKind::rto_timed_out: return "retransmit timer fires, retry budget spent";
+        case EventKind::keepalive_expire: return "FIN_WAIT2 (keepalive) timer fires";
+        case EventKind::tw_expire: return "timewait timer fires";
+        default: return std::string(kind_name(k));
+    }
     const CloseOpts o = close_opts_of(e);
     return fmt::format("close(SO_LINGER={}, TCP_LINGER2={}{})", linger_name(o.linger), linger2_name(o.linger2),
                        o.unread ? ", unread data" : "");
