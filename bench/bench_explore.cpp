@@ -1,5 +1,7 @@
 // Benchmark of the explorer (Release builds only): for N = 1, 2, ... sockets
-// and two configurations, runs one exploration per child process (so peak
+// and three configurations (the default check; a lean one: SO_LINGER off,
+// TCP_LINGER2 unset, no unread data, the peer may only FIN, fin_timeout 60;
+// the lean one without loss), runs one exploration per child process (so peak
 // RSS is per run) and prints states, transitions, seconds, states/s,
 // bytes/state and peak RSS. Stops a configuration after the first N whose
 // run does not finish within the time budget.
@@ -26,10 +28,18 @@ struct Config {
     cli::OptionValues opts;
 };
 
+const cli::OptionValues kLean = {{"linger", "off"},   {"linger2", "sysctl"}, {"unread", "no"},
+                                  {"peer-data", "no"}, {"peer-rst", "no"},    {"fin-timeout", "60"}};
+
+cli::OptionValues with(cli::OptionValues o, const std::string& k, const std::string& v) {
+    o[k] = v;
+    return o;
+}
+
 const std::vector<Config> kConfigs = {
     {"default", {}},
-    {"lean", {{"linger", "off"}, {"linger2", "sysctl"}, {"unread", "no"}, {"peer-data", "no"},
-              {"peer-rst", "no"}, {"fin-timeout", "60"}}},
+    {"lean", kLean},
+    {"lossless", with(kLean, "loss", "no")},
 };
 
 // Runs in a child; prints one table row on stdout, returns the exit code.

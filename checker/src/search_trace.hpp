@@ -1,0 +1,69 @@
+// Counterexamples of Search<W>: BFS parent paths, and concrete steps
+// (event, socket, kernel rows, state after) recovered by regenerating the
+// successors of each state on the path.
+#pragma once
+
+#include "search.hpp"
+
+namespace orphancheck::checker {
+
+template <int W>
+std::vector<std::uint32_t> Search<W>::path_to(std::uint32_t state) const {
+    std::vector<std::uint32_t> p;
+    for (std::uint32_t s = state; s != StateStore<W>::kNoParent; s = store_.parent(s)) p.push_back(s);
+    std::reverse(p.begin(), p.end());
+    return p;
+}
+
+template <int W>
+Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_start) {
+    Trace t;
+    t.cycle_start = cycle_start;
+    const K first = store_.state(path.front());
+    SocketSpace& sp = spaces_[std::size_t(case_of(first))];
+    t.config = sp.config().describe();
+    auto step_for = [&](const K& k, int s) {
+        TraceStep st;
+        st.socket = s;
+        st.orphans = counter_of(k);
+        st.orphan_cache = cache_of(k);
+        if (s >= 0) {
+            st.state = model::describe(sp.local(combo(k, s)));
+            st.network = describe_env(sp.env_bits(combo(k, s)));
+        }
+        return st;
+    };
+    TraceStep init = step_for(first, -1);
+    init.event = fmt::format("initial state: {} socket{} ESTABLISHED, orphan count 0", n_, n_ == 1 ? "" : "s");
+    t.steps.push_back(init);
+    for (std::size_t i = 1; i < path.size(); ++i) {
+        const K from = store_.state(path[i - 1]);
+        const K to = store_.state(path[i]);
+        bool found = false;
+        for_each_successor(from, [&](const K& n, int s, const SockMove* mv) {
+            if (found || !(n == to)) return;
+            found = true;
+            TraceStep st = step_for(to, s);
+            if (!mv) {
+                st.event = "orphan cache refresh (tcp_orphan_update)";
+                st.kernel_function = "tcp_orphan_update";
+            } else {
+                st.event = label_name(mv->label);
+                for (model::RowId r : {mv->row1, mv->row2}) {
+                    if (r == model::RowId::none) continue;
+                    if (!st.rows.empty()) {
+                        st.rows += ", ";
+                        st.kernel_function += ", ";
+                    }
+                    st.rows += model::row_name(r);
+                    st.kernel_function += model::row_kernel_function(r);
+                }
+            }
+            t.steps.push_back(st);
+        });
+        if (!found) throw std::logic_error("counterexample path has no matching transition");
+    }
+    return t;
+}
+
+}  // namespace orphancheck::checker
