@@ -46,6 +46,27 @@ double parse_seconds(const std::string& opt, const std::string& v) {
     }
 }
 
+// Bytes with an optional K/M/G suffix (powers of 1024); 0 means no limit.
+std::uint64_t parse_size(const std::string& opt, const std::string& v) {
+    std::string digits = v;
+    std::uint64_t unit = 1;
+    if (!digits.empty()) {
+        switch (digits.back()) {
+            case 'K': case 'k': unit = 1ull << 10; break;
+            case 'M': case 'm': unit = 1ull << 20; break;
+            case 'G': case 'g': unit = 1ull << 30; break;
+            default: break;
+        }
+        if (unit != 1) digits.pop_back();
+    }
+    const auto n = std::uint64_t(parse_int(opt, digits, 0, 1LL << 40));
+    const std::uint64_t bytes = n * unit;
+    if (bytes != 0 && bytes < checker::kMinMemoryLimit)
+        throw UsageError(fmt::format("--{}: {} is below the {} MiB a run needs to start", opt, v,
+                                     checker::kMinMemoryLimit >> 20));
+    return bytes;
+}
+
 // A comma list of integers, or `all` standing for `all_values`.
 std::vector<int> int_list(const std::string& opt, const std::string& v, long long lo, long long hi,
                           const std::vector<int>& all_values) {
@@ -113,6 +134,7 @@ const std::vector<OptionInfo>& check_options() {
         {"loss", "yes", "any segment in flight may be lost"},
         {"max-states", "0", "stop (verdict incomplete) after this many states; 0 = no limit"},
         {"time-limit", "0", "stop (verdict incomplete) after this many seconds; 0 = no limit"},
+        {"memory-limit", "0", "stop (verdict incomplete) before the state store outgrows this (e.g. 512M, 4G); 0 = no limit"},
         {"engine", "table", "table (extracted from the MSM machine) or msm (MSM machines in the loop)"},
     };
     return kOpts;
@@ -129,6 +151,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     spec.sockets = int(parse_int("sockets", v["sockets"], 1, checker::kMaxSockets));
     spec.max_states = std::uint64_t(parse_int("max-states", v["max-states"], 0, 4'000'000'000LL));
     spec.time_limit_seconds = parse_seconds("time-limit", v["time-limit"]);
+    spec.memory_limit_bytes = parse_size("memory-limit", v["memory-limit"]);
     spec.engine = word_list<checker::Engine>("engine", v["engine"],
                                              {{"table", checker::Engine::table}, {"msm", checker::Engine::msm}})[0];
     if (split(v["engine"]).size() != 1 || v["engine"] == "all") throw UsageError("--engine: choose one of table, msm");

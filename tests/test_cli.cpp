@@ -96,6 +96,13 @@ TEST_CASE("cli: a state limit gives incomplete, exit 3, never holds") {
     for (const auto& p : j["properties"]) CHECK(p["status"] != "holds");
 }
 
+TEST_CASE("cli: a memory limit gives incomplete, exit 3, and says how far it got") {
+    const Run r = run("check --sockets 2 --memory-limit 16M");
+    CHECK(r.code == 3);
+    CHECK(r.out.find("memory limit 16 MiB reached after") != std::string::npos);
+    CHECK(r.out.find("verdict: incomplete") != std::string::npos);
+}
+
 TEST_CASE("cli: a TOML config file is read, the command line wins") {
     const Run r = run("check --config " + data("one_socket.toml") + " --json -");
     REQUIRE(r.code == 0);
@@ -123,6 +130,8 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --orphan-retries x", "--orphan-retries");
     bad_input("check --max-orphans -1", "--max-orphans");
     bad_input("check --time-limit -3", "--time-limit");
+    bad_input("check --memory-limit 1M", "--memory-limit");
+    bad_input("check --memory-limit lots", "--memory-limit");
     bad_input("check --linger sometimes", "--linger");
     bad_input("check --engine spin", "--engine");
     bad_input("check --property no-such-property", "no-such-property");

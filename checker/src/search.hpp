@@ -138,6 +138,11 @@ bool Search<W>::limit_hit(std::size_t processed) {
     }
     if ((processed & 0xfff) != 0) return false;
     if (out_of_time()) return true;
+    if (spec_.memory_limit_bytes && store_.bytes_after_growth() > spec_.memory_limit_bytes) {
+        incomplete_ = fmt::format("memory limit {} MiB reached after {} states (depth {})",
+                                  spec_.memory_limit_bytes >> 20, store_.size(), depth_);
+        return true;
+    }
     const auto now = Clock::now();
     const double secs = std::chrono::duration<double>(now - start_).count();
     if (spec_.progress && now - last_progress_ > std::chrono::seconds(1)) {
@@ -213,7 +218,14 @@ ExploreResult Search<W>::run() {
     const PropertyMask ev = properties::bit(PropertyId::eventually_destroyed);
     double live_s = 0;
     bool complete = explored;
-    if (explored && (wanted & ev) && !(found_ & ev)) {
+    // Tarjan needs two 32-bit arrays, a bit and a component id per state.
+    const std::uint64_t liveness_bytes = store_.bytes() + std::uint64_t(store_.size()) * 13;
+    if (explored && (wanted & ev) && !(found_ & ev) && spec_.memory_limit_bytes &&
+        liveness_bytes > spec_.memory_limit_bytes) {
+        complete = false;
+        incomplete_ = fmt::format("memory limit {} MiB too small for the liveness pass over {} states",
+                                  spec_.memory_limit_bytes >> 20, store_.size());
+    } else if (explored && (wanted & ev) && !(found_ & ev)) {
         const auto t0 = Clock::now();
         complete = liveness();
         live_s = std::chrono::duration<double>(Clock::now() - t0).count();

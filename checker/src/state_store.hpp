@@ -86,6 +86,9 @@ public:
         }
     }
 
+    // What the store would hold after its next growth step (vectors and table doubling).
+    [[nodiscard]] std::uint64_t bytes_after_growth() const { return 2 * bytes(); }
+
     [[nodiscard]] std::uint64_t bytes() const {
         return states_.capacity() * sizeof(Key<W>) + parents_.capacity() * sizeof(std::uint32_t) +
                slots_.capacity() * sizeof(std::uint64_t);

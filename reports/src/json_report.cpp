@@ -37,6 +37,7 @@ json config_json(const checker::ExploreSpec& spec) {
     json j{{"sockets", spec.sockets},
            {"engine", spec.engine == checker::Engine::table ? "table" : "msm"},
            {"max_states", spec.max_states},
+           {"memory_limit_bytes", spec.memory_limit_bytes},
            {"time_limit", spec.time_limit_seconds},
            {"cases", cases}};
     if (!spec.patch.empty()) j["patch"] = {{"name", spec.patch.name}, {"edits", spec.patch.describe()}};

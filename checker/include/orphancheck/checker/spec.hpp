@@ -42,9 +42,11 @@ struct ExploreSpec {
     properties::PropertyMask properties = ~properties::PropertyMask(0);
     std::uint64_t max_states = 0;  // 0: unlimited
     double time_limit_seconds = 0;  // 0: unlimited
+    std::uint64_t memory_limit_bytes = 0;  // 0: unlimited; the visited store and the liveness arrays
     bool progress = false;          // a progress line on stderr every second
 };
 
 inline constexpr int kMaxSockets = 14;
+inline constexpr std::uint64_t kMinMemoryLimit = 16ull << 20;  // what a run needs to start
 
 }  // namespace orphancheck::checker
