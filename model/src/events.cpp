@@ -37,25 +37,6 @@ std::string_view linger2_name(Linger2 l) {
     return "?";
 }
 
-std::string_view kind_name(EventKind k) {
-    switch (k) {
-        case EventKind::close: return "close";
-        case EventKind::linger_wake: return "linger-wake";
-        case EventKind::close_tail: return "close-tail";
-        case EventKind::release_sock: return "release-sock";
-        case EventKind::rx_ack: return "rx-ack";
-        case EventKind::rx_fin_ack: return "rx-ack-on-fin";
-        case EventKind::rx_fin: return "rx-fin";
-        case EventKind::rx_data: return "rx-data";
-        case EventKind::rx_rst: return "rx-rst";
-        case EventKind::rto_expire: return "rto-expire";
-        case EventKind::rto_timed_out: return "rto-timed-out";
-        case EventKind::keepalive_expire: return "keepalive-expire";
-        case EventKind::tw_expire: return "tw-expire";
-    }
-    return "?";
-}
-
 std::string event_name(EventId e) {
     const EventKind k = kind_of(e);
     switch (k) {
@@ -63,11 +44,15 @@ std::string event_name(EventId e) {
         case EventKind::linger_wake: return "close(): the SO_LINGER wait ends";
         case EventKind::close_tail: return "close(): rest of __tcp_close after the backlog";
         case EventKind::release_sock: return "close(): release_sock";
+        case EventKind::rx_ack: return "ACK of our FIN";
+        case EventKind::rx_fin_ack: return "ACK of our FIN on the peer's FIN";
+        case EventKind::rx_fin: return "peer FIN";
+        case EventKind::rx_data: return "peer data";
+        case EventKind::rx_rst: return "peer RST";
         case EventKind::rto_expire: return "retransmit timer fires";
         case EventKind::rto_timed_out: return "retransmit timer fires, retry budget spent";
         case EventKind::keepalive_expire: return "FIN_WAIT2 (keepalive) timer fires";
         case EventKind::tw_expire: return "timewait timer fires";
-        default: return std::string(kind_name(k));
     }
     const CloseOpts o = close_opts_of(e);
     return fmt::format("close(SO_LINGER={}, TCP_LINGER2={}{})", linger_name(o.linger), linger2_name(o.linger2),
