@@ -95,7 +95,8 @@ int main(int argc, char** argv) {
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
 
     const std::string first = argc > 1 ? argv[1] : "";
-    if (!first.empty() && first[0] != '-' && first != "check" && first != "properties" && first != "rows")
+    if (first.empty()) return fail_usage("a command is needed: check, properties or rows (--help for more)");
+    if (first[0] != '-' && first != "check" && first != "properties" && first != "rows")
         return fail_usage(fmt::format("unknown command '{}' (expected check, properties or rows)", argv[1]));
     try {
         app.parse(argc, argv);
