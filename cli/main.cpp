@@ -10,6 +10,7 @@
 #include "check_options.hpp"
 #include "config_file.hpp"
 #include "orphancheck/checker/explorer.hpp"
+#include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/rows.hpp"
 #include "orphancheck/properties/property.hpp"
 #include "orphancheck/reports/report.hpp"
@@ -64,9 +65,11 @@ void list_properties() {
 }
 
 void list_rows() {
-    for (int r = 0; r < model::kRows; ++r) {
-        const auto id = model::RowId(r);
-        fmt::print("{:<36} {:<32} {}\n", model::row_name(id), model::row_kernel_function(id), model::row_summary(id));
+    for (const model::RowDescription& d : model::describe_table()) {
+        fmt::print("{:<34} {} --{}--> {}  [{}] / {}\n", model::row_name(d.row), model::state_name(d.source),
+                   model::kind_label(d.event),
+                   model::state_name(d.target), d.guard.empty() ? "true" : d.guard, d.actions);
+        fmt::print("{:<34} {}: {}\n", "", model::row_kernel_function(d.row), model::row_summary(d.row));
     }
 }
 }  // namespace

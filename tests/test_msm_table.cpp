@@ -57,6 +57,26 @@ TEST_CASE("every row of the MSM table is reachable in some configuration") {
     }
 }
 
+TEST_CASE("the static description of the MSM table names every row once and matches extraction") {
+    const auto& rows = describe_table();
+    REQUIRE(rows.size() == std::size_t(kRows));
+    std::set<RowId> ids;
+    for (const auto& d : rows) ids.insert(d.row);
+    CHECK(ids.size() == std::size_t(kRows));
+    const SocketTable t = SocketTable::extract({120, 0, 1, 1, false});
+    for (std::uint16_t i = 0; i < t.size(); ++i)
+        for (int ev = 0; ev < kEvents; ++ev)
+            for (int g = 0; g < kGuardInputCombos; ++g) {
+                const auto& e = t.at(i, EventId(ev), GuardInputs::from_index(g));
+                if (e.next == SocketTable::kDisabled) continue;
+                const auto& d = rows[std::size_t(e.row)];
+                REQUIRE(d.row == e.row);
+                CHECK(d.source == t.local(i).state);
+                CHECK(d.target == t.local(e.next).state);
+            }
+    CHECK(rows[std::size_t(RowId::keepalive_rst)].guard.find("linger2_negative || !fin_time_long") != std::string::npos);
+}
+
 TEST_CASE("a materialised machine keeps its state: copies go through const&") {
     MsmClosePath msm({60, 1, 1, 1, false});
     const LocalKey est = msm.initial();

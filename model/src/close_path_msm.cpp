@@ -41,25 +41,48 @@ struct EvBase {
     Ctx* ctx;
 };
 struct Close : EvBase {
+    static constexpr EventKind kind = EventKind::close;
     CloseOpts opts;
 };
-struct LingerWake : EvBase {};
-struct CloseTail : EvBase {};
-struct ReleaseSock : EvBase {};
+struct LingerWake : EvBase {
+    static constexpr EventKind kind = EventKind::linger_wake;
+};
+struct CloseTail : EvBase {
+    static constexpr EventKind kind = EventKind::close_tail;
+};
+struct ReleaseSock : EvBase {
+    static constexpr EventKind kind = EventKind::release_sock;
+};
 struct RxAck : EvBase {
+    static constexpr EventKind kind = EventKind::rx_ack;  // also rx_fin_ack, with fin set
     bool fin = false;  // the ACK arrives on the peer's FIN segment (th->fin)
 };
-struct RxFin : EvBase {};
-struct RxData : EvBase {};
-struct RxRst : EvBase {};
-struct RtoExpire : EvBase {};
-struct RtoTimedOut : EvBase {};
-struct KeepaliveExpire : EvBase {};
-struct TwExpire : EvBase {};
+struct RxFin : EvBase {
+    static constexpr EventKind kind = EventKind::rx_fin;
+};
+struct RxData : EvBase {
+    static constexpr EventKind kind = EventKind::rx_data;
+};
+struct RxRst : EvBase {
+    static constexpr EventKind kind = EventKind::rx_rst;
+};
+struct RtoExpire : EvBase {
+    static constexpr EventKind kind = EventKind::rto_expire;
+};
+struct RtoTimedOut : EvBase {
+    static constexpr EventKind kind = EventKind::rto_timed_out;
+};
+struct KeepaliveExpire : EvBase {
+    static constexpr EventKind kind = EventKind::keepalive_expire;
+};
+struct TwExpire : EvBase {
+    static constexpr EventKind kind = EventKind::tw_expire;
+};
 
 // ---------------------------------------------------------------- guards
 #define OC_PRED(NAME, EXPR)                                                                   \
     struct NAME {                                                                             \
+        static constexpr const char* name = #NAME;                                            \
         template <class E, class F>                                                           \
         bool operator()([[maybe_unused]] E const& e, [[maybe_unused]] F const& f) const { \
             return (EXPR);                                                                    \
@@ -107,6 +130,7 @@ struct either {
 // ---------------------------------------------------------------- actions
 #define OC_ACT(NAME, BODY)                                                                \
     struct NAME {                                                                         \
+        static constexpr const char* name = #NAME;                                        \
         template <class E, class F>                                                       \
         void operator()([[maybe_unused]] E const& e, [[maybe_unused]] F& f) const { \
             BODY;                                                                         \
@@ -391,7 +415,55 @@ msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
     return msm::back::HANDLED_FALSE;
 }
 
+// ---------------------------------------------------------------- static description
+template <class P>
+struct guard_text {
+    static std::string get() { return P::name; }
+};
+template <class P>
+struct guard_text<not_<P>> {
+    static std::string get() { return "!" + guard_text<P>::get(); }
+};
+template <class A, class B>
+struct guard_text<either<A, B>> {
+    static std::string get() { return "(" + guard_text<A>::get() + " || " + guard_text<B>::get() + ")"; }
+};
+template <class... P>
+std::string join_guard(when<P...>*) {
+    std::string s;
+    ((s += (s.empty() ? "" : " && ") + guard_text<P>::get()), ...);
+    return s;
+}
+template <RowId R, class... A>
+std::string join_actions(row_<R, A...>*) {
+    std::string s;
+    ((s += (s.empty() ? "" : ", ") + std::string(A::name)), ...);
+    return s;
+}
+template <RowId R, class... A>
+constexpr RowId row_of(row_<R, A...>*) {
+    return R;
+}
+
+struct Describe {
+    std::vector<RowDescription>* out;
+    template <class S, class E, class T, class A, class G>
+    void operator()(msm::wrap<msmf::Row<S, E, T, A, G>> const&) const {
+        out->push_back({row_of(static_cast<A*>(nullptr)), S::kind, E::kind, T::kind,
+                        join_guard(static_cast<G*>(nullptr)), join_actions(static_cast<A*>(nullptr))});
+    }
+};
+
 }  // namespace
+
+const std::vector<RowDescription>& describe_table() {
+    static const std::vector<RowDescription> rows = [] {
+        std::vector<RowDescription> v;
+        mpl::for_each<ClosePath_::transition_table, msm::wrap<mpl::placeholders::_1>>(Describe{&v});
+        return v;
+    }();
+    return rows;
+}
 
 struct MsmClosePath::Impl {
     SysctlConfig cfg;

@@ -59,6 +59,10 @@ std::string event_name(EventId e) {
                        o.unread ? ", unread data" : "");
 }
 
+std::string kind_label(EventKind k) {
+    return k == EventKind::close ? std::string("close()") : event_name(event_of(k));
+}
+
 Fairness fairness_of(EventKind k) {
     switch (k) {
         case EventKind::close:

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "orphancheck/model/config.hpp"
 #include "orphancheck/model/effects.hpp"
@@ -28,6 +30,18 @@ struct StepResult {
     EffectList effects{};
     RowId row = RowId::none;
 };
+
+// One row of the MSM transition table, read off the row's types: the
+// diagram and `orphancheck rows` are generated from the machine itself.
+struct RowDescription {
+    RowId row = RowId::none;
+    TcpState source{};
+    EventKind event{};
+    TcpState target{};
+    std::string guard;    // e.g. "dead && !linger2_negative && fin_time_long"
+    std::string actions;  // e.g. "reset_keepalive_timer"
+};
+[[nodiscard]] const std::vector<RowDescription>& describe_table();
 
 // Runs real MSM machines. It keeps one prototype machine per TCP state it has
 // seen and materialises a local by copying that prototype (from a const

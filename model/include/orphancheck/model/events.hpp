@@ -46,7 +46,8 @@ using EventId = std::uint8_t;  // 0..kCloseVariants-1: close variants; then the 
 [[nodiscard]] EventId event_of(EventKind k);  // k != close
 [[nodiscard]] EventKind kind_of(EventId e);
 [[nodiscard]] CloseOpts close_opts_of(EventId e);  // precondition: kind_of(e) == close
-[[nodiscard]] std::string event_name(EventId e);   // e.g. "close(SO_LINGER=off, TCP_LINGER2=0 (sysctl))"
+[[nodiscard]] std::string event_name(EventId e);
+[[nodiscard]] std::string kind_label(EventKind k);  // "close()" for every close variant, else as event_name   // e.g. "close(SO_LINGER=off, TCP_LINGER2=0 (sysctl))"
 [[nodiscard]] std::string_view linger_name(Linger l);
 [[nodiscard]] std::string_view linger2_name(Linger2 l);
 
