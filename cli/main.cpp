@@ -1,5 +1,5 @@
 // orphancheck: a model checker for the Linux TCP close path and its orphan
-// accounting. Subcommands: check, properties, rows.
+// accounting. Subcommands: check, graph, properties, rows.
 #include <fstream>
 #include <iostream>
 
@@ -14,6 +14,7 @@
 #include "orphancheck/model/rows.hpp"
 #include "orphancheck/properties/property.hpp"
 #include "orphancheck/reports/report.hpp"
+#include "orphancheck/reports/socket_view.hpp"
 
 namespace {
 using namespace orphancheck;
@@ -94,13 +95,19 @@ int main(int argc, char** argv) {
     check->add_option("--json", json_path, "write the JSON report to FILE, or to stdout with -");
     check->add_flag("--quiet", quiet, "no text report");
     check->add_flag("--progress", progress, "progress line on stderr every second");
+    auto* graph = app.add_subcommand("graph", "draw the close path as a DOT / SVG / PNG graph");
+    std::string view = "socket", out_path = "-";
+    bool no_guards = false;
+    graph->add_option("--view", view, "socket: the per-socket close-path machine, one edge per MSM row");
+    graph->add_option("-o,--output", out_path, "FILE.dot, FILE.svg or FILE.png (svg/png need Graphviz); - for DOT on stdout");
+    graph->add_flag("--no-guards", no_guards, "leave the guards out of the edge labels");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
 
     const std::string first = argc > 1 ? argv[1] : "";
-    if (first.empty()) return fail_usage("a command is needed: check, properties or rows (--help for more)");
-    if (first[0] != '-' && first != "check" && first != "properties" && first != "rows")
-        return fail_usage(fmt::format("unknown command '{}' (expected check, properties or rows)", argv[1]));
+    if (first.empty()) return fail_usage("a command is needed: check, graph, properties or rows (--help for more)");
+    if (first[0] != '-' && first != "check" && first != "graph" && first != "properties" && first != "rows")
+        return fail_usage(fmt::format("unknown command '{}' (expected check, graph, properties or rows)", argv[1]));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -116,12 +123,19 @@ int main(int argc, char** argv) {
             list_properties();
             return kExitHolds;
         }
+        if (app.got_subcommand("graph")) {
+            if (view != "socket") throw cli::UsageError(fmt::format("--view: unknown view '{}' (available: socket)", view));
+            reports::write_graph_file(reports::socket_view(!no_guards), out_path);
+            return kExitHolds;
+        }
         if (app.got_subcommand("rows")) {
             list_rows();
             return kExitHolds;
         }
         return run_check(cmdline, props, config, json_path, quiet, progress && isatty(2));
     } catch (const cli::UsageError& e) {
+        return fail_usage(e.what());
+    } catch (const reports::OutputError& e) {
         return fail_usage(e.what());
     } catch (const checker::SpecError& e) {
         return fail_usage(e.what());

@@ -141,5 +141,5 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --config /nonexistent/x.toml", "cannot read");
     bad_input("check --json /nonexistent/dir/out.json --sockets 1", "cannot write");
     bad_input("frobnicate", "frobnicate");
-    bad_input("", "check, properties or rows");
+    bad_input("", "check, graph, properties or rows");
 }

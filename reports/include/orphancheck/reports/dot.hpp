@@ -1,0 +1,42 @@
+// DOT output through Boost.Graph: graphs of labelled nodes and edges with
+// arbitrary Graphviz attributes, written with write_graphviz and properly
+// escaped, and rendering to SVG/PNG with the `dot` program.
+#pragma once
+
+#include <map>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace orphancheck::reports {
+
+using DotAttrs = std::map<std::string, std::string>;  // attribute -> value (unescaped)
+
+struct DotGraph {
+    std::string name = "G";
+    DotAttrs graph_attrs;
+    DotAttrs node_defaults;
+    DotAttrs edge_defaults;
+    std::vector<DotAttrs> nodes;  // each has at least "label"
+    struct Edge {
+        std::size_t from, to;
+        DotAttrs attrs;
+    };
+    std::vector<Edge> edges;
+};
+
+// A DOT double-quoted string: quotes and backslashes escaped, newlines as \n.
+[[nodiscard]] std::string dot_quote(const std::string& s);
+
+void write_dot(std::ostream& out, const DotGraph& g);
+
+// Thrown when the output cannot be produced (no `dot`, unwritable file): bad input, exit 2.
+struct OutputError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Writes `g` to `path`: DOT for *.dot (or "-" for stdout), SVG/PNG through `dot` for *.svg / *.png.
+void write_graph_file(const DotGraph& g, const std::string& path);
+
+}  // namespace orphancheck::reports
