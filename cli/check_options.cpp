@@ -36,7 +36,9 @@ long long parse_int(const std::string& opt, const std::string& v, long long lo, 
 }
 
 double parse_seconds(const std::string& opt, const std::string& v) {
+    const bool plain = !v.empty() && v.find_first_not_of("0123456789.") == std::string::npos;
     try {
+        if (!plain) throw std::invalid_argument(v);
         std::size_t used = 0;
         const double x = std::stod(v, &used);
         if (used != v.size() || !(x >= 0) || x > 1e7) throw std::invalid_argument(v);
@@ -59,7 +61,7 @@ std::uint64_t parse_size(const std::string& opt, const std::string& v) {
         }
         if (unit != 1) digits.pop_back();
     }
-    const auto n = std::uint64_t(parse_int(opt, digits, 0, 1LL << 40));
+    const auto n = std::uint64_t(parse_int(opt, digits, 0, (1LL << 40) / std::int64_t(unit)));
     const std::uint64_t bytes = n * unit;
     if (bytes != 0 && bytes < checker::kMinMemoryLimit)
         throw UsageError(fmt::format("--{}: {} is below the {} MiB a run needs to start", opt, v,

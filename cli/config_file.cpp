@@ -1,6 +1,7 @@
 #include "config_file.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -11,7 +12,11 @@ namespace {
 
 std::string scalar_text(const std::string& path, const std::string& key, const toml::value& v) {
     if (v.is_integer()) return std::to_string(v.as_integer());
-    if (v.is_floating()) return fmt::format("{}", v.as_floating());
+    if (v.is_floating()) {
+        if (key != "time-limit" && key != "time_limit")
+            throw UsageError(fmt::format("{}: key '{}' must be an integer, not a floating-point number", path, key));
+        return fmt::format("{}", v.as_floating());
+    }
     if (v.is_string()) return v.as_string().str;
     if (v.is_boolean()) return v.as_boolean() ? "yes" : "no";
     throw UsageError(fmt::format("{}: key '{}' must be a number, string, boolean or array of them", path, key));
@@ -20,6 +25,9 @@ std::string scalar_text(const std::string& path, const std::string& key, const t
 }  // namespace
 
 FileOptions read_config_file(const std::string& path) {
+    std::error_code ec;
+    if (path.empty()) throw UsageError("--config: empty file name");
+    if (!std::filesystem::is_regular_file(path, ec)) throw UsageError(fmt::format("--config: cannot read '{}'", path));
     std::ifstream in(path);
     if (!in) throw UsageError(fmt::format("--config: cannot read '{}'", path));
     toml::value root;
@@ -38,11 +46,14 @@ FileOptions read_config_file(const std::string& path) {
         if (key == "properties") {
             if (!v.is_array()) throw UsageError(fmt::format("{}: 'properties' must be an array of names", path));
             for (const auto& p : v.as_array()) out.properties.push_back(scalar_text(path, key, p));
+            if (out.properties.empty()) throw UsageError(fmt::format("{}: 'properties' is empty", path));
             continue;
         }
         const auto& known = check_options();
         if (std::none_of(known.begin(), known.end(), [&](const OptionInfo& o) { return key == o.name; }))
             throw UsageError(fmt::format("{}: unknown key '{}'", path, raw_key));
+        if (out.values.count(key))
+            throw UsageError(fmt::format("{}: key '{}' given twice (dashes and underscores are the same)", path, raw_key));
         std::string text;
         if (v.is_array()) {
             for (const auto& item : v.as_array()) {

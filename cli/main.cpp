@@ -1,5 +1,6 @@
 // orphancheck: a model checker for the Linux TCP close path and its orphan
 // accounting. Subcommands: check, graph, properties, rows.
+#include <bit>
 #include <fstream>
 #include <iostream>
 
@@ -15,6 +16,7 @@
 #include "orphancheck/properties/property.hpp"
 #include "orphancheck/reports/report.hpp"
 #include "orphancheck/reports/socket_view.hpp"
+#include "orphancheck/reports/state_views.hpp"
 
 namespace {
 using namespace orphancheck;
@@ -26,8 +28,9 @@ int fail_usage(const std::string& msg) {
     return kExitBadInput;
 }
 
-int run_check(const cli::OptionValues& cmdline, const std::vector<std::string>& props, const std::string& config,
-              const std::string& json_path, bool quiet, bool progress) {
+// The options of a check, from the config file and the command line.
+checker::ExploreSpec spec_from(const cli::OptionValues& cmdline, const std::vector<std::string>& props,
+                               const std::string& config) {
     cli::OptionValues values;
     std::vector<std::string> all_props = props;
     if (!config.empty()) {
@@ -36,10 +39,87 @@ int run_check(const cli::OptionValues& cmdline, const std::vector<std::string>& 
         if (props.empty()) all_props = file.properties;
     }
     for (const auto& [k, v] : cmdline) values[k] = v;
-    checker::ExploreSpec spec = cli::build_spec(values, all_props);
+    return cli::build_spec(values, all_props);
+}
+
+struct GraphArgs {
+    std::string view = "socket", output = "-", colour = "orphans";
+    bool no_guards = false, rank_by_depth = false;
+    std::uint64_t max_nodes = 300;
+};
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void write_json_file(const nlohmann::json& j, const std::string& path) {
+    if (path == "-") {
+        std::cout << j.dump(2) << "\n";
+        return;
+    }
+    std::ofstream f(path);
+    if (!f) throw cli::UsageError(fmt::format("cannot write '{}'", path));
+    f << j.dump(2) << "\n";
+    f.flush();
+    if (!f) throw cli::UsageError(fmt::format("writing '{}' failed", path));
+}
+
+int run_graph(const GraphArgs& a, checker::ExploreSpec spec) {
+    reports::ViewOptions opt;
+    if (a.colour == "property") opt.colour = reports::Colour::property;
+    else if (a.colour != "orphans") throw cli::UsageError(fmt::format("--colour: unknown value '{}' (orphans or property)", a.colour));
+    opt.rank_by_depth = a.rank_by_depth;
+    const bool json = ends_with(a.output, ".json");
+    if (json && a.view != "full") throw cli::UsageError("--output *.json: only --view full exports the graph as JSON");
+    if (a.view == "socket") {
+        reports::write_graph_file(reports::socket_view(!a.no_guards), a.output);
+        return kExitHolds;
+    }
+    if (a.view == "full") {
+        spec.max_states = a.max_nodes + 1;
+        spec.properties = 0;
+        reports::FullView v(opt);
+        const auto r = checker::explore(spec, &v);
+        if (r.stats.states > a.max_nodes)
+            throw cli::UsageError(fmt::format("the full graph has more than {} states: use --view quotient or "
+                                              "--view socket, fewer sockets or options, or raise --max-nodes",
+                                              a.max_nodes));
+        if (json) write_json_file(v.json(), a.output);
+        else reports::write_graph_file(v.graph(), a.output);
+        return kExitHolds;
+    }
+    if (a.view == "quotient") {
+        spec.properties = 0;
+        reports::QuotientView v(opt);
+        const auto r = checker::explore(spec, &v);
+        if (r.verdict == checker::Verdict::incomplete && !r.incomplete_reason.empty())
+            throw cli::UsageError("the exploration stopped (" + r.incomplete_reason + "): no graph written");
+        reports::write_graph_file(v.graph(), a.output);
+        return kExitHolds;
+    }
+    if (a.view == "counterexample") {
+        if (std::popcount(spec.properties) != 1)
+            throw cli::UsageError("--view counterexample needs exactly one --property");
+        const auto r = checker::explore(spec);
+        const auto& p = r.properties.front();
+        if (!p.counterexample)
+            throw cli::UsageError(fmt::format("no counterexample: {} is {} in this configuration",
+                                              properties::info(p.id).name, reports::status_name(p.status)));
+        reports::CounterexampleView v(opt, p.counterexample->states, p.counterexample->cycle_start);
+        spec.max_states = 0;
+        checker::explore(spec, &v);
+        reports::write_graph_file(v.graph(), a.output);
+        return kExitHolds;
+    }
+    throw cli::UsageError(fmt::format("--view: unknown view '{}' (socket, full, quotient or counterexample)", a.view));
+}
+
+int run_check(const cli::OptionValues& cmdline, const std::vector<std::string>& props, const std::string& config,
+              const std::string& json_path, bool quiet, bool progress) {
+    checker::ExploreSpec spec = spec_from(cmdline, props, config);
     spec.progress = progress;
     std::ofstream json_file;
-    if (!json_path.empty() && json_path != "-") {
+    if (json_path != "-" && !json_path.empty()) {
         json_file.open(json_path);
         if (!json_file) throw cli::UsageError(fmt::format("--json: cannot write '{}'", json_path));
     }
@@ -47,8 +127,12 @@ int run_check(const cli::OptionValues& cmdline, const std::vector<std::string>& 
     if (json_path == "-") {
         std::cout << reports::to_json(spec, r).dump(2) << "\n";
     } else {
+        if (json_file.is_open()) {  // first, so that a failed write prints no verdict
+            json_file << reports::to_json(spec, r).dump(2) << "\n";
+            json_file.flush();
+            if (!json_file) throw cli::UsageError(fmt::format("--json: writing '{}' failed", json_path));
+        }
         if (!quiet) reports::write_text(std::cout, spec, r);
-        if (json_file.is_open()) json_file << reports::to_json(spec, r).dump(2) << "\n";
     }
     switch (r.verdict) {
         case checker::Verdict::pass: return kExitHolds;
@@ -95,12 +179,28 @@ int main(int argc, char** argv) {
     check->add_option("--json", json_path, "write the JSON report to FILE, or to stdout with -");
     check->add_flag("--quiet", quiet, "no text report");
     check->add_flag("--progress", progress, "progress line on stderr every second");
-    auto* graph = app.add_subcommand("graph", "draw the close path as a DOT / SVG / PNG graph");
-    std::string view = "socket", out_path = "-";
-    bool no_guards = false;
-    graph->add_option("--view", view, "socket: the per-socket close-path machine, one edge per MSM row");
-    graph->add_option("-o,--output", out_path, "FILE.dot, FILE.svg or FILE.png (svg/png need Graphviz); - for DOT on stdout");
-    graph->add_flag("--no-guards", no_guards, "leave the guards out of the edge labels");
+    auto* graph = app.add_subcommand("graph", "draw the close path or the explored state graph (DOT / SVG / PNG / JSON)");
+    GraphArgs ga;
+    cli::OptionValues graph_cmdline;
+    std::vector<std::string> graph_props;
+    std::string graph_config;
+    graph->add_option("--view", ga.view,
+                      "socket: the per-socket machine; full: every global state (small configurations); quotient: "
+                      "states merged by socket states and orphan count; counterexample: the path violating "
+                      "--property with its neighbourhood");
+    graph->add_option("-o,--output", ga.output,
+                      "FILE.dot, FILE.svg, FILE.png (svg/png need Graphviz), FILE.json (full view); - for DOT on stdout");
+    graph->add_flag("--no-guards", ga.no_guards, "socket view: leave the guards out of the edge labels");
+    graph->add_option("--colour", ga.colour, "colour states by orphans (count) or property (invariant violated)");
+    graph->add_flag("--rank-by-depth", ga.rank_by_depth, "draw states of one BFS depth on one rank");
+    graph->add_option("--max-nodes", ga.max_nodes, "full view: refuse graphs with more states [default: 300]");
+    for (const auto& o : cli::check_options())
+        graph->add_option_function<std::string>(
+            std::string("--") + o.name,
+            [&graph_cmdline, name = std::string(o.name)](const std::string& v) { graph_cmdline[name] = v; },
+            fmt::format("as for check [default: {}]", o.default_value));
+    graph->add_option("--property", graph_props, "counterexample view: the property");
+    graph->add_option("--config", graph_config, "TOML file with check options");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
 
@@ -123,15 +223,14 @@ int main(int argc, char** argv) {
             list_properties();
             return kExitHolds;
         }
-        if (app.got_subcommand("graph")) {
-            if (view != "socket") throw cli::UsageError(fmt::format("--view: unknown view '{}' (available: socket)", view));
-            reports::write_graph_file(reports::socket_view(!no_guards), out_path);
-            return kExitHolds;
-        }
+        if (app.got_subcommand("graph")) return run_graph(ga, spec_from(graph_cmdline, graph_props, graph_config));
         if (app.got_subcommand("rows")) {
             list_rows();
             return kExitHolds;
         }
+        for (const char* opt : {"--config", "--json"})
+            if (check->count(opt) && (opt == std::string("--config") ? config : json_path).empty())
+                throw cli::UsageError(fmt::format("{}: empty value", opt));
         return run_check(cmdline, props, config, json_path, quiet, progress && isatty(2));
     } catch (const cli::UsageError& e) {
         return fail_usage(e.what());

@@ -33,13 +33,13 @@ std::string CaseConfig::describe_closes() const {
 
 namespace {
 template <int W>
-ExploreResult run_with(const ExploreSpec& spec, std::vector<SocketSpace>& spaces) {
+ExploreResult run_with(const ExploreSpec& spec, std::vector<SocketSpace>& spaces, GraphSink* sink) {
     Search<W> search(spec, spaces);
-    return search.run();
+    return search.run(sink);
 }
 }  // namespace
 
-ExploreResult explore(const ExploreSpec& spec) {
+ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
     if (spec.sockets < 1 || spec.sockets > kMaxSockets)
         throw SpecError(fmt::format("sockets must be between 1 and {}", kMaxSockets));
     if (spec.cases.empty() || spec.cases.size() > 255) throw SpecError("between 1 and 255 configurations are needed");
@@ -49,10 +49,10 @@ ExploreResult explore(const ExploreSpec& spec) {
     spaces.reserve(spec.cases.size());
     for (const CaseConfig& c : spec.cases) spaces.emplace_back(c, spec.engine, spec.patch);
     switch ((packed_bytes(spec.sockets) + 7) / 8) {
-        case 1: return run_with<1>(spec, spaces);
-        case 2: return run_with<2>(spec, spaces);
-        case 3: return run_with<3>(spec, spaces);
-        default: return run_with<4>(spec, spaces);
+        case 1: return run_with<1>(spec, spaces, sink);
+        case 2: return run_with<2>(spec, spaces, sink);
+        case 3: return run_with<3>(spec, spaces, sink);
+        default: return run_with<4>(spec, spaces, sink);
     }
 }
 

@@ -32,7 +32,7 @@ public:
     Search(const ExploreSpec& spec, std::vector<SocketSpace>& spaces)
         : spec_(spec), spaces_(spaces), n_(spec.sockets) {}
 
-    ExploreResult run();
+    ExploreResult run(GraphSink* sink = nullptr);
 
 private:
     using K = Key<W>;
@@ -106,6 +106,7 @@ private:
 
     bool bfs();
     bool liveness();  // false when the time limit stopped it
+    void emit_graph(GraphSink& sink);
     bool out_of_time();
     void evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid);
     std::vector<std::uint32_t> path_to(std::uint32_t state) const;
@@ -125,6 +126,7 @@ private:
     std::vector<std::uint32_t> comp_;   // SCC id per state (liveness pass)
     std::uint64_t transitions_ = 0;
     std::uint32_t depth_ = 0;
+    std::vector<std::size_t> level_starts_;  // first state index of each BFS level
     std::string incomplete_;
     Clock::time_point start_ = Clock::now();
     Clock::time_point last_progress_ = start_;
@@ -173,10 +175,11 @@ bool Search<W>::bfs() {
     for (std::size_t i = 0; i < store_.size(); ++i) {
         if (i == level_end) {
             ++depth_;
+            level_starts_.push_back(i);
             level_end = store_.size();
         }
         if (limit_hit(i)) return false;
-        if ((found_ & wanted) == wanted) {
+        if (wanted != 0 && (found_ & wanted) == wanted) {
             incomplete_.clear();
             return true;  // every wanted property already violated: the verdict is final
         }
@@ -190,6 +193,10 @@ bool Search<W>::bfs() {
         transitions_ += buf.size();
         for (const Succ& s : buf) store_.prefetch_candidate(s.h);
         for (const Succ& s : buf) {
+            if (spec_.max_states && store_.size() >= spec_.max_states && store_.find(s.key, s.h) < 0) {
+                incomplete_ = fmt::format("state limit {} reached", spec_.max_states);
+                return false;
+            }
             const auto [idx, fresh] = store_.insert(s.key, s.h, std::uint32_t(i));
             if (fresh) record(properties::violated_invariants(view(s.key), wanted), idx);
         }
@@ -210,9 +217,11 @@ bool Search<W>::out_of_time() {
 }
 
 template <int W>
-ExploreResult Search<W>::run() {
+ExploreResult Search<W>::run(GraphSink* sink) {
     ExploreResult res;
+    level_starts_.assign(1, 0);
     const bool explored = bfs();
+    if (sink && explored) emit_graph(*sink);
     const double explore_s = std::chrono::duration<double>(Clock::now() - start_).count();
     const PropertyMask wanted = spec_.properties;
     const PropertyMask ev = properties::bit(PropertyId::eventually_destroyed);

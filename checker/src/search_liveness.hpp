@@ -83,10 +83,12 @@ template <int W>
 void Search<W>::evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid) {
     if (properties::all_finished(view(store_.state(members[0])))) return;
     bool cyclic = members.size() > 1;
-    std::uint64_t always = ~std::uint64_t(0), taken = 0;
+    std::uint64_t always = ~std::uint64_t(0), ever = 0, taken = 0;
     for (std::uint32_t u : members) {
         const K k = store_.state(u);
-        always &= fair_bits(k);
+        const std::uint64_t f = fair_bits(k);
+        always &= f;
+        ever |= f;
         for_each_successor(k, [&](const K& n, int s, const SockMove* mv) {
             const auto w = std::uint32_t(store_.find(n));
             if (comp_[w] != cid) return;
@@ -96,26 +98,45 @@ void Search<W>::evaluate_scc(const std::vector<std::uint32_t>& members, std::uin
         });
     }
     if (!cyclic || (always & ~taken) != 0) return;
-    // Lasso: stem to the earliest member, then a cycle taking every required class.
+    // Lasso: stem to the earliest member, then a cycle that is weakly fair itself: it takes
+    // every class enabled all over the component and passes a state where each other
+    // class that is enabled somewhere is disabled.
     const std::uint32_t s0 = *std::min_element(members.begin(), members.end());
     lasso_ = path_to(s0);
     lasso_cycle_start_ = int(lasso_.size()) - 1;
     std::uint32_t cur = s0;
+    auto go_to = [&](std::uint32_t target) {
+        auto seg = path_within(cur, target, cid, false);
+        lasso_.insert(lasso_.end(), seg.begin() + 1, seg.end());
+        cur = target;
+    };
     for (int b = 0; b < 64; ++b) {
-        if (!((always >> b) & 1)) continue;
-        bool done = false;
-        for (std::uint32_t u : members) {
-            for_each_successor(store_.state(u), [&](const K& n, int s, const SockMove* mv) {
-                if (done || !mv || 4 * s + int(label_fairness(mv->label)) - 1 != b) return;
-                const auto w = std::uint32_t(store_.find(n));
-                if (comp_[w] != cid) return;
-                auto seg = path_within(cur, u, cid, false);
-                lasso_.insert(lasso_.end(), seg.begin() + 1, seg.end());
-                lasso_.push_back(w);
-                cur = w;
-                done = true;
-            });
-            if (done) break;
+        const std::uint64_t bit = std::uint64_t(1) << b;
+        if (always & bit) {
+            // Find an internal edge of class b first; walk to it afterwards (moves() buffers
+            // must not be refilled while a successor loop still reads them).
+            std::uint32_t from = 0, to = 0;
+            bool found = false;
+            for (std::uint32_t u : members) {
+                for_each_successor(store_.state(u), [&](const K& n, int s, const SockMove* mv) {
+                    if (found || !mv || 4 * s + int(label_fairness(mv->label)) - 1 != b) return;
+                    const auto w = std::uint32_t(store_.find(n));
+                    if (comp_[w] != cid) return;
+                    from = u;
+                    to = w;
+                    found = true;
+                });
+                if (found) break;
+            }
+            go_to(from);
+            lasso_.push_back(to);
+            cur = to;
+        } else if (ever & bit) {
+            for (std::uint32_t u : members)
+                if (!(fair_bits(store_.state(u)) & bit)) {
+                    go_to(u);
+                    break;
+                }
         }
     }
     auto back = path_within(cur, s0, cid, cur == s0 && lasso_.size() == std::size_t(lasso_cycle_start_) + 1);

@@ -19,6 +19,7 @@ template <int W>
 Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_start) {
     Trace t;
     t.cycle_start = cycle_start;
+    t.states = path;
     const K first = store_.state(path.front());
     SocketSpace& sp = spaces_[std::size_t(case_of(first))];
     t.config = sp.config().describe();
@@ -64,6 +65,61 @@ Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_st
         if (!found) throw std::logic_error("counterexample path has no matching transition");
     }
     return t;
+}
+
+template <int W>
+void Search<W>::emit_graph(GraphSink& sink) {
+    auto depth_of = [this](std::uint32_t i) {
+        const auto it = std::upper_bound(level_starts_.begin(), level_starts_.end(), std::size_t(i));
+        return std::uint32_t(it - level_starts_.begin() - 1);
+    };
+    auto emit_state = [&](std::uint32_t i) {
+        const K k = store_.state(i);
+        const SocketSpace& sp = spaces_[std::size_t(case_of(k))];
+        GraphState gs;
+        gs.index = i;
+        gs.depth = depth_of(i);
+        gs.config = case_of(k);
+        gs.orphans = counter_of(k);
+        gs.orphan_cache = cache_of(k);
+        for (int s = 0; s < n_; ++s) {
+            gs.sockets.push_back(sp.local(combo(k, s)));
+            gs.networks.push_back(sp.env_bits(combo(k, s)));
+        }
+        sink.state(gs);
+    };
+    auto emit_edges = [&](std::uint32_t i, std::vector<std::uint32_t>* targets) {
+        for_each_successor(store_.state(i), [&](const K& n, int s, const SockMove* mv) {
+            GraphEdge e;
+            e.from = i;
+            e.to = std::uint32_t(store_.find(n));
+            e.socket = s;
+            if (!mv) {
+                e.event = "orphan cache refresh";
+            } else {
+                e.event = label_name(mv->label);
+                for (model::RowId r : {mv->row1, mv->row2}) {
+                    if (r == model::RowId::none) continue;
+                    if (!e.rows.empty()) e.rows += ", ";
+                    e.rows += model::row_name(r);
+                }
+            }
+            if (targets) targets->push_back(e.to);
+            sink.edge(e);
+        });
+    };
+    if (const auto* focus = sink.focus()) {
+        std::vector<std::uint32_t> shown(focus->begin(), focus->end());
+        for (std::uint32_t i : *focus)
+            if (i < store_.size()) emit_edges(i, &shown);
+        std::sort(shown.begin(), shown.end());
+        shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
+        for (std::uint32_t i : shown)
+            if (i < store_.size()) emit_state(i);
+        return;
+    }
+    for (std::uint32_t i = 0; i < store_.size(); ++i) emit_state(i);
+    for (std::uint32_t i = 0; i < store_.size(); ++i) emit_edges(i, nullptr);
 }
 
 }  // namespace orphancheck::checker

@@ -47,6 +47,11 @@ struct GraphWriter {
         if (!g->graph_attrs.empty()) out << "graph [" << attr_list(g->graph_attrs) << "];\n";
         if (!g->node_defaults.empty()) out << "node [" << attr_list(g->node_defaults) << "];\n";
         if (!g->edge_defaults.empty()) out << "edge [" << attr_list(g->edge_defaults) << "];\n";
+        for (const auto& group : g->same_rank) {
+            out << "{rank=same;";
+            for (std::size_t v : group) out << " " << v << ";";
+            out << "}\n";
+        }
     }
 };
 
@@ -66,6 +71,8 @@ void run_dot(const char* format, const std::string& path, const std::string& inp
         dup2(fds[0], 0);
         close(fds[0]);
         close(fds[1]);
+        // dot's layout warnings are not ours to print; a failure is reported below.
+        if (FILE* null = std::fopen("/dev/null", "w")) dup2(fileno(null), 2);
         execlp("dot", "dot", format, "-o", path.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "orphancheck/checker/graph_sink.hpp"
 #include "orphancheck/checker/result.hpp"
 #include "orphancheck/checker/spec.hpp"
 
@@ -15,7 +16,8 @@ struct SpecError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-ExploreResult explore(const ExploreSpec& spec);
+// With a sink, a complete exploration also hands out every state and edge.
+ExploreResult explore(const ExploreSpec& spec, GraphSink* sink = nullptr);
 
 // Bytes one global state takes packed (sockets + case + counter + cache).
 [[nodiscard]] int packed_bytes(int sockets);

@@ -26,6 +26,7 @@ struct Trace {
     std::string config;  // the kernel configuration the path runs under
     std::vector<TraceStep> steps;  // steps[0] is the initial state
     int cycle_start = -1;  // for a lasso: index of the first step of the cycle
+    std::vector<std::uint32_t> states;  // state index of every step (as in GraphState::index)
     std::string note;
 };
 

@@ -24,6 +24,7 @@ struct DotGraph {
         DotAttrs attrs;
     };
     std::vector<Edge> edges;
+    std::vector<std::vector<std::size_t>> same_rank;  // groups of nodes drawn on one rank
 };
 
 // A DOT double-quoted string: quotes and backslashes escaped, newlines as \n.
