@@ -14,6 +14,7 @@
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/rows.hpp"
 #include "orphancheck/properties/property.hpp"
+#include "orphancheck/reports/html_report.hpp"
 #include "orphancheck/reports/report.hpp"
 #include "orphancheck/reports/socket_view.hpp"
 #include "orphancheck/reports/state_views.hpp"
@@ -114,8 +115,29 @@ int run_graph(const GraphArgs& a, checker::ExploreSpec spec) {
     throw cli::UsageError(fmt::format("--view: unknown view '{}' (socket, full, quotient or counterexample)", a.view));
 }
 
+// Diagrams for the HTML report: the socket view and each counterexample with its neighbourhood.
+reports::HtmlFigures html_figures(const checker::ExploreSpec& spec, const checker::ExploreResult& r) {
+    reports::HtmlFigures fig;
+    if (!reports::have_dot()) {
+        fig.note = "Graphviz 'dot' is not installed: the diagrams are left out.";
+        return fig;
+    }
+    fig.socket_view_svg = reports::render_svg(reports::socket_view(true));
+    for (const auto& p : r.properties) {
+        if (!p.counterexample) continue;
+        checker::ExploreSpec focus = spec;
+        focus.properties = properties::bit(p.id);
+        focus.progress = false;
+        reports::CounterexampleView v({reports::Colour::property, false}, p.counterexample->states,
+                                      p.counterexample->cycle_start);
+        checker::explore(focus, &v);
+        fig.counterexample_svgs[p.id] = reports::render_svg(v.graph());
+    }
+    return fig;
+}
+
 int run_check(const cli::OptionValues& cmdline, const std::vector<std::string>& props, const std::string& config,
-              const std::string& json_path, bool quiet, bool progress) {
+              const std::string& json_path, const std::string& html_path, bool quiet, bool progress) {
     checker::ExploreSpec spec = spec_from(cmdline, props, config);
     spec.progress = progress;
     std::ofstream json_file;
@@ -123,7 +145,17 @@ int run_check(const cli::OptionValues& cmdline, const std::vector<std::string>& 
         json_file.open(json_path);
         if (!json_file) throw cli::UsageError(fmt::format("--json: cannot write '{}'", json_path));
     }
+    std::ofstream html_file;
+    if (!html_path.empty()) {
+        html_file.open(html_path);
+        if (!html_file) throw cli::UsageError(fmt::format("--html: cannot write '{}'", html_path));
+    }
     const checker::ExploreResult r = checker::explore(spec);
+    if (html_file.is_open()) {
+        reports::write_html(html_file, spec, r, html_figures(spec, r));
+        html_file.flush();
+        if (!html_file) throw cli::UsageError(fmt::format("--html: writing '{}' failed", html_path));
+    }
     if (json_path == "-") {
         std::cout << reports::to_json(spec, r).dump(2) << "\n";
     } else {
@@ -167,7 +199,7 @@ int main(int argc, char** argv) {
     auto* check = app.add_subcommand("check", "explore every interleaving and check the properties");
     cli::OptionValues cmdline;
     std::vector<std::string> props;
-    std::string config, json_path;
+    std::string config, json_path, html_path;
     bool quiet = false, progress = false;
     for (const auto& o : cli::check_options()) {
         check->add_option_function<std::string>(
@@ -177,6 +209,7 @@ int main(int argc, char** argv) {
     check->add_option("--property", props, "check only this property (repeatable; see 'orphancheck properties')");
     check->add_option("--config", config, "TOML file with the same options (command line wins)");
     check->add_option("--json", json_path, "write the JSON report to FILE, or to stdout with -");
+    check->add_option("--html", html_path, "write a self-contained HTML report (diagrams need Graphviz)");
     check->add_flag("--quiet", quiet, "no text report");
     check->add_flag("--progress", progress, "progress line on stderr every second");
     auto* graph = app.add_subcommand("graph", "draw the close path or the explored state graph (DOT / SVG / PNG / JSON)");
@@ -228,10 +261,9 @@ int main(int argc, char** argv) {
             list_rows();
             return kExitHolds;
         }
-        for (const char* opt : {"--config", "--json"})
-            if (check->count(opt) && (opt == std::string("--config") ? config : json_path).empty())
-                throw cli::UsageError(fmt::format("{}: empty value", opt));
-        return run_check(cmdline, props, config, json_path, quiet, progress && isatty(2));
+        for (const auto& [opt, value] : {std::pair{"--config", &config}, {"--json", &json_path}, {"--html", &html_path}})
+            if (check->count(opt) && value->empty()) throw cli::UsageError(fmt::format("{}: empty value", opt));
+        return run_check(cmdline, props, config, json_path, html_path, quiet, progress && isatty(2));
     } catch (const cli::UsageError& e) {
         return fail_usage(e.what());
     } catch (const reports::OutputError& e) {

@@ -20,8 +20,6 @@ using namespace orphancheck;
 using namespace orphancheck::reports;
 
 namespace {
-bool have_dot() { return std::system("command -v dot >/dev/null 2>&1") == 0; }
-
 // Runs `dot -Tsvg` on the text; true when Graphviz accepts it.
 bool dot_accepts(const std::string& dot_text) {
     const std::string path = "oc_test_graph.dot";

@@ -90,9 +90,11 @@ void Search<W>::emit_graph(GraphSink& sink) {
     };
     auto emit_edges = [&](std::uint32_t i, std::vector<std::uint32_t>* targets) {
         for_each_successor(store_.state(i), [&](const K& n, int s, const SockMove* mv) {
+            const std::int64_t to = store_.find(n);
+            if (to < 0) return;  // beyond a search that stopped at its first violation
             GraphEdge e;
             e.from = i;
-            e.to = std::uint32_t(store_.find(n));
+            e.to = std::uint32_t(to);
             e.socket = s;
             if (!mv) {
                 e.event = "orphan cache refresh";

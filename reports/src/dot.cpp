@@ -59,7 +59,6 @@ bool ends_with(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool have_dot() { return std::system("command -v dot >/dev/null 2>&1") == 0; }
 
 // dot FORMAT -o PATH < input, without a shell.
 void run_dot(const char* format, const std::string& path, const std::string& input) {
@@ -90,6 +89,30 @@ void run_dot(const char* format, const std::string& path, const std::string& inp
         throw OutputError(fmt::format("dot failed to render '{}'", path));
 }
 }  // namespace
+
+bool have_dot() { return std::system("command -v dot >/dev/null 2>&1") == 0; }
+
+std::string render_svg(const DotGraph& g) {
+    if (!have_dot()) throw OutputError("Graphviz 'dot' is not installed");
+    char tmpl[] = "/tmp/orphancheck-XXXXXX";
+    const int fd = mkstemp(tmpl);
+    if (fd < 0) throw OutputError("cannot create a temporary file");
+    close(fd);
+    const std::string path = tmpl;
+    std::ostringstream buf;
+    write_dot(buf, g);
+    try {
+        run_dot("-Tsvg", path, buf.str());
+    } catch (...) {
+        std::remove(path.c_str());
+        throw;
+    }
+    std::ifstream in(path);
+    std::string svg((std::istreambuf_iterator<char>(in)), {});
+    std::remove(path.c_str());
+    const auto start = svg.find("<svg");
+    return start == std::string::npos ? svg : svg.substr(start);
+}
 
 std::string dot_quote(const std::string& s) {
     std::string q = "\"";

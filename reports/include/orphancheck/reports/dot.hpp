@@ -37,6 +37,11 @@ struct OutputError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// True when Graphviz's `dot` is on PATH.
+[[nodiscard]] bool have_dot();
+// `g` laid out by `dot -Tsvg`, as the <svg> element only (no XML prolog), for inlining.
+[[nodiscard]] std::string render_svg(const DotGraph& g);
+
 // Writes `g` to `path`: DOT for *.dot (or "-" for stdout), SVG/PNG through `dot` for *.svg / *.png.
 void write_graph_file(const DotGraph& g, const std::string& path);
 
