@@ -10,6 +10,7 @@
 
 #include "check_options.hpp"
 #include "config_file.hpp"
+#include "patch_file.hpp"
 #include "orphancheck/checker/explorer.hpp"
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/rows.hpp"
@@ -31,7 +32,7 @@ int fail_usage(const std::string& msg) {
 
 // The options of a check, from the config file and the command line.
 checker::ExploreSpec spec_from(const cli::OptionValues& cmdline, const std::vector<std::string>& props,
-                               const std::string& config) {
+                               const std::string& config, const std::vector<std::string>& patches) {
     cli::OptionValues values;
     std::vector<std::string> all_props = props;
     if (!config.empty()) {
@@ -40,7 +41,9 @@ checker::ExploreSpec spec_from(const cli::OptionValues& cmdline, const std::vect
         if (props.empty()) all_props = file.properties;
     }
     for (const auto& [k, v] : cmdline) values[k] = v;
-    return cli::build_spec(values, all_props);
+    checker::ExploreSpec spec = cli::build_spec(values, all_props);
+    for (const auto& p : patches) cli::read_patch_file(p, spec.patch);
+    return spec;
 }
 
 struct GraphArgs {
@@ -136,9 +139,8 @@ reports::HtmlFigures html_figures(const checker::ExploreSpec& spec, const checke
     return fig;
 }
 
-int run_check(const cli::OptionValues& cmdline, const std::vector<std::string>& props, const std::string& config,
-              const std::string& json_path, const std::string& html_path, bool quiet, bool progress) {
-    checker::ExploreSpec spec = spec_from(cmdline, props, config);
+int run_check(checker::ExploreSpec spec, const std::string& json_path, const std::string& html_path, bool quiet,
+              bool progress) {
     spec.progress = progress;
     std::ofstream json_file;
     if (json_path != "-" && !json_path.empty()) {
@@ -200,6 +202,7 @@ int main(int argc, char** argv) {
     cli::OptionValues cmdline;
     std::vector<std::string> props;
     std::string config, json_path, html_path;
+    std::vector<std::string> patches, graph_patches;
     bool quiet = false, progress = false;
     for (const auto& o : cli::check_options()) {
         check->add_option_function<std::string>(
@@ -208,6 +211,7 @@ int main(int argc, char** argv) {
     }
     check->add_option("--property", props, "check only this property (repeatable; see 'orphancheck properties')");
     check->add_option("--config", config, "TOML file with the same options (command line wins)");
+    check->add_option("--patch", patches, "TOML patch file editing close-path rows (repeatable; see README)");
     check->add_option("--json", json_path, "write the JSON report to FILE, or to stdout with -");
     check->add_option("--html", html_path, "write a self-contained HTML report (diagrams need Graphviz)");
     check->add_flag("--quiet", quiet, "no text report");
@@ -234,6 +238,7 @@ int main(int argc, char** argv) {
             fmt::format("as for check [default: {}]", o.default_value));
     graph->add_option("--property", graph_props, "counterexample view: the property");
     graph->add_option("--config", graph_config, "TOML file with check options");
+    graph->add_option("--patch", graph_patches, "TOML patch file (as for check)");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
 
@@ -256,14 +261,16 @@ int main(int argc, char** argv) {
             list_properties();
             return kExitHolds;
         }
-        if (app.got_subcommand("graph")) return run_graph(ga, spec_from(graph_cmdline, graph_props, graph_config));
+        if (app.got_subcommand("graph"))
+            return run_graph(ga, spec_from(graph_cmdline, graph_props, graph_config, graph_patches));
         if (app.got_subcommand("rows")) {
             list_rows();
             return kExitHolds;
         }
         for (const auto& [opt, value] : {std::pair{"--config", &config}, {"--json", &json_path}, {"--html", &html_path}})
             if (check->count(opt) && value->empty()) throw cli::UsageError(fmt::format("{}: empty value", opt));
-        return run_check(cmdline, props, config, json_path, html_path, quiet, progress && isatty(2));
+        return run_check(spec_from(cmdline, props, config, patches), json_path, html_path, quiet,
+                         progress && isatty(2));
     } catch (const cli::UsageError& e) {
         return fail_usage(e.what());
     } catch (const reports::OutputError& e) {

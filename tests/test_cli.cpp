@@ -120,6 +120,26 @@ TEST_CASE("cli: the shipped example check passes") {
     CHECK(r.out.find("verdict: pass") != std::string::npos);
 }
 
+TEST_CASE("cli: a patch file breaks the model and the check names the property") {
+    const std::string patches = std::string(ORPHANCHECK_CHECKS) + "/../model/patches/broken/";
+    const Run r = run("check --sockets 1 --json - --patch " + patches + "double-decrement.toml");
+    CHECK(r.code == 1);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["verdict"] == "fail");
+    CHECK(j["config"]["patch"]["name"] == "double-decrement");
+    bool never_negative_violated = false;
+    for (const auto& p : j["properties"])
+        if (p["name"] == "counter-never-negative") {
+            never_negative_violated = p["status"] == "violated";
+            CHECK(p["counterexample"]["steps"].back()["orphans"] == -1);
+        }
+    CHECK(never_negative_violated);
+    CHECK(run("check --sockets 1 --property eventually-destroyed --patch " + patches + "no-keepalive-rst.toml").code == 1);
+    CHECK(run("check --sockets 1 --max-tw-buckets 0 --property no-deadlock --patch " + patches +
+              "tw-overflow-skips-tcp-done.toml")
+              .code == 1);
+}
+
 TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --no-such-flag", "--no-such-flag");
     bad_input("check --sockets 0", "--sockets");
@@ -141,6 +161,11 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --config /nonexistent/x.toml", "cannot read");
     bad_input("check --json /nonexistent/dir/out.json --sockets 1", "cannot write");
     bad_input("frobnicate", "frobnicate");
+    bad_input("check --patch " + data("patch_syntax.toml"), "malformed TOML");
+    bad_input("check --patch " + data("patch_unknown_row.toml"), "nearest: ack_last_ack");
+    bad_input("check --patch " + data("patch_absent_effect.toml"), "has no effect 'send_rst'");
+    bad_input("check --patch " + data("patch_unknown_state.toml"), "unknown state 'FIN_WAIT3'");
+    bad_input("check --patch /nonexistent.toml", "--patch");
     bad_input("check --config ''", "--config");
     bad_input("check --json '' --sockets 1", "--json");
     bad_input("check --config /tmp", "cannot read");

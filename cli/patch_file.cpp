@@ -1,0 +1,163 @@
+#include "patch_file.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include <fmt/format.h>
+#include <toml.hpp>
+
+#include "check_options.hpp"
+#include "orphancheck/model/socket_table.hpp"
+
+namespace orphancheck::cli {
+namespace {
+
+std::size_t distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string nearest(const std::string& word, const std::vector<std::string>& names) {
+    std::vector<std::pair<std::size_t, std::string>> ranked;
+    for (const auto& n : names) ranked.emplace_back(distance(word, n), n);
+    std::sort(ranked.begin(), ranked.end());
+    std::string s;
+    for (std::size_t i = 0; i < ranked.size() && i < 3; ++i) s += (i ? ", " : "") + ranked[i].second;
+    return s;
+}
+
+std::vector<std::string> row_names() {
+    std::vector<std::string> v;
+    for (int r = 0; r < model::kRows; ++r) v.emplace_back(model::row_name(model::RowId(r)));
+    return v;
+}
+std::vector<std::string> effect_names() {
+    std::vector<std::string> v;
+    for (int e = 0; e < model::kEffects; ++e) v.emplace_back(model::effect_name(model::Effect(e)));
+    return v;
+}
+std::vector<std::string> state_names() {
+    std::vector<std::string> v;
+    for (int s = 0; s < model::kTcpStates; ++s) v.emplace_back(model::state_name(model::TcpState(s)));
+    return v;
+}
+
+// Effects a row can have, read off the extracted tables of a few configurations
+// (together they reach every row).
+bool row_has_effect(model::RowId row, model::Effect effect) {
+    static const std::vector<std::uint32_t> masks = [] {
+        std::vector<std::uint32_t> m(model::kRows, 0);
+        for (const model::SysctlConfig& cfg : {model::SysctlConfig{60, 1, 1, 1, false}, model::SysctlConfig{120, 0, 2, 0, false},
+                                               model::SysctlConfig{30, 3, 0, 2, true}}) {
+            const auto t = model::SocketTable::extract(cfg);
+            for (std::uint16_t i = 0; i < t.size(); ++i)
+                for (int ev = 0; ev < model::kEvents; ++ev)
+                    for (int g = 0; g < model::kGuardInputCombos; ++g) {
+                        const auto& e = t.at(i, model::EventId(ev), model::GuardInputs::from_index(g));
+                        if (e.next == model::SocketTable::kDisabled) continue;
+                        for (model::Effect f : e.effects) m[std::size_t(e.row)] |= 1u << int(f);
+                    }
+        }
+        return m;
+    }();
+    return (masks[std::size_t(row)] >> int(effect)) & 1u;
+}
+
+std::string text_of(const std::string& path, const std::string& key, const toml::value& v) {
+    if (!v.is_string()) throw UsageError(fmt::format("{}: '{}' must be a string", path, key));
+    return v.as_string().str;
+}
+
+model::Effect effect_of(const std::string& path, const std::string& name) {
+    const auto e = model::effect_from_name(name);
+    if (!e) throw UsageError(fmt::format("{}: unknown effect '{}' (nearest: {})", path, name, nearest(name, effect_names())));
+    return *e;
+}
+}  // namespace
+
+void read_patch_file(const std::string& path, model::TablePatch& patch) {
+    std::error_code ec;
+    if (path.empty() || !std::filesystem::is_regular_file(path, ec))
+        throw UsageError(fmt::format("--patch: cannot read '{}'", path));
+    std::ifstream in(path);
+    toml::value root;
+    try {
+        root = toml::parse(in, path);
+    } catch (const std::exception& e) {
+        std::string msg = e.what();
+        msg.erase(std::remove(msg.begin(), msg.end(), '\n'), msg.end());
+        throw UsageError(fmt::format("--patch: malformed TOML in '{}': {}", path, msg.substr(0, 200)));
+    }
+    std::vector<model::RowEdit> edits;
+    std::string name = std::filesystem::path(path).stem().string();
+    for (const auto& [key, v] : root.as_table()) {
+        if (key == "name") {
+            name = text_of(path, key, v);
+        } else if (key == "description") {
+            text_of(path, key, v);
+        } else if (key == "edit") {
+            if (!v.is_array()) throw UsageError(fmt::format("{}: 'edit' must be an array of tables ([[edit]])", path));
+            for (const auto& item : v.as_array()) {
+                if (!item.is_table()) throw UsageError(fmt::format("{}: every [[edit]] must be a table", path));
+                const auto& t = item.as_table();
+                if (!t.count("row")) throw UsageError(fmt::format("{}: an [[edit]] has no 'row'", path));
+                const std::string row = text_of(path, "row", t.at("row"));
+                const auto id = model::row_from_name(row);
+                if (!id) throw UsageError(fmt::format("{}: unknown row '{}' (nearest: {})", path, row, nearest(row, row_names())));
+                int kinds = 0;
+                for (const auto& [k, val] : t) {
+                    if (k == "row") continue;
+                    ++kinds;
+                    model::RowEdit e;
+                    e.row = *id;
+                    if (k == "remove") {
+                        if (!val.is_boolean() || !val.as_boolean())
+                            throw UsageError(fmt::format("{}: 'remove' must be true", path));
+                        e.kind = model::RowEdit::Kind::remove_row;
+                    } else if (k == "drop_effect" || k == "add_effect") {
+                        e.kind = k == "drop_effect" ? model::RowEdit::Kind::drop_effect : model::RowEdit::Kind::add_effect;
+                        e.effect = effect_of(path, text_of(path, k, val));
+                        if (e.kind == model::RowEdit::Kind::drop_effect && !row_has_effect(*id, e.effect))
+                            throw UsageError(fmt::format("{}: row {} has no effect '{}' to drop", path, row,
+                                                         model::effect_name(e.effect)));
+                    } else if (k == "retarget") {
+                        const std::string st = text_of(path, k, val);
+                        const auto names = state_names();
+                        const auto it = std::find(names.begin(), names.end(), st);
+                        if (it == names.end())
+                            throw UsageError(fmt::format("{}: unknown state '{}' (nearest: {})", path, st, nearest(st, names)));
+                        e.kind = model::RowEdit::Kind::retarget;
+                        e.target = model::TcpState(it - names.begin());
+                    } else {
+                        throw UsageError(fmt::format(
+                            "{}: unknown edit '{}' for row {} (remove, drop_effect, add_effect, retarget)", path, k, row));
+                    }
+                    edits.push_back(e);
+                }
+                if (kinds != 1)
+                    throw UsageError(fmt::format("{}: the [[edit]] of row {} needs exactly one of remove, drop_effect, "
+                                                 "add_effect, retarget",
+                                                 path, row));
+            }
+        } else {
+            throw UsageError(fmt::format("{}: unknown key '{}' (name, description, edit)", path, key));
+        }
+    }
+    if (edits.empty()) throw UsageError(fmt::format("{}: no [[edit]]", path));
+    patch.name = patch.name.empty() ? name : patch.name + "+" + name;
+    patch.edits.insert(patch.edits.end(), edits.begin(), edits.end());
+}
+
+}  // namespace orphancheck::cli
