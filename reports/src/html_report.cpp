@@ -13,7 +13,7 @@ body{font-family:Helvetica,Arial,sans-serif;margin:2em;color:#212529}
 h1 .pass{color:#2b8a3e} h1 .fail{color:#c92a2a} h1 .incomplete{color:#e67700}
 table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #dee2e6;padding:.25em .6em;text-align:left;vertical-align:top}
 th{background:#f1f3f5} td.holds{color:#2b8a3e} td.violated{color:#c92a2a;font-weight:bold} td.unknown{color:#e67700}
-.figure{overflow:auto;border:1px solid #dee2e6;margin:.5em 0;max-height:80vh} .figure svg{max-width:none}
+.figure{overflow:auto;border:1px solid #dee2e6;margin:.5em 0} .figure svg{width:100%;height:auto}
 .cex{display:flex;gap:1em;flex-wrap:wrap} .cex>div{flex:1 1 40em;min-width:30em}
 .cycle td{background:#fff4e6} code{background:#f1f3f5;padding:0 .2em}
 )";
