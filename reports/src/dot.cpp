@@ -10,43 +10,81 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
+#include <boost/property_map/function_property_map.hpp>
 #include <fmt/format.h>
 
 namespace orphancheck::reports {
 namespace {
 
-std::string attr_list(const DotAttrs& a) {
-    std::string s;
-    for (const auto& [k, v] : a) {
-        if (!s.empty()) s += ", ";
-        s += k + "=" + dot_quote(v);
+void put_quoted(std::ostream& out, const std::string& s) {
+    out.put('"');
+    for (char c : s) {
+        switch (c) {
+            case '"': out << "\\\""; break;
+            case '\\': out << "\\\\"; break;
+            case '\n': out << "\\n"; break;
+            case '\r': break;
+            default: out.put(c);
+        }
     }
-    return s;
+    out.put('"');
 }
 
-struct VertexProps {
-    DotAttrs attrs;
-};
-struct EdgeProps {
-    DotAttrs attrs;
-};
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, VertexProps, EdgeProps>;
+void put_attrs(std::ostream& out, const DotAttrs& a) {
+    bool first = true;
+    for (const auto& [k, v] : a) {
+        if (!first) out << ", ";
+        first = false;
+        out << k << '=';
+        put_quoted(out, v);
+    }
+}
 
-template <class Map>
-struct AttrWriter {
-    Map map;
-    template <class Item>
-    void operator()(std::ostream& out, const Item& item) const {
-        out << "[" << attr_list(map[item].attrs) << "]";
+// The Boost graph holds only indices into the DotGraph; the writers look the attributes up.
+struct EdgeProps {
+    std::size_t index;
+};
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property, EdgeProps>;
+
+struct VertexWriter {
+    const DotGraph* g;
+    void operator()(std::ostream& out, std::size_t v) const {
+        out << '[';
+        put_attrs(out, g->nodes[v]);
+        out << ']';
     }
 };
+
+struct EdgeWriter {
+    const DotGraph* g;
+    const Graph* bg;
+    template <class Edge>
+    void operator()(std::ostream& out, const Edge& e) const {
+        out << '[';
+        put_attrs(out, g->edges[(*bg)[e].index].attrs);
+        out << ']';
+    }
+};
+
+// Vertex ids for write_graphviz. Its default id escaping runs a regular expression
+// per id (most of the time on large graphs); our ids are plain numbers, and this
+// overload is found by argument-dependent lookup instead.
+struct DotId {
+    std::size_t v;
+};
+std::string escape_dot_string(const DotId& id) { return std::to_string(id.v); }
 
 struct GraphWriter {
     const DotGraph* g;
     void operator()(std::ostream& out) const {
-        if (!g->graph_attrs.empty()) out << "graph [" << attr_list(g->graph_attrs) << "];\n";
-        if (!g->node_defaults.empty()) out << "node [" << attr_list(g->node_defaults) << "];\n";
-        if (!g->edge_defaults.empty()) out << "edge [" << attr_list(g->edge_defaults) << "];\n";
+        const std::pair<const char*, const DotAttrs*> defaults[] = {
+            {"graph", &g->graph_attrs}, {"node", &g->node_defaults}, {"edge", &g->edge_defaults}};
+        for (const auto& [what, attrs] : defaults) {
+            if (attrs->empty()) continue;
+            out << what << " [";
+            put_attrs(out, *attrs);
+            out << "];\n";
+        }
         for (const auto& group : g->same_rank) {
             out << "{rank=same;";
             for (std::size_t v : group) out << " " << v << ";";
@@ -115,17 +153,9 @@ std::string render_svg(const DotGraph& g) {
 }
 
 std::string dot_quote(const std::string& s) {
-    std::string q = "\"";
-    for (char c : s) {
-        switch (c) {
-            case '"': q += "\\\""; break;
-            case '\\': q += "\\\\"; break;
-            case '\n': q += "\\n"; break;
-            case '\r': break;
-            default: q += c;
-        }
-    }
-    return q + "\"";
+    std::ostringstream out;
+    put_quoted(out, s);
+    return out.str();
 }
 
 // g++ 12 reports a false -Wmaybe-uninitialized inside Boost.Graph's edge iterator
@@ -136,17 +166,16 @@ std::string dot_quote(const std::string& s) {
 #endif
 void write_dot(std::ostream& out, const DotGraph& g) {
     Graph bg(g.nodes.size());
-    for (std::size_t i = 0; i < g.nodes.size(); ++i) bg[i].attrs = g.nodes[i];
-    for (const auto& e : g.edges) {
+    for (std::size_t i = 0; i < g.edges.size(); ++i) {
+        const auto& e = g.edges[i];
         if (e.from >= g.nodes.size() || e.to >= g.nodes.size()) throw std::logic_error("DOT edge to a missing node");
-        boost::add_edge(e.from, e.to, EdgeProps{e.attrs}, bg);
+        boost::add_edge(e.from, e.to, EdgeProps{i}, bg);
     }
-    // write_graphviz ends every line with std::endl; buffer and write once.
+    // write_graphviz ends every line with std::endl (a flush each); buffer and write once.
     std::ostringstream buf;
-    boost::write_graphviz(buf, bg, AttrWriter<decltype(get(boost::vertex_bundle, bg))>{get(boost::vertex_bundle, bg)},
-                          AttrWriter<decltype(get(boost::edge_bundle, bg))>{get(boost::edge_bundle, bg)},
-                          GraphWriter{&g});
-    out << buf.str();
+    const auto ids = boost::make_function_property_map<std::size_t>([](std::size_t v) { return DotId{v}; });
+    boost::write_graphviz(buf, bg, VertexWriter{&g}, EdgeWriter{&g, &bg}, GraphWriter{&g}, ids);
+    out << buf.view();
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
