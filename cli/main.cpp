@@ -47,7 +47,7 @@ checker::ExploreSpec spec_from(const cli::OptionValues& cmdline, const std::vect
 }
 
 struct GraphArgs {
-    std::string view = "socket", output = "-", colour = "orphans";
+    std::string view = "socket", output = "-", colour = "orphans", format;
     bool no_guards = false, rank_by_depth = false;
     std::uint64_t max_nodes = 300;
 };
@@ -73,8 +73,18 @@ int run_graph(const GraphArgs& a, checker::ExploreSpec spec) {
     if (a.colour == "property") opt.colour = reports::Colour::property;
     else if (a.colour != "orphans") throw cli::UsageError(fmt::format("--colour: unknown value '{}' (orphans or property)", a.colour));
     opt.rank_by_depth = a.rank_by_depth;
-    const bool json = ends_with(a.output, ".json");
-    if (json && a.view != "full") throw cli::UsageError("--output *.json: only --view full exports the graph as JSON");
+    std::string format = a.format;
+    if (format.empty()) {
+        for (const char* ext : {"svg", "png", "json"})
+            if (ends_with(a.output, std::string(".") + ext)) format = ext;
+        if (format.empty()) format = "dot";
+    }
+    if (format != "dot" && format != "svg" && format != "png" && format != "json")
+        throw cli::UsageError(fmt::format("--format: unknown format '{}' (dot, svg, png or json)", format));
+    if ((format == "svg" || format == "png") && !ends_with(a.output, "." + format))
+        throw cli::UsageError(fmt::format("--format {}: the output file name must end in .{}", format, format));
+    const bool json = format == "json";
+    if (json && a.view != "full") throw cli::UsageError("--format json: only --view full exports the graph as JSON");
     if (a.view == "socket") {
         reports::write_graph_file(reports::socket_view(!a.no_guards), a.output);
         return kExitHolds;
@@ -228,6 +238,7 @@ int main(int argc, char** argv) {
     graph->add_option("-o,--output", ga.output,
                       "FILE.dot, FILE.svg, FILE.png (svg/png need Graphviz), FILE.json (full view); - for DOT on stdout");
     graph->add_flag("--no-guards", ga.no_guards, "socket view: leave the guards out of the edge labels");
+    graph->add_option("--format", ga.format, "dot, svg, png or json (full view: nodes and edges); default: from the file name");
     graph->add_option("--colour", ga.colour, "colour states by orphans (count) or property (invariant violated)");
     graph->add_flag("--rank-by-depth", ga.rank_by_depth, "draw states of one BFS depth on one rank");
     graph->add_option("--max-nodes", ga.max_nodes, "full view: refuse graphs with more states [default: 300]");

@@ -108,6 +108,8 @@ TEST_CASE("graph: full view of a small configuration, as DOT and JSON; refused a
     CHECK(g["edges"][0].contains("event"));
     std::remove("oc_test_full.json");
 
+    CHECK(run(std::string("graph --view full --format json ") + kSmall + " -o - | grep -q '\"edges\"'") == 0);
+    CHECK(run("graph --format gif") == 2);
     CHECK(run("graph --view full --sockets 2 -o oc_test_big.dot") == 2);
     CHECK(run("graph --view quotient --sockets 1 -o oc_test_q.json") == 2);
 }
