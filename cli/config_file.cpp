@@ -1,11 +1,10 @@
 #include "config_file.hpp"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 
 #include <fmt/format.h>
-#include <toml.hpp>
+
+#include "toml_file.hpp"
 
 namespace orphancheck::cli {
 namespace {
@@ -25,20 +24,7 @@ std::string scalar_text(const std::string& path, const std::string& key, const t
 }  // namespace
 
 FileOptions read_config_file(const std::string& path) {
-    std::error_code ec;
-    if (path.empty()) throw UsageError("--config: empty file name");
-    if (!std::filesystem::is_regular_file(path, ec)) throw UsageError(fmt::format("--config: cannot read '{}'", path));
-    std::ifstream in(path);
-    if (!in) throw UsageError(fmt::format("--config: cannot read '{}'", path));
-    toml::value root;
-    try {
-        root = toml::parse(in, path);
-    } catch (const std::exception& e) {
-        std::string msg = e.what();
-        msg.erase(std::remove(msg.begin(), msg.end(), '\n'), msg.end());
-        throw UsageError(fmt::format("--config: malformed TOML in '{}': {}", path, msg.substr(0, 200)));
-    }
-    if (!root.is_table()) throw UsageError(fmt::format("--config: '{}' is not a TOML table", path));
+    const toml::value root = read_toml_file("--config", path);
     FileOptions out;
     for (const auto& [raw_key, v] : root.as_table()) {
         std::string key = raw_key;

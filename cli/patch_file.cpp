@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
-#include <toml.hpp>
+#include "toml_file.hpp"
 
 #include "check_options.hpp"
 #include "orphancheck/model/socket_table.hpp"
@@ -88,18 +87,7 @@ model::Effect effect_of(const std::string& path, const std::string& name) {
 }  // namespace
 
 void read_patch_file(const std::string& path, model::TablePatch& patch) {
-    std::error_code ec;
-    if (path.empty() || !std::filesystem::is_regular_file(path, ec))
-        throw UsageError(fmt::format("--patch: cannot read '{}'", path));
-    std::ifstream in(path);
-    toml::value root;
-    try {
-        root = toml::parse(in, path);
-    } catch (const std::exception& e) {
-        std::string msg = e.what();
-        msg.erase(std::remove(msg.begin(), msg.end(), '\n'), msg.end());
-        throw UsageError(fmt::format("--patch: malformed TOML in '{}': {}", path, msg.substr(0, 200)));
-    }
+    const toml::value root = read_toml_file("--patch", path);
     std::vector<model::RowEdit> edits;
     std::string name = std::filesystem::path(path).stem().string();
     for (const auto& [key, v] : root.as_table()) {
