@@ -2,6 +2,8 @@
 // fails when a checked-in copy is stale (run the script to refresh them).
 #include <doctest/doctest.h>
 
+#include <stdlib.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -31,8 +33,9 @@ TEST_CASE("gallery: reports/examples matches what generate.sh produces") {
         return;
     }
     const fs::path examples = fs::path(ORPHANCHECK_CHECKS) / ".." / "reports" / "examples";
-    const fs::path fresh = fs::temp_directory_path() / "orphancheck-gallery-test";
-    fs::remove_all(fresh);
+    std::string tmpl = (fs::temp_directory_path() / "orphancheck-gallery-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    const fs::path fresh = tmpl;
     const std::string cmd = "bash " + (examples / "generate.sh").string() + " " + fresh.string() + " " + ORPHANCHECK_BIN;
     REQUIRE(std::system(cmd.c_str()) == 0);
     int compared = 0;

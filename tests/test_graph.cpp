@@ -90,7 +90,7 @@ namespace {
 const char* kSmall = "--sockets 1 --linger off --unread no --loss no --peer-data no --peer-rst no --fin-timeout 60";
 }
 
-TEST_CASE("graph: full view of a small configuration, as DOT and JSON; refused above the node limit") {
+TEST_CASE("graph: full view of a small configuration as DOT and JSON, refused above the node limit") {
     CHECK(run(std::string("graph --view full --rank-by-depth ") + kSmall + " -o oc_test_full.dot") == 0);
     std::ifstream f("oc_test_full.dot");
     const std::string text((std::istreambuf_iterator<char>(f)), {});
