@@ -11,6 +11,7 @@
 #include "check_options.hpp"
 #include "config_file.hpp"
 #include "patch_file.hpp"
+#include "orphancheck/analysis/mutate.hpp"
 #include "orphancheck/checker/explorer.hpp"
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/rows.hpp"
@@ -149,6 +150,47 @@ reports::HtmlFigures html_figures(const checker::ExploreSpec& spec, const checke
     return fig;
 }
 
+int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, bool progress) {
+    const auto mutants = analysis::all_mutants();
+    const auto rep = analysis::run_mutation(spec, mutants, [progress](std::size_t done, std::size_t total) {
+        if (progress) fmt::print(stderr, "\r{}/{} mutants", done, total);
+    });
+    if (progress) fmt::print(stderr, "\r{:40}\r", "");
+    std::map<properties::PropertyId, std::size_t> kills;
+    for (const auto& r : rep.results)
+        for (auto p : properties::all_properties())
+            if (r.killed_by & properties::bit(p)) ++kills[p];
+    if (json_path.empty()) {
+        fmt::print("{} single-edit mutants of the close-path table: {} killed, {} survived, {} invalid, {} incomplete\n",
+                   rep.results.size(), rep.killed, rep.survived, rep.invalid, rep.incomplete);
+        fmt::print("mutation score: {:.1f} % (killed / (killed + survived))\n", 100.0 * rep.score());
+        for (const auto& [p, n] : kills) fmt::print("  {:<24} kills {}\n", properties::info(p).name, n);
+        if (rep.survived) fmt::print("survivors (edits no property notices):\n");
+        for (const auto& r : rep.results)
+            if (r.outcome == analysis::MutantOutcome::survived)
+                fmt::print("  {:<60} [{}]\n", r.mutant.describe(), model::row_summary(r.mutant.edit.row));
+        return kExitHolds;
+    }
+    nlohmann::json j{{"tool", "orphancheck"},
+                     {"mutants", rep.results.size()},
+                     {"killed", rep.killed},
+                     {"survived", rep.survived},
+                     {"invalid", rep.invalid},
+                     {"incomplete", rep.incomplete},
+                     {"score", rep.score()}};
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : rep.results) {
+        nlohmann::json by = nlohmann::json::array();
+        for (auto p : properties::all_properties())
+            if (r.killed_by & properties::bit(p)) by.push_back(properties::info(p).name);
+        list.push_back({{"edit", r.mutant.describe()}, {"outcome", analysis::outcome_name(r.outcome)}, {"killed_by", by},
+                        {"states", r.states}});
+    }
+    j["results"] = list;
+    write_json_file(j, json_path);
+    return kExitHolds;
+}
+
 int run_check(checker::ExploreSpec spec, const std::string& json_path, const std::string& html_path, bool quiet,
               bool progress) {
     spec.progress = progress;
@@ -250,13 +292,26 @@ int main(int argc, char** argv) {
     graph->add_option("--property", graph_props, "counterexample view: the property");
     graph->add_option("--config", graph_config, "TOML file with check options");
     graph->add_option("--patch", graph_patches, "TOML patch file (as for check)");
+    auto* mutate = app.add_subcommand("mutate", "check every single-edit mutant of the table: how strong are the properties?");
+    cli::OptionValues mutate_cmdline{{"sockets", "1"},         {"linger2", "all"},        {"max-orphans", "all"},
+                                     {"max-tw-buckets", "all"}, {"memory-pressure", "all"}};
+    std::string mutate_json;
+    bool mutate_progress = false;
+    for (const auto& o : cli::check_options())
+        mutate->add_option_function<std::string>(
+            std::string("--") + o.name,
+            [&mutate_cmdline, name = std::string(o.name)](const std::string& v) { mutate_cmdline[name] = v; },
+            "as for check (mutate's defaults: 1 socket, every option)");
+    mutate->add_option("--json", mutate_json, "write the results as JSON to FILE, or to stdout with -");
+    mutate->add_flag("--progress", mutate_progress, "count mutants on stderr");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
 
     const std::string first = argc > 1 ? argv[1] : "";
-    if (first.empty()) return fail_usage("a command is needed: check, graph, properties or rows (--help for more)");
-    if (first[0] != '-' && first != "check" && first != "graph" && first != "properties" && first != "rows")
-        return fail_usage(fmt::format("unknown command '{}' (expected check, graph, properties or rows)", argv[1]));
+    if (first.empty()) return fail_usage("a command is needed: check, graph, mutate, properties or rows (--help for more)");
+    if (first[0] != '-' && first != "check" && first != "graph" && first != "mutate" && first != "properties" &&
+        first != "rows")
+        return fail_usage(fmt::format("unknown command '{}' (expected check, graph, mutate, properties or rows)", argv[1]));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -272,6 +327,8 @@ int main(int argc, char** argv) {
             list_properties();
             return kExitHolds;
         }
+        if (app.got_subcommand("mutate"))
+            return run_mutate(spec_from(mutate_cmdline, {}, "", {}), mutate_json, mutate_progress && isatty(2));
         if (app.got_subcommand("graph"))
             return run_graph(ga, spec_from(graph_cmdline, graph_props, graph_config, graph_patches));
         if (app.got_subcommand("rows")) {

@@ -8,7 +8,7 @@
 #include "toml_file.hpp"
 
 #include "check_options.hpp"
-#include "orphancheck/model/socket_table.hpp"
+#include "orphancheck/model/row_effects.hpp"
 
 namespace orphancheck::cli {
 namespace {
@@ -51,27 +51,6 @@ std::vector<std::string> state_names() {
     std::vector<std::string> v;
     for (int s = 0; s < model::kTcpStates; ++s) v.emplace_back(model::state_name(model::TcpState(s)));
     return v;
-}
-
-// Effects a row can have, read off the extracted tables of a few configurations
-// (together they reach every row).
-bool row_has_effect(model::RowId row, model::Effect effect) {
-    static const std::vector<std::uint32_t> masks = [] {
-        std::vector<std::uint32_t> m(model::kRows, 0);
-        for (const model::SysctlConfig& cfg : {model::SysctlConfig{60, 1, 1, 1, false}, model::SysctlConfig{120, 0, 2, 0, false},
-                                               model::SysctlConfig{30, 3, 0, 2, true}}) {
-            const auto t = model::SocketTable::extract(cfg);
-            for (std::uint16_t i = 0; i < t.size(); ++i)
-                for (int ev = 0; ev < model::kEvents; ++ev)
-                    for (int g = 0; g < model::kGuardInputCombos; ++g) {
-                        const auto& e = t.at(i, model::EventId(ev), model::GuardInputs::from_index(g));
-                        if (e.next == model::SocketTable::kDisabled) continue;
-                        for (model::Effect f : e.effects) m[std::size_t(e.row)] |= 1u << int(f);
-                    }
-        }
-        return m;
-    }();
-    return (masks[std::size_t(row)] >> int(effect)) & 1u;
 }
 
 std::string text_of(const std::string& path, const std::string& key, const toml::value& v) {
@@ -117,7 +96,7 @@ void read_patch_file(const std::string& path, model::TablePatch& patch) {
                     } else if (k == "drop_effect" || k == "add_effect") {
                         e.kind = k == "drop_effect" ? model::RowEdit::Kind::drop_effect : model::RowEdit::Kind::add_effect;
                         e.effect = effect_of(path, text_of(path, k, val));
-                        if (e.kind == model::RowEdit::Kind::drop_effect && !row_has_effect(*id, e.effect))
+                        if (e.kind == model::RowEdit::Kind::drop_effect && !model::row_has_effect(*id, e.effect))
                             throw UsageError(fmt::format("{}: row {} has no effect '{}' to drop", path, row,
                                                          model::effect_name(e.effect)));
                     } else if (k == "retarget") {

@@ -175,5 +175,5 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --config " + data("duplicate_key.toml"), "given twice");
     bad_input("check --config " + data("float_sockets.toml"), "floating-point");
     bad_input("check --config " + data("empty_properties.toml"), "'properties' is empty");
-    bad_input("", "check, graph, properties or rows");
+    bad_input("", "check, graph, mutate, properties or rows");
 }

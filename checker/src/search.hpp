@@ -68,7 +68,10 @@ private:
                 K n = k;
                 set_combo(n, s, mv.next);
                 const int c = counter + mv.delta;
-                if (c < -100 || c > 100) throw SpecError("orphan counter leaves [-100, 100]: the patched model is unbounded");
+                if (c < -100 || c > 100) {  // only a patched model gets here: it has no finite state space
+                    counter_out_of_range_ = true;
+                    continue;
+                }
                 n.bytes()[1] = std::uint8_t(std::int8_t(c));
                 f(n, s, &mv);
             }
@@ -126,6 +129,7 @@ private:
     std::vector<std::uint32_t> comp_;   // SCC id per state (liveness pass)
     std::uint64_t transitions_ = 0;
     std::uint32_t depth_ = 0;
+    bool counter_out_of_range_ = false;
     std::vector<std::size_t> level_starts_;  // first state index of each BFS level
     std::string incomplete_;
     Clock::time_point start_ = Clock::now();
@@ -220,7 +224,11 @@ template <int W>
 ExploreResult Search<W>::run(GraphSink* sink) {
     ExploreResult res;
     level_starts_.assign(1, 0);
-    const bool explored = bfs();
+    bool explored = bfs();
+    if (counter_out_of_range_) {
+        explored = false;
+        incomplete_ = "the orphan counter left [-100, 100]: the (patched) model has no finite state space";
+    }
     if (sink && explored) emit_graph(*sink);
     const double explore_s = std::chrono::duration<double>(Clock::now() - start_).count();
     const PropertyMask wanted = spec_.properties;
