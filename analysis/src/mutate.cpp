@@ -17,8 +17,9 @@ std::vector<Mutant> all_mutants() {
     std::vector<Mutant> out;
     for (const model::RowDescription& d : model::describe_table()) {
         out.push_back({{model::RowEdit::Kind::remove_row, d.row}});
+        // Dropping a label-only effect (tw_alloc, arm_keepalive, ...) cannot change behaviour.
         for (int e = 0; e < model::kEffects; ++e)
-            if (model::row_has_effect(d.row, model::Effect(e)))
+            if (model::effect_has_behaviour(model::Effect(e)) && model::row_has_effect(d.row, model::Effect(e)))
                 out.push_back({{model::RowEdit::Kind::drop_effect, d.row, model::Effect(e)}});
         for (int s = 0; s < model::kTcpStates; ++s)
             if (model::TcpState(s) != d.target)

@@ -19,7 +19,8 @@ struct Mutant {
     [[nodiscard]] std::string describe() const;
 };
 
-// Every single-edit mutant of the table, in a fixed order.
+// Every single-edit mutant of the table, in a fixed order. Effect drops are
+// generated for the effects with behaviour only (model::effect_has_behaviour).
 [[nodiscard]] std::vector<Mutant> all_mutants();
 
 enum class MutantOutcome : std::uint8_t {

@@ -25,6 +25,12 @@ enum class Effect : std::uint8_t {
 };
 inline constexpr int kEffects = 10;
 
+// The effects the explorer acts on (counter, ghost state, peer); the others only label rows.
+[[nodiscard]] constexpr bool effect_has_behaviour(Effect e) {
+    return e == Effect::orphan_inc || e == Effect::orphan_dec || e == Effect::destroy || e == Effect::send_fin ||
+           e == Effect::send_rst;
+}
+
 [[nodiscard]] std::string_view effect_name(Effect e);
 [[nodiscard]] std::optional<Effect> effect_from_name(std::string_view s);
 
