@@ -40,44 +40,27 @@ struct Ctx {
 struct EvBase {
     Ctx* ctx;
 };
-struct Close : EvBase {
-    static constexpr EventKind kind = EventKind::close;
+// One event type per kind; the kind is read back by describe_table().
+template <EventKind K>
+struct Event : EvBase {
+    static constexpr EventKind kind = K;
+};
+struct Close : Event<EventKind::close> {
     CloseOpts opts;
 };
-struct LingerWake : EvBase {
-    static constexpr EventKind kind = EventKind::linger_wake;
+struct RxAck : Event<EventKind::rx_ack> {  // also rx_fin_ack, with fin set
+    bool fin = false;                      // the ACK arrives on the peer's FIN segment (th->fin)
 };
-struct CloseTail : EvBase {
-    static constexpr EventKind kind = EventKind::close_tail;
-};
-struct ReleaseSock : EvBase {
-    static constexpr EventKind kind = EventKind::release_sock;
-};
-struct RxAck : EvBase {
-    static constexpr EventKind kind = EventKind::rx_ack;  // also rx_fin_ack, with fin set
-    bool fin = false;  // the ACK arrives on the peer's FIN segment (th->fin)
-};
-struct RxFin : EvBase {
-    static constexpr EventKind kind = EventKind::rx_fin;
-};
-struct RxData : EvBase {
-    static constexpr EventKind kind = EventKind::rx_data;
-};
-struct RxRst : EvBase {
-    static constexpr EventKind kind = EventKind::rx_rst;
-};
-struct RtoExpire : EvBase {
-    static constexpr EventKind kind = EventKind::rto_expire;
-};
-struct RtoTimedOut : EvBase {
-    static constexpr EventKind kind = EventKind::rto_timed_out;
-};
-struct KeepaliveExpire : EvBase {
-    static constexpr EventKind kind = EventKind::keepalive_expire;
-};
-struct TwExpire : EvBase {
-    static constexpr EventKind kind = EventKind::tw_expire;
-};
+using LingerWake = Event<EventKind::linger_wake>;
+using CloseTail = Event<EventKind::close_tail>;
+using ReleaseSock = Event<EventKind::release_sock>;
+using RxFin = Event<EventKind::rx_fin>;
+using RxData = Event<EventKind::rx_data>;
+using RxRst = Event<EventKind::rx_rst>;
+using RtoExpire = Event<EventKind::rto_expire>;
+using RtoTimedOut = Event<EventKind::rto_timed_out>;
+using KeepaliveExpire = Event<EventKind::keepalive_expire>;
+using TwExpire = Event<EventKind::tw_expire>;
 
 // ---------------------------------------------------------------- guards
 #define OC_PRED(NAME, EXPR)                                                                   \
