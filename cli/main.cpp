@@ -228,6 +228,15 @@ int run_check(checker::ExploreSpec spec, const std::string& json_path, const std
     return kExitIncomplete;
 }
 
+// Every option of `check` on subcommand `app`, collected into `values` as typed.
+void add_check_options(CLI::App* app, cli::OptionValues& values, const std::string& default_note) {
+    for (const auto& o : cli::check_options())
+        app->add_option_function<std::string>(
+            std::string("--") + o.name, [&values, name = std::string(o.name)](const std::string& v) { values[name] = v; },
+            default_note.empty() ? fmt::format("{} [default: {}]", o.help, o.default_value)
+                                 : fmt::format("{} [{}]", o.help, default_note));
+}
+
 void list_properties() {
     for (auto p : properties::all_properties()) {
         const auto& i = properties::info(p);
@@ -256,11 +265,7 @@ int main(int argc, char** argv) {
     std::string config, json_path, html_path;
     std::vector<std::string> patches, graph_patches;
     bool quiet = false, progress = false;
-    for (const auto& o : cli::check_options()) {
-        check->add_option_function<std::string>(
-            std::string("--") + o.name, [&cmdline, name = std::string(o.name)](const std::string& v) { cmdline[name] = v; },
-            fmt::format("{} [default: {}]", o.help, o.default_value));
-    }
+    add_check_options(check, cmdline, "");
     check->add_option("--property", props, "check only this property (repeatable; see 'orphancheck properties')");
     check->add_option("--config", config, "TOML file with the same options (command line wins)");
     check->add_option("--patch", patches, "TOML patch file editing close-path rows (repeatable; see README)");
@@ -284,11 +289,7 @@ int main(int argc, char** argv) {
     graph->add_option("--colour", ga.colour, "colour states by orphans (count) or property (invariant violated)");
     graph->add_flag("--rank-by-depth", ga.rank_by_depth, "draw states of one BFS depth on one rank");
     graph->add_option("--max-nodes", ga.max_nodes, "full view: refuse graphs with more states [default: 300]");
-    for (const auto& o : cli::check_options())
-        graph->add_option_function<std::string>(
-            std::string("--") + o.name,
-            [&graph_cmdline, name = std::string(o.name)](const std::string& v) { graph_cmdline[name] = v; },
-            fmt::format("as for check [default: {}]", o.default_value));
+    add_check_options(graph, graph_cmdline, "");
     graph->add_option("--property", graph_props, "counterexample view: the property");
     graph->add_option("--config", graph_config, "TOML file with check options");
     graph->add_option("--patch", graph_patches, "TOML patch file (as for check)");
@@ -297,11 +298,7 @@ int main(int argc, char** argv) {
                                      {"max-tw-buckets", "all"}, {"memory-pressure", "all"}};
     std::string mutate_json;
     bool mutate_progress = false;
-    for (const auto& o : cli::check_options())
-        mutate->add_option_function<std::string>(
-            std::string("--") + o.name,
-            [&mutate_cmdline, name = std::string(o.name)](const std::string& v) { mutate_cmdline[name] = v; },
-            "as for check (mutate's defaults: 1 socket, every option)");
+    add_check_options(mutate, mutate_cmdline, "mutate's defaults: 1 socket, every option");
     mutate->add_option("--json", mutate_json, "write the results as JSON to FILE, or to stdout with -");
     mutate->add_flag("--progress", mutate_progress, "count mutants on stderr");
     app.add_subcommand("properties", "list the properties with their meaning");

@@ -57,6 +57,11 @@ int apply_effects(const model::EffectList& fx, std::uint16_t& e) {
     return delta;
 }
 
+properties::SocketView socket_view(const model::LocalKey& k, std::uint16_t e) {
+    return {k.state, k.data.dead, k.data.tail, std::uint8_t(env::incs(e)), std::uint8_t(env::decs(e)),
+            (e & env::destroyed) != 0};
+}
+
 std::uint16_t canonical_env(model::TcpState s, std::uint16_t e) {
     using model::TcpState;
     switch (s) {

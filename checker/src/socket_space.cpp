@@ -45,10 +45,7 @@ Combo SocketSpace::intern(std::uint32_t local, std::uint16_t env_bits) {
     if (!fresh) return it->second;
     if (combos_.size() >= 0xffff) throw std::runtime_error("more than 65535 configurations of one socket");
     combos_.push_back({local, env_bits});
-    const LocalKey k = LocalKey::unpack(local);
-    views_.push_back(properties::SocketView{k.state, k.data.dead, k.data.tail, std::uint8_t(env::incs(env_bits)),
-                                            std::uint8_t(env::decs(env_bits)),
-                                            (env_bits & env::destroyed) != 0});
+    views_.push_back(socket_view(LocalKey::unpack(local), env_bits));
     memo_.resize(combos_.size() * model::kGuardInputCombos);
     return it->second;
 }

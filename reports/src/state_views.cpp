@@ -16,12 +16,7 @@ using checker::GraphState;
 // The invariants of properties/ evaluated on a handed-out state.
 bool violates_invariant(const GraphState& s) {
     std::vector<properties::SocketView> views;
-    for (std::size_t i = 0; i < s.sockets.size(); ++i) {
-        const auto& k = s.sockets[i];
-        const std::uint16_t e = s.networks[i];
-        views.push_back({k.state, k.data.dead, k.data.tail, std::uint8_t(checker::env::incs(e)),
-                         std::uint8_t(checker::env::decs(e)), (e & checker::env::destroyed) != 0});
-    }
+    for (std::size_t i = 0; i < s.sockets.size(); ++i) views.push_back(checker::socket_view(s.sockets[i], s.networks[i]));
     std::vector<const properties::SocketView*> ptrs;
     for (const auto& v : views) ptrs.push_back(&v);
     return properties::violated_invariants({s.orphans, ptrs}, ~properties::PropertyMask(0)) != 0;

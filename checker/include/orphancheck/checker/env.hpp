@@ -8,7 +8,9 @@
 #include <string_view>
 
 #include "orphancheck/model/effects.hpp"
+#include "orphancheck/model/local.hpp"
 #include "orphancheck/model/tcp_state.hpp"
+#include "orphancheck/properties/socket_view.hpp"
 
 namespace orphancheck::checker {
 
@@ -56,6 +58,9 @@ inline constexpr int kEnvEvents = 14;
 // Applies a kernel step's effects to the environment and ghost variables;
 // returns the orphan-counter delta.
 int apply_effects(const model::EffectList& fx, std::uint16_t& env_bits);
+// What the properties see of one socket: its local state and the ghost bits of its environment.
+[[nodiscard]] properties::SocketView socket_view(const model::LocalKey& local, std::uint16_t env_bits);
+
 // Clears what can no longer matter in local state `s`, so equal situations are equal.
 [[nodiscard]] std::uint16_t canonical_env(model::TcpState s, std::uint16_t env_bits);
 
