@@ -121,6 +121,7 @@ bool yes_no(const std::string& opt, const std::string& v) {
 
 const std::vector<OptionInfo>& check_options() {
     static const std::vector<OptionInfo> kOpts = {
+        {"profile", "linux-6.12", "kernel profile: linux-5.15, linux-6.12, linux-6.18 (see 'orphancheck profiles')"},
         {"sockets", "2", "number of sockets closing concurrently (1..14)"},
         {"linger", "all", "SO_LINGER of each socket: off, 0, timeout (comma list or all)"},
         {"linger2", "sysctl", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s), comma list or all"},
@@ -134,6 +135,7 @@ const std::vector<OptionInfo>& check_options() {
         {"peer-rst", "yes", "the peer may abort (RST)"},
         {"peer-data", "yes", "the peer may send data after our close()"},
         {"loss", "yes", "any segment in flight may be lost"},
+        {"abort", "no", "an administrator may run tcp_abort (ss -K) on any socket at any time: no, yes"},
         {"max-states", "0", "stop (verdict incomplete) after this many states; 0 = no limit"},
         {"time-limit", "0", "stop (verdict incomplete) after this many seconds; 0 = no limit"},
         {"memory-limit", "0", "stop (verdict incomplete) before the state store outgrows this (e.g. 512M, 4G); 0 = no limit"},
@@ -175,6 +177,14 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     peer.rst = yes_no("peer-rst", v["peer-rst"]);
     peer.data = yes_no("peer-data", v["peer-data"]);
     peer.loss = yes_no("loss", v["loss"]);
+    peer.abort = yes_no("abort", v["abort"]);
+    const model::KernelProfile* profile = model::find_profile(v["profile"]);
+    if (!profile) {
+        std::string names;
+        for (const auto& p : model::kernel_profiles()) names += (names.empty() ? "" : ", ") + std::string(p.name);
+        throw UsageError(fmt::format("--profile: unknown kernel profile '{}' (known: {})", v["profile"], names));
+    }
+    spec.profile = std::string(profile->name);
 
     const auto fins = int_list("fin-timeout", v["fin-timeout"], 0, 86400, {60, 120});
     const auto retries = int_list("orphan-retries", v["orphan-retries"], 0, 255, {0, 1, 2});
@@ -192,7 +202,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                         checker::CaseConfig c;
                         // Limits above the socket count behave like "never reached": clamp so that
                         // equal behaviour is one configuration.
-                        c.sysctl = {f, r, std::min(mo, n), std::min(tw, n), mp};
+                        c.sysctl = {f, r, std::min(mo, n), std::min(tw, n), mp, profile->options};
                         c.peer = peer;
                         c.close_events = closes;
                         bool dup = false;

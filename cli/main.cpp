@@ -161,9 +161,12 @@ int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, b
         for (auto p : properties::all_properties())
             if (r.killed_by & properties::bit(p)) ++kills[p];
     if (json_path.empty()) {
-        fmt::print("{} single-edit mutants of the close-path table: {} killed, {} survived, {} invalid, {} incomplete\n",
-                   rep.results.size(), rep.killed, rep.survived, rep.invalid, rep.incomplete);
-        fmt::print("mutation score: {:.1f} % (killed / (killed + survived))\n", 100.0 * rep.score());
+        fmt::print("{} single-edit mutants of the close-path table: {} killed, {} survived, {} equivalent, {} invalid, "
+                   "{} incomplete\n",
+                   rep.results.size(), rep.killed, rep.survived, rep.equivalent, rep.invalid, rep.incomplete);
+        fmt::print("mutation score: {:.1f} % (killed / (killed + survived); equivalent = same reachable moves as "
+                   "the original model in this configuration)\n",
+                   100.0 * rep.score());
         for (const auto& [p, n] : kills) fmt::print("  {:<24} kills {}\n", properties::info(p).name, n);
         if (rep.survived) fmt::print("survivors (edits no property notices):\n");
         for (const auto& r : rep.results)
@@ -175,6 +178,7 @@ int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, b
                      {"mutants", rep.results.size()},
                      {"killed", rep.killed},
                      {"survived", rep.survived},
+                     {"equivalent", rep.equivalent},
                      {"invalid", rep.invalid},
                      {"incomplete", rep.incomplete},
                      {"score", rep.score()}};
@@ -295,7 +299,8 @@ int main(int argc, char** argv) {
     graph->add_option("--patch", graph_patches, "TOML patch file (as for check)");
     auto* mutate = app.add_subcommand("mutate", "check every single-edit mutant of the table: how strong are the properties?");
     cli::OptionValues mutate_cmdline{{"sockets", "1"},         {"linger2", "all"},        {"max-orphans", "all"},
-                                     {"max-tw-buckets", "all"}, {"memory-pressure", "all"}};
+                                     {"max-tw-buckets", "all"}, {"memory-pressure", "all"},
+                                     {"abort", "yes"}};
     std::string mutate_json;
     bool mutate_progress = false;
     add_check_options(mutate, mutate_cmdline, "mutate's defaults: 1 socket, every option");

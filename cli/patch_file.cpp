@@ -68,6 +68,7 @@ model::Effect effect_of(const std::string& path, const std::string& name) {
 void read_patch_file(const std::string& path, model::TablePatch& patch) {
     const toml::value root = read_toml_file("--patch", path);
     std::vector<model::RowEdit> edits;
+    std::vector<model::OptionEdit> options;
     std::string name = std::filesystem::path(path).stem().string();
     for (const auto& [key, v] : root.as_table()) {
         if (key == "name") {
@@ -118,13 +119,26 @@ void read_patch_file(const std::string& path, model::TablePatch& patch) {
                                                  "add_effect, retarget",
                                                  path, row));
             }
+        } else if (key == "options") {
+            if (!v.is_table()) throw UsageError(fmt::format("{}: 'options' must be a table ([options])", path));
+            for (const auto& [opt, val] : v.as_table()) {
+                const model::KernelOptionInfo* info = model::find_kernel_option(opt);
+                if (!info) {
+                    std::vector<std::string> known;
+                    for (const auto& o : model::kernel_option_infos()) known.emplace_back(o.name);
+                    throw UsageError(fmt::format("{}: unknown kernel option '{}' (nearest: {})", path, opt, nearest(opt, known)));
+                }
+                if (!val.is_boolean()) throw UsageError(fmt::format("{}: option '{}' must be true or false", path, opt));
+                options.push_back({info, val.as_boolean()});
+            }
         } else {
-            throw UsageError(fmt::format("{}: unknown key '{}' (name, description, edit)", path, key));
+            throw UsageError(fmt::format("{}: unknown key '{}' (name, description, edit, options)", path, key));
         }
     }
-    if (edits.empty()) throw UsageError(fmt::format("{}: no [[edit]]", path));
+    if (edits.empty() && options.empty()) throw UsageError(fmt::format("{}: no [[edit]] and no [options]", path));
     patch.name = patch.name.empty() ? name : patch.name + "+" + name;
     patch.edits.insert(patch.edits.end(), edits.begin(), edits.end());
+    patch.options.insert(patch.options.end(), options.begin(), options.end());
 }
 
 }  // namespace orphancheck::cli

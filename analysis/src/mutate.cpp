@@ -37,6 +37,7 @@ std::string_view outcome_name(MutantOutcome o) {
     switch (o) {
         case MutantOutcome::killed: return "killed";
         case MutantOutcome::survived: return "survived";
+        case MutantOutcome::equivalent: return "equivalent";
         case MutantOutcome::invalid: return "invalid";
         case MutantOutcome::incomplete: return "incomplete";
     }
@@ -46,6 +47,14 @@ std::string_view outcome_name(MutantOutcome o) {
 MutationReport run_mutation(const checker::ExploreSpec& base, const std::vector<Mutant>& mutants,
                             const std::function<void(std::size_t, std::size_t)>& progress) {
     MutationReport rep;
+    checker::ExploreSpec original = base;
+    original.progress = false;
+    const checker::ExploreResult reference_run = checker::explore(original);
+    const checker::Stats& reference = reference_run.stats;
+    // A mutant is killed by a property the original model satisfies.
+    properties::PropertyMask already = 0;
+    for (const auto& p : reference_run.properties)
+        if (p.status == checker::Status::violated) already |= properties::bit(p.id);
     for (std::size_t i = 0; i < mutants.size(); ++i) {
         MutantResult r{mutants[i]};
         checker::ExploreSpec spec = base;
@@ -56,10 +65,13 @@ MutationReport run_mutation(const checker::ExploreSpec& base, const std::vector<
             const auto res = checker::explore(spec);
             r.states = res.stats.states;
             for (const auto& p : res.properties)
-                if (p.status == checker::Status::violated) r.killed_by |= properties::bit(p.id);
+                if (p.status == checker::Status::violated) r.killed_by |= properties::bit(p.id) & ~already;
+            const bool same = res.stats.states == reference.states &&
+                              res.stats.behaviour_fingerprint == reference.behaviour_fingerprint;
             r.outcome = r.killed_by ? MutantOutcome::killed
-                                    : res.verdict == checker::Verdict::pass ? MutantOutcome::survived
-                                                                            : MutantOutcome::incomplete;
+                        : res.verdict == checker::Verdict::incomplete ? MutantOutcome::incomplete
+                        : same ? MutantOutcome::equivalent
+                               : MutantOutcome::survived;
         } catch (const checker::SpecError&) {
             r.outcome = MutantOutcome::invalid;  // e.g. an unbounded orphan counter
         } catch (const std::runtime_error&) {
@@ -68,6 +80,7 @@ MutationReport run_mutation(const checker::ExploreSpec& base, const std::vector<
         switch (r.outcome) {
             case MutantOutcome::killed: ++rep.killed; break;
             case MutantOutcome::survived: ++rep.survived; break;
+            case MutantOutcome::equivalent: ++rep.equivalent; break;
             case MutantOutcome::invalid: ++rep.invalid; break;
             case MutantOutcome::incomplete: ++rep.incomplete; break;
         }

@@ -99,12 +99,23 @@ private:
         return b;
     }
 
-    void record(PropertyMask violated, std::uint32_t state) {
+    // `next`: for a step property, the state the violating step leads to.
+    void record(PropertyMask violated, std::uint32_t state, std::uint32_t next = StateStore<W>::kNoParent) {
         for (int p = 0; p < properties::kProperties; ++p)
             if ((violated & properties::bit(PropertyId(p))) && !(found_ & properties::bit(PropertyId(p)))) {
                 found_ |= properties::bit(PropertyId(p));
                 witness_[std::size_t(p)] = state;
+                witness_next_[std::size_t(p)] = next;
             }
+    }
+
+    // Per-socket state properties (timer-armed, close-progress) of k.
+    PropertyMask socket_violations(const K& k) {
+        SocketSpace& sp = spaces_[std::size_t(case_of(k))];
+        const int gin = gin_of(k);
+        PropertyMask v = 0;
+        for (int s = 0; s < n_; ++s) v |= sp.state_violations(combo(k, s), gin);
+        return v;
     }
 
     bool bfs();
@@ -124,6 +135,7 @@ private:
     std::array<const properties::SocketView*, kMaxSockets> view_buf_{};
     PropertyMask found_ = 0;
     std::array<std::uint32_t, properties::kProperties> witness_{};
+    std::array<std::uint32_t, properties::kProperties> witness_next_{};
     std::vector<std::uint32_t> lasso_;  // eventually-destroyed cycle witness
     int lasso_cycle_start_ = -1;
     std::vector<std::uint32_t> comp_;   // SCC id per state (liveness pass)
@@ -172,6 +184,7 @@ bool Search<W>::bfs() {
     struct Succ {
         K key;
         std::uint64_t h;
+        PropertyMask step;  // step properties the move to it violates
     };
     std::vector<Succ> buf;
     std::size_t level_end = store_.size();
@@ -188,11 +201,12 @@ bool Search<W>::bfs() {
             return true;  // every wanted property already violated: the verdict is final
         }
         const K k = store_.state(i);
+        record(socket_violations(k) & wanted, std::uint32_t(i));
         buf.clear();
-        for_each_successor(k, [&](const K& n, int, const SockMove*) {
+        for_each_successor(k, [&](const K& n, int, const SockMove* mv) {
             const std::uint64_t h = hash_key(n);
             store_.prefetch(h);
-            buf.push_back({n, h});
+            buf.push_back({n, h, mv ? PropertyMask(mv->violates) & wanted : 0});
         });
         transitions_ += buf.size();
         for (const Succ& s : buf) store_.prefetch_candidate(s.h);
@@ -203,8 +217,11 @@ bool Search<W>::bfs() {
             }
             const auto [idx, fresh] = store_.insert(s.key, s.h, std::uint32_t(i));
             if (fresh) record(properties::violated_invariants(view(s.key), wanted), idx);
+            if (s.step) record(s.step, std::uint32_t(i), idx);
         }
-        if (buf.empty()) record(properties::violated_at_terminal(view(k), wanted), std::uint32_t(i));
+        // A state whose only moves change nothing (a refused tcp_abort) is terminal too.
+        if (std::all_of(buf.begin(), buf.end(), [&k](const Succ& s) { return s.key == k; }))
+            record(properties::violated_at_terminal(view(k), wanted), std::uint32_t(i));
         if (want_stuck && !(found_ & properties::bit(PropertyId::eventually_destroyed)) && fair_bits(k) == 0 &&
             !properties::all_finished(view(k)))
             record(properties::bit(PropertyId::eventually_destroyed), std::uint32_t(i));
@@ -261,7 +278,12 @@ ExploreResult Search<W>::run(GraphSink* sink) {
                 pr.counterexample->note = "a cycle that avoids destruction although every continuously enabled "
                                           "close()/timer event fires in it";
             } else {
-                pr.counterexample = make_trace(path_to(witness_[std::size_t(p)]), -1);
+                auto path = path_to(witness_[std::size_t(p)]);
+                if (witness_next_[std::size_t(p)] != StateStore<W>::kNoParent)
+                    path.push_back(witness_next_[std::size_t(p)]);
+                pr.counterexample = make_trace(path, -1);
+                if (info(p).kind == properties::PropertyKind::step)
+                    pr.counterexample->note = "the last step breaks the rule";
                 if (p == PropertyId::eventually_destroyed)
                     pr.counterexample->note = "in the last state no close(), linger, timer or timewait event can "
                                               "fire: only the peer could still move";
@@ -291,6 +313,7 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     for (const SocketSpace& sp : spaces_) {
         st.socket_configs += sp.size();
         st.table_locals += sp.table_locals();
+        st.behaviour_fingerprint += sp.behaviour_fingerprint();
     }
     return res;
 }

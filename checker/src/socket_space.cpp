@@ -1,6 +1,12 @@
 #include "orphancheck/checker/socket_space.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "orphancheck/properties/step_view.hpp"
 
 namespace orphancheck::checker {
 namespace {
@@ -10,10 +16,32 @@ using model::GuardInputs;
 using model::LocalKey;
 using model::StepResult;
 
-// Kernel events the explorer fires directly (not through a segment).
+using properties::Stimulus;
+
+// Kernel events the explorer fires directly (not through a segment); tcp_abort only when the run allows it.
 constexpr EventKind kDirect[] = {EventKind::linger_wake,   EventKind::close_tail,       EventKind::release_sock,
                                  EventKind::rto_expire,    EventKind::rto_timed_out,    EventKind::keepalive_expire,
-                                 EventKind::tw_expire};
+                                 EventKind::tw_expire,     EventKind::abort};
+
+Stimulus stimulus_of(EventKind k) {
+    switch (k) {
+        case EventKind::close: return Stimulus::close;
+        case EventKind::linger_wake: return Stimulus::linger_wake;
+        case EventKind::close_tail: return Stimulus::close_tail;
+        case EventKind::release_sock: return Stimulus::release_sock;
+        case EventKind::rx_ack: return Stimulus::ack;
+        case EventKind::rx_fin_ack: return Stimulus::fin_ack;
+        case EventKind::rx_fin: return Stimulus::fin;
+        case EventKind::rx_data: return Stimulus::data;
+        case EventKind::rx_rst: return Stimulus::rst;
+        case EventKind::rto_expire: return Stimulus::rto;
+        case EventKind::rto_timed_out: return Stimulus::rto_timeout;
+        case EventKind::keepalive_expire: return Stimulus::keepalive;
+        case EventKind::tw_expire: return Stimulus::tw_expire;
+        case EventKind::abort: return Stimulus::abort;
+    }
+    return Stimulus::close;
+}
 }  // namespace
 
 std::string label_name(Label l) {
@@ -26,11 +54,12 @@ model::Fairness label_fairness(Label l) {
 
 SocketSpace::SocketSpace(const CaseConfig& c, Engine engine, const model::TablePatch& patch)
     : case_(c), engine_(engine), patch_(patch) {
+    patch.apply_options(case_.sysctl.kernel);
     if (engine == Engine::table) {
-        table_ = std::make_unique<model::SocketTable>(model::SocketTable::extract(c.sysctl, patch));
+        table_ = std::make_unique<model::SocketTable>(model::SocketTable::extract(case_.sysctl, patch));
         intern(table_->local(0).pack(), 0);
     } else {
-        msm_ = std::make_unique<model::MsmClosePath>(c.sysctl);
+        msm_ = std::make_unique<model::MsmClosePath>(case_.sysctl);
         intern(msm_->initial().pack(), 0);
     }
 }
@@ -62,18 +91,33 @@ StepResult SocketSpace::kernel(const LocalKey& from, EventId ev, GuardInputs in)
     return r;
 }
 
-void SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
+std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
     const LocalKey from = LocalKey::unpack(combos_[c].local);
     const std::uint16_t e0 = combos_[c].env;
     const GuardInputs in = GuardInputs::from_index(gin);
     const PeerConfig& peer = case_.peer;
+    const std::size_t first = out.size();
 
+    // The step properties of a kernel reaction (or of a segment the kernel ignored: no effects).
+    auto judge = [&](Stimulus what, EventId ev, const LocalKey& to, const model::EffectList& fx) {
+        properties::StepView v;
+        v.what = what;
+        if (what == Stimulus::close) v.opts = model::close_opts_of(ev);
+        v.from = from;
+        v.to = to;
+        v.rst_sent = fx.count(model::Effect::send_rst) > 0;
+        v.fin_sent = fx.count(model::Effect::send_fin) > 0;
+        v.oom = in.oom;
+        v.tw_full = in.tw_full;
+        return std::uint16_t(properties::violated_by_step(v));
+    };
     // A kernel step after the environment changed to `e`: push the move if enabled.
     auto kernel_move = [&](Label label, EventId ev, std::uint16_t e) {
         const StepResult r = kernel(from, ev, in);
         if (!r.enabled) return false;
         const int delta = apply_effects(r.effects, e);
-        out.push_back({intern(r.next.pack(), canonical_env(r.next.state, e)), std::int8_t(delta), label, r.row});
+        out.push_back({intern(r.next.pack(), canonical_env(r.next.state, e)), std::int8_t(delta), label, r.row,
+                       model::RowId::none, judge(stimulus_of(model::kind_of(ev)), ev, r.next, r.effects)});
         return true;
     };
     // Network or peer moves that change nothing the socket can observe are not moves.
@@ -83,11 +127,15 @@ void SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
     };
     // A segment arrives: the kernel may ignore it (no row), then only the network changes.
     auto deliver = [&](EnvEvent ev, EventId kev, std::uint16_t e) {
-        if (!kernel_move(env_label(ev), kev, e)) env_only(ev, e);
+        if (kernel_move(env_label(ev), kev, e)) return;
+        env_only(ev, e);
+        if (out.size() > first && out.back().label == env_label(ev))
+            out.back().violates = judge(stimulus_of(model::kind_of(kev)), kev, from, {});
     };
 
     for (EventId ev : case_.close_events) kernel_move(kernel_label(ev), ev, e0);
-    for (EventKind k : kDirect) kernel_move(kernel_label(model::event_of(k)), model::event_of(k), e0);
+    for (EventKind k : kDirect)
+        if (k != EventKind::abort || peer.abort) kernel_move(kernel_label(model::event_of(k)), model::event_of(k), e0);
 
     using namespace env;
     if (e0 & fin_out) {
@@ -113,12 +161,15 @@ void SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
             }
             const StepResult f = kernel(mid, model::event_of(EventKind::rx_fin), in);
             LocalKey last = mid;
+            model::EffectList fx = a.enabled ? a.effects : model::EffectList{};
             if (f.enabled) {
                 delta += apply_effects(f.effects, em);
                 last = f.next;
+                for (model::Effect x : f.effects) fx.push(x);
             }
             out.push_back({intern(last.pack(), canonical_env(last.state, em)), std::int8_t(delta),
-                           env_label(EnvEvent::deliver_fin), a.row, f.row});
+                           env_label(EnvEvent::deliver_fin), a.row, f.row,
+                           judge(Stimulus::fin_ack, model::event_of(EventKind::rx_fin_ack), last, fx)});
         } else {
             deliver(EnvEvent::deliver_fin, model::event_of(EventKind::rx_fin), e);
         }
@@ -149,6 +200,54 @@ void SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
         env_only(EnvEvent::peer_send_rst, std::uint16_t(e0 | peer_gone | rst_in));
     if (peer.loss && (e0 & peer_fin_sent) && !(e0 & peer_gone))
         env_only(EnvEvent::peer_vanishes, std::uint16_t(e0 | peer_gone));
+
+    // Which events this configuration accepts: for timer-armed and close-progress.
+    properties::EnabledView en;
+    en.local = from;
+    auto has = [&](EventId ev) {
+        for (std::size_t i = first; i < out.size(); ++i)
+            if (out[i].label == kernel_label(ev)) return true;
+        return false;
+    };
+    en.every_close = true;
+    for (EventId ev : case_.close_events) en.every_close = en.every_close && has(ev);
+    en.linger_wake = has(model::event_of(EventKind::linger_wake));
+    en.close_tail = has(model::event_of(EventKind::close_tail));
+    en.release_sock = has(model::event_of(EventKind::release_sock));
+    en.rto = has(model::event_of(EventKind::rto_expire)) || has(model::event_of(EventKind::rto_timed_out));
+    en.keepalive = has(model::event_of(EventKind::keepalive_expire));
+    en.tw_expire = has(model::event_of(EventKind::tw_expire));
+    en.abort_allowed = peer.abort;
+    en.abort = has(model::event_of(EventKind::abort));
+    return std::uint16_t(properties::violated_by_enabled(en));
+}
+
+std::uint64_t SocketSpace::behaviour_fingerprint() const {
+    // Both retransmit-timer events are the one timer firing: which of them a step is filed under is not behaviour.
+    const Label rto = kernel_label(model::event_of(EventKind::rto_expire));
+    const Label rto_out = kernel_label(model::event_of(EventKind::rto_timed_out));
+    std::uint64_t sum = 0;
+    std::vector<std::uint64_t> hs;  // one configuration's moves as a set: duplicates are one behaviour
+    for (std::size_t i = 0; i < memo_.size(); ++i) {
+        const Memo& m = memo_[i];
+        if (!m.done) continue;
+        hs.clear();
+        const ComboKey& from = combos_[i / model::kGuardInputCombos];
+        for (std::uint32_t j = m.begin; j < m.begin + m.count; ++j) {
+            const SockMove& mv = memo_moves_[j];
+            const ComboKey& to = combos_[mv.next];
+            const std::uint64_t t[4] = {(std::uint64_t(from.local) << 16) | from.env,
+                                        (std::uint64_t(to.local) << 16) | to.env,
+                                        (std::uint64_t(i % model::kGuardInputCombos) << 16) |
+                                            (mv.label == rto_out ? rto : mv.label),
+                                        std::uint64_t(std::uint8_t(mv.delta))};
+            hs.push_back(XXH3_64bits(t, sizeof t));
+        }
+        std::sort(hs.begin(), hs.end());
+        hs.erase(std::unique(hs.begin(), hs.end()), hs.end());
+        for (std::uint64_t h : hs) sum += h;
+    }
+    return sum;
 }
 
 std::uint8_t SocketSpace::fair_of(std::span<const SockMove> m) {
@@ -163,14 +262,15 @@ std::uint8_t SocketSpace::fair_of(std::span<const SockMove> m) {
 std::span<const SockMove> SocketSpace::moves(Combo c, int gin) {
     if (engine_ == Engine::msm) {
         scratch_.clear();
-        compute(c, gin, scratch_);
+        scratch_violates_ = compute(c, gin, scratch_);
         return scratch_;
     }
     Memo& m = memo_[std::size_t(c) * model::kGuardInputCombos + std::size_t(gin)];
     if (!m.done) {
         std::vector<SockMove> tmp;
-        compute(c, gin, tmp);  // may intern new combos (memo_ may grow: re-fetch)
+        const std::uint16_t violates = compute(c, gin, tmp);  // may intern new combos (memo_ may grow: re-fetch)
         Memo& mm = memo_[std::size_t(c) * model::kGuardInputCombos + std::size_t(gin)];
+        mm.violates = violates;
         mm.begin = std::uint32_t(memo_moves_.size());
         mm.count = std::uint16_t(tmp.size());
         mm.fair = fair_of(tmp);
@@ -179,6 +279,17 @@ std::span<const SockMove> SocketSpace::moves(Combo c, int gin) {
         return {memo_moves_.data() + mm.begin, mm.count};
     }
     return {memo_moves_.data() + m.begin, m.count};
+}
+
+std::uint16_t SocketSpace::state_violations(Combo c, int gin) {
+    if (engine_ == Engine::msm) {
+        moves(c, gin);
+        return scratch_violates_;
+    }
+    const Memo& m = memo_[std::size_t(c) * model::kGuardInputCombos + std::size_t(gin)];
+    if (m.done) return m.violates;
+    moves(c, gin);
+    return memo_[std::size_t(c) * model::kGuardInputCombos + std::size_t(gin)].violates;
 }
 
 std::uint8_t SocketSpace::fair_mask(Combo c, int gin) {

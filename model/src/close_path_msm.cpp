@@ -61,6 +61,7 @@ using RtoExpire = Event<EventKind::rto_expire>;
 using RtoTimedOut = Event<EventKind::rto_timed_out>;
 using KeepaliveExpire = Event<EventKind::keepalive_expire>;
 using TwExpire = Event<EventKind::tw_expire>;
+using Abort = Event<EventKind::abort>;
 
 // ---------------------------------------------------------------- guards
 #define OC_PRED(NAME, EXPR)                                                                   \
@@ -85,6 +86,9 @@ OC_PRED(unread_data, e.opts.unread)                                  // data_was
 OC_PRED(linger_zero, e.opts.linger == Linger::zero)                  // SOCK_LINGER && !sk_lingertime
 OC_PRED(linger_timeout, e.opts.linger == Linger::timeout)            // SOCK_LINGER && sk_lingertime
 OC_PRED(segment_has_fin, e.fin)                                      // th->fin
+OC_PRED(write_queue_purged, f.d.purged)                                 // tcp_write_queue_purge ran (tcp_abort)
+OC_PRED(abort_kills_orphans, e.ctx->cfg->kernel.abort_kills_orphans)   // bac76cf89816 (v6.11)
+OC_PRED(abort_frees_timewait, e.ctx->cfg->kernel.abort_frees_timewait) // 6.x tcp_abort TIME_WAIT branch
 OC_PRED(retries_exhausted, f.d.retries >= e.ctx->cfg->must_kill_after())
 #undef OC_PRED
 
@@ -134,6 +138,7 @@ OC_ACT(twsk_alloc, e.ctx->fx.push(Effect::tw_alloc))
 OC_ACT(twsk_overflow, e.ctx->fx.push(Effect::tw_overflow))
 OC_ACT(reset_keepalive_timer, e.ctx->fx.push(Effect::arm_keepalive))
 OC_ACT(sk_state_change, e.ctx->fx.push(Effect::wake_user))
+OC_ACT(tcp_write_queue_purge, f.d.purged = true)
 OC_ACT(retransmit_fin, if (f.d.retries < e.ctx->cfg->must_kill_after()) ++f.d.retries;
        e.ctx->fx.push(Effect::send_fin))
 #undef OC_ACT
@@ -170,6 +175,7 @@ struct FinWait2 : tcp_state<TcpState::fin_wait2> {
     template <class E, class F>
     void on_entry(E const&, F& f) {
         f.d.retries = 0;
+        f.d.purged = false;  // nothing is retransmitted in FIN_WAIT2
     }
 };
 // TCP_LINGER2 and the FIN_WAIT2 timeout only matter on the way through FIN_WAIT2.
@@ -192,6 +198,7 @@ struct Closed : tcp_state<TcpState::closed> {
         f.d.retries = 0;
         f.d.fin_long = false;
         f.d.l2neg = false;
+        f.d.purged = false;
     }
 };
 struct ClosedTw : tcp_state<TcpState::closed_tw> {
@@ -307,26 +314,26 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<TwTimeWait,  RxRst,        Destroyed,  row_<R::rst_tw_time_wait>,                                            G<> >,
     msmf::Row<ClosedTw,    RxRst,        Closed,     row_<R::rst_closed_tw>,                                               G<> >,
     // ---- retransmit timer, elapsed time below the orphan budget: tcp_retransmit_timer
-    msmf::Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
-    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<dead>, retries_left> >,
-    msmf::Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, dead, check_oom> >,
-    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<dead>, retries_left> >,
-    msmf::Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, check_oom> >,
-    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<dead>, retries_left> >,
+    msmf::Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
+    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<write_queue_purged>, N<dead>, retries_left> >,
+    msmf::Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
+    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<write_queue_purged>, N<dead>, retries_left> >,
+    msmf::Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
+    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<write_queue_purged>, N<dead>, retries_left> >,
     // ---- retransmit timer, orphan budget spent: tcp_write_timeout -> tcp_write_err (no RST)
-    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
-    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, dead, N<check_oom>, retries_spent> >,
-    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
-    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, dead, N<check_oom>, retries_spent> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, dead, check_oom> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
+    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
+    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_spent> >,
     // (not yet an orphan: the lingering close() is woken with an error, tcp_retries2 / TCP_USER_TIMEOUT)
-    msmf::Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<dead>, retries_exhausted> >,
-    msmf::Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<dead>, retries_exhausted> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<dead>, retries_exhausted> >,
+    msmf::Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<write_queue_purged>, N<dead>, retries_exhausted> >,
+    msmf::Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<write_queue_purged>, N<dead>, retries_exhausted> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<write_queue_purged>, N<dead>, retries_exhausted> >,
     // ---- FIN_WAIT2 orphan timer: tcp_keepalive_timer
     msmf::Row<FinWait2,    KeepaliveExpire, TwFinWait2, row_<R::keepalive_tw, twsk_alloc, inet_csk_destroy_sock>,          G<N<owned>, dead, N<linger2_negative>, fin_time_long, N<tw_buckets_full>> >,
     msmf::Row<FinWait2,    KeepaliveExpire, Destroyed,  row_<R::keepalive_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<N<owned>, dead, N<linger2_negative>, fin_time_long, tw_buckets_full> >,
@@ -334,7 +341,22 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     // ---- timewait bucket timer: tw_timer_handler -> inet_twsk_kill
     msmf::Row<TwFinWait2,  TwExpire,     Destroyed,  row_<R::tw_fin_wait2_expire>,                                         G<> >,
     msmf::Row<TwTimeWait,  TwExpire,     Destroyed,  row_<R::tw_time_wait_expire>,                                         G<> >,
-    msmf::Row<ClosedTw,    TwExpire,     Closed,     row_<R::closed_tw_expire>,                                            G<> >
+    msmf::Row<ClosedTw,    TwExpire,     Closed,     row_<R::closed_tw_expire>,                                            G<> >,
+    // ---- tcp_abort (ss -K): waits for the socket lock; an orphan is destroyed only since 6.11
+    msmf::Row<Established, Abort,        Closed,     row_<R::abort_established, send_active_reset, sk_state_change>,      G<> >,
+    msmf::Row<CloseWait,   Abort,        Closed,     row_<R::abort_close_wait, send_active_reset, sk_state_change>,       G<> >,
+    msmf::Row<FinWait1,    Abort,        Destroyed,  row_<R::abort_fin_wait1, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, abort_kills_orphans> >,
+    msmf::Row<FinWait2,    Abort,        Destroyed,  row_<R::abort_fin_wait2, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, abort_kills_orphans> >,
+    msmf::Row<Closing,     Abort,        Destroyed,  row_<R::abort_closing, inet_csk_destroy_sock>,                       G<N<owned>, dead, abort_kills_orphans> >,
+    msmf::Row<LastAck,     Abort,        Destroyed,  row_<R::abort_last_ack, inet_csk_destroy_sock>,                      G<N<owned>, dead, abort_kills_orphans> >,
+    msmf::Row<FinWait1,    Abort,        FinWait1,   row_<R::abort_purge_fin_wait1, tcp_write_queue_purge>,               G<N<owned>, dead, N<abort_kills_orphans>> >,
+    msmf::Row<Closing,     Abort,        Closing,    row_<R::abort_purge_closing, tcp_write_queue_purge>,                 G<N<owned>, dead, N<abort_kills_orphans>> >,
+    msmf::Row<LastAck,     Abort,        LastAck,    row_<R::abort_purge_last_ack, tcp_write_queue_purge>,                G<N<owned>, dead, N<abort_kills_orphans>> >,
+    msmf::Row<FinWait2,    Abort,        FinWait2,   row_<R::abort_skip_fin_wait2, tcp_write_queue_purge>,                G<N<owned>, dead, N<abort_kills_orphans>> >,
+    msmf::Row<TwFinWait2,  Abort,        Destroyed,  row_<R::abort_tw_fin_wait2>,                                         G<abort_frees_timewait> >,
+    msmf::Row<TwTimeWait,  Abort,        Destroyed,  row_<R::abort_tw_time_wait>,                                         G<abort_frees_timewait> >,
+    msmf::Row<TwFinWait2,  Abort,        TwFinWait2, row_<R::abort_refused_tw_fin_wait2>,                                 G<N<abort_frees_timewait>> >,
+    msmf::Row<TwTimeWait,  Abort,        TwTimeWait, row_<R::abort_refused_tw_time_wait>,                                 G<N<abort_frees_timewait>> >
     > {};
     // clang-format on
 
@@ -394,6 +416,7 @@ msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
         case EventKind::rto_timed_out: return m.process_event(RtoTimedOut{{&ctx}});
         case EventKind::keepalive_expire: return m.process_event(KeepaliveExpire{{&ctx}});
         case EventKind::tw_expire: return m.process_event(TwExpire{{&ctx}});
+        case EventKind::abort: return m.process_event(Abort{{&ctx}});
     }
     return msm::back::HANDLED_FALSE;
 }

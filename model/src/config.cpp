@@ -15,9 +15,12 @@ int SysctlConfig::may_kill_after() const {
 }
 
 std::string SysctlConfig::describe() const {
-    return fmt::format("tcp_fin_timeout={} tcp_orphan_retries={} tcp_max_orphans={} tcp_max_tw_buckets={}{}",
+    std::string off;
+    for (const KernelOptionInfo& o : kernel_option_infos())
+        if (!(kernel.*o.member)) off += fmt::format(" no-{}", o.name);
+    return fmt::format("tcp_fin_timeout={} tcp_orphan_retries={} tcp_max_orphans={} tcp_max_tw_buckets={}{}{}",
                        fin_timeout_seconds, orphan_retries, max_orphans, max_tw_buckets,
-                       memory_pressure ? " memory_pressure" : "");
+                       memory_pressure ? " memory_pressure" : "", off);
 }
 
 }  // namespace orphancheck::model

@@ -6,7 +6,7 @@ namespace orphancheck::model {
 
 std::uint16_t SockData::pack() const {
     return std::uint16_t((dead ? 1u : 0u) | (lingering ? 2u : 0u) | (owned ? 4u : 0u) | (tail ? 8u : 0u) |
-                         (fin_long ? 16u : 0u) | (l2neg ? 32u : 0u) | (unsigned(retries) << 8));
+                         (fin_long ? 16u : 0u) | (l2neg ? 32u : 0u) | (purged ? 64u : 0u) | (unsigned(retries) << 8));
 }
 
 SockData SockData::unpack(std::uint16_t b) {
@@ -17,6 +17,7 @@ SockData SockData::unpack(std::uint16_t b) {
     d.tail = b & 8u;
     d.fin_long = b & 16u;
     d.l2neg = b & 32u;
+    d.purged = b & 64u;
     d.retries = std::uint8_t(b >> 8);
     return d;
 }
@@ -30,6 +31,7 @@ std::string describe(const LocalKey& k) {
     else if (d.owned) s += " owned";
     if (d.l2neg) s += " linger2<0";
     if (d.fin_long) s += " fin_time>60s";
+    if (d.purged) s += " write-queue-purged";
     if (d.retries) s += fmt::format(" retries={}", d.retries);
     return s;
 }

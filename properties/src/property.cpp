@@ -30,6 +30,37 @@ constexpr std::array<PropertyInfo, kProperties> kInfo = {{
      "after close, FIN_WAIT1/FIN_WAIT2/CLOSING/LAST_ACK sockets are counted orphans; timewait buckets and "
      "open sockets are not counted",
      "sock_orphan + counter in __tcp_close; tcp_time_wait hands off to an uncounted inet_timewait_sock"},
+    {PropertyId::rfc_transitions, "rfc-transitions", PropertyKind::step,
+     "every step follows the TCP state diagram for its stimulus: close() leaves ESTABLISHED for FIN_WAIT1 and "
+     "CLOSE_WAIT for LAST_ACK with a FIN, ACKs/FINs/RSTs/timers move a socket only where RFC 793 says, data "
+     "after close() resets (RFC 1122), ABORT deletes the connection",
+     "RFC 793 section 3.9 event processing; Linux's FIN_WAIT2/TIME_WAIT hand-off to inet_timewait_sock"},
+    {PropertyId::rst_discipline, "rst-discipline", PropertyKind::step,
+     "an RST goes out exactly on abortive paths: close() with unread data or SO_LINGER 0, data after close(), "
+     "TCP_LINGER2 < 0 in FIN_WAIT2, the FIN_WAIT2 timer fallback, an OOM kill, tcp_abort in a need-reset "
+     "state; never on a retransmission timeout, a received RST or a timewait overflow",
+     "tcp_send_active_reset callers; tcp_write_err and tcp_done are silent"},
+    {PropertyId::oom_kill, "oom-kill", PropertyKind::step,
+     "a closing orphan is killed at the end of close() and at a retransmit timeout exactly when the cached "
+     "orphan count exceeds tcp_max_orphans or memory is short",
+     "tcp_check_oom in __tcp_close, tcp_out_of_resources in tcp_retransmit_timer"},
+    {PropertyId::tw_handoff, "tw-handoff", PropertyKind::step,
+     "tcp_time_wait hands the connection to a timewait bucket whenever one is available and never creates "
+     "one beyond tcp_max_tw_buckets",
+     "inet_twsk_alloc in tcp_time_wait; TCPTimeWaitOverflow"},
+    {PropertyId::timer_armed, "timer-armed", PropertyKind::invariant,
+     "every orphan that close() no longer owns has a timer that can end it (retransmit timer in "
+     "FIN_WAIT1/CLOSING/LAST_ACK, FIN_WAIT2 timer), every timewait bucket its timer, every lingering close() "
+     "its SO_LINGER timeout",
+     "no timer-less orphan (the tcp_abort forever-orphan bug, bac76cf89816)"},
+    {PropertyId::close_progress, "close-progress", PropertyKind::invariant,
+     "close() is accepted in every open state for every socket option, and once started runs to its end "
+     "(the rest of __tcp_close, then release_sock)",
+     "tcp_close always reaches adjudge_to_death and release_sock"},
+    {PropertyId::abort_accepted, "abort-accepted", PropertyKind::invariant,
+     "when the run allows tcp_abort (--abort yes), it is answered on every socket a lookup can find and "
+     "close() does not hold: the socket is killed, purged or the call refused, never ignored",
+     "tcp_abort (SOCK_DESTROY): lock_sock, then a verdict for every state"},
 }};
 
 bool misclassified(const SocketView& s) {

@@ -25,7 +25,8 @@ struct Mutant {
 
 enum class MutantOutcome : std::uint8_t {
     killed,      // some property is violated
-    survived,    // every property holds
+    survived,    // every property holds although the reachable behaviour changed
+    equivalent,  // every property holds and the reachable moves are the original's: nothing to notice
     invalid,     // the edit cannot be built (retarget into a state MSM never enters)
     incomplete,  // a limit stopped the check: no verdict
 };
@@ -39,8 +40,8 @@ struct MutantResult {
 
 struct MutationReport {
     std::vector<MutantResult> results;
-    std::size_t killed = 0, survived = 0, invalid = 0, incomplete = 0;
-    [[nodiscard]] double score() const;  // killed / (killed + survived)
+    std::size_t killed = 0, survived = 0, equivalent = 0, invalid = 0, incomplete = 0;
+    [[nodiscard]] double score() const;  // killed / (killed + survived): equivalent mutants do not count
 };
 
 // Checks every mutant with `base` (its patch, if any, is applied first).

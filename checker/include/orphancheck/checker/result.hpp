@@ -51,6 +51,7 @@ struct Stats {
     std::uint64_t peak_rss_bytes = 0;
     std::uint64_t socket_configs = 0;  // distinct per-socket configurations seen
     std::uint64_t table_locals = 0;    // locals of the extracted MSM table(s)
+    std::uint64_t behaviour_fingerprint = 0;  // SocketSpace::behaviour_fingerprint summed over the cases
 };
 
 struct ExploreResult {

@@ -36,6 +36,7 @@ struct SockMove {
     Label label;
     model::RowId row1 = model::RowId::none;  // kernel rows that fired (a FIN+ACK fires two)
     model::RowId row2 = model::RowId::none;
+    std::uint16_t violates = 0;  // step properties (rfc-transitions, ...) this move breaks
 };
 
 class SocketSpace {
@@ -49,6 +50,11 @@ public:
     std::span<const SockMove> moves(Combo c, int gin);
     // Bit k set: a move of fairness class k+1 (app, rto, keepalive, tw) is enabled.
     std::uint8_t fair_mask(Combo c, int gin);
+    // Per-socket state properties (timer-armed, close-progress) broken in `c` under `gin`.
+    std::uint16_t state_violations(Combo c, int gin);
+    // Order-independent hash of every move computed so far (table engine): two
+    // models whose explorations reach the same moves have the same fingerprint.
+    [[nodiscard]] std::uint64_t behaviour_fingerprint() const;
     [[nodiscard]] const properties::SocketView& view(Combo c) const { return views_[c]; }
     [[nodiscard]] model::LocalKey local(Combo c) const { return model::LocalKey::unpack(combos_[c].local); }
     [[nodiscard]] std::uint16_t env_bits(Combo c) const { return combos_[c].env; }
@@ -68,10 +74,12 @@ private:
         std::uint16_t count = 0;
         std::uint8_t fair = 0;
         bool done = false;
+        std::uint16_t violates = 0;
     };
     Combo intern(std::uint32_t local, std::uint16_t env);
     model::StepResult kernel(const model::LocalKey& from, model::EventId ev, model::GuardInputs in);
-    void compute(Combo c, int gin, std::vector<SockMove>& out);
+    // Appends the moves of `c` under `gin`; returns its state violations.
+    std::uint16_t compute(Combo c, int gin, std::vector<SockMove>& out);
     static std::uint8_t fair_of(std::span<const SockMove> m);
 
     CaseConfig case_;
@@ -85,6 +93,7 @@ private:
     std::vector<Memo> memo_;           // table engine: per combo x gin
     std::vector<SockMove> memo_moves_;
     std::vector<SockMove> scratch_;    // msm engine
+    std::uint16_t scratch_violates_ = 0;
 };
 
 }  // namespace orphancheck::checker

@@ -19,6 +19,7 @@ struct PeerConfig {
     bool rst = true;   // the peer aborts (RST)
     bool data = true;  // the peer sends data after our close()
     bool loss = true;  // any in-flight segment, in either direction, may be lost
+    bool abort = false;  // an administrator may run tcp_abort (ss -K) on any socket at any time
     bool operator==(const PeerConfig&) const = default;
 };
 
@@ -35,6 +36,7 @@ struct CaseConfig {
 enum class Engine : std::uint8_t { table, msm };
 
 struct ExploreSpec {
+    std::string profile{model::kDefaultProfile};  // kernel profile the cases' KernelOptions come from
     int sockets = 2;
     std::vector<CaseConfig> cases;  // each case is a separate initial state
     Engine engine = Engine::table;

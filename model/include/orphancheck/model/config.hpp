@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "orphancheck/model/kernel_profile.hpp"
+
 namespace orphancheck::model {
 
 // TCP_TIMEWAIT_LEN: the FIN_WAIT2 handling switches at 60 s.
@@ -21,6 +23,7 @@ struct SysctlConfig {
     int max_orphans = 1;           // net.ipv4.tcp_max_orphans (global)
     int max_tw_buckets = 8;        // net.ipv4.tcp_max_tw_buckets (per netns)
     bool memory_pressure = false;  // tcp_out_of_memory() true for closing sockets
+    KernelOptions kernel{};        // version-dependent behaviour (kernel_profile.hpp)
 
     [[nodiscard]] bool fin_timeout_long() const { return fin_timeout_seconds > kTimewaitLenSeconds; }
     // tcp_orphan_retries(): 0 means 8 while the orphan is alive.

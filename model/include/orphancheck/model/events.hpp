@@ -35,8 +35,9 @@ enum class EventKind : std::uint8_t {
     rto_timed_out,     // retransmit timer, retry budget spent
     keepalive_expire,  // keepalive timer of a FIN_WAIT2 orphan
     tw_expire,         // timewait bucket timer
+    abort,             // tcp_abort: ss -K / SOCK_DESTROY / bpf_sock_destroy (an administrator's action)
 };
-inline constexpr int kEventKinds = 13;
+inline constexpr int kEventKinds = 14;
 inline constexpr int kCloseVariants = 3 * 4 * 2;
 inline constexpr int kEvents = (kEventKinds - 1) + kCloseVariants;
 

@@ -17,6 +17,7 @@ struct SockData {
     bool tail = false;       // between sock_orphan() and the orphan increment of __tcp_close
     bool fin_long = false;   // tcp_fin_time() > TCP_TIMEWAIT_LEN
     bool l2neg = false;      // TCP_LINGER2 < 0
+    bool purged = false;     // write queue purged by tcp_abort: nothing left to retransmit
     std::uint8_t retries = 0;  // RTO retransmissions of our FIN (icsk_retransmits)
 
     [[nodiscard]] std::uint16_t pack() const;

@@ -104,7 +104,21 @@ namespace orphancheck::model {
     X(keepalive_rst, "tcp_keepalive_timer", "FIN_WAIT2 orphan timer, tmo <= 0: RST + tcp_done")         \
     X(tw_fin_wait2_expire, "tw_timer_handler", "FIN_WAIT2 bucket expires")                              \
     X(tw_time_wait_expire, "tw_timer_handler", "TIME_WAIT bucket expires (60 s)")                       \
-    X(closed_tw_expire, "tw_timer_handler", "bucket of a not yet orphaned CLOSE socket expires")
+    X(closed_tw_expire, "tw_timer_handler", "bucket of a not yet orphaned CLOSE socket expires")    \
+    X(abort_established, "tcp_abort", "ss -K before close(): CLOSE + RST, the user still holds the socket") \
+    X(abort_close_wait, "tcp_abort", "ss -K in CLOSE_WAIT before close(): CLOSE + RST")                 \
+    X(abort_fin_wait1, "tcp_abort", "ss -K on a FIN_WAIT1 orphan: RST + destroy (6.11+)")               \
+    X(abort_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 orphan: RST + destroy (6.11+)")               \
+    X(abort_closing, "tcp_abort", "ss -K on a CLOSING orphan: destroy, no RST (6.11+)")                 \
+    X(abort_last_ack, "tcp_abort", "ss -K on a LAST_ACK orphan: destroy, no RST (6.11+)")               \
+    X(abort_purge_fin_wait1, "tcp_abort", "ss -K on a FIN_WAIT1 orphan, pre-6.11: write queue purged only") \
+    X(abort_purge_closing, "tcp_abort", "ss -K on a CLOSING orphan, pre-6.11: write queue purged only")  \
+    X(abort_purge_last_ack, "tcp_abort", "ss -K on a LAST_ACK orphan, pre-6.11: write queue purged only") \
+    X(abort_skip_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 orphan, pre-6.11: skipped, its timer still runs") \
+    X(abort_refused_tw_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 bucket, 5.15: -EOPNOTSUPP")          \
+    X(abort_refused_tw_time_wait, "tcp_abort", "ss -K on a TIME_WAIT bucket, 5.15: -EOPNOTSUPP")          \
+    X(abort_tw_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 timewait bucket: bucket freed (6.x)")      \
+    X(abort_tw_time_wait, "tcp_abort", "ss -K on a TIME_WAIT bucket: bucket freed (6.x)")
 
 enum class RowId : std::uint8_t {
 #define ORPHANCHECK_ROW_ENUM(name, fn, text) name,

@@ -18,10 +18,18 @@ struct RowEdit {
     TcpState target = TcpState::destroyed;      // retarget: same data, other state
 };
 
+// Sets one kernel option (kernel_profile.hpp) whatever the profile says.
+struct OptionEdit {
+    const KernelOptionInfo* option = nullptr;
+    bool value = true;
+};
+
 struct TablePatch {
     std::string name;
     std::vector<RowEdit> edits;
-    [[nodiscard]] bool empty() const { return edits.empty(); }
+    std::vector<OptionEdit> options;
+    [[nodiscard]] bool empty() const { return edits.empty() && options.empty(); }
+    void apply_options(KernelOptions& k) const;
     // Applies every edit whose row is r.row; a removed row makes the step disabled.
     void apply(StepResult& r) const;
     [[nodiscard]] std::string describe() const;

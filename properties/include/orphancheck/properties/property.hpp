@@ -21,11 +21,19 @@ enum class PropertyId : std::uint8_t {
     single_decrement,
     counter_zero_at_end,
     orphan_classification,
+    rfc_transitions,
+    rst_discipline,
+    oom_kill,
+    tw_handoff,
+    timer_armed,
+    close_progress,
+    abort_accepted,
 };
-inline constexpr int kProperties = 8;
+inline constexpr int kProperties = 15;
 
 enum class PropertyKind : std::uint8_t {
     invariant,  // checked in every reachable state
+    step,       // checked on every reachable step of a socket
     terminal,   // checked in states without successors
     liveness,   // needs the whole graph (stuck states and fair cycles)
 };

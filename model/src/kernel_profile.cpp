@@ -1,0 +1,47 @@
+#include "orphancheck/model/kernel_profile.hpp"
+
+#include <array>
+
+namespace orphancheck::model {
+namespace {
+constexpr std::array<KernelOptionInfo, 2> kOptions = {{
+    {"abort_kills_orphans", &KernelOptions::abort_kills_orphans,
+     "tcp_abort (ss -K, SOCK_DESTROY, bpf_sock_destroy) on an orphan runs tcp_done: the orphan is destroyed "
+     "(RST in FIN_WAIT1/FIN_WAIT2). Without it the orphan is skipped and only its write queue is purged: "
+     "nothing is left to retransmit, the retransmit timer stops rearming, and a FIN_WAIT1/CLOSING/LAST_ACK "
+     "orphan whose peer stays silent is never destroyed",
+     "bac76cf89816 \"tcp: fix forever orphan socket caused by tcp_abort\" (v6.11, stable backports 2024)"},
+    {"abort_frees_timewait", &KernelOptions::abort_frees_timewait,
+     "tcp_abort on a timewait bucket deschedules and frees it. Without it tcp_abort refuses sockets that are "
+     "not full sockets (-EOPNOTSUPP) and the bucket lives until its timer",
+     "6.x tcp_abort TIME_WAIT branch (inet_twsk_deschedule_put); 5.15.100 returns -EOPNOTSUPP (commit not traced)"},
+}};
+
+constexpr std::array<KernelProfile, 3> kProfiles = {{
+    {"linux-5.15", "5.15.130 (read: 5.15.100; same close path)", {false, false},
+     "the kernel the original blog analysed; per-cpu orphan counter with the 100 ms cache already backported "
+     "(19757cebf0c5)"},
+    {"linux-6.12", "6.12.117 (current LTS)", {true, true}, "the default profile"},
+    {"linux-6.18", "6.18.y", {true, true},
+     "same close path as 6.12 for everything modelled: the orphan counter lost sk_prot->orphan_count and "
+     "tcp_rto_max (6.15) became per-socket, neither changes a modelled transition"},
+}};
+}  // namespace
+
+std::span<const KernelOptionInfo> kernel_option_infos() { return kOptions; }
+
+const KernelOptionInfo* find_kernel_option(std::string_view name) {
+    for (const auto& o : kOptions)
+        if (o.name == name) return &o;
+    return nullptr;
+}
+
+std::span<const KernelProfile> kernel_profiles() { return kProfiles; }
+
+const KernelProfile* find_profile(std::string_view name) {
+    for (const auto& p : kProfiles)
+        if (p.name == name) return &p;
+    return nullptr;
+}
+
+}  // namespace orphancheck::model

@@ -1,0 +1,231 @@
+// The step properties: what the TCP specification (RFC 793/1122 plus Linux's
+// FIN_WAIT2 and TIME_WAIT hand-off) says one socket may do on each stimulus.
+// Written from the specification, independently of the MSM table: the table
+// is checked against these rules, not derived from them.
+#include "orphancheck/properties/step_view.hpp"
+
+namespace orphancheck::properties {
+namespace {
+using model::LocalKey;
+using model::TcpState;
+using S = TcpState;
+
+using StateSet = std::uint16_t;
+constexpr StateSet one(S s) { return StateSet(1u << int(s)); }
+template <class... T>
+constexpr StateSet any(T... s) {
+    return StateSet((one(s) | ...));
+}
+bool in(StateSet set, S s) { return (set & one(s)) != 0; }
+
+bool retransmits_fin(S s) { return s == S::fin_wait1 || s == S::closing || s == S::last_ack; }
+bool full_closing(S s) { return model::is_orphan_state(s); }  // FIN_WAIT1/2, CLOSING, LAST_ACK
+bool abortive(const model::CloseOpts& o) { return o.unread || o.linger == model::Linger::zero; }
+
+// Where the peer's ACK of our FIN takes a socket (RFC 793 "ESTABLISHED ... LAST-ACK" ACK processing).
+StateSet after_ack(const LocalKey& f) {
+    const bool dead = f.data.dead;
+    switch (f.state) {
+        case S::fin_wait1: return dead ? any(S::fin_wait2, S::tw_fin_wait2, S::destroyed) : one(S::fin_wait2);
+        case S::closing: return dead ? any(S::tw_time_wait, S::destroyed) : any(S::closed_tw, S::closed);
+        case S::last_ack: return dead ? one(S::destroyed) : one(S::closed);
+        default: return one(f.state);  // nothing of ours to acknowledge: ignored
+    }
+}
+
+// Where the peer's FIN takes a socket (tcp_fin).
+StateSet after_fin(const LocalKey& f) {
+    switch (f.state) {
+        case S::established: return one(S::close_wait);
+        case S::fin_wait1: return one(S::closing);
+        case S::fin_wait2: return f.data.dead ? any(S::tw_time_wait, S::destroyed) : any(S::closed_tw, S::closed);
+        case S::tw_fin_wait2: return one(S::tw_time_wait);
+        default: return one(f.state);  // FIN already taken, or nothing left to take it
+    }
+}
+
+StateSet after_fin_ack(const LocalKey& f) {
+    StateSet out = 0;
+    for (int s = 0; s < model::kTcpStates; ++s) {
+        if (!in(after_ack(f), S(s))) continue;
+        LocalKey mid = f;
+        mid.state = S(s);
+        out |= after_fin(mid);
+    }
+    return out;
+}
+
+// The state successions the specification allows for each stimulus.
+bool transition_allowed(const StepView& v) {
+    const LocalKey& f = v.from;
+    const S to = v.to.state;
+    const auto& d = f.data;
+    switch (v.what) {
+        case Stimulus::close: {
+            if (d.dead || d.lingering) return false;  // close() runs once
+            if (f.state == S::closed) return to == S::closed && v.to.data.dead;
+            if (f.state != S::established && f.state != S::close_wait) return false;
+            if (abortive(v.opts)) return to == S::closed && v.to.data.dead;
+            const S next = f.state == S::established ? S::fin_wait1 : S::last_ack;
+            const bool waits = v.opts.linger == model::Linger::timeout;
+            return to == next && v.fin_sent && v.to.data.dead == !waits && v.to.data.lingering == waits;
+        }
+        case Stimulus::linger_wake:
+            return d.lingering && to == f.state && v.to.data.dead && !v.to.data.lingering;
+        case Stimulus::close_tail: {
+            if (!d.tail || v.to.data.tail) return false;
+            switch (f.state) {
+                case S::fin_wait2: return to == S::fin_wait2 || to == S::tw_fin_wait2 || to == S::destroyed;
+                case S::closed_tw: return to == S::tw_time_wait;  // the full socket goes, its bucket stays
+                case S::closed: return to == S::destroyed;
+                default: return to == f.state || (retransmits_fin(f.state) && to == S::destroyed);
+            }
+        }
+        case Stimulus::release_sock: return d.owned && !d.tail && to == f.state && !v.to.data.owned;
+        case Stimulus::ack: return in(after_ack(f), to);
+        case Stimulus::fin: return in(after_fin(f), to);
+        case Stimulus::fin_ack: return in(after_fin_ack(f), to);
+        case Stimulus::data:  // RFC 1122 4.2.2.13: new data after close() resets the connection
+            if (f.state == S::fin_wait1 || f.state == S::fin_wait2) return to == (d.dead ? S::destroyed : S::closed);
+            if (f.state == S::tw_fin_wait2) return to == S::destroyed;
+            return to == f.state;
+        case Stimulus::rst:  // RFC 793: an acceptable RST closes the connection
+            switch (f.state) {
+                case S::established:
+                case S::close_wait: return to == S::closed;
+                case S::fin_wait1:
+                case S::fin_wait2:
+                case S::closing:
+                case S::last_ack: return to == (d.dead ? S::destroyed : S::closed);
+                case S::tw_fin_wait2:
+                case S::tw_time_wait: return to == S::destroyed;
+                case S::closed_tw: return to == S::closed;
+                default: return to == f.state;
+            }
+        case Stimulus::rto:  // retransmit our FIN, or kill the orphan
+            if (!retransmits_fin(f.state) || d.owned) return false;
+            return (to == f.state && v.fin_sent) || (d.dead && to == S::destroyed);
+        case Stimulus::rto_timeout:
+            return retransmits_fin(f.state) && !d.owned && to == (d.dead ? S::destroyed : S::closed);
+        case Stimulus::keepalive:
+            return f.state == S::fin_wait2 && d.dead && !d.owned && (to == S::tw_fin_wait2 || to == S::destroyed);
+        case Stimulus::tw_expire:
+            if (f.state == S::tw_fin_wait2 || f.state == S::tw_time_wait) return to == S::destroyed;
+            return f.state == S::closed_tw && to == S::closed;
+        case Stimulus::abort:  // RFC 793 ABORT: "delete the TCB, enter CLOSED" in every synchronized state
+            if (d.owned) return false;
+            if (full_closing(f.state) || f.state == S::established || f.state == S::close_wait)
+                return to == (d.dead ? S::destroyed : S::closed);
+            if (f.state == S::tw_fin_wait2 || f.state == S::tw_time_wait) return to == S::destroyed;
+            return to == f.state;
+    }
+    return false;
+}
+
+// Kernel rule (g9): an RST goes out on abortive paths only.
+bool rst_expected(const StepView& v) {
+    const LocalKey& f = v.from;
+    const S to = v.to.state;
+    const auto& d = f.data;
+    switch (v.what) {
+        case Stimulus::close:
+            return abortive(v.opts) && (f.state == S::established || f.state == S::close_wait);
+        case Stimulus::close_tail:  // OOM kill, TCP_LINGER2 < 0; a timewait overflow closes silently
+            if (to != S::destroyed) return false;
+            if (retransmits_fin(f.state)) return true;
+            return f.state == S::fin_wait2 && (d.l2neg || d.fin_long);
+        case Stimulus::ack:
+        case Stimulus::fin_ack: return f.state == S::fin_wait1 && d.dead && d.l2neg && to == S::destroyed;
+        case Stimulus::data: return f.state == S::fin_wait1 || f.state == S::fin_wait2 || f.state == S::tw_fin_wait2;
+        case Stimulus::rto: return to == S::destroyed;  // only tcp_out_of_resources kills here
+        case Stimulus::rto_timeout: return d.dead && v.oom;  // tcp_write_err is silent
+        case Stimulus::keepalive: return to == S::destroyed && (d.l2neg || !d.fin_long);
+        case Stimulus::abort:  // tcp_need_reset
+            return (to == S::closed || to == S::destroyed) &&
+                   (f.state == S::established || f.state == S::close_wait || f.state == S::fin_wait1 ||
+                    f.state == S::fin_wait2);
+        default: return false;
+    }
+}
+
+// Kernel rule (g10): a closing orphan is killed at close() and at each
+// retransmit timeout exactly when tcp_check_oom / tcp_out_of_resources say so.
+bool oom_kill_right(const StepView& v) {
+    const LocalKey& f = v.from;
+    const bool killed = v.to.state == S::destroyed;
+    if (!f.data.dead) return true;
+    if (v.what == Stimulus::close_tail) {
+        if (retransmits_fin(f.state)) return killed == v.oom;
+        if (f.state == S::fin_wait2 && f.data.fin_long && !f.data.l2neg) return killed == v.oom;
+    }
+    if (v.what == Stimulus::rto && retransmits_fin(f.state)) return killed == v.oom;
+    return true;
+}
+
+// Kernel rule (g8): tcp_time_wait hands the connection to a bucket when one is
+// available and never creates one beyond tcp_max_tw_buckets.
+bool tw_handoff_right(const StepView& v) {
+    const LocalKey& f = v.from;
+    const S to = v.to.state;
+    const bool new_bucket = model::holds_tw_bucket(to) && !model::holds_tw_bucket(f.state);
+    if (new_bucket && v.tw_full) return false;
+    if (v.tw_full) return true;
+    const auto& d = f.data;
+    const bool fw2_to_bucket = !d.l2neg;
+    switch (v.what) {
+        case Stimulus::ack:
+            if (f.state == S::closing) return to == (d.dead ? S::tw_time_wait : S::closed_tw);
+            if (f.state == S::fin_wait1 && d.dead && fw2_to_bucket && !d.fin_long && !d.owned)
+                return to == S::tw_fin_wait2;
+            return true;
+        case Stimulus::fin:
+            if (f.state == S::fin_wait2) return to == (d.dead ? S::tw_time_wait : S::closed_tw);
+            return true;
+        case Stimulus::fin_ack:
+            if (f.state == S::closing) return to == (d.dead ? S::tw_time_wait : S::closed_tw);
+            if (f.state == S::fin_wait2 || (f.state == S::fin_wait1 && fw2_to_bucket))
+                return to == (d.dead ? S::tw_time_wait : S::closed_tw);
+            return true;
+        case Stimulus::close_tail:
+            if (f.state == S::fin_wait2 && fw2_to_bucket && !d.fin_long) return to == S::tw_fin_wait2;
+            return true;
+        case Stimulus::keepalive:
+            if (fw2_to_bucket && d.fin_long) return to == S::tw_fin_wait2;
+            return true;
+        default: return true;
+    }
+}
+}  // namespace
+
+PropertyMask violated_by_step(const StepView& v) {
+    PropertyMask m = 0;
+    if (!transition_allowed(v)) m |= bit(PropertyId::rfc_transitions);
+    if (v.rst_sent != rst_expected(v)) m |= bit(PropertyId::rst_discipline);
+    if (!oom_kill_right(v)) m |= bit(PropertyId::oom_kill);
+    if (!tw_handoff_right(v)) m |= bit(PropertyId::tw_handoff);
+    return m;
+}
+
+PropertyMask violated_by_enabled(const EnabledView& e) {
+    const LocalKey& k = e.local;
+    const auto& d = k.data;
+    PropertyMask m = 0;
+    // Kernel rule (g5): an orphan not owned by close() always has a timer that can end it.
+    const bool needs_rto = retransmits_fin(k.state) && !d.owned && (d.dead || d.lingering);
+    const bool needs_keepalive = k.state == S::fin_wait2 && d.dead && !d.owned;
+    if ((needs_rto && !e.rto) || (needs_keepalive && !e.keepalive) ||
+        (model::holds_tw_bucket(k.state) && !e.tw_expire) || (d.lingering && !e.linger_wake))
+        m |= bit(PropertyId::timer_armed);
+    // close() is accepted in every open state and, once started, runs to its end.
+    const bool open = (k.state == S::established || k.state == S::close_wait || k.state == S::closed) && !d.dead &&
+                      !d.lingering;
+    if ((open && !e.every_close) || (d.tail && !e.close_tail) || (d.owned && !d.tail && !e.release_sock))
+        m |= bit(PropertyId::close_progress);
+    // tcp_abort takes the socket lock, so it waits while close() holds it; otherwise it answers
+    // (kills, purges or refuses) on every socket a socket lookup can find.
+    const bool findable = k.state != S::destroyed && k.state != S::closed && k.state != S::closed_tw && !d.lingering;
+    if (e.abort_allowed && findable && !d.owned && !e.abort) m |= bit(PropertyId::abort_accepted);
+    return m;
+}
+
+}  // namespace orphancheck::properties
