@@ -10,6 +10,7 @@
 
 #include "check_options.hpp"
 #include "config_file.hpp"
+#include "diff_command.hpp"
 #include "patch_file.hpp"
 #include "orphancheck/analysis/mutate.hpp"
 #include "orphancheck/checker/explorer.hpp"
@@ -306,14 +307,26 @@ int main(int argc, char** argv) {
     add_check_options(mutate, mutate_cmdline, "mutate's defaults: 1 socket, every option");
     mutate->add_option("--json", mutate_json, "write the results as JSON to FILE, or to stdout with -");
     mutate->add_flag("--progress", mutate_progress, "count mutants on stderr");
+    auto* diff = app.add_subcommand("diff", "compare two models (kernel profiles and/or patch files) on one configuration");
+    cli::DiffArgs da;
+    cli::OptionValues diff_cmdline{{"abort", "yes"}};
+    diff->add_option("A", da.a, "first model: PROFILE, PATCH.toml (on --profile) or PROFILE+PATCH.toml[+...]")->required();
+    diff->add_option("B", da.b, "second model, as A")->required();
+    add_check_options(diff, diff_cmdline, "as for check, but --abort yes");
+    diff->add_option("--json", da.json_path, "write the comparison as JSON to FILE, or to stdout with -");
+    diff->add_option("--dot", da.dot_path, "write the union of both per-socket graphs, differences coloured (.dot/.svg/.png)");
+    diff->add_option("--max-pairs", da.max_pairs, "stop the distinguishing-trace search after this many pairs of states [default: 20000000]");
+    diff->add_flag("--quiet", da.quiet, "no text report");
+    app.add_subcommand("profiles", "list the kernel profiles and the kernel options they set");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
 
     const std::string first = argc > 1 ? argv[1] : "";
-    if (first.empty()) return fail_usage("a command is needed: check, graph, mutate, properties or rows (--help for more)");
-    if (first[0] != '-' && first != "check" && first != "graph" && first != "mutate" && first != "properties" &&
-        first != "rows")
-        return fail_usage(fmt::format("unknown command '{}' (expected check, graph, mutate, properties or rows)", argv[1]));
+    constexpr const char* kCommands = "check, graph, diff, mutate, profiles, properties or rows";
+    if (first.empty()) return fail_usage(fmt::format("a command is needed: {} (--help for more)", kCommands));
+    if (first[0] != '-' && first != "check" && first != "graph" && first != "diff" && first != "mutate" &&
+        first != "profiles" && first != "properties" && first != "rows")
+        return fail_usage(fmt::format("unknown command '{}' (expected {})", argv[1], kCommands));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -325,6 +338,11 @@ int main(int argc, char** argv) {
         return fail_usage(msg.substr(0, msg.find('\n')));
     }
     try {
+        if (app.got_subcommand("profiles")) {
+            cli::list_profiles();
+            return kExitHolds;
+        }
+        if (app.got_subcommand("diff")) return cli::run_diff(da, diff_cmdline);
         if (app.got_subcommand("properties")) {
             list_properties();
             return kExitHolds;

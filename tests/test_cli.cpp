@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "orphancheck/properties/property.hpp"
+
 namespace {
 struct Run {
     int code = -1;
@@ -74,7 +76,7 @@ TEST_CASE("cli: a passing check exits 0 and writes valid JSON") {
                           "peak_rss_bytes"})
         CHECK(j["stats"].contains(k));
     CHECK(j["stats"]["states"].get<long>() > 1000);
-    CHECK(j["properties"].size() == 8);
+    CHECK(j["properties"].size() == std::size_t(orphancheck::properties::kProperties));
     for (const auto& p : j["properties"]) CHECK(p["status"] == "holds");
 }
 

@@ -314,7 +314,10 @@ ExploreResult Search<W>::run(GraphSink* sink) {
         st.socket_configs += sp.size();
         st.table_locals += sp.table_locals();
         st.behaviour_fingerprint += sp.behaviour_fingerprint();
+        if (spec_.collect_socket_moves) sp.local_moves(res.socket_moves);
     }
+    std::sort(res.socket_moves.begin(), res.socket_moves.end());
+    res.socket_moves.erase(std::unique(res.socket_moves.begin(), res.socket_moves.end()), res.socket_moves.end());
     return res;
 }
 

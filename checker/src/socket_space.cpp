@@ -222,6 +222,16 @@ std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out)
     return std::uint16_t(properties::violated_by_enabled(en));
 }
 
+void SocketSpace::local_moves(std::vector<LocalMove>& out) const {
+    for (std::size_t i = 0; i < memo_.size(); ++i) {
+        const Memo& m = memo_[i];
+        if (!m.done) continue;
+        const std::uint32_t from = combos_[i / model::kGuardInputCombos].local;
+        for (std::uint32_t j = m.begin; j < m.begin + m.count; ++j)
+            out.push_back({from, combos_[memo_moves_[j].next].local, memo_moves_[j].label});
+    }
+}
+
 std::uint64_t SocketSpace::behaviour_fingerprint() const {
     // Both retransmit-timer events are the one timer firing: which of them a step is filed under is not behaviour.
     const Label rto = kernel_label(model::event_of(EventKind::rto_expire));

@@ -200,7 +200,9 @@ bool tw_handoff_right(const StepView& v) {
 PropertyMask violated_by_step(const StepView& v) {
     PropertyMask m = 0;
     if (!transition_allowed(v)) m |= bit(PropertyId::rfc_transitions);
-    if (v.rst_sent != rst_expected(v)) m |= bit(PropertyId::rst_discipline);
+    // TCP_LINGER2 < 0: an orphan whose FIN is acked is reset, it never waits in FIN_WAIT2.
+    const bool l2neg_waits = v.to.state == S::fin_wait2 && v.to.data.dead && v.to.data.l2neg && !v.to.data.tail;
+    if (v.rst_sent != rst_expected(v) || l2neg_waits) m |= bit(PropertyId::rst_discipline);
     if (!oom_kill_right(v)) m |= bit(PropertyId::oom_kill);
     if (!tw_handoff_right(v)) m |= bit(PropertyId::tw_handoff);
     return m;

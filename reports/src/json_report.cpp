@@ -1,7 +1,6 @@
 #include "orphancheck/reports/report.hpp"
 
 namespace orphancheck::reports {
-namespace {
 using nlohmann::json;
 
 json trace_json(const checker::Trace& t) {
@@ -21,6 +20,8 @@ json trace_json(const checker::Trace& t) {
     return j;
 }
 
+namespace {
+
 json config_json(const checker::ExploreSpec& spec) {
     json cases = json::array();
     for (const auto& c : spec.cases) {
@@ -31,10 +32,13 @@ json config_json(const checker::ExploreSpec& spec) {
                          {"tcp_max_orphans", c.sysctl.max_orphans},
                          {"tcp_max_tw_buckets", c.sysctl.max_tw_buckets},
                          {"memory_pressure", c.sysctl.memory_pressure},
-                         {"peer", {{"fin", c.peer.fin}, {"rst", c.peer.rst}, {"data", c.peer.data}, {"loss", c.peer.loss}}},
+                         {"kernel", c.sysctl.describe()},
+                         {"peer", {{"fin", c.peer.fin}, {"rst", c.peer.rst}, {"data", c.peer.data}, {"loss", c.peer.loss},
+                                   {"abort", c.peer.abort}}},
                          {"close", closes}});
     }
-    json j{{"sockets", spec.sockets},
+    json j{{"profile", spec.profile},
+           {"sockets", spec.sockets},
            {"engine", spec.engine == checker::Engine::table ? "table" : "msm"},
            {"max_states", spec.max_states},
            {"memory_limit_bytes", spec.memory_limit_bytes},

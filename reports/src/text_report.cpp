@@ -37,13 +37,14 @@ std::string describe_peer(const checker::PeerConfig& p) {
     add(p.rst, "may abort (RST)");
     add(p.data, "may send data after our close");
     add(p.loss, "any segment may be lost");
+    add(p.abort, "an administrator may run ss -K (tcp_abort)");
     return s.empty() ? "silent, lossless" : s;
 }
 }  // namespace
 
 void write_text(std::ostream& out, const checker::ExploreSpec& spec, const checker::ExploreResult& r) {
-    fmt::print(out, "orphancheck {}: {} socket{}, engine {}\n", kVersion, spec.sockets, spec.sockets == 1 ? "" : "s",
-               spec.engine == checker::Engine::table ? "table" : "msm");
+    fmt::print(out, "orphancheck {}: {}, {} socket{}, engine {}\n", kVersion, spec.profile, spec.sockets,
+               spec.sockets == 1 ? "" : "s", spec.engine == checker::Engine::table ? "table" : "msm");
     constexpr std::size_t kListed = 8;
     for (std::size_t i = 0; i < spec.cases.size() && i < kListed; ++i)
         fmt::print(out, "configuration {}: {}\n", i + 1, spec.cases[i].describe());

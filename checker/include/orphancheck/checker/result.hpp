@@ -54,11 +54,19 @@ struct Stats {
     std::uint64_t behaviour_fingerprint = 0;  // SocketSpace::behaviour_fingerprint summed over the cases
 };
 
+// One reached move of one socket, by local configuration (state + data bits).
+struct LocalMove {
+    std::uint32_t from = 0, to = 0;  // model::LocalKey::pack()
+    std::uint8_t label = 0;          // checker Label (kernel event or environment event)
+    auto operator<=>(const LocalMove&) const = default;
+};
+
 struct ExploreResult {
     Verdict verdict = Verdict::incomplete;
     std::string incomplete_reason;  // set when a limit stopped the run
     Stats stats;
     std::vector<PropertyResult> properties;
+    std::vector<LocalMove> socket_moves;  // sorted, unique; only with ExploreSpec::collect_socket_moves
 };
 
 }  // namespace orphancheck::checker

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "orphancheck/checker/env.hpp"
+#include "orphancheck/checker/result.hpp"
 #include "orphancheck/checker/spec.hpp"
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/socket_table.hpp"
@@ -55,6 +56,8 @@ public:
     // Order-independent hash of every move computed so far (table engine): two
     // models whose explorations reach the same moves have the same fingerprint.
     [[nodiscard]] std::uint64_t behaviour_fingerprint() const;
+    // Every move computed so far (table engine), by local configuration; appended unsorted.
+    void local_moves(std::vector<LocalMove>& out) const;
     [[nodiscard]] const properties::SocketView& view(Combo c) const { return views_[c]; }
     [[nodiscard]] model::LocalKey local(Combo c) const { return model::LocalKey::unpack(combos_[c].local); }
     [[nodiscard]] std::uint16_t env_bits(Combo c) const { return combos_[c].env; }

@@ -46,6 +46,7 @@ struct ExploreSpec {
     double time_limit_seconds = 0;  // 0: unlimited
     std::uint64_t memory_limit_bytes = 0;  // 0: unlimited; the visited store and the liveness arrays
     bool progress = false;          // a progress line on stderr every second
+    bool collect_socket_moves = false;  // fill ExploreResult::socket_moves (table engine)
 };
 
 inline constexpr int kMaxSockets = 14;

@@ -115,10 +115,10 @@ namespace orphancheck::model {
     X(abort_purge_closing, "tcp_abort", "ss -K on a CLOSING orphan, pre-6.11: write queue purged only")  \
     X(abort_purge_last_ack, "tcp_abort", "ss -K on a LAST_ACK orphan, pre-6.11: write queue purged only") \
     X(abort_skip_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 orphan, pre-6.11: skipped, its timer still runs") \
-    X(abort_refused_tw_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 bucket, 5.15: -EOPNOTSUPP")          \
-    X(abort_refused_tw_time_wait, "tcp_abort", "ss -K on a TIME_WAIT bucket, 5.15: -EOPNOTSUPP")          \
     X(abort_tw_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 timewait bucket: bucket freed (6.x)")      \
-    X(abort_tw_time_wait, "tcp_abort", "ss -K on a TIME_WAIT bucket: bucket freed (6.x)")
+    X(abort_tw_time_wait, "tcp_abort", "ss -K on a TIME_WAIT bucket: bucket freed (6.x)")                \
+    X(abort_refused_tw_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 bucket, 5.15: -EOPNOTSUPP")          \
+    X(abort_refused_tw_time_wait, "tcp_abort", "ss -K on a TIME_WAIT bucket, 5.15: -EOPNOTSUPP")
 
 enum class RowId : std::uint8_t {
 #define ORPHANCHECK_ROW_ENUM(name, fn, text) name,

@@ -19,6 +19,7 @@ inline constexpr const char* kVersion = "0.1.0";
 
 void write_text(std::ostream& out, const checker::ExploreSpec& spec, const checker::ExploreResult& r);
 void write_trace(std::ostream& out, const checker::Trace& t);
+[[nodiscard]] nlohmann::json trace_json(const checker::Trace& t);
 [[nodiscard]] nlohmann::json to_json(const checker::ExploreSpec& spec, const checker::ExploreResult& r);
 
 }  // namespace orphancheck::reports

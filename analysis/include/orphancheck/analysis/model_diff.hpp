@@ -1,0 +1,43 @@
+// `orphancheck diff A B`: two models (kernel profiles, patched variants) on
+// one configuration. Per-property verdicts, the table rows that differ, the
+// per-socket states and moves reachable in one only, and the shortest
+// observable trace one allows and the other not.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "orphancheck/checker/compare.hpp"
+#include "orphancheck/checker/result.hpp"
+#include "orphancheck/checker/spec.hpp"
+
+namespace orphancheck::analysis {
+
+struct ModelRef {
+    std::string name;  // "linux-5.15", "linux-6.12+no-decrement"
+    checker::ExploreSpec spec;
+};
+
+struct RowChange {
+    enum class Kind { only_a, only_b, changed };
+    model::RowId row = model::RowId::none;
+    Kind kind = Kind::changed;
+};
+
+struct ModelDiff {
+    ModelRef a, b;
+    checker::ExploreResult ra, rb;
+    std::vector<RowChange> rows;  // rows whose outcomes differ in the extracted tables
+    std::vector<std::uint32_t> locals_only_a, locals_only_b;  // reached socket configurations (LocalKey::pack)
+    std::vector<checker::LocalMove> moves_only_a, moves_only_b, moves_common;
+    checker::Distinction trace;
+    // Some property holds in A and is violated in B.
+    [[nodiscard]] bool regression() const;
+    // A verdict is unknown on either side, or the trace search stopped at its limit.
+    [[nodiscard]] bool incomplete() const;
+};
+
+[[nodiscard]] ModelDiff diff_models(const ModelRef& a, const ModelRef& b, std::uint64_t max_pairs);
+
+}  // namespace orphancheck::analysis

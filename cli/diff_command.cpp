@@ -1,0 +1,75 @@
+#include "diff_command.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "orphancheck/analysis/model_diff.hpp"
+#include "orphancheck/model/kernel_profile.hpp"
+#include "orphancheck/reports/diff_report.hpp"
+#include "patch_file.hpp"
+
+namespace orphancheck::cli {
+namespace {
+
+bool is_patch_path(const std::string& s) { return s.size() > 5 && s.compare(s.size() - 5, 5, ".toml") == 0; }
+
+// "linux-5.15", "fix.toml" (on --profile) or "linux-6.12+a.toml+b.toml".
+analysis::ModelRef model_ref(const std::string& text, OptionValues options) {
+    if (text.empty()) throw UsageError("diff: an empty model name (expected PROFILE, PATCH.toml or PROFILE+PATCH.toml)");
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+        const std::size_t plus = text.find('+', start);
+        parts.push_back(text.substr(start, plus == std::string::npos ? std::string::npos : plus - start));
+        if (plus == std::string::npos) break;
+        start = plus + 1;
+    }
+    std::size_t first_patch = 0;
+    if (!is_patch_path(parts[0])) {
+        if (!model::find_profile(parts[0]))
+            throw UsageError(fmt::format("diff: '{}' is neither a kernel profile (see 'orphancheck profiles') nor a "
+                                         "patch file (*.toml)",
+                                         parts[0]));
+        options["profile"] = parts[0];
+        first_patch = 1;
+    }
+    analysis::ModelRef ref{text, build_spec(options, {})};
+    for (std::size_t i = first_patch; i < parts.size(); ++i) {
+        if (!is_patch_path(parts[i]))
+            throw UsageError(fmt::format("diff: '{}' in '{}' is not a patch file (*.toml)", parts[i], text));
+        read_patch_file(parts[i], ref.spec.patch);
+    }
+    if (first_patch == 0) ref.name = ref.spec.profile + "+" + text;
+    return ref;
+}
+}  // namespace
+
+int run_diff(const DiffArgs& args, const OptionValues& options) {
+    const auto a = model_ref(args.a, options);
+    const auto b = model_ref(args.b, options);
+    std::ofstream json_file;
+    if (!args.json_path.empty() && args.json_path != "-") {
+        json_file.open(args.json_path);
+        if (!json_file) throw UsageError(fmt::format("--json: cannot write '{}'", args.json_path));
+    }
+    const auto d = analysis::diff_models(a, b, args.max_pairs);
+    if (!args.quiet && args.json_path != "-") reports::write_diff_text(std::cout, d);
+    if (!args.json_path.empty()) (args.json_path == "-" ? std::cout : json_file) << reports::diff_json(d).dump(2) << "\n";
+    if (!args.dot_path.empty()) reports::write_graph_file(reports::diff_graph(d), args.dot_path);
+    return d.regression() ? 1 : d.incomplete() ? 3 : 0;
+}
+
+void list_profiles() {
+    for (const auto& p : model::kernel_profiles()) {
+        fmt::print("{}{}  ({})\n", p.name, p.name == model::kDefaultProfile ? " [default]" : "", p.release);
+        for (const auto& o : model::kernel_option_infos())
+            fmt::print("    {:<22} {}\n", o.name, p.options.*o.member ? "yes" : "no");
+        fmt::print("    {}\n", p.notes);
+    }
+    fmt::print("\nkernel options (a patch file may set them in [options]):\n");
+    for (const auto& o : model::kernel_option_infos())
+        fmt::print("  {}: {}\n    introduced by: {}\n", o.name, o.meaning, o.change);
+}
+
+}  // namespace orphancheck::cli
