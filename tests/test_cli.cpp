@@ -53,9 +53,8 @@ void bad_input(const std::string& args, const std::string& names) {
 TEST_CASE("cli: properties lists every property with its meaning") {
     const Run r = run("properties");
     CHECK(r.code == 0);
-    for (const char* p : {"no-deadlock", "eventually-destroyed", "orphan-balance", "counter-never-negative",
-                          "single-increment", "single-decrement", "counter-zero-at-end", "orphan-classification"})
-        CHECK(r.out.find(p) != std::string::npos);
+    for (auto p : orphancheck::properties::all_properties())
+        CHECK(r.out.find(orphancheck::properties::info(p).name) != std::string::npos);
 }
 
 TEST_CASE("cli: rows lists the stable row names") {
@@ -136,9 +135,9 @@ TEST_CASE("cli: a patch file breaks the model and the check names the property")
             CHECK(p["counterexample"]["steps"].back()["orphans"] == -1);
         }
     CHECK(never_negative_violated);
-    CHECK(run("check --sockets 1 --property eventually-destroyed --patch " + patches + "no-keepalive-rst.toml").code == 1);
+    CHECK(run("check --sockets 1 --property eventually-destroyed --patch " + patches + "../cases/keepalive-rst-fallback-removed.toml").code == 1);
     CHECK(run("check --sockets 1 --max-tw-buckets 0 --property no-deadlock --patch " + patches +
-              "tw-overflow-skips-tcp-done.toml")
+              "../cases/tw-overflow-skips-tcp-done.toml")
               .code == 1);
 }
 
@@ -177,5 +176,65 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --config " + data("duplicate_key.toml"), "given twice");
     bad_input("check --config " + data("float_sockets.toml"), "floating-point");
     bad_input("check --config " + data("empty_properties.toml"), "'properties' is empty");
-    bad_input("", "check, graph, mutate, properties or rows");
+    bad_input("", "check, graph, diff, mutate, profiles, properties or rows");
+    bad_input("check --profile linux-4.19", "linux-5.15, linux-6.12, linux-6.18");
+    bad_input("check --abort maybe", "--abort");
+    bad_input("check --patch " + data("patch_unknown_option.toml"), "nearest: abort_kills_orphans");
+    bad_input("diff linux-6.12", "B");
+    bad_input("diff linux-6.12 linux-4.19", "linux-4.19");
+    bad_input("diff linux-6.12 linux-6.12+notes.txt", "notes.txt");
+    bad_input("diff linux-6.12 linux-6.12+" + data("patch_syntax.toml"), "malformed TOML");
+    bad_input("diff linux-6.12 linux-6.12+" + data("patch_unknown_row.toml"), "nearest: ack_last_ack");
+    bad_input("diff linux-6.12 linux-6.12+" + data("patch_absent_effect.toml"), "has no effect 'send_rst'");
+}
+
+TEST_CASE("cli: diff on a patch that removes the orphan decrement exits 1 and names orphan-balance") {
+    const Run r = run("diff linux-6.12 linux-6.12+" + data("no-orphan-decrement.toml") + " --sockets 1");
+    CHECK(r.code == 1);
+    CHECK(r.out.find("orphan-balance           holds      violated   REGRESSION") != std::string::npos);
+    CHECK(r.out.find("orphan-balance violated in B") != std::string::npos);
+    CHECK(r.out.find("changed    ack_last_ack") != std::string::npos);
+    const Run j = run("diff linux-6.12 " + data("no-orphan-decrement.toml") + " --sockets 1 --json -");
+    CHECK(j.code == 1);
+    const auto d = nlohmann::json::parse(j.out);
+    CHECK(d["regression"] == true);
+    bool named = false;
+    for (const auto& p : d["properties"])
+        if (p["name"] == "orphan-balance") named = p["change"] == "REGRESSION" && p.contains("counterexample_b");
+    CHECK(named);
+    CHECK(d["distinguishing_trace"]["found"] == true);
+    CHECK(d["distinguishing_trace"]["possible_in"] == "B");
+}
+
+TEST_CASE("cli: diff linux-5.15 linux-6.12 shows the tcp_abort fix; the other way round is a regression") {
+    const Run r = run("diff linux-5.15 linux-6.12 --sockets 1");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("timer-armed              violated   holds      fixed") != std::string::npos);
+    CHECK(r.out.find("only in A  abort_purge_fin_wait1") != std::string::npos);
+    CHECK(r.out.find("tcp_abort (ss -K) -> FIN_WAIT1 orphan write-queue-purged") != std::string::npos);
+    CHECK(run("diff linux-6.12 linux-5.15 --sockets 1 --quiet").code == 1);
+    // Without ss -K the two kernels close sockets alike: equivalent, with the evidence.
+    const Run same = run("diff linux-5.15 linux-6.12 --sockets 1 --abort no");
+    CHECK(same.code == 0);
+    CHECK(same.out.find("A and B are equivalent here") != std::string::npos);
+    CHECK(same.out.find("moves only in A: 0") != std::string::npos);
+}
+
+TEST_CASE("cli: diff writes the union graph as DOT with the differences coloured") {
+    const std::string dot = "oc_diff_test.dot";
+    const Run r = run("diff linux-5.15 linux-6.12 --sockets 1 --quiet --dot " + dot);
+    CHECK(r.code == 0);
+    std::ifstream in(dot);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    CHECK(text.find("digraph") != std::string::npos);
+    CHECK(text.find("color=\"red\"") != std::string::npos);
+    CHECK(text.find("color=\"blue\"") != std::string::npos);
+    std::remove(dot.c_str());
+}
+
+TEST_CASE("cli: profiles lists the kernels and the options with their commits") {
+    const Run r = run("profiles");
+    CHECK(r.code == 0);
+    for (const char* s : {"linux-5.15", "linux-6.12 [default]", "linux-6.18", "abort_kills_orphans", "bac76cf89816"})
+        CHECK(r.out.find(s) != std::string::npos);
 }

@@ -135,7 +135,7 @@ bool rst_expected(const StepView& v) {
             if (retransmits_fin(f.state)) return true;
             return f.state == S::fin_wait2 && (d.l2neg || d.fin_long);
         case Stimulus::ack:
-        case Stimulus::fin_ack: return f.state == S::fin_wait1 && d.dead && d.l2neg && to == S::destroyed;
+        case Stimulus::fin_ack: return f.state == S::fin_wait1 && d.dead && d.l2neg;  // TCP_LINGER2 < 0
         case Stimulus::data: return f.state == S::fin_wait1 || f.state == S::fin_wait2 || f.state == S::tw_fin_wait2;
         case Stimulus::rto: return to == S::destroyed;  // only tcp_out_of_resources kills here
         case Stimulus::rto_timeout: return d.dead && v.oom;  // tcp_write_err is silent
@@ -200,8 +200,9 @@ bool tw_handoff_right(const StepView& v) {
 PropertyMask violated_by_step(const StepView& v) {
     PropertyMask m = 0;
     if (!transition_allowed(v)) m |= bit(PropertyId::rfc_transitions);
-    // TCP_LINGER2 < 0: an orphan whose FIN is acked is reset, it never waits in FIN_WAIT2.
-    const bool l2neg_waits = v.to.state == S::fin_wait2 && v.to.data.dead && v.to.data.l2neg && !v.to.data.tail;
+    // TCP_LINGER2 < 0: an orphan whose FIN is acked is reset, it never waits in FIN_WAIT2 (full or bucket).
+    const bool l2neg_waits = v.from.data.l2neg && v.from.data.dead &&
+                             ((v.to.state == S::fin_wait2 && !v.to.data.tail) || v.to.state == S::tw_fin_wait2);
     if (v.rst_sent != rst_expected(v) || l2neg_waits) m |= bit(PropertyId::rst_discipline);
     if (!oom_kill_right(v)) m |= bit(PropertyId::oom_kill);
     if (!tw_handoff_right(v)) m |= bit(PropertyId::tw_handoff);
