@@ -112,3 +112,56 @@ TEST_CASE("orphan-classification: timewait hand-off that keeps counting the orph
     const auto t = broken(kOne, PropertyId::orphan_classification, p);
     CHECK(t.steps.back().state.find("TW(FIN_WAIT2)") != std::string::npos);
 }
+
+namespace {
+RowEdit remove(RowId r) { return {RowEdit::Kind::remove_row, r}; }
+RowEdit retarget(RowId r, model::TcpState s) { return {RowEdit::Kind::retarget, r, Effect::orphan_inc, s}; }
+}  // namespace
+
+TEST_CASE("rfc-transitions: an RST that leaves a FIN_WAIT1 orphan in FIN_WAIT2") {
+    model::TablePatch p{"rst-to-fin-wait2", {retarget(RowId::rst_fin_wait1, model::TcpState::fin_wait2),
+                                             drop(RowId::rst_fin_wait1, Effect::destroy),
+                                             drop(RowId::rst_fin_wait1, Effect::orphan_dec)}};
+    const auto t = broken(kOne, PropertyId::rfc_transitions, p);
+    CHECK(mentions(t, "rst_fin_wait1"));
+    CHECK(t.note == "the last step breaks the rule");
+}
+
+TEST_CASE("rst-discipline: close() with unread data that forgets the RST") {
+    model::TablePatch p{"silent-unread-close", {drop(RowId::close_unread_rst, Effect::send_rst)}};
+    const auto t = broken(kOne, PropertyId::rst_discipline, p);
+    CHECK(mentions(t, "close_unread_rst"));
+}
+
+TEST_CASE("oom-kill: a retransmit timeout that ignores tcp_out_of_resources") {
+    model::TablePatch p{"rto-ignores-oom", {retarget(RowId::rto_fin_wait1_oom, model::TcpState::fin_wait1),
+                                            drop(RowId::rto_fin_wait1_oom, Effect::destroy),
+                                            drop(RowId::rto_fin_wait1_oom, Effect::orphan_dec),
+                                            drop(RowId::rto_fin_wait1_oom, Effect::send_rst)}};
+    const auto t = broken({{"sockets", "1"}, {"max-orphans", "0"}}, PropertyId::oom_kill, p);
+    CHECK(mentions(t, "rto_fin_wait1_oom"));
+}
+
+TEST_CASE("tw-handoff: CLOSING acked frees the socket without the bucket it could have") {
+    model::TablePatch p{"closing-no-bucket", {retarget(RowId::ack_closing_tw, model::TcpState::destroyed)}};
+    const auto t = broken(kOne, PropertyId::tw_handoff, p);
+    CHECK(mentions(t, "ack_closing_tw"));
+}
+
+TEST_CASE("timer-armed: a FIN_WAIT1 orphan without retransmissions") {
+    model::TablePatch p{"no-fin-retransmit", {remove(RowId::rto_fin_wait1)}};
+    const auto t = broken(kOne, PropertyId::timer_armed, p);
+    CHECK(t.steps.back().state.find("FIN_WAIT1 orphan") != std::string::npos);
+}
+
+TEST_CASE("close-progress: close() that never releases the socket lock") {
+    model::TablePatch p{"no-release", {remove(RowId::release_fin_wait1)}};
+    const auto t = broken(kOne, PropertyId::close_progress, p);
+    CHECK(t.steps.back().state.find("owned") != std::string::npos);
+}
+
+TEST_CASE("abort-accepted: ss -K that ignores FIN_WAIT2 orphans") {
+    model::TablePatch p{"abort-skips-fin-wait2", {remove(RowId::abort_fin_wait2)}};
+    const auto t = broken({{"sockets", "1"}, {"abort", "yes"}}, PropertyId::abort_accepted, p);
+    CHECK(t.steps.back().state.find("FIN_WAIT2") != std::string::npos);
+}

@@ -57,14 +57,17 @@ private:
         return model::GuardInputs{oom, buckets >= sys.max_tw_buckets}.index();
     }
 
-    // f(successor, socket or -1 for the cache refresh, move or nullptr)
+    // f(successor, socket or -1 for the cache refresh, move or nullptr). With `socket_violations`,
+    // also collects the per-socket state properties (timer-armed, ...) broken in k.
     template <class F>
-    void for_each_successor(const K& k, F&& f) {
+    void for_each_successor(const K& k, F&& f, PropertyMask* socket_violations = nullptr) {
         SocketSpace& sp = spaces_[std::size_t(case_of(k))];
         const int gin = gin_of(k);
         const int counter = counter_of(k);
         for (int s = 0; s < n_; ++s) {
-            for (const SockMove& mv : sp.moves(combo(k, s), gin)) {
+            const auto moves = sp.moves(combo(k, s), gin);
+            if (socket_violations) *socket_violations |= sp.state_violations(combo(k, s), gin);
+            for (const SockMove& mv : moves) {
                 K n = k;
                 set_combo(n, s, mv.next);
                 const int c = counter + mv.delta;
@@ -109,14 +112,6 @@ private:
             }
     }
 
-    // Per-socket state properties (timer-armed, close-progress) of k.
-    PropertyMask socket_violations(const K& k) {
-        SocketSpace& sp = spaces_[std::size_t(case_of(k))];
-        const int gin = gin_of(k);
-        PropertyMask v = 0;
-        for (int s = 0; s < n_; ++s) v |= sp.state_violations(combo(k, s), gin);
-        return v;
-    }
 
     bool bfs();
     bool liveness();  // false when the time limit stopped it
@@ -201,13 +196,17 @@ bool Search<W>::bfs() {
             return true;  // every wanted property already violated: the verdict is final
         }
         const K k = store_.state(i);
-        record(socket_violations(k) & wanted, std::uint32_t(i));
         buf.clear();
-        for_each_successor(k, [&](const K& n, int, const SockMove* mv) {
-            const std::uint64_t h = hash_key(n);
-            store_.prefetch(h);
-            buf.push_back({n, h, mv ? PropertyMask(mv->violates) & wanted : 0});
-        });
+        PropertyMask socket_violations = 0;
+        for_each_successor(
+            k,
+            [&](const K& n, int, const SockMove* mv) {
+                const std::uint64_t h = hash_key(n);
+                store_.prefetch(h);
+                buf.push_back({n, h, mv ? PropertyMask(mv->violates) & wanted : 0});
+            },
+            &socket_violations);
+        if (socket_violations & wanted) record(socket_violations & wanted, std::uint32_t(i));
         transitions_ += buf.size();
         for (const Succ& s : buf) store_.prefetch_candidate(s.h);
         for (const Succ& s : buf) {
