@@ -70,6 +70,10 @@ void list_profiles() {
     fmt::print("\nkernel options (a patch file may set them in [options]):\n");
     for (const auto& o : model::kernel_option_infos())
         fmt::print("  {}: {}\n    introduced by: {}\n", o.name, o.meaning, o.change);
+    fmt::print("\nguard constants (a patch file may set them in [constants]; every profile uses the default):\n");
+    const model::KernelOptions defaults;
+    for (const auto& c : model::kernel_constant_infos())
+        fmt::print("  {} = {} ({}..{}): {}\n", c.name, defaults.*c.member, c.min, c.max, c.meaning);
 }
 
 }  // namespace orphancheck::cli

@@ -69,6 +69,7 @@ void read_patch_file(const std::string& path, model::TablePatch& patch) {
     const toml::value root = read_toml_file("--patch", path);
     std::vector<model::RowEdit> edits;
     std::vector<model::OptionEdit> options;
+    std::vector<model::ConstantEdit> constants;
     std::string name = std::filesystem::path(path).stem().string();
     for (const auto& [key, v] : root.as_table()) {
         if (key == "name") {
@@ -131,14 +132,30 @@ void read_patch_file(const std::string& path, model::TablePatch& patch) {
                 if (!val.is_boolean()) throw UsageError(fmt::format("{}: option '{}' must be true or false", path, opt));
                 options.push_back({info, val.as_boolean()});
             }
+        } else if (key == "constants") {
+            if (!v.is_table()) throw UsageError(fmt::format("{}: 'constants' must be a table ([constants])", path));
+            for (const auto& [name_, val] : v.as_table()) {
+                const model::KernelConstantInfo* info = model::find_kernel_constant(name_);
+                if (!info) {
+                    std::vector<std::string> known;
+                    for (const auto& c : model::kernel_constant_infos()) known.emplace_back(c.name);
+                    throw UsageError(fmt::format("{}: unknown guard constant '{}' (nearest: {})", path, name_, nearest(name_, known)));
+                }
+                if (!val.is_integer() || val.as_integer() < info->min || val.as_integer() > info->max)
+                    throw UsageError(fmt::format("{}: constant '{}' must be an integer in {}..{}", path, name_,
+                                                 info->min, info->max));
+                constants.push_back({info, int(val.as_integer())});
+            }
         } else {
-            throw UsageError(fmt::format("{}: unknown key '{}' (name, description, edit, options)", path, key));
+            throw UsageError(fmt::format("{}: unknown key '{}' (name, description, edit, options, constants)", path, key));
         }
     }
-    if (edits.empty() && options.empty()) throw UsageError(fmt::format("{}: no [[edit]] and no [options]", path));
+    if (edits.empty() && options.empty() && constants.empty())
+        throw UsageError(fmt::format("{}: no [[edit]], [options] or [constants]", path));
     patch.name = patch.name.empty() ? name : patch.name + "+" + name;
     patch.edits.insert(patch.edits.end(), edits.begin(), edits.end());
     patch.options.insert(patch.options.end(), options.begin(), options.end());
+    patch.constants.insert(patch.constants.end(), constants.begin(), constants.end());
 }
 
 }  // namespace orphancheck::cli

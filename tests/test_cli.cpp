@@ -180,6 +180,7 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --profile linux-4.19", "linux-5.15, linux-6.12, linux-6.18");
     bad_input("check --abort maybe", "--abort");
     bad_input("check --patch " + data("patch_unknown_option.toml"), "nearest: abort_kills_orphans");
+    bad_input("check --patch " + data("patch_bad_constant.toml"), "'retransmits_until_rto_max' must be an integer in 1..15");
     bad_input("diff linux-6.12", "B");
     bad_input("diff linux-6.12 linux-4.19", "linux-4.19");
     bad_input("diff linux-6.12 linux-6.12+notes.txt", "notes.txt");
@@ -230,6 +231,15 @@ TEST_CASE("cli: diff writes the union graph as DOT with the differences coloured
     CHECK(text.find("color=\"red\"") != std::string::npos);
     CHECK(text.find("color=\"blue\"") != std::string::npos);
     std::remove(dot.c_str());
+}
+
+TEST_CASE("cli: a patch may change a guard constant (tcp_rto_max_ms = 1 s in 6.15)") {
+    const std::string patch = std::string(ORPHANCHECK_CHECKS) + "/../model/patches/examples/rto-max-1s.toml";
+    const Run r = run("diff linux-6.12 linux-6.12+" + patch + " --sockets 1 --orphan-retries 0");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("guard constant retransmits_until_rto_max: A 10, B 3") != std::string::npos);
+    CHECK(r.out.find("changed    rto_fin_wait1 ") != std::string::npos);
+    CHECK(r.out.find("shortest observable sequence possible in A and not in B") != std::string::npos);
 }
 
 TEST_CASE("cli: profiles lists the kernels and the options with their commits") {

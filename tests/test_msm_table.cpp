@@ -106,8 +106,8 @@ TEST_CASE("orphan retries: 0 means 8, the budget is bounded by RTO_MAX") {
     CHECK(c.may_kill_after() == 1);
     CHECK(c.must_kill_after() == 2);
     c.orphan_retries = 200;
-    CHECK(c.may_kill_after() == kRetransmitsUntilRtoMax);
-    CHECK(c.must_kill_after() == kRetransmitsUntilRtoMax);
+    CHECK(c.may_kill_after() == KernelOptions{}.retransmits_until_rto_max);
+    CHECK(c.must_kill_after() == KernelOptions{}.retransmits_until_rto_max);
 }
 
 TEST_CASE("patches edit rows by name: remove, drop and add effects, retarget") {

@@ -7,7 +7,9 @@
 namespace orphancheck::model {
 
 int SysctlConfig::must_kill_after() const {
-    return std::min(effective_orphan_retries() + 1, kRetransmitsUntilRtoMax);
+    // Past about 10 RTO doublings from TCP_RTO_MIN the RTO reaches TCP_RTO_MAX and the orphan is no longer
+    // "alive": the retry budget drops to 0.
+    return std::min(effective_orphan_retries() + 1, kernel.retransmits_until_rto_max);
 }
 
 int SysctlConfig::may_kill_after() const {
@@ -18,6 +20,9 @@ std::string SysctlConfig::describe() const {
     std::string off;
     for (const KernelOptionInfo& o : kernel_option_infos())
         if (!(kernel.*o.member)) off += fmt::format(" no-{}", o.name);
+    const KernelOptions defaults;
+    for (const KernelConstantInfo& c : kernel_constant_infos())
+        if (kernel.*c.member != defaults.*c.member) off += fmt::format(" {}={}", c.name, kernel.*c.member);
     return fmt::format("tcp_fin_timeout={} tcp_orphan_retries={} tcp_max_orphans={} tcp_max_tw_buckets={}{}{}",
                        fin_timeout_seconds, orphan_retries, max_orphans, max_tw_buckets,
                        memory_pressure ? " memory_pressure" : "", off);

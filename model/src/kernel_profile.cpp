@@ -17,12 +17,21 @@ constexpr std::array<KernelOptionInfo, 2> kOptions = {{
      "6.x tcp_abort TIME_WAIT branch (inet_twsk_deschedule_put); 5.15.100 returns -EOPNOTSUPP (commit not traced)"},
 }};
 
+constexpr std::array<KernelConstantInfo, 2> kConstants = {{
+    {"timewait_len_seconds", &KernelOptions::timewait_len_seconds, 1, 3600,
+     "TCP_TIMEWAIT_LEN: an orphan whose tcp_fin_time() is above it first waits in FIN_WAIT2 as a counted full "
+     "socket (keepalive timer), at or below it goes straight to a FIN_WAIT2 bucket"},
+    {"retransmits_until_rto_max", &KernelOptions::retransmits_until_rto_max, 1, 15,
+     "RTO retransmissions until the RTO reaches TCP_RTO_MAX: there the orphan is no longer 'alive' and must be "
+     "killed (10 from 200 ms to 120 s; with 6.15's tcp_rto_max_ms = 1000, 3)"},
+}};
+
 constexpr std::array<KernelProfile, 3> kProfiles = {{
-    {"linux-5.15", "5.15.130 (read: 5.15.100; same close path)", {false, false},
+    {"linux-5.15", "5.15.130 (read: 5.15.100; same close path)", {false, false, 60, 10},
      "the kernel the original blog analysed; per-cpu orphan counter with the 100 ms cache already backported "
      "(19757cebf0c5)"},
-    {"linux-6.12", "6.12.117 (current LTS)", {true, true}, "the default profile"},
-    {"linux-6.18", "6.18.y", {true, true},
+    {"linux-6.12", "6.12.117 (current LTS)", {true, true, 60, 10}, "the default profile"},
+    {"linux-6.18", "6.18.y", {true, true, 60, 10},
      "same close path as 6.12 for everything modelled: the orphan counter lost sk_prot->orphan_count and "
      "tcp_rto_max (6.15) became per-socket, neither changes a modelled transition"},
 }};
@@ -33,6 +42,14 @@ std::span<const KernelOptionInfo> kernel_option_infos() { return kOptions; }
 const KernelOptionInfo* find_kernel_option(std::string_view name) {
     for (const auto& o : kOptions)
         if (o.name == name) return &o;
+    return nullptr;
+}
+
+std::span<const KernelConstantInfo> kernel_constant_infos() { return kConstants; }
+
+const KernelConstantInfo* find_kernel_constant(std::string_view name) {
+    for (const auto& c : kConstants)
+        if (c.name == name) return &c;
     return nullptr;
 }
 

@@ -19,11 +19,13 @@ void TablePatch::apply(StepResult& r) const {
 
 void TablePatch::apply_options(KernelOptions& k) const {
     for (const OptionEdit& o : options) k.*(o.option->member) = o.value;
+    for (const ConstantEdit& c : constants) k.*(c.constant->member) = c.value;
 }
 
 std::string TablePatch::describe() const {
     std::string s;
     for (const OptionEdit& o : options) s += fmt::format("{}{}={}", s.empty() ? "" : "; ", o.option->name, o.value);
+    for (const ConstantEdit& c : constants) s += fmt::format("{}{}={}", s.empty() ? "" : "; ", c.constant->name, c.value);
     for (const RowEdit& e : edits) {
         if (!s.empty()) s += "; ";
         switch (e.kind) {

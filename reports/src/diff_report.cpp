@@ -64,13 +64,15 @@ void write_diff_text(std::ostream& out, const ModelDiff& d) {
     fmt::print(out, "  {} socket{}, each closing with {}; {} configuration{} (A: {})\n", d.a.spec.sockets,
                d.a.spec.sockets == 1 ? "" : "s", d.a.spec.cases.front().describe_closes(), d.a.spec.cases.size(),
                d.a.spec.cases.size() == 1 ? "" : "s", d.a.spec.cases.front().describe());
-    for (const auto& o : model::kernel_option_infos()) {
-        const bool va = d.a.spec.cases.front().sysctl.kernel.*o.member, vb = d.b.spec.cases.front().sysctl.kernel.*o.member;
-        bool pa = va, pb = vb;
-        for (const auto& e : d.a.spec.patch.options) if (e.option == &o) pa = e.value;
-        for (const auto& e : d.b.spec.patch.options) if (e.option == &o) pb = e.value;
-        if (pa != pb) fmt::print(out, "  kernel option {}: A {}, B {}\n", o.name, pa ? "yes" : "no", pb ? "yes" : "no");
-    }
+    model::KernelOptions ka = d.a.spec.cases.front().sysctl.kernel, kb = d.b.spec.cases.front().sysctl.kernel;
+    d.a.spec.patch.apply_options(ka);
+    d.b.spec.patch.apply_options(kb);
+    for (const auto& o : model::kernel_option_infos())
+        if (ka.*o.member != kb.*o.member)
+            fmt::print(out, "  kernel option {}: A {}, B {}\n", o.name, ka.*o.member ? "yes" : "no", kb.*o.member ? "yes" : "no");
+    for (const auto& c : model::kernel_constant_infos())
+        if (ka.*c.member != kb.*c.member)
+            fmt::print(out, "  guard constant {}: A {}, B {}\n", c.name, ka.*c.member, kb.*c.member);
     fmt::print(out, "\nproperties                 A          B\n");
     for (const auto& pa : d.ra.properties) {
         const auto* pb = find(d.rb, pa.id);

@@ -11,11 +11,6 @@
 
 namespace orphancheck::model {
 
-// TCP_TIMEWAIT_LEN: the FIN_WAIT2 handling switches at 60 s.
-inline constexpr int kTimewaitLenSeconds = 60;
-// Above ~10 RTO doublings from TCP_RTO_MIN the RTO reaches TCP_RTO_MAX and the
-// orphan is no longer "alive": the retry budget drops to 0.
-inline constexpr int kRetransmitsUntilRtoMax = 10;
 
 struct SysctlConfig {
     int fin_timeout_seconds = 60;  // net.ipv4.tcp_fin_timeout (only <=60 vs >60 matters)
@@ -25,7 +20,8 @@ struct SysctlConfig {
     bool memory_pressure = false;  // tcp_out_of_memory() true for closing sockets
     KernelOptions kernel{};        // version-dependent behaviour (kernel_profile.hpp)
 
-    [[nodiscard]] bool fin_timeout_long() const { return fin_timeout_seconds > kTimewaitLenSeconds; }
+    // The FIN_WAIT2 handling switches at TCP_TIMEWAIT_LEN (60 s).
+    [[nodiscard]] bool fin_timeout_long() const { return fin_timeout_seconds > kernel.timewait_len_seconds; }
     // tcp_orphan_retries(): 0 means 8 while the orphan is alive.
     [[nodiscard]] int effective_orphan_retries() const { return orphan_retries == 0 ? 8 : orphan_retries; }
     // The kill decision is time based (retrans_stamp vs tcp_model_timeout) and taken

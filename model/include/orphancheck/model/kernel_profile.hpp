@@ -12,6 +12,9 @@ namespace orphancheck::model {
 struct KernelOptions {
     bool abort_kills_orphans = true;   // tcp_abort destroys an orphan (else: write queue purged only)
     bool abort_frees_timewait = true;  // tcp_abort frees a timewait bucket (else: -EOPNOTSUPP)
+    // Guard constants.
+    int timewait_len_seconds = 60;       // TCP_TIMEWAIT_LEN: FIN_WAIT2 waits as a full socket above it
+    int retransmits_until_rto_max = 10;  // RTO doublings from TCP_RTO_MIN (200 ms) to TCP_RTO_MAX (120 s)
     bool operator==(const KernelOptions&) const = default;
 };
 
@@ -23,6 +26,15 @@ struct KernelOptionInfo {
 };
 [[nodiscard]] std::span<const KernelOptionInfo> kernel_option_infos();
 [[nodiscard]] const KernelOptionInfo* find_kernel_option(std::string_view name);
+
+struct KernelConstantInfo {
+    std::string_view name;
+    int KernelOptions::*member;
+    int min, max;
+    std::string_view meaning;
+};
+[[nodiscard]] std::span<const KernelConstantInfo> kernel_constant_infos();
+[[nodiscard]] const KernelConstantInfo* find_kernel_constant(std::string_view name);
 
 struct KernelProfile {
     std::string_view name;     // "linux-6.12"

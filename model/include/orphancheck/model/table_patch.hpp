@@ -24,11 +24,18 @@ struct OptionEdit {
     bool value = true;
 };
 
+// Sets one guard constant (kernel_profile.hpp).
+struct ConstantEdit {
+    const KernelConstantInfo* constant = nullptr;
+    int value = 0;
+};
+
 struct TablePatch {
     std::string name;
     std::vector<RowEdit> edits;
     std::vector<OptionEdit> options;
-    [[nodiscard]] bool empty() const { return edits.empty() && options.empty(); }
+    std::vector<ConstantEdit> constants;
+    [[nodiscard]] bool empty() const { return edits.empty() && options.empty() && constants.empty(); }
     void apply_options(KernelOptions& k) const;
     // Applies every edit whose row is r.row; a removed row makes the step disabled.
     void apply(StepResult& r) const;
