@@ -62,6 +62,10 @@ TEST_CASE("case study B1: the linux-5.15 profile is the buggy side, linux-6.12 t
     CHECK(d.trace.steps.back().event == "tcp_abort (ss -K)");
 }
 
+TEST_CASE("case study B9: a FIN with an old ACK dropped in FIN_WAIT2 (before 2024)") {
+    check_case({"old-ack-fin-dropped", {{"sockets", "1"}}, {PropertyId::rfc_transitions}});
+}
+
 TEST_CASE("case study M1: without the already-destroyed check a backlog-destroyed socket is destroyed twice") {
     check_case({"double-destroy-check-removed",
                 {{"sockets", "1"}},

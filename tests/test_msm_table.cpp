@@ -11,7 +11,7 @@ using namespace orphancheck::model;
 namespace {
 std::vector<SysctlConfig> configs() {
     // The last one is the linux-5.15 profile: tcp_abort leaves orphans and refuses buckets.
-    return {{60, 1, 1, 1, false}, {120, 0, 2, 0, false}, {30, 3, 0, 2, true}, {60, 1, 1, 1, false, {false, false}}};
+    return {{60, 1, 1, 1, false}, {120, 0, 2, 0, false}, {30, 3, 0, 2, true}, {60, 1, 1, 1, false, {false, false, false}}};
 }
 }  // namespace
 

@@ -31,7 +31,8 @@ Stimulus stimulus_of(EventKind k) {
         case EventKind::release_sock: return Stimulus::release_sock;
         case EventKind::rx_ack: return Stimulus::ack;
         case EventKind::rx_fin_ack: return Stimulus::fin_ack;
-        case EventKind::rx_fin: return Stimulus::fin;
+        case EventKind::rx_fin:
+        case EventKind::rx_fin_old_ack: return Stimulus::fin;
         case EventKind::rx_data: return Stimulus::data;
         case EventKind::rx_rst: return Stimulus::rst;
         case EventKind::rto_expire: return Stimulus::rto;
@@ -171,7 +172,20 @@ std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out)
                            env_label(EnvEvent::deliver_fin), a.row, f.row,
                            judge(Stimulus::fin_ack, model::event_of(EventKind::rx_fin_ack), last, fx)});
         } else {
-            deliver(EnvEvent::deliver_fin, model::event_of(EventKind::rx_fin), e);
+            // Our FIN already acked (FIN_WAIT2): this FIN left the peer before it saw ours, its ACK is old.
+            const bool old = from.state == model::TcpState::fin_wait2;
+            const EventId kev = model::event_of(old ? EventKind::rx_fin_old_ack : EventKind::rx_fin);
+            const StepResult r = kernel(from, kev, in);
+            if (old && r.enabled && r.next.state == from.state) {
+                // Dropped (old-ACK check): the peer retransmits the FIN, now acking our FIN.
+                std::uint16_t er = std::uint16_t(e | fin_in | fin_acks);
+                const int delta = apply_effects(r.effects, er);
+                out.push_back({intern(r.next.pack(), canonical_env(r.next.state, er)), std::int8_t(delta),
+                               env_label(EnvEvent::deliver_fin), r.row, model::RowId::none,
+                               judge(Stimulus::fin, kev, r.next, r.effects)});
+            } else {
+                deliver(EnvEvent::deliver_fin, kev, e);
+            }
         }
         if (peer.loss) env_only(EnvEvent::drop_fin, e);
     }

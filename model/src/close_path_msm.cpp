@@ -54,7 +54,9 @@ struct RxAck : Event<EventKind::rx_ack> {  // also rx_fin_ack, with fin set
 using LingerWake = Event<EventKind::linger_wake>;
 using CloseTail = Event<EventKind::close_tail>;
 using ReleaseSock = Event<EventKind::release_sock>;
-using RxFin = Event<EventKind::rx_fin>;
+struct RxFin : Event<EventKind::rx_fin> {  // also rx_fin_old_ack, with old_ack set
+    bool old_ack = false;                   // its ACK is below SND.UNA: our FIN was acked by a later segment
+};
 using RxData = Event<EventKind::rx_data>;
 using RxRst = Event<EventKind::rx_rst>;
 using RtoExpire = Event<EventKind::rto_expire>;
@@ -86,6 +88,8 @@ OC_PRED(unread_data, e.opts.unread)                                  // data_was
 OC_PRED(linger_zero, e.opts.linger == Linger::zero)                  // SOCK_LINGER && !sk_lingertime
 OC_PRED(linger_timeout, e.opts.linger == Linger::timeout)            // SOCK_LINGER && sk_lingertime
 OC_PRED(segment_has_fin, e.fin)                                      // th->fin
+OC_PRED(segment_has_old_ack, e.old_ack)                                // before(ack, prior_snd_una)
+OC_PRED(accepts_old_ack, e.ctx->cfg->kernel.accepts_old_ack)           // "accept old ack during closing" (2024)
 OC_PRED(write_queue_purged, f.d.purged)                                 // tcp_write_queue_purge ran (tcp_abort)
 OC_PRED(abort_kills_orphans, e.ctx->cfg->kernel.abort_kills_orphans)   // bac76cf89816 (v6.11)
 OC_PRED(abort_frees_timewait, e.ctx->cfg->kernel.abort_frees_timewait) // 6.x tcp_abort TIME_WAIT branch
@@ -288,10 +292,12 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     // ---- peer FIN in order: tcp_fin (a FIN that also acks ours is RxAck then RxFin)
     msmf::Row<Established, RxFin,        CloseWait,  row_<R::fin_established, send_ack>,                                   G<> >,
     msmf::Row<FinWait1,    RxFin,        Closing,    row_<R::fin_fin_wait1, send_ack>,                                     G<> >,
-    msmf::Row<FinWait2,    RxFin,        TwTimeWait, row_<R::fin_fin_wait2_tw, send_ack, twsk_alloc, inet_csk_destroy_sock>, G<dead, N<tw_buckets_full>> >,
-    msmf::Row<FinWait2,    RxFin,        Destroyed,  row_<R::fin_fin_wait2_tw_overflow, send_ack, twsk_overflow, inet_csk_destroy_sock>, G<dead, tw_buckets_full> >,
-    msmf::Row<FinWait2,    RxFin,        ClosedTw,   row_<R::fin_fin_wait2_linger_tw, send_ack, twsk_alloc, sk_state_change>, G<N<dead>, N<tw_buckets_full>> >,
-    msmf::Row<FinWait2,    RxFin,        Closed,     row_<R::fin_fin_wait2_linger_tw_overflow, send_ack, twsk_overflow, sk_state_change>, G<N<dead>, tw_buckets_full> >,
+    msmf::Row<FinWait2,    RxFin,        TwTimeWait, row_<R::fin_fin_wait2_tw, send_ack, twsk_alloc, inet_csk_destroy_sock>, G<dead, N<tw_buckets_full>, either<N<segment_has_old_ack>, accepts_old_ack>> >,
+    msmf::Row<FinWait2,    RxFin,        Destroyed,  row_<R::fin_fin_wait2_tw_overflow, send_ack, twsk_overflow, inet_csk_destroy_sock>, G<dead, tw_buckets_full, either<N<segment_has_old_ack>, accepts_old_ack>> >,
+    msmf::Row<FinWait2,    RxFin,        ClosedTw,   row_<R::fin_fin_wait2_linger_tw, send_ack, twsk_alloc, sk_state_change>, G<N<dead>, N<tw_buckets_full>, either<N<segment_has_old_ack>, accepts_old_ack>> >,
+    msmf::Row<FinWait2,    RxFin,        Closed,     row_<R::fin_fin_wait2_linger_tw_overflow, send_ack, twsk_overflow, sk_state_change>, G<N<dead>, tw_buckets_full, either<N<segment_has_old_ack>, accepts_old_ack>> >,
+    // (5.15: step 5 drops the whole segment when its ACK is old, FIN included, with a challenge ACK)
+    msmf::Row<FinWait2,    RxFin,        FinWait2,   row_<R::fin_fin_wait2_old_ack_dropped, send_ack>,                     G<segment_has_old_ack, N<accepts_old_ack>> >,
     msmf::Row<TwFinWait2,  RxFin,        TwTimeWait, row_<R::fin_tw_fin_wait2, send_ack>,                                  G<> >,
     // ---- new data after close(): RCV_SHUTDOWN set, RFC 1122 reset
     msmf::Row<FinWait1,    RxData,       Destroyed,  row_<R::data_fin_wait1_reset, send_active_reset, inet_csk_destroy_sock>, G<dead> >,
@@ -409,7 +415,8 @@ msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
         case EventKind::release_sock: return m.process_event(ReleaseSock{{&ctx}});
         case EventKind::rx_ack: return m.process_event(RxAck{{&ctx}, false});
         case EventKind::rx_fin_ack: return m.process_event(RxAck{{&ctx}, true});
-        case EventKind::rx_fin: return m.process_event(RxFin{{&ctx}});
+        case EventKind::rx_fin: return m.process_event(RxFin{{&ctx}, false});
+        case EventKind::rx_fin_old_ack: return m.process_event(RxFin{{&ctx}, true});
         case EventKind::rx_data: return m.process_event(RxData{{&ctx}});
         case EventKind::rx_rst: return m.process_event(RxRst{{&ctx}});
         case EventKind::rto_expire: return m.process_event(RtoExpire{{&ctx}});

@@ -54,6 +54,7 @@ std::string event_name(EventId e) {
         case EventKind::keepalive_expire: return "FIN_WAIT2 (keepalive) timer fires";
         case EventKind::tw_expire: return "timewait timer fires";
         case EventKind::abort: return "tcp_abort (ss -K)";
+        case EventKind::rx_fin_old_ack: return "peer FIN with an old ACK";
     }
     const CloseOpts o = close_opts_of(e);
     return fmt::format("close(SO_LINGER={}, TCP_LINGER2={}{})", linger_name(o.linger), linger2_name(o.linger2),

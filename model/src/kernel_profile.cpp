@@ -4,7 +4,7 @@
 
 namespace orphancheck::model {
 namespace {
-constexpr std::array<KernelOptionInfo, 2> kOptions = {{
+constexpr std::array<KernelOptionInfo, 3> kOptions = {{
     {"abort_kills_orphans", &KernelOptions::abort_kills_orphans,
      "tcp_abort (ss -K, SOCK_DESTROY, bpf_sock_destroy) on an orphan runs tcp_done: the orphan is destroyed "
      "(RST in FIN_WAIT1/FIN_WAIT2). Without it the orphan is skipped and only its write queue is purged: "
@@ -15,6 +15,12 @@ constexpr std::array<KernelOptionInfo, 2> kOptions = {{
      "tcp_abort on a timewait bucket deschedules and frees it. Without it tcp_abort refuses sockets that are "
      "not full sockets (-EOPNOTSUPP) and the bucket lives until its timer",
      "6.x tcp_abort TIME_WAIT branch (inet_twsk_deschedule_put); 5.15.100 returns -EOPNOTSUPP (commit not traced)"},
+    {"accepts_old_ack", &KernelOptions::accepts_old_ack,
+     "a FIN_WAIT2 socket takes a FIN whose ACK is older than SND.UNA (the peer sent it before it saw our FIN; "
+     "its ACK of our FIN overtook it), as RFC 793 says (an old ACK is ignored, the segment processed). Without "
+     "it step 5 of tcp_rcv_state_process drops the whole segment with a challenge ACK and the peer has to "
+     "retransmit its FIN",
+     "\"net: tcp: accept old ack during closing\" (Menglong Dong, January 2024; not in 5.15.130)"},
 }};
 
 constexpr std::array<KernelConstantInfo, 2> kConstants = {{
@@ -27,11 +33,11 @@ constexpr std::array<KernelConstantInfo, 2> kConstants = {{
 }};
 
 constexpr std::array<KernelProfile, 3> kProfiles = {{
-    {"linux-5.15", "5.15.130 (read: 5.15.100; same close path)", {false, false, 60, 10},
+    {"linux-5.15", "5.15.130 (read: 5.15.100; same close path)", {false, false, false, 60, 10},
      "the kernel the original blog analysed; per-cpu orphan counter with the 100 ms cache already backported "
      "(19757cebf0c5)"},
-    {"linux-6.12", "6.12.117 (current LTS)", {true, true, 60, 10}, "the default profile"},
-    {"linux-6.18", "6.18.y", {true, true, 60, 10},
+    {"linux-6.12", "6.12.117 (current LTS)", {true, true, true, 60, 10}, "the default profile"},
+    {"linux-6.18", "6.18.y", {true, true, true, 60, 10},
      "same close path as 6.12 for everything modelled: the orphan counter lost sk_prot->orphan_count and "
      "tcp_rto_max (6.15) became per-socket, neither changes a modelled transition"},
 }};

@@ -178,8 +178,8 @@ bool tw_handoff_right(const StepView& v) {
             if (f.state == S::fin_wait1 && d.dead && fw2_to_bucket && !d.fin_long && !d.owned)
                 return to == S::tw_fin_wait2;
             return true;
-        case Stimulus::fin:
-            if (f.state == S::fin_wait2) return to == (d.dead ? S::tw_time_wait : S::closed_tw);
+        case Stimulus::fin:  // (a FIN not taken is rfc-transitions' business)
+            if (f.state == S::fin_wait2 && to != S::fin_wait2) return to == (d.dead ? S::tw_time_wait : S::closed_tw);
             return true;
         case Stimulus::fin_ack:
             if (f.state == S::closing) return to == (d.dead ? S::tw_time_wait : S::closed_tw);

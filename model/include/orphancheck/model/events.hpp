@@ -36,8 +36,9 @@ enum class EventKind : std::uint8_t {
     keepalive_expire,  // keepalive timer of a FIN_WAIT2 orphan
     tw_expire,         // timewait bucket timer
     abort,             // tcp_abort: ss -K / SOCK_DESTROY / bpf_sock_destroy (an administrator's action)
+    rx_fin_old_ack,    // peer FIN whose ACK is older than our acked FIN (sent before the peer saw it)
 };
-inline constexpr int kEventKinds = 14;
+inline constexpr int kEventKinds = 15;
 inline constexpr int kCloseVariants = 3 * 4 * 2;
 inline constexpr int kEvents = (kEventKinds - 1) + kCloseVariants;
 

@@ -12,6 +12,7 @@ namespace orphancheck::model {
 struct KernelOptions {
     bool abort_kills_orphans = true;   // tcp_abort destroys an orphan (else: write queue purged only)
     bool abort_frees_timewait = true;  // tcp_abort frees a timewait bucket (else: -EOPNOTSUPP)
+    bool accepts_old_ack = true;       // a closing socket processes a segment with an old ACK (else: dropped)
     // Guard constants.
     int timewait_len_seconds = 60;       // TCP_TIMEWAIT_LEN: FIN_WAIT2 waits as a full socket above it
     int retransmits_until_rto_max = 10;  // RTO doublings from TCP_RTO_MIN (200 ms) to TCP_RTO_MAX (120 s)

@@ -62,6 +62,7 @@ namespace orphancheck::model {
     X(fin_fin_wait2_tw_overflow, "tcp_fin/tcp_time_wait", "FIN_WAIT2 orphan gets FIN, no bucket")       \
     X(fin_fin_wait2_linger_tw, "tcp_fin/tcp_time_wait", "FIN_WAIT2 gets FIN while lingering: bucket")   \
     X(fin_fin_wait2_linger_tw_overflow, "tcp_fin/tcp_time_wait", "lingering FIN_WAIT2 gets FIN, no bucket") \
+    X(fin_fin_wait2_old_ack_dropped, "tcp_rcv_state_process", "FIN with an old ACK, pre-2024: dropped, challenge ACK") \
     X(fin_tw_fin_wait2, "tcp_timewait_state_process", "FIN_WAIT2 bucket gets FIN: TIME_WAIT for 60 s")   \
     X(data_fin_wait1_reset, "tcp_rcv_state_process", "data after close in FIN_WAIT1: tcp_reset + RST")   \
     X(data_fin_wait1_linger_reset, "tcp_rcv_state_process", "data while lingering in FIN_WAIT1: RST")    \
