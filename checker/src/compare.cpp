@@ -67,16 +67,17 @@ std::string pair_key(int cs, int n, const Global& a, const Global& b) {
     return k;
 }
 
-ObservedStep observe(SocketSpace& sp, const Succ& s) {
+// The step `o` that led to the state `g` of one model.
+ObservedStep observe(SocketSpace& sp, Obs o, const Global& g) {
     ObservedStep st;
-    st.orphans = s.next.counter;
-    if (!s.move) {
+    st.orphans = g.counter;
+    if (o == kRefresh) {
         st.event = "orphan cache refresh (tcp_orphan_update)";
         return st;
     }
-    st.socket = int(s.obs >> 24);
-    st.event = label_name(s.move->label);
-    st.state = model::describe(sp.local(s.move->next));
+    st.socket = int(o >> 24);
+    st.event = label_name(Label((o >> 16) & 0xff));
+    st.state = model::describe(sp.local(g.combos[std::size_t(st.socket)]));
     return st;
 }
 
@@ -94,10 +95,10 @@ Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std
     const int n = a.sockets;
     auto sa = spaces_of(a), sb = spaces_of(b);
     struct Node {
-        int cs;
         Global ga, gb;
         std::uint32_t parent;
-        ObservedStep step;
+        Obs obs;  // the step from the parent
+        std::uint8_t cs;
     };
     std::vector<Node> nodes;
     std::unordered_map<std::string, std::uint32_t> seen;
@@ -108,7 +109,7 @@ Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std
         Global h;
         for (int s = 0; s < n; ++s) h.combos[std::size_t(s)] = sb[c].initial();
         seen.emplace(pair_key(int(c), n, g, h), std::uint32_t(nodes.size()));
-        nodes.push_back({int(c), g, h, kRoot, {}});
+        nodes.push_back({g, h, kRoot, 0, std::uint8_t(c)});
     }
     Distinction d;
     std::vector<Succ> xa, xb;
@@ -116,7 +117,8 @@ Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std
         d.found = true;
         d.only_in = side;
         d.config = (side == 0 ? sa : sb)[std::size_t(nodes[at].cs)].config().describe();
-        for (std::uint32_t i = at; nodes[i].parent != kRoot; i = nodes[i].parent) d.steps.push_back(nodes[i].step);
+        for (std::uint32_t i = at; nodes[i].parent != kRoot; i = nodes[i].parent)
+            d.steps.push_back(observe(sa[nodes[i].cs], nodes[i].obs, nodes[i].ga));
         std::reverse(d.steps.begin(), d.steps.end());
         d.steps.push_back(std::move(last));
         d.instead = std::move(instead);
@@ -133,7 +135,7 @@ Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std
         auto instead_of = [](const std::vector<Succ>& other, SocketSpace& sp, Obs o) -> std::string {
             for (const Succ& s : other)
                 if (s.move && (s.obs & 0xffff0000u) == (o & 0xffff0000u) && o != kRefresh) {
-                    const ObservedStep st = observe(sp, s);
+                    const ObservedStep st = observe(sp, s.obs, s.next);
                     return fmt::format("{} -> {}, orphans={}", st.event, st.state, st.orphans);
                 }
             return "";
@@ -141,18 +143,20 @@ Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std
         std::size_t p = 0, q = 0;
         while (p < xa.size() || q < xb.size()) {
             if (q == xb.size() || (p < xa.size() && xa[p].obs < xb[q].obs)) {
-                finish(i, observe(sa[std::size_t(cs)], xa[p]), 0, instead_of(xb, sb[std::size_t(cs)], xa[p].obs));
+                finish(i, observe(sa[std::size_t(cs)], xa[p].obs, xa[p].next), 0,
+                       instead_of(xb, sb[std::size_t(cs)], xa[p].obs));
                 d.pairs = nodes.size();
                 return d;
             }
             if (p == xa.size() || xb[q].obs < xa[p].obs) {
-                finish(i, observe(sb[std::size_t(cs)], xb[q]), 1, instead_of(xa, sa[std::size_t(cs)], xb[q].obs));
+                finish(i, observe(sb[std::size_t(cs)], xb[q].obs, xb[q].next), 1,
+                       instead_of(xa, sa[std::size_t(cs)], xb[q].obs));
                 d.pairs = nodes.size();
                 return d;
             }
             const auto [it, fresh] =
                 seen.emplace(pair_key(cs, n, xa[p].next, xb[q].next), std::uint32_t(nodes.size()));
-            if (fresh) nodes.push_back({cs, xa[p].next, xb[q].next, i, observe(sa[std::size_t(cs)], xa[p])});
+            if (fresh) nodes.push_back({xa[p].next, xb[q].next, i, xa[p].obs, std::uint8_t(cs)});
             ++p;
             ++q;
         }
