@@ -174,18 +174,7 @@ std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out)
         } else {
             // Our FIN already acked (FIN_WAIT2): this FIN left the peer before it saw ours, its ACK is old.
             const bool old = from.state == model::TcpState::fin_wait2;
-            const EventId kev = model::event_of(old ? EventKind::rx_fin_old_ack : EventKind::rx_fin);
-            const StepResult r = kernel(from, kev, in);
-            if (old && r.enabled && r.next.state == from.state) {
-                // Dropped (old-ACK check): the peer retransmits the FIN, now acking our FIN.
-                std::uint16_t er = std::uint16_t(e | fin_in | fin_acks);
-                const int delta = apply_effects(r.effects, er);
-                out.push_back({intern(r.next.pack(), canonical_env(r.next.state, er)), std::int8_t(delta),
-                               env_label(EnvEvent::deliver_fin), r.row, model::RowId::none,
-                               judge(Stimulus::fin, kev, r.next, r.effects)});
-            } else {
-                deliver(EnvEvent::deliver_fin, kev, e);
-            }
+            deliver(EnvEvent::deliver_fin, model::event_of(old ? EventKind::rx_fin_old_ack : EventKind::rx_fin), e);
         }
         if (peer.loss) env_only(EnvEvent::drop_fin, e);
     }
@@ -204,7 +193,9 @@ std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out)
     const bool took_peer_fin = from.state == model::TcpState::close_wait || from.state == model::TcpState::closing ||
                                from.state == model::TcpState::last_ack || from.state == model::TcpState::tw_time_wait ||
                                from.state == model::TcpState::closed_tw;
-    if (peer.loss && (e0 & peer_fin_sent) && !(e0 & peer_gone) && !(e0 & fin_in) && !took_peer_fin)
+    // The peer retransmits a FIN that was lost, or that FIN_WAIT2 dropped for its old ACK (5.15).
+    const bool fin_unanswered = peer.loss || from.state == model::TcpState::fin_wait2;
+    if (fin_unanswered && (e0 & peer_fin_sent) && !(e0 & peer_gone) && !(e0 & fin_in) && !took_peer_fin)
         env_only(EnvEvent::peer_resend_fin, std::uint16_t(e0 | fin_bits));
     if (peer.data && peer_open && !(e0 & data_in) && from.state != model::TcpState::established)
         env_only(EnvEvent::peer_send_data, std::uint16_t(e0 | data_in));
