@@ -33,8 +33,8 @@ struct ConstantEdit {
 struct TablePatch {
     std::string name;
     std::vector<RowEdit> edits;
-    std::vector<OptionEdit> options;
-    std::vector<ConstantEdit> constants;
+    std::vector<OptionEdit> options{};
+    std::vector<ConstantEdit> constants{};
     [[nodiscard]] bool empty() const { return edits.empty() && options.empty() && constants.empty(); }
     void apply_options(KernelOptions& k) const;
     // Applies every edit whose row is r.row; a removed row makes the step disabled.
