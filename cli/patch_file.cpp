@@ -63,6 +63,37 @@ model::Effect effect_of(const std::string& path, const std::string& name) {
     if (!e) throw UsageError(fmt::format("{}: unknown effect '{}' (nearest: {})", path, name, nearest(name, effect_names())));
     return *e;
 }
+// [options]: kernel options (booleans) by name.
+void read_options(const std::string& path, const toml::value& v, std::vector<model::OptionEdit>& out) {
+    if (!v.is_table()) throw UsageError(fmt::format("{}: 'options' must be a table ([options])", path));
+    for (const auto& [name, val] : v.as_table()) {
+        const model::KernelOptionInfo* info = model::find_kernel_option(name);
+        if (!info) {
+            std::vector<std::string> known;
+            for (const auto& o : model::kernel_option_infos()) known.emplace_back(o.name);
+            throw UsageError(fmt::format("{}: unknown kernel option '{}' (nearest: {})", path, name, nearest(name, known)));
+        }
+        if (!val.is_boolean()) throw UsageError(fmt::format("{}: option '{}' must be true or false", path, name));
+        out.push_back({info, val.as_boolean()});
+    }
+}
+
+// [constants]: guard constants (integers in their range) by name.
+void read_constants(const std::string& path, const toml::value& v, std::vector<model::ConstantEdit>& out) {
+    if (!v.is_table()) throw UsageError(fmt::format("{}: 'constants' must be a table ([constants])", path));
+    for (const auto& [name, val] : v.as_table()) {
+        const model::KernelConstantInfo* info = model::find_kernel_constant(name);
+        if (!info) {
+            std::vector<std::string> known;
+            for (const auto& c : model::kernel_constant_infos()) known.emplace_back(c.name);
+            throw UsageError(fmt::format("{}: unknown guard constant '{}' (nearest: {})", path, name, nearest(name, known)));
+        }
+        if (!val.is_integer() || val.as_integer() < info->min || val.as_integer() > info->max)
+            throw UsageError(
+                fmt::format("{}: constant '{}' must be an integer in {}..{}", path, name, info->min, info->max));
+        out.push_back({info, int(val.as_integer())});
+    }
+}
 }  // namespace
 
 void read_patch_file(const std::string& path, model::TablePatch& patch) {
@@ -121,31 +152,9 @@ void read_patch_file(const std::string& path, model::TablePatch& patch) {
                                                  path, row));
             }
         } else if (key == "options") {
-            if (!v.is_table()) throw UsageError(fmt::format("{}: 'options' must be a table ([options])", path));
-            for (const auto& [opt, val] : v.as_table()) {
-                const model::KernelOptionInfo* info = model::find_kernel_option(opt);
-                if (!info) {
-                    std::vector<std::string> known;
-                    for (const auto& o : model::kernel_option_infos()) known.emplace_back(o.name);
-                    throw UsageError(fmt::format("{}: unknown kernel option '{}' (nearest: {})", path, opt, nearest(opt, known)));
-                }
-                if (!val.is_boolean()) throw UsageError(fmt::format("{}: option '{}' must be true or false", path, opt));
-                options.push_back({info, val.as_boolean()});
-            }
+            read_options(path, v, options);
         } else if (key == "constants") {
-            if (!v.is_table()) throw UsageError(fmt::format("{}: 'constants' must be a table ([constants])", path));
-            for (const auto& [name_, val] : v.as_table()) {
-                const model::KernelConstantInfo* info = model::find_kernel_constant(name_);
-                if (!info) {
-                    std::vector<std::string> known;
-                    for (const auto& c : model::kernel_constant_infos()) known.emplace_back(c.name);
-                    throw UsageError(fmt::format("{}: unknown guard constant '{}' (nearest: {})", path, name_, nearest(name_, known)));
-                }
-                if (!val.is_integer() || val.as_integer() < info->min || val.as_integer() > info->max)
-                    throw UsageError(fmt::format("{}: constant '{}' must be an integer in {}..{}", path, name_,
-                                                 info->min, info->max));
-                constants.push_back({info, int(val.as_integer())});
-            }
+            read_constants(path, v, constants);
         } else {
             throw UsageError(fmt::format("{}: unknown key '{}' (name, description, edit, options, constants)", path, key));
         }
