@@ -6,6 +6,10 @@
 //   [[edit]]
 //   row = "ack_last_ack"          # a name from `orphancheck rows`
 //   add_effect = "orphan_dec"     # or drop_effect = "...", retarget = "FIN_WAIT2", remove = true
+//   [options]                     # kernel options (`orphancheck profiles`), whatever the profile says
+//   abort_kills_orphans = false
+//   [constants]                   # guard constants
+//   retransmits_until_rto_max = 3
 #pragma once
 
 #include <string>
