@@ -234,12 +234,14 @@ int run_check(checker::ExploreSpec spec, const std::string& json_path, const std
 }
 
 // Every option of `check` on subcommand `app`, collected into `values` as typed.
-void add_check_options(CLI::App* app, cli::OptionValues& values, const std::string& default_note) {
-    for (const auto& o : cli::check_options())
+// The check options; `values` may arrive with a subcommand's own defaults, which the help shows.
+void add_check_options(CLI::App* app, cli::OptionValues& values) {
+    for (const auto& o : cli::check_options()) {
+        const auto own = values.find(o.name);
         app->add_option_function<std::string>(
             std::string("--") + o.name, [&values, name = std::string(o.name)](const std::string& v) { values[name] = v; },
-            default_note.empty() ? fmt::format("{} [default: {}]", o.help, o.default_value)
-                                 : fmt::format("{} [{}]", o.help, default_note));
+            fmt::format("{} [default: {}]", o.help, own != values.end() ? own->second : o.default_value));
+    }
 }
 
 void list_properties() {
@@ -270,7 +272,7 @@ int main(int argc, char** argv) {
     std::string config, json_path, html_path;
     std::vector<std::string> patches, graph_patches;
     bool quiet = false, progress = false;
-    add_check_options(check, cmdline, "");
+    add_check_options(check, cmdline);
     check->add_option("--property", props, "check only this property (repeatable; see 'orphancheck properties')");
     check->add_option("--config", config, "TOML file with the same options (command line wins)");
     check->add_option("--patch", patches, "TOML patch file editing close-path rows (repeatable; see README)");
@@ -294,7 +296,7 @@ int main(int argc, char** argv) {
     graph->add_option("--colour", ga.colour, "colour states by orphans (count) or property (invariant violated)");
     graph->add_flag("--rank-by-depth", ga.rank_by_depth, "draw states of one BFS depth on one rank");
     graph->add_option("--max-nodes", ga.max_nodes, "full view: refuse graphs with more states [default: 300]");
-    add_check_options(graph, graph_cmdline, "");
+    add_check_options(graph, graph_cmdline);
     graph->add_option("--property", graph_props, "counterexample view: the property");
     graph->add_option("--config", graph_config, "TOML file with check options");
     graph->add_option("--patch", graph_patches, "TOML patch file (as for check)");
@@ -304,7 +306,7 @@ int main(int argc, char** argv) {
                                      {"abort", "yes"}};
     std::string mutate_json;
     bool mutate_progress = false;
-    add_check_options(mutate, mutate_cmdline, "mutate's defaults: 1 socket, every option");
+    add_check_options(mutate, mutate_cmdline);
     mutate->add_option("--json", mutate_json, "write the results as JSON to FILE, or to stdout with -");
     mutate->add_flag("--progress", mutate_progress, "count mutants on stderr");
     auto* diff = app.add_subcommand("diff", "compare two models (kernel profiles and/or patch files) on one configuration");
@@ -312,7 +314,7 @@ int main(int argc, char** argv) {
     cli::OptionValues diff_cmdline{{"abort", "yes"}};
     diff->add_option("A", da.a, "first model: PROFILE, PATCH.toml (on --profile) or PROFILE+PATCH.toml[+...]")->required();
     diff->add_option("B", da.b, "second model, as A")->required();
-    add_check_options(diff, diff_cmdline, "as for check, but --abort yes");
+    add_check_options(diff, diff_cmdline);
     diff->add_option("--json", da.json_path, "write the comparison as JSON to FILE, or to stdout with -");
     diff->add_option("--dot", da.dot_path, "write the union of both per-socket graphs, differences coloured (.dot/.svg/.png)");
     diff->add_option("--max-pairs", da.max_pairs, "stop the distinguishing-trace search after this many pairs of states [default: 20000000]");
