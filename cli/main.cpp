@@ -367,6 +367,8 @@ int main(int argc, char** argv) {
         return fail_usage(e.what());
     } catch (const checker::SpecError& e) {
         return fail_usage(e.what());
+    } catch (const model::PatchError& e) {
+        return fail_usage(e.what());
     } catch (const std::exception& e) {
         std::cerr << "orphancheck: internal error: " << e.what() << "\n";
         return kExitIncomplete;

@@ -180,6 +180,7 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --profile linux-4.19", "linux-5.15, linux-6.12, linux-6.18");
     bad_input("check --abort maybe", "--abort");
     bad_input("check --patch " + data("patch_unknown_option.toml"), "nearest: abort_kills_orphans");
+    bad_input("check --sockets 1 --patch " + data("patch_unreachable_target.toml"), "never enters");
     bad_input("check --patch " + data("patch_bad_constant.toml"), "'retransmits_until_rto_max' must be an integer in 1..15");
     bad_input("diff linux-6.12", "B");
     bad_input("diff linux-6.12 linux-4.19", "linux-4.19");

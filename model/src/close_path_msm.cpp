@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "orphancheck/model/close_path.hpp"
+#include "orphancheck/model/table_patch.hpp"
 
 namespace orphancheck::model {
 namespace {
@@ -508,7 +509,10 @@ const SysctlConfig& MsmClosePath::config() const { return impl_->cfg; }
 
 StepResult MsmClosePath::fire(const LocalKey& from, EventId ev, GuardInputs in) {
     const auto& proto = impl_->protos[std::size_t(from.state)];
-    if (!proto) throw std::logic_error("no MSM machine seen in state " + std::string(state_name(from.state)));
+    // Only a patch can lead here (a retarget into a state no machine has entered).
+    if (!proto)
+        throw PatchError("the patch retargets into " + std::string(state_name(from.state)) +
+                         ", a state the MSM machine never enters in this configuration");
     Machine m(*proto);
     m.d = from.data;
     Ctx ctx{&impl_->cfg, in, {}, RowId::none};

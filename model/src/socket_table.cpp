@@ -31,8 +31,8 @@ SocketTable SocketTable::extract(const SysctlConfig& cfg, const TablePatch& patc
         const LocalKey from = t.locals_[i];
         if (!msm.can_materialise(from.state)) {
             if (++stalled > todo.size())
-                throw std::runtime_error("patch retargets into " + std::string(state_name(from.state)) +
-                                         ", a state the MSM machine never enters");
+                throw PatchError("the patch retargets into " + std::string(state_name(from.state)) +
+                                 ", a state the MSM machine never enters in this configuration");
             todo.push_back(i);
             continue;
         }

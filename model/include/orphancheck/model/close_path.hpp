@@ -54,8 +54,8 @@ public:
     MsmClosePath& operator=(const MsmClosePath&) = delete;
 
     [[nodiscard]] LocalKey initial() const;
-    // Fires `ev` on a machine in configuration `from`. Throws std::logic_error if
-    // no machine in from.state has been seen yet (cannot be materialised).
+    // Fires `ev` on a machine in configuration `from`. Throws PatchError if no
+    // machine in from.state has been seen yet (only a patch's retarget gets there).
     StepResult fire(const LocalKey& from, EventId ev, GuardInputs in);
     [[nodiscard]] bool can_materialise(TcpState s) const;
     [[nodiscard]] const SysctlConfig& config() const;

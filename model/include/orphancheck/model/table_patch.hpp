@@ -3,6 +3,7 @@
 // MSM machine. Applied identically by both engines.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,11 @@ struct RowEdit {
     RowId row = RowId::none;
     Effect effect = Effect::orphan_inc;         // drop_effect / add_effect
     TcpState target = TcpState::destroyed;      // retarget: same data, other state
+};
+
+// A patch that cannot be applied (a retarget into a state the MSM machine never enters): bad input.
+struct PatchError : std::runtime_error {
+    using std::runtime_error::runtime_error;
 };
 
 // Sets one kernel option (kernel_profile.hpp) whatever the profile says.
