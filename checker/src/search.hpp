@@ -112,7 +112,6 @@ private:
             }
     }
 
-
     bool bfs();
     bool liveness();  // false when the time limit stopped it
     void emit_graph(GraphSink& sink);
