@@ -119,7 +119,8 @@ private:
     void evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid);
     std::vector<std::uint32_t> path_to(std::uint32_t state) const;
     std::vector<std::uint32_t> path_within(std::uint32_t from, std::uint32_t to, std::uint32_t cid, bool nonempty);
-    Trace make_trace(const std::vector<std::uint32_t>& path, int cycle_start);
+    // `prefer`: step properties; the last step is labelled with a move breaking one of them, if any.
+    Trace make_trace(const std::vector<std::uint32_t>& path, int cycle_start, PropertyMask prefer = 0);
     bool limit_hit(std::size_t processed);
 
     const ExploreSpec& spec_;
@@ -279,9 +280,9 @@ ExploreResult Search<W>::run(GraphSink* sink) {
                 auto path = path_to(witness_[std::size_t(p)]);
                 if (witness_next_[std::size_t(p)] != StateStore<W>::kNoParent)
                     path.push_back(witness_next_[std::size_t(p)]);
-                pr.counterexample = make_trace(path, -1);
-                if (info(p).kind == properties::PropertyKind::step)
-                    pr.counterexample->note = "the last step breaks the rule";
+                const bool step = info(p).kind == properties::PropertyKind::step;
+                pr.counterexample = make_trace(path, -1, step ? properties::bit(p) : 0);
+                if (step) pr.counterexample->note = "the last step breaks the rule";
                 if (p == PropertyId::eventually_destroyed)
                     pr.counterexample->note = "in the last state no close(), linger, timer or timewait event can "
                                               "fire: only the peer could still move";

@@ -16,7 +16,7 @@ std::vector<std::uint32_t> Search<W>::path_to(std::uint32_t state) const {
 }
 
 template <int W>
-Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_start) {
+Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_start, PropertyMask prefer) {
     Trace t;
     t.cycle_start = cycle_start;
     t.states = path;
@@ -41,8 +41,14 @@ Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_st
         const K from = store_.state(path[i - 1]);
         const K to = store_.state(path[i]);
         bool found = false;
+        // Several moves may join two states; the last step of a step-property counterexample names the bad one.
+        bool want_bad = false;
+        if (prefer && i + 1 == path.size())
+            for_each_successor(from, [&](const K& n, int, const SockMove* mv) {
+                want_bad = want_bad || (n == to && mv && (mv->violates & prefer));
+            });
         for_each_successor(from, [&](const K& n, int s, const SockMove* mv) {
-            if (found || !(n == to)) return;
+            if (found || !(n == to) || (want_bad && !(mv && (mv->violates & prefer)))) return;
             found = true;
             TraceStep st = step_for(to, s);
             if (!mv) {
