@@ -27,29 +27,34 @@ struct Succ {
     const SockMove* move;  // nullptr for the cache refresh
 };
 
-// The successors of g in one model, as Search<W>::for_each_successor produces them.
-void successors(SocketSpace& sp, int n, const Global& g, std::vector<Succ>& out) {
+// The successors of g in one model, as Search<W>::for_each_successor produces them; false when a
+// move would take the counter past kCounterLimit (that move is left out).
+bool successors(SocketSpace& sp, int n, const Global& g, std::vector<Succ>& out) {
     out.clear();
-    const auto& sys = sp.config().sysctl;
+    bool in_range = true;
     int buckets = 0;
     for (int s = 0; s < n; ++s) buckets += sp.holds_bucket(g.combos[std::size_t(s)]) ? 1 : 0;
-    const int gin = model::GuardInputs{g.cache > sys.max_orphans || sys.memory_pressure, buckets >= sys.max_tw_buckets}
-                        .index();
+    const int gin = sp.guard_index(g.cache, buckets);
     for (int s = 0; s < n; ++s)
         for (const SockMove& mv : sp.moves(g.combos[std::size_t(s)], gin)) {
             Global x = g;
             x.combos[std::size_t(s)] = mv.next;
             x.counter += mv.delta;
+            if (x.counter < -kCounterLimit || x.counter > kCounterLimit) {
+                in_range = false;
+                continue;
+            }
             const Obs o = Obs(s) << 24 | Obs(mv.label) << 16 | Obs(sp.view(mv.next).state) << 8 | std::uint8_t(mv.delta);
             out.push_back({o, x, &mv});
         }
-    const int target = std::min(std::max(g.counter, 0), 255);
+    const int target = refreshed_cache(g.counter);
     if (g.cache != target) {
         Global x = g;
         x.cache = target;
         out.push_back({kRefresh, x, nullptr});
     }
     std::sort(out.begin(), out.end(), [](const Succ& l, const Succ& r) { return l.obs < r.obs; });
+    return in_range;
 }
 
 std::string pair_key(int cs, int n, const Global& a, const Global& b) {
@@ -57,7 +62,7 @@ std::string pair_key(int cs, int n, const Global& a, const Global& b) {
     k.reserve(std::size_t(5 + 4 * n));
     k.push_back(char(cs));
     for (const Global* g : {&a, &b}) {
-        k.push_back(char(std::int8_t(std::clamp(g->counter, -127, 127))));
+        k.push_back(char(std::int8_t(g->counter)));  // |counter| <= kCounterLimit
         k.push_back(char(g->cache));
         for (int s = 0; s < n; ++s) {
             k.push_back(char(g->combos[std::size_t(s)] & 0xff));
@@ -129,8 +134,9 @@ Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std
             break;
         }
         const int cs = nodes[i].cs;
-        successors(sa[std::size_t(cs)], n, nodes[i].ga, xa);
-        successors(sb[std::size_t(cs)], n, nodes[i].gb, xb);
+        // A counter past its limit (a patched model) leaves the search incomplete, as in explore().
+        if (!successors(sa[std::size_t(cs)], n, nodes[i].ga, xa)) d.complete = false;
+        if (!successors(sb[std::size_t(cs)], n, nodes[i].gb, xb)) d.complete = false;
         // Same socket and event, different outcome: name what the other side does instead.
         auto instead_of = [](const std::vector<Succ>& other, SocketSpace& sp, Obs o) -> std::string {
             for (const Succ& s : other)

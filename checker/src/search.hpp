@@ -50,11 +50,9 @@ private:
 
     int gin_of(const K& k) {
         const SocketSpace& sp = spaces_[std::size_t(case_of(k))];
-        const auto& sys = sp.config().sysctl;
         int buckets = 0;
         for (int s = 0; s < n_; ++s) buckets += sp.holds_bucket(combo(k, s)) ? 1 : 0;
-        const bool oom = cache_of(k) > sys.max_orphans || sys.memory_pressure;
-        return model::GuardInputs{oom, buckets >= sys.max_tw_buckets}.index();
+        return sp.guard_index(cache_of(k), buckets);
     }
 
     // f(successor, socket or -1 for the cache refresh, move or nullptr). With `socket_violations`,
@@ -71,7 +69,7 @@ private:
                 K n = k;
                 set_combo(n, s, mv.next);
                 const int c = counter + mv.delta;
-                if (c < -100 || c > 100) {  // only a patched model gets here: it has no finite state space
+                if (c < -kCounterLimit || c > kCounterLimit) {
                     counter_out_of_range_ = true;
                     continue;
                 }
@@ -79,7 +77,7 @@ private:
                 f(n, s, &mv);
             }
         }
-        const int target = std::min(std::max(counter, 0), 255);
+        const int target = refreshed_cache(counter);
         if (cache_of(k) != target) {
             K n = k;
             n.bytes()[2] = std::uint8_t(target);
@@ -243,7 +241,8 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     bool explored = bfs();
     if (counter_out_of_range_) {
         explored = false;
-        incomplete_ = "the orphan counter left [-100, 100]: the (patched) model has no finite state space";
+        incomplete_ = fmt::format("the orphan counter left [-{0}, {0}]: the (patched) model has no finite state space",
+                                  kCounterLimit);
     }
     if (sink && explored) emit_graph(*sink);
     const double explore_s = std::chrono::duration<double>(Clock::now() - start_).count();

@@ -121,17 +121,17 @@ std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out)
                        model::RowId::none, judge(stimulus_of(model::kind_of(ev)), ev, r.next, r.effects)});
         return true;
     };
-    // Network or peer moves that change nothing the socket can observe are not moves.
+    // Network or peer moves that change nothing the socket can observe are not moves; true if pushed.
     auto env_only = [&](EnvEvent ev, std::uint16_t e) {
         const std::uint16_t ce = canonical_env(from.state, e);
-        if (ce != e0) out.push_back({intern(combos_[c].local, ce), 0, env_label(ev)});
+        if (ce == e0) return false;
+        out.push_back({intern(combos_[c].local, ce), 0, env_label(ev)});
+        return true;
     };
     // A segment arrives: the kernel may ignore it (no row), then only the network changes.
     auto deliver = [&](EnvEvent ev, EventId kev, std::uint16_t e) {
         if (kernel_move(env_label(ev), kev, e)) return;
-        env_only(ev, e);
-        if (out.size() > first && out.back().label == env_label(ev))
-            out.back().violates = judge(stimulus_of(model::kind_of(kev)), kev, from, {});
+        if (env_only(ev, e)) out.back().violates = judge(stimulus_of(model::kind_of(kev)), kev, from, {});
     };
 
     for (EventId ev : case_.close_events) kernel_move(kernel_label(ev), ev, e0);
@@ -294,6 +294,11 @@ std::span<const SockMove> SocketSpace::moves(Combo c, int gin) {
         return {memo_moves_.data() + mm.begin, mm.count};
     }
     return {memo_moves_.data() + m.begin, m.count};
+}
+
+int SocketSpace::guard_index(int cache, int buckets) const {
+    const auto& sys = case_.sysctl;
+    return GuardInputs{cache > sys.max_orphans || sys.memory_pressure, buckets >= sys.max_tw_buckets}.index();
 }
 
 std::uint16_t SocketSpace::state_violations(Combo c, int gin) {

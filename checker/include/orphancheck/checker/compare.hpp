@@ -21,7 +21,7 @@ struct ObservedStep {
 
 struct Distinction {
     bool found = false;
-    bool complete = true;  // false: the pair limit stopped the search before it found one
+    bool complete = true;  // false: the pair limit stopped the search, or a counter left its limit (patched model)
     int only_in = -1;      // 0: the last step is possible in the first model only, 1: in the second only
     std::string config;    // the kernel configuration the trace runs under
     std::vector<ObservedStep> steps;  // common prefix, then the distinguishing step

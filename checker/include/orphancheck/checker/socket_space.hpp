@@ -40,6 +40,11 @@ struct SockMove {
     std::uint16_t violates = 0;  // step properties (rfc-transitions, ...) this move breaks
 };
 
+// tcp_orphan_update: the cached count takes the counter's value, clamped to 0..255.
+[[nodiscard]] inline int refreshed_cache(int counter) { return counter < 0 ? 0 : counter > 255 ? 255 : counter; }
+// Only a patched model counts beyond this: it has no finite state space, and a run that meets it is incomplete.
+inline constexpr int kCounterLimit = 100;
+
 class SocketSpace {
 public:
     SocketSpace(const CaseConfig& c, Engine engine, const model::TablePatch& patch);
@@ -62,6 +67,9 @@ public:
     [[nodiscard]] model::LocalKey local(Combo c) const { return model::LocalKey::unpack(combos_[c].local); }
     [[nodiscard]] std::uint16_t env_bits(Combo c) const { return combos_[c].env; }
     [[nodiscard]] bool holds_bucket(Combo c) const { return model::holds_tw_bucket(views_[c].state); }
+    // Guard inputs of a global state whose orphan cache is `cache` and whose sockets hold `buckets`
+    // timewait buckets: tcp_check_oom (cache > tcp_max_orphans, or memory pressure) and bucket exhaustion.
+    [[nodiscard]] int guard_index(int cache, int buckets) const;
     [[nodiscard]] std::size_t size() const { return combos_.size(); }
     [[nodiscard]] const CaseConfig& config() const { return case_; }
     // Number of locals of the extracted table (0 for the MSM engine).
