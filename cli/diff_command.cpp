@@ -13,7 +13,7 @@
 namespace orphancheck::cli {
 namespace {
 
-bool is_patch_path(const std::string& s) { return s.size() > 5 && s.compare(s.size() - 5, 5, ".toml") == 0; }
+bool is_patch_path(const std::string& s) { return s.size() > 5 && s.ends_with(".toml"); }
 
 // "linux-5.15", "fix.toml" (on --profile) or "linux-6.12+a.toml+b.toml".
 analysis::ModelRef model_ref(const std::string& text, OptionValues options) {

@@ -54,10 +54,6 @@ struct GraphArgs {
     std::uint64_t max_nodes = 300;
 };
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 void write_json_file(const nlohmann::json& j, const std::string& path) {
     if (path == "-") {
         std::cout << j.dump(2) << "\n";
@@ -78,12 +74,12 @@ int run_graph(const GraphArgs& a, checker::ExploreSpec spec) {
     std::string format = a.format;
     if (format.empty()) {
         for (const char* ext : {"svg", "png", "json"})
-            if (ends_with(a.output, std::string(".") + ext)) format = ext;
+            if (a.output.ends_with(std::string(".") + ext)) format = ext;
         if (format.empty()) format = "dot";
     }
     if (format != "dot" && format != "svg" && format != "png" && format != "json")
         throw cli::UsageError(fmt::format("--format: unknown format '{}' (dot, svg, png or json)", format));
-    if ((format == "svg" || format == "png") && !ends_with(a.output, "." + format))
+    if ((format == "svg" || format == "png") && !a.output.ends_with("." + format))
         throw cli::UsageError(fmt::format("--format {}: the output file name must end in .{}", format, format));
     const bool json = format == "json";
     if (json && a.view != "full") throw cli::UsageError("--format json: only --view full exports the graph as JSON");

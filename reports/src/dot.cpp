@@ -93,10 +93,6 @@ struct GraphWriter {
     }
 };
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 
 // dot FORMAT -o PATH < input, without a shell.
 void run_dot(const char* format, const std::string& path, const std::string& input) {
@@ -186,7 +182,7 @@ void write_graph_file(const DotGraph& g, const std::string& path) {
         write_dot(std::cout, g);
         return;
     }
-    const bool svg = ends_with(path, ".svg"), png = ends_with(path, ".png");
+    const bool svg = path.ends_with(".svg"), png = path.ends_with(".png");
     if (!svg && !png) {
         std::ofstream f(path);
         if (!f) throw OutputError(fmt::format("cannot write '{}'", path));
