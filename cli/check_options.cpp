@@ -136,6 +136,7 @@ const std::vector<OptionInfo>& check_options() {
         {"peer-data", "yes", "the peer may send data after our close()"},
         {"loss", "yes", "any segment in flight may be lost"},
         {"abort", "no", "an administrator may run tcp_abort (ss -K) on any socket at any time: no, yes"},
+        {"symmetry", "yes", "symmetry reduction: store one state per permutation of the sockets (they share every configuration choice): yes, no"},
         {"max-states", "0", "stop (verdict incomplete) after this many states; 0 = no limit"},
         {"time-limit", "0", "stop (verdict incomplete) after this many seconds; 0 = no limit"},
         {"memory-limit", "0", "stop (verdict incomplete) before the state store outgrows this (e.g. 512M, 4G); 0 = no limit"},
@@ -178,6 +179,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     peer.data = yes_no("peer-data", v["peer-data"]);
     peer.loss = yes_no("loss", v["loss"]);
     peer.abort = yes_no("abort", v["abort"]);
+    spec.symmetry = yes_no("symmetry", v["symmetry"]);
     const model::KernelProfile* profile = model::find_profile(v["profile"]);
     if (!profile) {
         std::string names;

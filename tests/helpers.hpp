@@ -25,6 +25,11 @@ inline cli::OptionValues two_sockets_lean() {
             {"peer-data", "no"}, {"peer-rst", "no"}, {"fin-timeout", "60"}};
 }
 
+inline cli::OptionValues with(cli::OptionValues o, const std::string& key, const std::string& value) {
+    o[key] = value;
+    return o;
+}
+
 inline const checker::PropertyResult& result_of(const checker::ExploreResult& r, properties::PropertyId p) {
     for (const auto& x : r.properties)
         if (x.id == p) return x;

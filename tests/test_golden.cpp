@@ -16,7 +16,7 @@ struct Golden {
 
 const Golden kGolden[] = {
     {"one socket, every option", test::one_socket_all(), 9906, 50596, 13},
-    {"two sockets, lean peer", test::two_sockets_lean(), 312656, 2767810, 23},
+    {"two sockets, lean peer", test::with(test::two_sockets_lean(), "symmetry", "no"), 312656, 2767810, 23},
     {"one socket, retries 0 (8), no tw buckets, memory pressure",
      {{"sockets", "1"}, {"linger2", "all"}, {"orphan-retries", "0"}, {"max-tw-buckets", "0"}, {"memory-pressure", "all"}},
      45494, 237458, 19},

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -29,14 +30,23 @@ std::uint64_t peak_rss_bytes();
 template <int W>
 class Search {
 public:
+    using K = Key<W>;
+
     Search(const ExploreSpec& spec, std::vector<SocketSpace>& spaces)
-        : spec_(spec), spaces_(spaces), n_(spec.sockets) {}
+        : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(spec.symmetry && n_ > 1) {}
 
     ExploreResult run(GraphSink* sink = nullptr);
 
 private:
-    using K = Key<W>;
     using Clock = std::chrono::steady_clock;
+
+    // Confirmation of a liveness candidate found on the symmetry quotient: a search without
+    // reduction from the concrete state `root`, kept to the states whose class lies in
+    // component `cid` of `outer`.
+    Search(const ExploreSpec& spec, std::vector<SocketSpace>& spaces, const Search& outer, std::uint32_t cid,
+           const K& root)
+        : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(false), outer_(&outer), outer_comp_(cid),
+          root_(root) {}
 
     static int case_of(const K& k) { return k.bytes()[0]; }
     static int counter_of(const K& k) { return std::int8_t(k.bytes()[1]); }
@@ -47,6 +57,35 @@ private:
         return c;
     }
     static void set_combo(K& k, int s, Combo c) { std::memcpy(k.bytes() + 4 + 2 * s, &c, sizeof c); }
+
+    // The representative of k's permutation class: per-socket parts in ascending order.
+    K canonical(K k) const {
+        if (!sym_) return k;
+        Combo c[kMaxSockets];
+        std::memcpy(c, k.bytes() + 4, sizeof(Combo) * std::size_t(n_));
+        for (int i = 1; i < n_; ++i)
+            for (int j = i; j > 0 && c[j - 1] > c[j]; --j) std::swap(c[j - 1], c[j]);
+        std::memcpy(k.bytes() + 4, c, sizeof(Combo) * std::size_t(n_));
+        return k;
+    }
+    // How many concrete states the canonical k stands for: n! / (product of multiplicities!).
+    double orbit_size(const K& k) const {
+        if (!sym_) return 1;
+        double size = 1;
+        int run = 1;
+        for (int s = 1; s < n_; ++s) {
+            run = combo(k, s) == combo(k, s - 1) ? run + 1 : 1;
+            size *= double(s + 1) / run;
+        }
+        return size;
+    }
+    // Index of the class of successor n (-1 if it was never stored).
+    std::int64_t find_class(const K& n) const { return store_.find(canonical(n)); }
+    // Component of n's class in the liveness pass (for a confirmation search's filter).
+    std::uint32_t component_of(const K& n) const {
+        const std::int64_t i = find_class(n);
+        return i < 0 ? 0xffffffffu : comp_[std::size_t(i)];
+    }
 
     int gin_of(const K& k) {
         const SocketSpace& sp = spaces_[std::size_t(case_of(k))];
@@ -74,6 +113,7 @@ private:
                     continue;
                 }
                 n.bytes()[1] = std::uint8_t(std::int8_t(c));
+                if (outer_ && outer_->component_of(n) != outer_comp_) continue;
                 f(n, s, &mv);
             }
         }
@@ -81,6 +121,7 @@ private:
         if (cache_of(k) != target) {
             K n = k;
             n.bytes()[2] = std::uint8_t(target);
+            if (outer_ && outer_->component_of(n) != outer_comp_) return;
             f(n, -1, nullptr);
         }
     }
@@ -111,25 +152,39 @@ private:
     }
 
     bool bfs();
-    bool liveness();  // false when the time limit stopped it
+    bool liveness();  // false when a limit stopped it
     void emit_graph(GraphSink& sink);
     bool out_of_time();
-    void evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid);
+    // Returns false when a limit stopped the confirmation of a quotient candidate.
+    bool evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid);
+    // Necessary condition for a weakly fair cycle through the classes of quotient component cid.
+    bool may_hold_fair_cycle(const std::vector<std::uint32_t>& members, std::uint32_t cid);
+    bool confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid);
+    void build_lasso(const std::vector<std::uint32_t>& members, std::uint32_t cid, std::uint64_t always);
     std::vector<std::uint32_t> path_to(std::uint32_t state) const;
     std::vector<std::uint32_t> path_within(std::uint32_t from, std::uint32_t to, std::uint32_t cid, bool nonempty);
+    // Concrete states along a path of stored states: the states themselves without symmetry
+    // reduction, else a replay from the initial state choosing a successor of the right class
+    // at each step (with `prefer` on the last step, one made by a move breaking those properties).
+    std::vector<K> concrete_path(const std::vector<std::uint32_t>& path, PropertyMask prefer = 0);
     // `prefer`: step properties; the last step is labelled with a move breaking one of them, if any.
-    Trace make_trace(const std::vector<std::uint32_t>& path, int cycle_start, PropertyMask prefer = 0);
+    Trace make_trace(const std::vector<K>& path, int cycle_start, PropertyMask prefer = 0);
     bool limit_hit(std::size_t processed);
 
     const ExploreSpec& spec_;
     std::vector<SocketSpace>& spaces_;
     int n_;
+    bool sym_;
+    const Search* outer_ = nullptr;  // set in a confirmation search
+    std::uint32_t outer_comp_ = 0;
+    K root_{};
     StateStore<W> store_;
+    double raw_states_ = 0;
     std::array<const properties::SocketView*, kMaxSockets> view_buf_{};
     PropertyMask found_ = 0;
     std::array<std::uint32_t, properties::kProperties> witness_{};
     std::array<std::uint32_t, properties::kProperties> witness_next_{};
-    std::vector<std::uint32_t> lasso_;  // eventually-destroyed cycle witness
+    std::vector<K> lasso_;  // eventually-destroyed cycle witness (concrete states)
     int lasso_cycle_start_ = -1;
     std::vector<std::uint32_t> comp_;   // SCC id per state (liveness pass)
     std::uint64_t transitions_ = 0;
@@ -167,11 +222,17 @@ bool Search<W>::limit_hit(std::size_t processed) {
 template <int W>
 bool Search<W>::bfs() {
     const PropertyMask wanted = spec_.properties;
-    for (std::size_t c = 0; c < spaces_.size(); ++c) {
+    std::vector<K> initial;
+    if (outer_) initial.push_back(root_);
+    for (std::size_t c = 0; c < spaces_.size() && !outer_; ++c) {
         K k;
         k.bytes()[0] = std::uint8_t(c);
         for (int s = 0; s < n_; ++s) set_combo(k, s, spaces_[c].initial());
+        initial.push_back(k);
+    }
+    for (const K& k : initial) {
         store_.insert(k, hash_key(k), StateStore<W>::kNoParent);
+        raw_states_ += 1;
         record(properties::violated_invariants(view(k), wanted), std::uint32_t(store_.size() - 1));
     }
     struct Succ {
@@ -199,9 +260,10 @@ bool Search<W>::bfs() {
         for_each_successor(
             k,
             [&](const K& n, int, const SockMove* mv) {
-                const std::uint64_t h = hash_key(n);
+                const K c = canonical(n);
+                const std::uint64_t h = hash_key(c);
                 store_.prefetch(h);
-                buf.push_back({n, h, mv ? PropertyMask(mv->violates) & wanted : 0});
+                buf.push_back({c, h, mv ? PropertyMask(mv->violates) & wanted : 0});
             },
             &socket_violations);
         if (socket_violations & wanted) record(socket_violations & wanted, std::uint32_t(i));
@@ -213,7 +275,10 @@ bool Search<W>::bfs() {
                 return false;
             }
             const auto [idx, fresh] = store_.insert(s.key, s.h, std::uint32_t(i));
-            if (fresh) record(properties::violated_invariants(view(s.key), wanted), idx);
+            if (fresh) {
+                raw_states_ += orbit_size(s.key);
+                record(properties::violated_invariants(view(s.key), wanted), idx);
+            }
             if (s.step) record(s.step, std::uint32_t(i), idx);
         }
         // A state whose only moves change nothing (a refused tcp_abort) is terminal too.
@@ -280,7 +345,8 @@ ExploreResult Search<W>::run(GraphSink* sink) {
                 if (witness_next_[std::size_t(p)] != StateStore<W>::kNoParent)
                     path.push_back(witness_next_[std::size_t(p)]);
                 const bool step = info(p).kind == properties::PropertyKind::step;
-                pr.counterexample = make_trace(path, -1, step ? properties::bit(p) : 0);
+                const PropertyMask prefer = step ? properties::bit(p) : 0;
+                pr.counterexample = make_trace(concrete_path(path, prefer), -1, prefer);
                 if (step) pr.counterexample->note = "the last step breaks the rule";
                 if (p == PropertyId::eventually_destroyed)
                     pr.counterexample->note = "in the last state no close(), linger, timer or timewait event can "
@@ -300,6 +366,7 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     res.verdict = any_violated ? Verdict::fail : (any_unknown || !complete ? Verdict::incomplete : Verdict::pass);
     Stats& st = res.stats;
     st.states = store_.size();
+    st.raw_states = raw_states_;
     st.transitions = transitions_;
     st.depth = depth_;
     st.explore_seconds = explore_s;

@@ -1,6 +1,7 @@
 // Liveness pass of Search<W>: Tarjan's strongly connected components over the
 // explored graph (successors regenerated, not stored) and the weak-fairness
 // test per component; a fair component yields a lasso counterexample.
+// Under symmetry reduction the components are over permutation classes.
 #pragma once
 
 #include "search.hpp"
@@ -29,9 +30,10 @@ bool Search<W>::liveness() {
         const auto begin = std::uint32_t(edges.size());
         succ.clear();
         for_each_successor(store_.state(v), [&](const K& n, int, const SockMove*) {
-            const std::uint64_t h = hash_key(n);
+            const K c = canonical(n);
+            const std::uint64_t h = hash_key(c);
             store_.prefetch(h);
-            succ.emplace_back(n, h);
+            succ.emplace_back(c, h);
         });
         for (const auto& [n, h] : succ) {
             const auto w = std::uint32_t(store_.find(n, h));
@@ -69,7 +71,7 @@ bool Search<W>::liveness() {
                 members.push_back(w);
             } while (w != v);
             // Most components are single states without a self-loop: no cycle there.
-            if (members.size() > 1 || self_loop[v]) evaluate_scc(members, next_comp);
+            if ((members.size() > 1 || self_loop[v]) && !evaluate_scc(members, next_comp)) return false;
             ++next_comp;
             if (!lasso_.empty()) return true;
         }
@@ -78,36 +80,116 @@ bool Search<W>::liveness() {
 }
 
 // A component admits a weakly fair cycle iff every (socket, fairness class)
-// enabled in all of its states is taken by one of its internal edges.
+// enabled in all of its states is taken by one of its internal edges. Under
+// symmetry reduction a component stands for concrete states whose sockets
+// permute along a cycle: a necessary condition filters the components, and a
+// search without reduction confirms the rest (the counterexample is concrete).
 template <int W>
-void Search<W>::evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid) {
-    if (properties::all_finished(view(store_.state(members[0])))) return;
+bool Search<W>::evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid) {
+    if (properties::all_finished(view(store_.state(members[0])))) return true;
+    if (sym_) {
+        if (!may_hold_fair_cycle(members, cid)) return true;
+        return confirm_fair_cycle(*std::min_element(members.begin(), members.end()), cid);
+    }
     bool cyclic = members.size() > 1;
-    std::uint64_t always = ~std::uint64_t(0), ever = 0, taken = 0;
+    std::uint64_t always = ~std::uint64_t(0), taken = 0;
     for (std::uint32_t u : members) {
         const K k = store_.state(u);
-        const std::uint64_t f = fair_bits(k);
-        always &= f;
-        ever |= f;
+        always &= fair_bits(k);
         for_each_successor(k, [&](const K& n, int s, const SockMove* mv) {
-            const auto w = std::uint32_t(store_.find(n));
+            const auto w = std::uint32_t(find_class(n));
             if (comp_[w] != cid) return;
             if (w == u) cyclic = true;
             if (mv && label_fairness(mv->label) != model::Fairness::none)
                 taken |= std::uint64_t(1) << (4 * s + int(label_fairness(mv->label)) - 1);
         });
     }
-    if (!cyclic || (always & ~taken) != 0) return;
-    // Lasso: stem to the earliest member, then a cycle that is weakly fair itself: it takes
-    // every class enabled all over the component and passes a state where each other
-    // class that is enabled somewhere is disabled.
+    if (cyclic && (always & ~taken) == 0) build_lasso(members, cid, always);
+    return true;
+}
+
+// On the quotient: a concrete fair cycle through these classes needs (1) for every
+// fairness class, an internal move of that class or a state where some socket has it
+// disabled, and (2) no socket configuration x that no internal move leaves while a
+// class stays enabled for it in every state and no internal self-move of x takes it
+// (a socket in x would sit there for ever with that class continuously enabled).
+template <int W>
+bool Search<W>::may_hold_fair_cycle(const std::vector<std::uint32_t>& members, std::uint32_t cid) {
+    bool cyclic = members.size() > 1;
+    std::uint8_t always_all = 0xf, taken_any = 0;
+    struct PerCombo {
+        std::uint8_t always = 0xf, self_taken = 0;
+        bool leaves = false;
+    };
+    std::unordered_map<Combo, PerCombo> per;
+    for (std::uint32_t u : members) {
+        const K k = store_.state(u);
+        SocketSpace& sp = spaces_[std::size_t(case_of(k))];
+        const int gin = gin_of(k);
+        for (int s = 0; s < n_; ++s) {
+            const std::uint8_t f = sp.fair_mask(combo(k, s), gin);
+            always_all &= f;
+            per[combo(k, s)].always &= f;
+        }
+        for_each_successor(k, [&](const K& n, int s, const SockMove* mv) {
+            const auto w = std::uint32_t(find_class(n));
+            if (comp_[w] != cid) return;
+            if (w == u) cyclic = true;
+            if (!mv) return;
+            const Combo from = combo(k, s);
+            const int cls = int(label_fairness(mv->label));
+            const std::uint8_t bit = cls == 0 ? 0 : std::uint8_t(1u << (cls - 1));
+            taken_any |= bit;
+            if (mv->next != from) per[from].leaves = true;
+            else per[from].self_taken |= bit;
+        });
+    }
+    if (!cyclic || (always_all & ~taken_any) != 0) return false;
+    // A combo seen in only some members is left by a move (the component is strongly connected).
+    for (const auto& [x, pc] : per)
+        if (!pc.leaves && (pc.always & ~pc.self_taken) != 0) return false;
+    return true;
+}
+
+template <int W>
+bool Search<W>::confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid) {
+    const std::vector<K> stem = concrete_path(path_to(s0));
+    ExploreSpec sub = spec_;
+    sub.symmetry = false;
+    sub.progress = false;
+    sub.properties = 0;  // only the liveness pass runs; nothing may stop the search early
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    if (spec_.time_limit_seconds > 0) sub.time_limit_seconds = std::max(0.001, spec_.time_limit_seconds - elapsed);
+    constexpr std::uint64_t kConfirmStates = 1ull << 24;
+    sub.max_states = spec_.max_states ? std::min(spec_.max_states, kConfirmStates) : kConfirmStates;
+    Search confirm(sub, spaces_, *this, cid, stem.back());
+    if (!confirm.bfs() || !confirm.liveness()) {
+        incomplete_ = fmt::format("symmetry reduction: confirming a possible fair cycle stopped ({}); "
+                                  "rerun with --symmetry no",
+                                  confirm.incomplete_);
+        return false;
+    }
+    if (confirm.lasso_.empty()) return true;
+    lasso_ = stem;
+    lasso_cycle_start_ = int(stem.size()) - 1 + confirm.lasso_cycle_start_;
+    lasso_.insert(lasso_.end(), confirm.lasso_.begin() + 1, confirm.lasso_.end());
+    return true;
+}
+
+// Lasso: stem to the earliest member, then a cycle that is weakly fair itself: it takes
+// every class enabled all over the component and passes a state where each other
+// class that is enabled somewhere is disabled.
+template <int W>
+void Search<W>::build_lasso(const std::vector<std::uint32_t>& members, std::uint32_t cid, std::uint64_t always) {
+    std::uint64_t ever = 0;
+    for (std::uint32_t u : members) ever |= fair_bits(store_.state(u));
     const std::uint32_t s0 = *std::min_element(members.begin(), members.end());
-    lasso_ = path_to(s0);
-    lasso_cycle_start_ = int(lasso_.size()) - 1;
+    std::vector<std::uint32_t> lasso = path_to(s0);
+    lasso_cycle_start_ = int(lasso.size()) - 1;
     std::uint32_t cur = s0;
     auto go_to = [&](std::uint32_t target) {
         auto seg = path_within(cur, target, cid, false);
-        lasso_.insert(lasso_.end(), seg.begin() + 1, seg.end());
+        lasso.insert(lasso.end(), seg.begin() + 1, seg.end());
         cur = target;
     };
     for (int b = 0; b < 64; ++b) {
@@ -120,7 +202,7 @@ void Search<W>::evaluate_scc(const std::vector<std::uint32_t>& members, std::uin
             for (std::uint32_t u : members) {
                 for_each_successor(store_.state(u), [&](const K& n, int s, const SockMove* mv) {
                     if (found || !mv || 4 * s + int(label_fairness(mv->label)) - 1 != b) return;
-                    const auto w = std::uint32_t(store_.find(n));
+                    const auto w = std::uint32_t(find_class(n));
                     if (comp_[w] != cid) return;
                     from = u;
                     to = w;
@@ -129,7 +211,7 @@ void Search<W>::evaluate_scc(const std::vector<std::uint32_t>& members, std::uin
                 if (found) break;
             }
             go_to(from);
-            lasso_.push_back(to);
+            lasso.push_back(to);
             cur = to;
         } else if (ever & bit) {
             for (std::uint32_t u : members)
@@ -139,8 +221,9 @@ void Search<W>::evaluate_scc(const std::vector<std::uint32_t>& members, std::uin
                 }
         }
     }
-    auto back = path_within(cur, s0, cid, cur == s0 && lasso_.size() == std::size_t(lasso_cycle_start_) + 1);
-    lasso_.insert(lasso_.end(), back.begin() + 1, back.end());
+    auto back = path_within(cur, s0, cid, cur == s0 && lasso.size() == std::size_t(lasso_cycle_start_) + 1);
+    lasso.insert(lasso.end(), back.begin() + 1, back.end());
+    lasso_ = concrete_path(lasso);
 }
 
 // Shortest path from -> to inside component cid (at least one edge if nonempty).
@@ -154,7 +237,7 @@ std::vector<std::uint32_t> Search<W>::path_within(std::uint32_t from, std::uint3
         const std::uint32_t u = frontier[i];
         bool reached = false;
         for_each_successor(store_.state(u), [&](const K& n, int, const SockMove*) {
-            const auto w = std::uint32_t(store_.find(n));
+            const auto w = std::uint32_t(find_class(n));
             if (reached || comp_[w] != cid || parent.count(w)) return;
             parent[w] = u;
             if (w == to) reached = true;

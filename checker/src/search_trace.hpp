@@ -16,11 +16,34 @@ std::vector<std::uint32_t> Search<W>::path_to(std::uint32_t state) const {
 }
 
 template <int W>
-Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_start, PropertyMask prefer) {
+std::vector<typename Search<W>::K> Search<W>::concrete_path(const std::vector<std::uint32_t>& path,
+                                                            PropertyMask prefer) {
+    std::vector<K> keys{store_.state(path.front())};
+    for (std::size_t i = 1; i < path.size(); ++i) {
+        if (!sym_) {
+            keys.push_back(store_.state(path[i]));
+            continue;
+        }
+        const K target = store_.state(path[i]);
+        const bool last = i + 1 == path.size();
+        std::optional<K> any, bad;
+        for_each_successor(keys.back(), [&](const K& n, int, const SockMove* mv) {
+            if (!(canonical(n) == target)) return;
+            if (!any) any = n;
+            if (!bad && last && prefer && mv && (mv->violates & prefer)) bad = n;
+        });
+        if (!any) throw std::logic_error("counterexample path has no concrete replay");
+        keys.push_back(bad ? *bad : *any);
+    }
+    return keys;
+}
+
+template <int W>
+Trace Search<W>::make_trace(const std::vector<K>& path, int cycle_start, PropertyMask prefer) {
     Trace t;
     t.cycle_start = cycle_start;
-    t.states = path;
-    const K first = store_.state(path.front());
+    for (const K& k : path) t.states.push_back(std::uint32_t(find_class(k)));
+    const K first = path.front();
     SocketSpace& sp = spaces_[std::size_t(case_of(first))];
     t.config = sp.config().describe();
     auto step_for = [&](const K& k, int s) {
@@ -38,8 +61,8 @@ Trace Search<W>::make_trace(const std::vector<std::uint32_t>& path, int cycle_st
     init.event = fmt::format("initial state: {} socket{} ESTABLISHED, orphan count 0", n_, n_ == 1 ? "" : "s");
     t.steps.push_back(init);
     for (std::size_t i = 1; i < path.size(); ++i) {
-        const K from = store_.state(path[i - 1]);
-        const K to = store_.state(path[i]);
+        const K& from = path[i - 1];
+        const K& to = path[i];
         bool found = false;
         // Several moves may join two states; the last step of a step-property counterexample names the bad one.
         bool want_bad = false;
@@ -96,7 +119,7 @@ void Search<W>::emit_graph(GraphSink& sink) {
     };
     auto emit_edges = [&](std::uint32_t i, std::vector<std::uint32_t>* targets) {
         for_each_successor(store_.state(i), [&](const K& n, int s, const SockMove* mv) {
-            const std::int64_t to = store_.find(n);
+            const std::int64_t to = find_class(n);
             if (to < 0) return;  // beyond a search that stopped at its first violation
             GraphEdge e;
             e.from = i;

@@ -57,6 +57,9 @@ void write_text(std::ostream& out, const checker::ExploreSpec& spec, const check
         fmt::print(out, "  {:<24} {}\n", i.name, status_name(p.status));
     }
     const auto& s = r.stats;
+    if (spec.symmetry && spec.sockets > 1)
+        fmt::print(out, "symmetry reduction: {} states stand for {:.0f} without it ({:.1f}x)\n", s.states, s.raw_states,
+                   s.raw_states / double(std::max<std::uint64_t>(1, s.states)));
     fmt::print(out,
                "states {}  transitions {}  depth {}  socket-configs {}  time {:.3f} s (explore {:.3f} s, liveness "
                "{:.3f} s)  {:.0f} states/s  {:.1f} bytes/state  peak RSS {:.1f} MiB\n",

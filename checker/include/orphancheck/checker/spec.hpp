@@ -46,6 +46,9 @@ struct ExploreSpec {
     double time_limit_seconds = 0;  // 0: unlimited
     std::uint64_t memory_limit_bytes = 0;  // 0: unlimited; the visited store and the liveness arrays
     bool progress = false;          // a progress line on stderr every second
+    // Symmetry reduction: sockets are interchangeable (they share every configuration choice), so a
+    // global state is stored once per permutation class, with its per-socket parts sorted.
+    bool symmetry = false;
     bool collect_socket_moves = false;  // fill ExploreResult::socket_moves (table engine)
 };
 
