@@ -137,6 +137,8 @@ const std::vector<OptionInfo>& check_options() {
         {"loss", "yes", "any segment in flight may be lost"},
         {"abort", "no", "an administrator may run tcp_abort (ss -K) on any socket at any time: no, yes"},
         {"symmetry", "yes", "symmetry reduction: store one state per permutation of the sockets (they share every configuration choice): yes, no"},
+        {"store", "full", "visited-state store: full (exact), compact (64-bit fingerprints, TLC-style), bitstate (hash bits, SPIN-style; no liveness pass)"},
+        {"bitstate-size", "256M", "size of the bit array of --store bitstate (e.g. 64M, 1G)"},
         {"max-states", "0", "stop (verdict incomplete) after this many states; 0 = no limit"},
         {"time-limit", "0", "stop (verdict incomplete) after this many seconds; 0 = no limit"},
         {"memory-limit", "0", "stop (verdict incomplete) before the state store outgrows this (e.g. 512M, 4G); 0 = no limit"},
@@ -180,6 +182,19 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     peer.loss = yes_no("loss", v["loss"]);
     peer.abort = yes_no("abort", v["abort"]);
     spec.symmetry = yes_no("symmetry", v["symmetry"]);
+    spec.store = word_list<checker::StoreKind>("store", v["store"],
+                                               {{"full", checker::StoreKind::full},
+                                                {"compact", checker::StoreKind::compact},
+                                                {"bitstate", checker::StoreKind::bitstate}})[0];
+    if (split(v["store"]).size() != 1 || v["store"] == "all")
+        throw UsageError("--store: choose one of full, compact, bitstate");
+    spec.bitstate_bytes = parse_size("bitstate-size", v["bitstate-size"]);
+    if (spec.bitstate_bytes == 0 || spec.bitstate_bytes > (1ull << 40))
+        throw UsageError(fmt::format("--bitstate-size: {} is out of range 16M..1024G", v["bitstate-size"]));
+    if (spec.store == checker::StoreKind::bitstate && spec.memory_limit_bytes &&
+        spec.bitstate_bytes >= spec.memory_limit_bytes)
+        throw UsageError(fmt::format("--memory-limit {} leaves no room beside the bit array (--bitstate-size {})",
+                                     v["memory-limit"], v["bitstate-size"]));
     const model::KernelProfile* profile = model::find_profile(v["profile"]);
     if (!profile) {
         std::string names;

@@ -45,6 +45,9 @@ ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
     if (spec.cases.empty() || spec.cases.size() > 255) throw SpecError("between 1 and 255 configurations are needed");
     for (const CaseConfig& c : spec.cases)
         if (c.close_events.empty()) throw SpecError("no close() variant selected");
+    if (sink && spec.store != StoreKind::full) throw SpecError("drawing the state graph needs --store full");
+    if (spec.store == StoreKind::bitstate && spec.bitstate_bytes < (1u << 20))
+        throw SpecError("--bitstate-size must be at least 1M");
     std::vector<SocketSpace> spaces;
     spaces.reserve(spec.cases.size());
     for (const CaseConfig& c : spec.cases) spaces.emplace_back(c, spec.engine, spec.patch);

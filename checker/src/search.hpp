@@ -33,7 +33,8 @@ public:
     using K = Key<W>;
 
     Search(const ExploreSpec& spec, std::vector<SocketSpace>& spaces)
-        : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(spec.symmetry && n_ > 1) {}
+        : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(spec.symmetry && n_ > 1),
+          store_(spec.store, spec.bitstate_bytes) {}
 
     ExploreResult run(GraphSink* sink = nullptr);
 
@@ -142,7 +143,7 @@ private:
     }
 
     // `next`: for a step property, the state the violating step leads to.
-    void record(PropertyMask violated, std::uint32_t state, std::uint32_t next = StateStore<W>::kNoParent) {
+    void record(PropertyMask violated, std::uint32_t state, const std::optional<K>& next = std::nullopt) {
         for (int p = 0; p < properties::kProperties; ++p)
             if ((violated & properties::bit(PropertyId(p))) && !(found_ & properties::bit(PropertyId(p)))) {
                 found_ |= properties::bit(PropertyId(p));
@@ -162,11 +163,16 @@ private:
     bool confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid);
     void build_lasso(const std::vector<std::uint32_t>& members, std::uint32_t cid, std::uint64_t always);
     std::vector<std::uint32_t> path_to(std::uint32_t state) const;
+    // A stored state: from the store (full), else from the states at hand (initial states, the
+    // component under evaluation) or by replaying the moves that reached it (lossy stores).
+    K key_of(std::uint32_t i);
+    // The stored states from an initial state to `state`.
+    std::vector<K> stored_path(std::uint32_t state);
     std::vector<std::uint32_t> path_within(std::uint32_t from, std::uint32_t to, std::uint32_t cid, bool nonempty);
     // Concrete states along a path of stored states: the states themselves without symmetry
     // reduction, else a replay from the initial state choosing a successor of the right class
     // at each step (with `prefer` on the last step, one made by a move breaking those properties).
-    std::vector<K> concrete_path(const std::vector<std::uint32_t>& path, PropertyMask prefer = 0);
+    std::vector<K> concrete_path(const std::vector<K>& stored, PropertyMask prefer = 0);
     // `prefer`: step properties; the last step is labelled with a move breaking one of them, if any.
     Trace make_trace(const std::vector<K>& path, int cycle_start, PropertyMask prefer = 0);
     bool limit_hit(std::size_t processed);
@@ -179,11 +185,15 @@ private:
     std::uint32_t outer_comp_ = 0;
     K root_{};
     StateStore<W> store_;
+    std::vector<K> initial_;
+    std::vector<K> queue_;  // lossy stores: the states not yet expanded (state queue_base_ first)
+    std::size_t queue_base_ = 0;
+    std::unordered_map<std::uint32_t, K> comp_keys_;  // lossy stores: the component under evaluation
     double raw_states_ = 0;
     std::array<const properties::SocketView*, kMaxSockets> view_buf_{};
     PropertyMask found_ = 0;
     std::array<std::uint32_t, properties::kProperties> witness_{};
-    std::array<std::uint32_t, properties::kProperties> witness_next_{};
+    std::array<std::optional<K>, properties::kProperties> witness_next_{};
     std::vector<K> lasso_;  // eventually-destroyed cycle witness (concrete states)
     int lasso_cycle_start_ = -1;
     std::vector<std::uint32_t> comp_;   // SCC id per state (liveness pass)
@@ -204,17 +214,28 @@ bool Search<W>::limit_hit(std::size_t processed) {
     }
     if ((processed & 0xfff) != 0) return false;
     if (out_of_time()) return true;
-    if (spec_.memory_limit_bytes && store_.bytes_after_growth() > spec_.memory_limit_bytes) {
+    const std::uint64_t queue_bytes = queue_.capacity() * sizeof(K);
+    if (spec_.memory_limit_bytes && store_.bytes_after_growth() + queue_bytes > spec_.memory_limit_bytes) {
         incomplete_ = fmt::format("memory limit {} MiB reached after {} states (depth {})",
                                   spec_.memory_limit_bytes >> 20, store_.size(), depth_);
         return true;
     }
     const auto now = Clock::now();
-    const double secs = std::chrono::duration<double>(now - start_).count();
     if (spec_.progress && now - last_progress_ > std::chrono::seconds(1)) {
         last_progress_ = now;
-        fmt::print(stderr, "\r{} states, {:.2f} M states/s, queue {}, depth {}, store {} MiB   ", store_.size(),
-                   double(store_.size()) / secs / 1e6, store_.size() - processed, depth_, store_.bytes() >> 20);
+        const double secs = std::chrono::duration<double>(now - start_).count();
+        const double rate = double(store_.size()) / secs;
+        // The end of a breadth-first search is unknown; a limit gives a horizon.
+        std::string horizon;
+        if (spec_.time_limit_seconds > 0)
+            horizon = fmt::format(", time limit in {:.0f} s", std::max(0.0, spec_.time_limit_seconds - secs));
+        if (spec_.memory_limit_bytes)
+            horizon += fmt::format(", memory limit at ~{:.1f} M states",
+                                   double(spec_.memory_limit_bytes) / std::max(1.0, double(store_.bytes() + queue_bytes) /
+                                                                                       double(store_.size())) / 1e6);
+        fmt::print(stderr, "\r{:.1f} M states, {:.2f} M states/s, queue {}, depth {}, memory {} MiB, {:.0f} s{}   ",
+                   double(store_.size()) / 1e6, rate / 1e6, store_.size() - processed, depth_,
+                   (store_.bytes() + queue_bytes) >> 20, secs, horizon);
     }
     return false;
 }
@@ -222,16 +243,17 @@ bool Search<W>::limit_hit(std::size_t processed) {
 template <int W>
 bool Search<W>::bfs() {
     const PropertyMask wanted = spec_.properties;
-    std::vector<K> initial;
-    if (outer_) initial.push_back(root_);
+    if (outer_) initial_.push_back(root_);
     for (std::size_t c = 0; c < spaces_.size() && !outer_; ++c) {
         K k;
         k.bytes()[0] = std::uint8_t(c);
         for (int s = 0; s < n_; ++s) set_combo(k, s, spaces_[c].initial());
-        initial.push_back(k);
+        initial_.push_back(k);
     }
-    for (const K& k : initial) {
+    const bool lossy = store_.kind() != StoreKind::full;
+    for (const K& k : initial_) {
         store_.insert(k, hash_key(k), StateStore<W>::kNoParent);
+        if (lossy) queue_.push_back(k);
         raw_states_ += 1;
         record(properties::violated_invariants(view(k), wanted), std::uint32_t(store_.size() - 1));
     }
@@ -248,13 +270,17 @@ bool Search<W>::bfs() {
             ++depth_;
             level_starts_.push_back(i);
             level_end = store_.size();
+            if (lossy) {
+                queue_.erase(queue_.begin(), queue_.begin() + std::ptrdiff_t(i - queue_base_));
+                queue_base_ = i;
+            }
         }
         if (limit_hit(i)) return false;
         if (wanted != 0 && (found_ & wanted) == wanted) {
             incomplete_.clear();
             return true;  // every wanted property already violated: the verdict is final
         }
-        const K k = store_.state(i);
+        const K k = lossy ? queue_[i - queue_base_] : store_.state(i);
         buf.clear();
         PropertyMask socket_violations = 0;
         for_each_successor(
@@ -269,17 +295,20 @@ bool Search<W>::bfs() {
         if (socket_violations & wanted) record(socket_violations & wanted, std::uint32_t(i));
         transitions_ += buf.size();
         for (const Succ& s : buf) store_.prefetch_candidate(s.h);
-        for (const Succ& s : buf) {
-            if (spec_.max_states && store_.size() >= spec_.max_states && store_.find(s.key, s.h) < 0) {
+        for (std::size_t o = 0; o < buf.size(); ++o) {
+            const Succ& s = buf[o];
+            if (spec_.max_states && store_.size() >= spec_.max_states && store_.find(s.key, s.h) < 0 &&
+                !(store_.kind() == StoreKind::bitstate && store_.seen_bits(s.h))) {
                 incomplete_ = fmt::format("state limit {} reached", spec_.max_states);
                 return false;
             }
-            const auto [idx, fresh] = store_.insert(s.key, s.h, std::uint32_t(i));
+            const auto [idx, fresh] = store_.insert(s.key, s.h, std::uint32_t(i), std::uint16_t(o));
             if (fresh) {
+                if (lossy) queue_.push_back(s.key);
                 raw_states_ += orbit_size(s.key);
                 record(properties::violated_invariants(view(s.key), wanted), idx);
             }
-            if (s.step) record(s.step, std::uint32_t(i), idx);
+            if (s.step) record(s.step, std::uint32_t(i), s.key);
         }
         // A state whose only moves change nothing (a refused tcp_abort) is terminal too.
         if (std::all_of(buf.begin(), buf.end(), [&k](const Succ& s) { return s.key == k; }))
@@ -322,6 +351,10 @@ ExploreResult Search<W>::run(GraphSink* sink) {
         complete = false;
         incomplete_ = fmt::format("memory limit {} MiB too small for the liveness pass over {} states",
                                   spec_.memory_limit_bytes >> 20, store_.size());
+    } else if (explored && (wanted & ev) && !(found_ & ev) && store_.kind() == StoreKind::bitstate) {
+        complete = false;
+        incomplete_ = "the bitstate store keeps no state indices, so the liveness pass for eventually-destroyed "
+                      "cannot run (use --store full or compact, or leave it out with --property)";
     } else if (explored && (wanted & ev) && !(found_ & ev)) {
         const auto t0 = Clock::now();
         complete = liveness();
@@ -341,9 +374,8 @@ ExploreResult Search<W>::run(GraphSink* sink) {
                 pr.counterexample->note = "a cycle that avoids destruction although every continuously enabled "
                                           "close()/timer event fires in it";
             } else {
-                auto path = path_to(witness_[std::size_t(p)]);
-                if (witness_next_[std::size_t(p)] != StateStore<W>::kNoParent)
-                    path.push_back(witness_next_[std::size_t(p)]);
+                auto path = stored_path(witness_[std::size_t(p)]);
+                if (witness_next_[std::size_t(p)]) path.push_back(*witness_next_[std::size_t(p)]);
                 const bool step = info(p).kind == properties::PropertyKind::step;
                 const PropertyMask prefer = step ? properties::bit(p) : 0;
                 pr.counterexample = make_trace(concrete_path(path, prefer), -1, prefer);
@@ -374,6 +406,9 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     st.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     st.states_per_second = explore_s > 0 ? double(st.states) / explore_s : 0;
     st.bytes_per_state = double(store_.bytes()) / double(std::max<std::size_t>(1, store_.size()));
+    st.store = spec_.store;
+    if (spec_.store == StoreKind::compact) st.collision_probability = store_.collision_probability();
+    if (spec_.store == StoreKind::bitstate) st.expected_omissions = store_.expected_omissions();
     st.peak_rss_bytes = peak_rss_bytes();
     for (const SocketSpace& sp : spaces_) {
         st.socket_configs += sp.size();

@@ -12,10 +12,13 @@ template <int W>
 bool Search<W>::liveness() {
     constexpr std::uint32_t kUnvisited = 0xffffffffu;
     const std::size_t total = store_.size();
+    const bool lossy = store_.kind() != StoreKind::full;  // states are known only along the DFS
     std::vector<std::uint32_t> index(total, kUnvisited), low(total);
     std::vector<bool> on_stack(total, false);
     comp_.assign(total, kUnvisited);
-    std::vector<std::uint32_t> stack, edges, members;
+    std::vector<std::uint32_t> stack, members;
+    std::vector<K> stack_keys;  // lossy stores
+    std::vector<std::pair<std::uint32_t, K>> edges;
     struct Frame {
         std::uint32_t v, begin, end, pos;
     };
@@ -23,13 +26,14 @@ bool Search<W>::liveness() {
     std::uint32_t counter = 0, next_comp = 0;
     std::vector<bool> self_loop(total, false);
     std::vector<std::pair<K, std::uint64_t>> succ;
-    auto push = [&](std::uint32_t v) {
+    auto push = [&](std::uint32_t v, const K& key) {
         index[v] = low[v] = counter++;
         stack.push_back(v);
+        if (lossy) stack_keys.push_back(key);
         on_stack[v] = true;
         const auto begin = std::uint32_t(edges.size());
         succ.clear();
-        for_each_successor(store_.state(v), [&](const K& n, int, const SockMove*) {
+        for_each_successor(key, [&](const K& n, int, const SockMove*) {
             const K c = canonical(n);
             const std::uint64_t h = hash_key(c);
             store_.prefetch(h);
@@ -38,20 +42,21 @@ bool Search<W>::liveness() {
         for (const auto& [n, h] : succ) {
             const auto w = std::uint32_t(store_.find(n, h));
             if (w == v) self_loop[v] = true;
-            edges.push_back(w);
+            edges.emplace_back(w, n);
         }
         frames.push_back({v, begin, std::uint32_t(edges.size()), begin});
     };
-    for (std::uint32_t root = 0; root < total; ++root) {
+    // Every state is reachable from the initial ones, which come first in the store.
+    for (std::uint32_t root = 0; root < initial_.size(); ++root) {
         if (index[root] != kUnvisited) continue;
-        push(root);
+        push(root, initial_[root]);
         while (!frames.empty()) {
             Frame& f = frames.back();
             if (f.pos < f.end) {
-                const std::uint32_t w = edges[f.pos++];
+                const auto [w, wkey] = edges[f.pos++];
                 if (index[w] == kUnvisited) {
                     if ((counter & 0xfff) == 0 && out_of_time()) return false;
-                    push(w);
+                    push(w, wkey);
                 }
                 else if (on_stack[w]) low[f.v] = std::min(low[f.v], index[w]);
                 continue;
@@ -62,10 +67,15 @@ bool Search<W>::liveness() {
             if (!frames.empty()) low[frames.back().v] = std::min(low[frames.back().v], low[v]);
             if (low[v] != index[v]) continue;
             members.clear();
+            comp_keys_.clear();
             std::uint32_t w;
             do {
                 w = stack.back();
                 stack.pop_back();
+                if (lossy) {
+                    comp_keys_.emplace(w, stack_keys.back());
+                    stack_keys.pop_back();
+                }
                 on_stack[w] = false;
                 comp_[w] = next_comp;
                 members.push_back(w);
@@ -86,7 +96,7 @@ bool Search<W>::liveness() {
 // search without reduction confirms the rest (the counterexample is concrete).
 template <int W>
 bool Search<W>::evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid) {
-    if (properties::all_finished(view(store_.state(members[0])))) return true;
+    if (properties::all_finished(view(key_of(members[0])))) return true;
     if (sym_) {
         if (!may_hold_fair_cycle(members, cid)) return true;
         return confirm_fair_cycle(*std::min_element(members.begin(), members.end()), cid);
@@ -94,7 +104,7 @@ bool Search<W>::evaluate_scc(const std::vector<std::uint32_t>& members, std::uin
     bool cyclic = members.size() > 1;
     std::uint64_t always = ~std::uint64_t(0), taken = 0;
     for (std::uint32_t u : members) {
-        const K k = store_.state(u);
+        const K k = key_of(u);
         always &= fair_bits(k);
         for_each_successor(k, [&](const K& n, int s, const SockMove* mv) {
             const auto w = std::uint32_t(find_class(n));
@@ -123,7 +133,7 @@ bool Search<W>::may_hold_fair_cycle(const std::vector<std::uint32_t>& members, s
     };
     std::unordered_map<Combo, PerCombo> per;
     for (std::uint32_t u : members) {
-        const K k = store_.state(u);
+        const K k = key_of(u);
         SocketSpace& sp = spaces_[std::size_t(case_of(k))];
         const int gin = gin_of(k);
         for (int s = 0; s < n_; ++s) {
@@ -153,7 +163,7 @@ bool Search<W>::may_hold_fair_cycle(const std::vector<std::uint32_t>& members, s
 
 template <int W>
 bool Search<W>::confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid) {
-    const std::vector<K> stem = concrete_path(path_to(s0));
+    const std::vector<K> stem = concrete_path(stored_path(s0));
     ExploreSpec sub = spec_;
     sub.symmetry = false;
     sub.progress = false;
@@ -182,10 +192,11 @@ bool Search<W>::confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid) {
 template <int W>
 void Search<W>::build_lasso(const std::vector<std::uint32_t>& members, std::uint32_t cid, std::uint64_t always) {
     std::uint64_t ever = 0;
-    for (std::uint32_t u : members) ever |= fair_bits(store_.state(u));
+    for (std::uint32_t u : members) ever |= fair_bits(key_of(u));
     const std::uint32_t s0 = *std::min_element(members.begin(), members.end());
-    std::vector<std::uint32_t> lasso = path_to(s0);
-    lasso_cycle_start_ = int(lasso.size()) - 1;
+    std::vector<K> stem = stored_path(s0);
+    std::vector<std::uint32_t> lasso{s0};
+    lasso_cycle_start_ = int(stem.size()) - 1;
     std::uint32_t cur = s0;
     auto go_to = [&](std::uint32_t target) {
         auto seg = path_within(cur, target, cid, false);
@@ -200,7 +211,7 @@ void Search<W>::build_lasso(const std::vector<std::uint32_t>& members, std::uint
             std::uint32_t from = 0, to = 0;
             bool found = false;
             for (std::uint32_t u : members) {
-                for_each_successor(store_.state(u), [&](const K& n, int s, const SockMove* mv) {
+                for_each_successor(key_of(u), [&](const K& n, int s, const SockMove* mv) {
                     if (found || !mv || 4 * s + int(label_fairness(mv->label)) - 1 != b) return;
                     const auto w = std::uint32_t(find_class(n));
                     if (comp_[w] != cid) return;
@@ -215,15 +226,16 @@ void Search<W>::build_lasso(const std::vector<std::uint32_t>& members, std::uint
             cur = to;
         } else if (ever & bit) {
             for (std::uint32_t u : members)
-                if (!(fair_bits(store_.state(u)) & bit)) {
+                if (!(fair_bits(key_of(u)) & bit)) {
                     go_to(u);
                     break;
                 }
         }
     }
-    auto back = path_within(cur, s0, cid, cur == s0 && lasso.size() == std::size_t(lasso_cycle_start_) + 1);
+    auto back = path_within(cur, s0, cid, cur == s0 && lasso.size() == 1);
     lasso.insert(lasso.end(), back.begin() + 1, back.end());
-    lasso_ = concrete_path(lasso);
+    for (std::size_t i = 1; i < lasso.size(); ++i) stem.push_back(key_of(lasso[i]));
+    lasso_ = concrete_path(stem);
 }
 
 // Shortest path from -> to inside component cid (at least one edge if nonempty).
@@ -236,7 +248,7 @@ std::vector<std::uint32_t> Search<W>::path_within(std::uint32_t from, std::uint3
     for (std::size_t i = 0; i < frontier.size(); ++i) {
         const std::uint32_t u = frontier[i];
         bool reached = false;
-        for_each_successor(store_.state(u), [&](const K& n, int, const SockMove*) {
+        for_each_successor(key_of(u), [&](const K& n, int, const SockMove*) {
             const auto w = std::uint32_t(find_class(n));
             if (reached || comp_[w] != cid || parent.count(w)) return;
             parent[w] = u;

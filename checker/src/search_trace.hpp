@@ -16,16 +16,42 @@ std::vector<std::uint32_t> Search<W>::path_to(std::uint32_t state) const {
 }
 
 template <int W>
-std::vector<typename Search<W>::K> Search<W>::concrete_path(const std::vector<std::uint32_t>& path,
-                                                            PropertyMask prefer) {
-    std::vector<K> keys{store_.state(path.front())};
+typename Search<W>::K Search<W>::key_of(std::uint32_t i) {
+    if (store_.kind() == StoreKind::full) return store_.state(i);
+    if (i < initial_.size()) return initial_[i];
+    if (const auto it = comp_keys_.find(i); it != comp_keys_.end()) return it->second;
+    return stored_path(i).back();
+}
+
+template <int W>
+std::vector<typename Search<W>::K> Search<W>::stored_path(std::uint32_t state) {
+    const std::vector<std::uint32_t> path = path_to(state);
+    std::vector<K> keys;
+    if (store_.kind() == StoreKind::full) {
+        for (std::uint32_t i : path) keys.push_back(store_.state(i));
+        return keys;
+    }
+    keys.push_back(initial_[path.front()]);
     for (std::size_t i = 1; i < path.size(); ++i) {
-        if (!sym_) {
-            keys.push_back(store_.state(path[i]));
-            continue;
-        }
-        const K target = store_.state(path[i]);
-        const bool last = i + 1 == path.size();
+        const std::uint16_t want = store_.ordinal(path[i]);
+        std::uint16_t o = 0;
+        std::optional<K> next;
+        for_each_successor(keys.back(), [&](const K& n, int, const SockMove*) {
+            if (o++ == want) next = canonical(n);
+        });
+        if (!next) throw std::logic_error("stored path has no successor with the recorded ordinal");
+        keys.push_back(*next);
+    }
+    return keys;
+}
+
+template <int W>
+std::vector<typename Search<W>::K> Search<W>::concrete_path(const std::vector<K>& stored, PropertyMask prefer) {
+    if (!sym_) return stored;
+    std::vector<K> keys{stored.front()};
+    for (std::size_t i = 1; i < stored.size(); ++i) {
+        const K& target = stored[i];
+        const bool last = i + 1 == stored.size();
         std::optional<K> any, bad;
         for_each_successor(keys.back(), [&](const K& n, int, const SockMove* mv) {
             if (!(canonical(n) == target)) return;

@@ -22,6 +22,15 @@ json trace_json(const checker::Trace& t) {
 
 namespace {
 
+const char* store_name(checker::StoreKind k) {
+    switch (k) {
+        case checker::StoreKind::full: return "full";
+        case checker::StoreKind::compact: return "compact";
+        case checker::StoreKind::bitstate: return "bitstate";
+    }
+    return "full";
+}
+
 json config_json(const checker::ExploreSpec& spec) {
     json cases = json::array();
     for (const auto& c : spec.cases) {
@@ -76,6 +85,12 @@ json to_json(const checker::ExploreSpec& spec, const checker::ExploreResult& r) 
              {"socket_configs", s.socket_configs}}},
            {"properties", props}};
     if (!r.incomplete_reason.empty()) j["incomplete_reason"] = r.incomplete_reason;
+    j["store"] = {{"kind", store_name(s.store)}, {"lossy", s.store != checker::StoreKind::full}};
+    if (s.store == checker::StoreKind::compact) j["store"]["collision_probability"] = s.collision_probability;
+    if (s.store == checker::StoreKind::bitstate) {
+        j["store"]["expected_omissions"] = s.expected_omissions;
+        j["store"]["expected_coverage"] = double(s.states) / (double(s.states) + s.expected_omissions);
+    }
     return j;
 }
 

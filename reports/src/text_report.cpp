@@ -60,6 +60,16 @@ void write_text(std::ostream& out, const checker::ExploreSpec& spec, const check
     if (spec.symmetry && spec.sockets > 1)
         fmt::print(out, "symmetry reduction: {} states stand for {:.0f} without it ({:.1f}x)\n", s.states, s.raw_states,
                    s.raw_states / double(std::max<std::uint64_t>(1, s.states)));
+    if (s.store == checker::StoreKind::compact)
+        fmt::print(out,
+                   "store compact (64-bit fingerprints): the verdict holds unless two states shared a fingerprint, "
+                   "probability {:.1e}\n",
+                   s.collision_probability);
+    if (s.store == checker::StoreKind::bitstate)
+        fmt::print(out,
+                   "store bitstate: about {:.1f} states expected to be missed by hash-bit collisions, expected "
+                   "coverage {:.4f} %; a 'holds' is not a proof\n",
+                   s.expected_omissions, 100.0 * double(s.states) / (double(s.states) + s.expected_omissions));
     fmt::print(out,
                "states {}  transitions {}  depth {}  socket-configs {}  time {:.3f} s (explore {:.3f} s, liveness "
                "{:.3f} s)  {:.0f} states/s  {:.1f} bytes/state  peak RSS {:.1f} MiB\n",

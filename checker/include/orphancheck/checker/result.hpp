@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "orphancheck/checker/spec.hpp"
 #include "orphancheck/properties/property.hpp"
 
 namespace orphancheck::checker {
@@ -50,6 +51,9 @@ struct Stats {
     double states_per_second = 0;  // states / explore_seconds
     double bytes_per_state = 0;    // stored states + parents + hash table, per state
     std::uint64_t peak_rss_bytes = 0;
+    StoreKind store = StoreKind::full;
+    double collision_probability = 0;  // compact store: that two states shared a fingerprint
+    double expected_omissions = 0;     // bitstate store: expected states wrongly taken as seen
     std::uint64_t socket_configs = 0;  // distinct per-socket configurations seen
     std::uint64_t table_locals = 0;    // locals of the extracted MSM table(s)
     std::uint64_t behaviour_fingerprint = 0;  // SocketSpace::behaviour_fingerprint summed over the cases

@@ -34,6 +34,8 @@ struct CaseConfig {
 };
 
 enum class Engine : std::uint8_t { table, msm };
+// How visited states are stored (see the README): exactly, as 64-bit fingerprints, or as bits.
+enum class StoreKind : std::uint8_t { full, compact, bitstate };
 
 struct ExploreSpec {
     std::string profile{model::kDefaultProfile};  // kernel profile the cases' KernelOptions come from
@@ -49,6 +51,8 @@ struct ExploreSpec {
     // Symmetry reduction: sockets are interchangeable (they share every configuration choice), so a
     // global state is stored once per permutation class, with its per-socket parts sorted.
     bool symmetry = false;
+    StoreKind store = StoreKind::full;
+    std::uint64_t bitstate_bytes = 256ull << 20;  // size of the bit array of StoreKind::bitstate
     bool collect_socket_moves = false;  // fill ExploreResult::socket_moves (table engine)
 };
 
