@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -137,6 +138,7 @@ const std::vector<OptionInfo>& check_options() {
         {"loss", "yes", "any segment in flight may be lost"},
         {"abort", "no", "an administrator may run tcp_abort (ss -K) on any socket at any time: no, yes"},
         {"symmetry", "yes", "symmetry reduction: store one state per permutation of the sockets (they share every configuration choice): yes, no"},
+        {"threads", "all", "threads of the breadth-first search: 1..256 or all (every core); counts do not depend on it, the counterexample shown may"},
         {"store", "full", "visited-state store: full (exact), compact (64-bit fingerprints, TLC-style), bitstate (hash bits, SPIN-style; no liveness pass)"},
         {"bitstate-size", "256M", "size of the bit array of --store bitstate (e.g. 64M, 1G)"},
         {"max-states", "0", "stop (verdict incomplete) after this many states; 0 = no limit"},
@@ -182,6 +184,8 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     peer.loss = yes_no("loss", v["loss"]);
     peer.abort = yes_no("abort", v["abort"]);
     spec.symmetry = yes_no("symmetry", v["symmetry"]);
+    spec.threads = v["threads"] == "all" ? int(std::clamp(std::thread::hardware_concurrency(), 1u, 256u))
+                                         : int(parse_int("threads", v["threads"], 1, 256));
     spec.store = word_list<checker::StoreKind>("store", v["store"],
                                                {{"full", checker::StoreKind::full},
                                                 {"compact", checker::StoreKind::compact},

@@ -67,6 +67,7 @@ void write_json_file(const nlohmann::json& j, const std::string& path) {
 }
 
 int run_graph(const GraphArgs& a, checker::ExploreSpec spec) {
+    spec.threads = 1;  // a drawing needs the state numbering of one thread (counterexample view: two runs)
     reports::ViewOptions opt;
     if (a.colour == "property") opt.colour = reports::Colour::property;
     else if (a.colour != "orphans") throw cli::UsageError(fmt::format("--colour: unknown value '{}' (orphans or property)", a.colour));
@@ -195,6 +196,7 @@ int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, b
 int run_check(checker::ExploreSpec spec, const std::string& json_path, const std::string& html_path, bool quiet,
               bool progress) {
     spec.progress = progress;
+    if (!html_path.empty()) spec.threads = 1;  // its drawings re-explore and need the same state numbering
     std::ofstream json_file;
     if (json_path != "-" && !json_path.empty()) {
         json_file.open(json_path);
@@ -278,7 +280,7 @@ int main(int argc, char** argv) {
     check->add_flag("--progress", progress, "progress line on stderr every second");
     auto* graph = app.add_subcommand("graph", "draw the close path or the explored state graph (DOT / SVG / PNG / JSON)");
     GraphArgs ga;
-    cli::OptionValues graph_cmdline;
+    cli::OptionValues graph_cmdline{{"symmetry", "no"}};  // full view: every concrete state
     std::vector<std::string> graph_props;
     std::string graph_config;
     graph->add_option("--view", ga.view,

@@ -182,6 +182,14 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --patch " + data("patch_unknown_option.toml"), "nearest: abort_kills_orphans");
     bad_input("check --sockets 1 --patch " + data("patch_unreachable_target.toml"), "never enters");
     bad_input("check --patch " + data("patch_bad_constant.toml"), "'retransmits_until_rto_max' must be an integer in 1..15");
+    bad_input("check --store disk", "--store");
+    bad_input("check --store full,compact", "--store");
+    bad_input("check --symmetry sometimes", "--symmetry");
+    bad_input("check --threads 0", "--threads");
+    bad_input("check --threads many", "--threads");
+    bad_input("check --store bitstate --bitstate-size 100K", "--bitstate-size");
+    bad_input("check --store bitstate --bitstate-size 64M --memory-limit 32M", "--memory-limit 32M");
+    bad_input("graph --view full --store compact --sockets 1 -o -", "--store full");
     bad_input("diff linux-6.12", "B");
     bad_input("diff linux-6.12 linux-4.19", "linux-4.19");
     bad_input("diff linux-6.12 linux-6.12+notes.txt", "notes.txt");

@@ -134,6 +134,7 @@ TEST_CASE("graph: quotient view merges states by socket states and orphan count"
 TEST_CASE("graph: counterexample view highlights the violating path and its neighbourhood") {
     checker::ExploreSpec spec =
         orphancheck::cli::build_spec({{"sockets", "1"}, {"linger", "off"}, {"unread", "no"}}, {"counter-never-negative"});
+    spec.threads = 1;  // the drawing run (one thread) must number states as the checking run did
     spec.patch = {"double-decrement",
                   {{model::RowEdit::Kind::add_effect, model::RowId::ack_last_ack, model::Effect::orphan_dec}}};
     const auto r = checker::explore(spec);

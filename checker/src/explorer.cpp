@@ -33,7 +33,12 @@ std::string CaseConfig::describe_closes() const {
 
 namespace {
 template <int W>
-ExploreResult run_with(const ExploreSpec& spec, std::vector<SocketSpace>& spaces, GraphSink* sink) {
+ExploreResult run_with(const ExploreSpec& given, std::vector<SocketSpace>& spaces, GraphSink* sink) {
+    ExploreSpec spec = given;
+    if (sink || spec.collect_socket_moves || spec.engine == Engine::msm) spec.threads = 1;
+    // Threads read the socket spaces concurrently: every move is computed beforehand.
+    if (spec.threads > 1)
+        for (SocketSpace& sp : spaces) sp.complete();
     Search<W> search(spec, spaces);
     return search.run(sink);
 }
@@ -42,6 +47,7 @@ ExploreResult run_with(const ExploreSpec& spec, std::vector<SocketSpace>& spaces
 ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
     if (spec.sockets < 1 || spec.sockets > kMaxSockets)
         throw SpecError(fmt::format("sockets must be between 1 and {}", kMaxSockets));
+    if (spec.threads < 1 || spec.threads > 256) throw SpecError("threads must be between 1 and 256");
     if (spec.cases.empty() || spec.cases.size() > 255) throw SpecError("between 1 and 255 configurations are needed");
     for (const CaseConfig& c : spec.cases)
         if (c.close_events.empty()) throw SpecError("no close() variant selected");

@@ -1,12 +1,15 @@
 // The search itself, for a packed state of W 64-bit words. Layout of a
 // global state: byte 0 = configuration case, byte 1 = orphan counter (int8),
 // byte 2 = orphan cache (tcp_orphan_cache), byte 3 = 0, then one 16-bit
-// per-socket configuration (SocketSpace combo) per socket.
+// per-socket configuration (SocketSpace combo) per socket. The breadth-first
+// pass is in search_bfs.hpp, the liveness pass in search_liveness.hpp,
+// counterexamples and graphs in search_trace.hpp.
 #pragma once
 
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -18,7 +21,7 @@
 
 #include "orphancheck/checker/explorer.hpp"
 #include "orphancheck/checker/socket_space.hpp"
-#include "state_store.hpp"
+#include "sharded_store.hpp"
 
 namespace orphancheck::checker {
 
@@ -33,8 +36,8 @@ public:
     using K = Key<W>;
 
     Search(const ExploreSpec& spec, std::vector<SocketSpace>& spaces)
-        : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(spec.symmetry && n_ > 1),
-          store_(spec.store, spec.bitstate_bytes) {}
+        : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(spec.symmetry && n_ > 1), threads_(spec.threads),
+          store_(spec.store, spec.bitstate_bytes, spec.threads) {}
 
     ExploreResult run(GraphSink* sink = nullptr);
 
@@ -46,8 +49,8 @@ private:
     // component `cid` of `outer`.
     Search(const ExploreSpec& spec, std::vector<SocketSpace>& spaces, const Search& outer, std::uint32_t cid,
            const K& root)
-        : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(false), outer_(&outer), outer_comp_(cid),
-          root_(root) {}
+        : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(false), threads_(1), outer_(&outer),
+          outer_comp_(cid), root_(root), store_(spec.store, spec.bitstate_bytes, 1) {}
 
     static int case_of(const K& k) { return k.bytes()[0]; }
     static int counter_of(const K& k) { return std::int8_t(k.bytes()[1]); }
@@ -110,7 +113,7 @@ private:
                 set_combo(n, s, mv.next);
                 const int c = counter + mv.delta;
                 if (c < -kCounterLimit || c > kCounterLimit) {
-                    counter_out_of_range_ = true;
+                    counter_out_of_range_.store(true, std::memory_order_relaxed);
                     continue;
                 }
                 n.bytes()[1] = std::uint8_t(std::int8_t(c));
@@ -127,10 +130,12 @@ private:
         }
     }
 
+    // Valid until the calling thread's next view().
     properties::GlobalView view(const K& k) {
+        thread_local std::array<const properties::SocketView*, kMaxSockets> buf{};
         const SocketSpace& sp = spaces_[std::size_t(case_of(k))];
-        for (int s = 0; s < n_; ++s) view_buf_[std::size_t(s)] = &sp.view(combo(k, s));
-        return {counter_of(k), std::span<const properties::SocketView* const>(view_buf_.data(), std::size_t(n_))};
+        for (int s = 0; s < n_; ++s) buf[std::size_t(s)] = &sp.view(combo(k, s));
+        return {counter_of(k), std::span<const properties::SocketView* const>(buf.data(), std::size_t(n_))};
     }
 
     // Bit 4*s + class: fairness class enabled on socket s.
@@ -142,17 +147,59 @@ private:
         return b;
     }
 
-    // `next`: for a step property, the state the violating step leads to.
-    void record(PropertyMask violated, std::uint32_t state, const std::optional<K>& next = std::nullopt) {
-        for (int p = 0; p < properties::kProperties; ++p)
-            if ((violated & properties::bit(PropertyId(p))) && !(found_ & properties::bit(PropertyId(p)))) {
-                found_ |= properties::bit(PropertyId(p));
-                witness_[std::size_t(p)] = state;
-                witness_next_[std::size_t(p)] = next;
-            }
-    }
+    // The first violation seen of each property: the state, and for a step property the
+    // state the violating step leads to.
+    struct Found {
+        PropertyMask mask = 0;
+        std::array<std::uint32_t, properties::kProperties> witness{};
+        std::array<std::optional<K>, properties::kProperties> next{};
+        void record(PropertyMask violated, std::uint32_t state, const std::optional<K>& to = std::nullopt) {
+            for (int p = 0; p < properties::kProperties; ++p)
+                if ((violated & properties::bit(PropertyId(p))) && !(mask & properties::bit(PropertyId(p)))) {
+                    mask |= properties::bit(PropertyId(p));
+                    witness[std::size_t(p)] = state;
+                    next[std::size_t(p)] = to;
+                }
+        }
+        void merge(const Found& o) {
+            for (int p = 0; p < properties::kProperties; ++p)
+                if (o.mask & properties::bit(PropertyId(p))) record(properties::bit(PropertyId(p)), o.witness[std::size_t(p)], o.next[std::size_t(p)]);
+        }
+    };
+    // A state waiting to be expanded.
+    struct Item {
+        std::uint32_t id;
+        K key;
+    };
+    // A successor on its way to its shard.
+    struct Succ {
+        K key;
+        std::uint64_t h;
+        std::uint32_t parent;
+        std::uint16_t ordinal;  // which successor of its parent
+        PropertyMask step;      // step properties the move to it violates
+    };
+    // What one thread of the breadth-first pass produces for one batch of states.
+    struct Worker {
+        std::vector<std::vector<Succ>> out;  // per destination shard
+        std::vector<Item> fresh;             // new states of this thread's shard
+        Found found;
+        std::uint64_t transitions = 0;
+        double raw = 0;
+        std::vector<std::vector<bool>> seen;  // per case: socket configurations in expanded states
+        std::size_t processed = 0;
+    };
 
     bool bfs();
+    bool bfs_levels(std::vector<Worker>& workers);
+    // Phase 1 of a batch: the successors of `it`, sorted by shard; the state's own violations.
+    void expand(const Item& it, Worker& w);
+    // Phase 2 of a batch: shard d takes what every worker sent it, in worker order.
+    void insert_into(int d, std::vector<Worker>& workers, Worker& w);
+    template <class F>
+    void parallel(F&& f);  // f(thread) on threads_ threads
+    bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
+    void request_stop(std::string why);
     bool liveness();  // false when a limit stopped it
     void emit_graph(GraphSink& sink);
     bool out_of_time();
@@ -181,144 +228,31 @@ private:
     std::vector<SocketSpace>& spaces_;
     int n_;
     bool sym_;
+    int threads_;
     const Search* outer_ = nullptr;  // set in a confirmation search
     std::uint32_t outer_comp_ = 0;
     K root_{};
-    StateStore<W> store_;
+    ShardedStore<W> store_;
     std::vector<K> initial_;
-    std::vector<K> queue_;  // lossy stores: the states not yet expanded (state queue_base_ first)
-    std::size_t queue_base_ = 0;
+    std::vector<std::uint32_t> initial_ids_;
+    std::size_t frontier_bytes_ = 0;  // the BFS levels in memory beside the store
     std::unordered_map<std::uint32_t, K> comp_keys_;  // lossy stores: the component under evaluation
     double raw_states_ = 0;
-    std::array<const properties::SocketView*, kMaxSockets> view_buf_{};
-    PropertyMask found_ = 0;
-    std::array<std::uint32_t, properties::kProperties> witness_{};
-    std::array<std::optional<K>, properties::kProperties> witness_next_{};
+    std::vector<std::size_t> seen_configs_;  // per case: distinct socket configurations expanded
+    Found found_;
+    std::atomic<bool> stop_{false};
+    std::atomic<std::uint64_t> stored_{0};  // states stored, for --max-states across shards
     std::vector<K> lasso_;  // eventually-destroyed cycle witness (concrete states)
     int lasso_cycle_start_ = -1;
     std::vector<std::uint32_t> comp_;   // SCC id per state (liveness pass)
     std::uint64_t transitions_ = 0;
     std::uint32_t depth_ = 0;
-    bool counter_out_of_range_ = false;
+    std::atomic<bool> counter_out_of_range_{false};
     std::vector<std::size_t> level_starts_;  // first state index of each BFS level
     std::string incomplete_;
     Clock::time_point start_ = Clock::now();
     Clock::time_point last_progress_ = start_;
 };
-
-template <int W>
-bool Search<W>::limit_hit(std::size_t processed) {
-    if (spec_.max_states && store_.size() >= spec_.max_states) {
-        incomplete_ = fmt::format("state limit {} reached", spec_.max_states);
-        return true;
-    }
-    if ((processed & 0xfff) != 0) return false;
-    if (out_of_time()) return true;
-    const std::uint64_t queue_bytes = queue_.capacity() * sizeof(K);
-    if (spec_.memory_limit_bytes && store_.bytes_after_growth() + queue_bytes > spec_.memory_limit_bytes) {
-        incomplete_ = fmt::format("memory limit {} MiB reached after {} states (depth {})",
-                                  spec_.memory_limit_bytes >> 20, store_.size(), depth_);
-        return true;
-    }
-    const auto now = Clock::now();
-    if (spec_.progress && now - last_progress_ > std::chrono::seconds(1)) {
-        last_progress_ = now;
-        const double secs = std::chrono::duration<double>(now - start_).count();
-        const double rate = double(store_.size()) / secs;
-        // The end of a breadth-first search is unknown; a limit gives a horizon.
-        std::string horizon;
-        if (spec_.time_limit_seconds > 0)
-            horizon = fmt::format(", time limit in {:.0f} s", std::max(0.0, spec_.time_limit_seconds - secs));
-        if (spec_.memory_limit_bytes)
-            horizon += fmt::format(", memory limit at ~{:.1f} M states",
-                                   double(spec_.memory_limit_bytes) / std::max(1.0, double(store_.bytes() + queue_bytes) /
-                                                                                       double(store_.size())) / 1e6);
-        fmt::print(stderr, "\r{:.1f} M states, {:.2f} M states/s, queue {}, depth {}, memory {} MiB, {:.0f} s{}   ",
-                   double(store_.size()) / 1e6, rate / 1e6, store_.size() - processed, depth_,
-                   (store_.bytes() + queue_bytes) >> 20, secs, horizon);
-    }
-    return false;
-}
-
-template <int W>
-bool Search<W>::bfs() {
-    const PropertyMask wanted = spec_.properties;
-    if (outer_) initial_.push_back(root_);
-    for (std::size_t c = 0; c < spaces_.size() && !outer_; ++c) {
-        K k;
-        k.bytes()[0] = std::uint8_t(c);
-        for (int s = 0; s < n_; ++s) set_combo(k, s, spaces_[c].initial());
-        initial_.push_back(k);
-    }
-    const bool lossy = store_.kind() != StoreKind::full;
-    for (const K& k : initial_) {
-        store_.insert(k, hash_key(k), StateStore<W>::kNoParent);
-        if (lossy) queue_.push_back(k);
-        raw_states_ += 1;
-        record(properties::violated_invariants(view(k), wanted), std::uint32_t(store_.size() - 1));
-    }
-    struct Succ {
-        K key;
-        std::uint64_t h;
-        PropertyMask step;  // step properties the move to it violates
-    };
-    std::vector<Succ> buf;
-    std::size_t level_end = store_.size();
-    const bool want_stuck = wanted & properties::bit(PropertyId::eventually_destroyed);
-    for (std::size_t i = 0; i < store_.size(); ++i) {
-        if (i == level_end) {
-            ++depth_;
-            level_starts_.push_back(i);
-            level_end = store_.size();
-            if (lossy) {
-                queue_.erase(queue_.begin(), queue_.begin() + std::ptrdiff_t(i - queue_base_));
-                queue_base_ = i;
-            }
-        }
-        if (limit_hit(i)) return false;
-        if (wanted != 0 && (found_ & wanted) == wanted) {
-            incomplete_.clear();
-            return true;  // every wanted property already violated: the verdict is final
-        }
-        const K k = lossy ? queue_[i - queue_base_] : store_.state(i);
-        buf.clear();
-        PropertyMask socket_violations = 0;
-        for_each_successor(
-            k,
-            [&](const K& n, int, const SockMove* mv) {
-                const K c = canonical(n);
-                const std::uint64_t h = hash_key(c);
-                store_.prefetch(h);
-                buf.push_back({c, h, mv ? PropertyMask(mv->violates) & wanted : 0});
-            },
-            &socket_violations);
-        if (socket_violations & wanted) record(socket_violations & wanted, std::uint32_t(i));
-        transitions_ += buf.size();
-        for (const Succ& s : buf) store_.prefetch_candidate(s.h);
-        for (std::size_t o = 0; o < buf.size(); ++o) {
-            const Succ& s = buf[o];
-            if (spec_.max_states && store_.size() >= spec_.max_states && store_.find(s.key, s.h) < 0 &&
-                !(store_.kind() == StoreKind::bitstate && store_.seen_bits(s.h))) {
-                incomplete_ = fmt::format("state limit {} reached", spec_.max_states);
-                return false;
-            }
-            const auto [idx, fresh] = store_.insert(s.key, s.h, std::uint32_t(i), std::uint16_t(o));
-            if (fresh) {
-                if (lossy) queue_.push_back(s.key);
-                raw_states_ += orbit_size(s.key);
-                record(properties::violated_invariants(view(s.key), wanted), idx);
-            }
-            if (s.step) record(s.step, std::uint32_t(i), s.key);
-        }
-        // A state whose only moves change nothing (a refused tcp_abort) is terminal too.
-        if (std::all_of(buf.begin(), buf.end(), [&k](const Succ& s) { return s.key == k; }))
-            record(properties::violated_at_terminal(view(k), wanted), std::uint32_t(i));
-        if (want_stuck && !(found_ & properties::bit(PropertyId::eventually_destroyed)) && fair_bits(k) == 0 &&
-            !properties::all_finished(view(k)))
-            record(properties::bit(PropertyId::eventually_destroyed), std::uint32_t(i));
-    }
-    return true;
-}
 
 template <int W>
 bool Search<W>::out_of_time() {
@@ -333,7 +267,7 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     ExploreResult res;
     level_starts_.assign(1, 0);
     bool explored = bfs();
-    if (counter_out_of_range_) {
+    if (counter_out_of_range_.load()) {
         explored = false;
         incomplete_ = fmt::format("the orphan counter left [-{0}, {0}]: the (patched) model has no finite state space",
                                   kCounterLimit);
@@ -345,21 +279,21 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     double live_s = 0;
     bool complete = explored;
     // Tarjan needs two 32-bit arrays, a bit and a component id per state.
-    const std::uint64_t liveness_bytes = store_.bytes() + std::uint64_t(store_.size()) * 13;
-    if (explored && (wanted & ev) && !(found_ & ev) && spec_.memory_limit_bytes &&
+    const std::uint64_t liveness_bytes = store_.bytes() + std::uint64_t(store_.id_bound()) * 13;
+    if (explored && (wanted & ev) && !(found_.mask & ev) && spec_.memory_limit_bytes &&
         liveness_bytes > spec_.memory_limit_bytes) {
         complete = false;
         incomplete_ = fmt::format("memory limit {} MiB too small for the liveness pass over {} states",
                                   spec_.memory_limit_bytes >> 20, store_.size());
-    } else if (explored && (wanted & ev) && !(found_ & ev) && store_.kind() == StoreKind::bitstate) {
+    } else if (explored && (wanted & ev) && !(found_.mask & ev) && store_.kind() == StoreKind::bitstate) {
         complete = false;
         incomplete_ = "the bitstate store keeps no state indices, so the liveness pass for eventually-destroyed "
                       "cannot run (use --store full or compact, or leave it out with --property)";
-    } else if (explored && (wanted & ev) && !(found_ & ev)) {
+    } else if (explored && (wanted & ev) && !(found_.mask & ev)) {
         const auto t0 = Clock::now();
         complete = liveness();
         live_s = std::chrono::duration<double>(Clock::now() - t0).count();
-        if (!lasso_.empty()) found_ |= ev;
+        if (!lasso_.empty()) found_.mask |= ev;
     }
     if (spec_.progress) fmt::print(stderr, "\r{:80}\r", "");
     bool any_violated = false, any_unknown = false;
@@ -367,15 +301,15 @@ ExploreResult Search<W>::run(GraphSink* sink) {
         if (!(wanted & properties::bit(p))) continue;
         PropertyResult pr;
         pr.id = p;
-        if (found_ & properties::bit(p)) {
+        if (found_.mask & properties::bit(p)) {
             pr.status = Status::violated;
             if (p == PropertyId::eventually_destroyed && !lasso_.empty()) {
                 pr.counterexample = make_trace(lasso_, lasso_cycle_start_);
                 pr.counterexample->note = "a cycle that avoids destruction although every continuously enabled "
                                           "close()/timer event fires in it";
             } else {
-                auto path = stored_path(witness_[std::size_t(p)]);
-                if (witness_next_[std::size_t(p)]) path.push_back(*witness_next_[std::size_t(p)]);
+                auto path = stored_path(found_.witness[std::size_t(p)]);
+                if (found_.next[std::size_t(p)]) path.push_back(*found_.next[std::size_t(p)]);
                 const bool step = info(p).kind == properties::PropertyKind::step;
                 const PropertyMask prefer = step ? properties::bit(p) : 0;
                 pr.counterexample = make_trace(concrete_path(path, prefer), -1, prefer);
@@ -411,7 +345,7 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     if (spec_.store == StoreKind::bitstate) st.expected_omissions = store_.expected_omissions();
     st.peak_rss_bytes = peak_rss_bytes();
     for (const SocketSpace& sp : spaces_) {
-        st.socket_configs += sp.size();
+        st.socket_configs += seen_configs_[std::size_t(&sp - spaces_.data())];
         st.table_locals += sp.table_locals();
         st.behaviour_fingerprint += sp.behaviour_fingerprint();
         if (spec_.collect_socket_moves) sp.local_moves(res.socket_moves);
@@ -423,5 +357,6 @@ ExploreResult Search<W>::run(GraphSink* sink) {
 
 }  // namespace orphancheck::checker
 
+#include "search_bfs.hpp"
 #include "search_liveness.hpp"
 #include "search_trace.hpp"

@@ -11,7 +11,7 @@ namespace orphancheck::checker {
 template <int W>
 bool Search<W>::liveness() {
     constexpr std::uint32_t kUnvisited = 0xffffffffu;
-    const std::size_t total = store_.size();
+    const std::size_t total = store_.id_bound();
     const bool lossy = store_.kind() != StoreKind::full;  // states are known only along the DFS
     std::vector<std::uint32_t> index(total, kUnvisited), low(total);
     std::vector<bool> on_stack(total, false);
@@ -46,10 +46,10 @@ bool Search<W>::liveness() {
         }
         frames.push_back({v, begin, std::uint32_t(edges.size()), begin});
     };
-    // Every state is reachable from the initial ones, which come first in the store.
-    for (std::uint32_t root = 0; root < initial_.size(); ++root) {
-        if (index[root] != kUnvisited) continue;
-        push(root, initial_[root]);
+    // Every state is reachable from the initial ones.
+    for (std::size_t r = 0; r < initial_.size(); ++r) {
+        if (index[initial_ids_[r]] != kUnvisited) continue;
+        push(initial_ids_[r], initial_[r]);
         while (!frames.empty()) {
             Frame& f = frames.back();
             if (f.pos < f.end) {

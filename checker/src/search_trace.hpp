@@ -18,7 +18,8 @@ std::vector<std::uint32_t> Search<W>::path_to(std::uint32_t state) const {
 template <int W>
 typename Search<W>::K Search<W>::key_of(std::uint32_t i) {
     if (store_.kind() == StoreKind::full) return store_.state(i);
-    if (i < initial_.size()) return initial_[i];
+    for (std::size_t r = 0; r < initial_ids_.size(); ++r)
+        if (initial_ids_[r] == i) return initial_[r];
     if (const auto it = comp_keys_.find(i); it != comp_keys_.end()) return it->second;
     return stored_path(i).back();
 }
@@ -31,7 +32,7 @@ std::vector<typename Search<W>::K> Search<W>::stored_path(std::uint32_t state) {
         for (std::uint32_t i : path) keys.push_back(store_.state(i));
         return keys;
     }
-    keys.push_back(initial_[path.front()]);
+    keys.push_back(key_of(path.front()));
     for (std::size_t i = 1; i < path.size(); ++i) {
         const std::uint16_t want = store_.ordinal(path[i]);
         std::uint16_t o = 0;
@@ -168,15 +169,17 @@ void Search<W>::emit_graph(GraphSink& sink) {
     if (const auto* focus = sink.focus()) {
         std::vector<std::uint32_t> shown(focus->begin(), focus->end());
         for (std::uint32_t i : *focus)
-            if (i < store_.size()) emit_edges(i, &shown);
+            if (store_.exists(i)) emit_edges(i, &shown);
         std::sort(shown.begin(), shown.end());
         shown.erase(std::unique(shown.begin(), shown.end()), shown.end());
         for (std::uint32_t i : shown)
-            if (i < store_.size()) emit_state(i);
+            if (store_.exists(i)) emit_state(i);
         return;
     }
-    for (std::uint32_t i = 0; i < store_.size(); ++i) emit_state(i);
-    for (std::uint32_t i = 0; i < store_.size(); ++i) emit_edges(i, nullptr);
+    for (std::uint32_t i = 0; i < store_.id_bound(); ++i)
+        if (store_.exists(i)) emit_state(i);
+    for (std::uint32_t i = 0; i < store_.id_bound(); ++i)
+        if (store_.exists(i)) emit_edges(i, nullptr);
 }
 
 }  // namespace orphancheck::checker

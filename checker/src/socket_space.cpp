@@ -296,6 +296,12 @@ std::span<const SockMove> SocketSpace::moves(Combo c, int gin) {
     return {memo_moves_.data() + m.begin, m.count};
 }
 
+void SocketSpace::complete() {
+    if (engine_ != Engine::table) return;
+    for (std::size_t c = 0; c < combos_.size(); ++c)  // grows while it runs
+        for (int gin = 0; gin < model::kGuardInputCombos; ++gin) moves(Combo(c), gin);
+}
+
 int SocketSpace::guard_index(int cache, int buckets) const {
     const auto& sys = case_.sysctl;
     return GuardInputs{cache > sys.max_orphans || sys.memory_pressure, buckets >= sys.max_tw_buckets}.index();

@@ -52,6 +52,9 @@ struct ExploreSpec {
     // global state is stored once per permutation class, with its per-socket parts sorted.
     bool symmetry = false;
     StoreKind store = StoreKind::full;
+    // Threads of the breadth-first pass (the store is split by hash into one shard per thread).
+    // Only the table engine runs threaded; graphs, socket moves and the MSM engine use one.
+    int threads = 1;
     std::uint64_t bitstate_bytes = 256ull << 20;  // size of the bit array of StoreKind::bitstate
     bool collect_socket_moves = false;  // fill ExploreResult::socket_moves (table engine)
 };

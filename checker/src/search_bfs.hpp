@@ -1,0 +1,218 @@
+// Breadth-first pass of Search<W>, level by level. One thread: state by
+// state, each state's successors inserted right after it is expanded. K
+// threads: the level is cut into batches; in phase 1 each thread expands its
+// slice of the batch and sends every successor to the shard its hash names;
+// in phase 2 each thread inserts what its shard received, in thread order.
+// State and transition counts do not depend on the thread count; the state
+// numbering (and so which shortest counterexample is shown) does, and is the
+// same on every run with the same count.
+#pragma once
+
+#include <thread>
+#include <utility>
+
+#include "search.hpp"
+
+namespace orphancheck::checker {
+
+// The first thread to stop says why; the others only stop.
+template <int W>
+void Search<W>::request_stop(std::string why) {
+    if (!stop_.exchange(true)) incomplete_ = std::move(why);
+}
+
+template <int W>
+template <class F>
+void Search<W>::parallel(F&& f) {
+    if (threads_ == 1) {
+        f(0);
+        return;
+    }
+    std::vector<std::jthread> pool;
+    for (int t = 1; t < threads_; ++t) pool.emplace_back([&f, t] { f(t); });
+    f(0);
+}
+
+// Called between inserts only (phase 1 or one thread): reads every shard.
+template <int W>
+bool Search<W>::limit_hit(std::size_t processed) {
+    if (spec_.max_states && store_.size() >= spec_.max_states) {
+        request_stop(fmt::format("state limit {} reached", spec_.max_states));
+        return true;
+    }
+    if ((processed & 0xfff) != 0) return false;
+    if (out_of_time()) {
+        request_stop(incomplete_);
+        return true;
+    }
+    const std::uint64_t bytes = store_.bytes() + frontier_bytes_;
+    if (spec_.memory_limit_bytes && store_.bytes_after_growth() + frontier_bytes_ > spec_.memory_limit_bytes) {
+        request_stop(fmt::format("memory limit {} MiB reached after {} states (depth {})",
+                                 spec_.memory_limit_bytes >> 20, store_.size(), depth_));
+        return true;
+    }
+    const auto now = Clock::now();
+    if (spec_.progress && now - last_progress_ > std::chrono::seconds(1)) {
+        last_progress_ = now;
+        const double secs = std::chrono::duration<double>(now - start_).count();
+        const double rate = double(store_.size()) / secs;
+        // The end of a breadth-first search is unknown; a limit gives a horizon.
+        std::string horizon;
+        if (spec_.time_limit_seconds > 0)
+            horizon = fmt::format(", time limit in {:.0f} s", std::max(0.0, spec_.time_limit_seconds - secs));
+        if (spec_.memory_limit_bytes)
+            horizon += fmt::format(", memory limit at ~{:.1f} M states",
+                                   double(spec_.memory_limit_bytes) /
+                                       std::max(1.0, double(bytes) / double(store_.size())) / 1e6);
+        fmt::print(stderr, "\r{:.1f} M states, {:.2f} M states/s, depth {}, memory {} MiB, {:.0f} s{}   ",
+                   double(store_.size()) / 1e6, rate / 1e6, depth_, bytes >> 20, secs, horizon);
+    }
+    return false;
+}
+
+template <int W>
+void Search<W>::expand(const Item& it, Worker& w) {
+    const PropertyMask wanted = spec_.properties;
+    const K& k = it.key;
+    PropertyMask socket_violations = 0;
+    std::uint16_t ordinal = 0;
+    bool only_self = true;
+    for_each_successor(
+        k,
+        [&](const K& n, int, const SockMove* mv) {
+            const K c = canonical(n);
+            const std::uint64_t h = hash_key(c);
+            if (threads_ == 1) store_.prefetch(h);  // inserted right away
+            only_self = only_self && c == k;
+            w.out[std::size_t(store_.shard_of(h))].push_back(
+                {c, h, it.id, ordinal++, mv ? PropertyMask(mv->violates) & wanted : PropertyMask(0)});
+        },
+        &socket_violations);
+    w.transitions += ordinal;
+    std::vector<bool>& seen = w.seen[std::size_t(case_of(k))];
+    for (int s = 0; s < n_; ++s) {
+        const Combo c = combo(k, s);
+        if (c >= seen.size()) seen.resize(std::size_t(c) + 1024);
+        seen[c] = true;
+    }
+    if (socket_violations & wanted) w.found.record(socket_violations & wanted, it.id);
+    // A state whose only moves change nothing (a refused tcp_abort) is terminal too.
+    if (only_self) w.found.record(properties::violated_at_terminal(view(k), wanted), it.id);
+    const PropertyMask ev = properties::bit(PropertyId::eventually_destroyed);
+    if ((wanted & ev) && !((found_.mask | w.found.mask) & ev) && fair_bits(k) == 0 &&
+        !properties::all_finished(view(k)))
+        w.found.record(ev, it.id);
+}
+
+template <int W>
+void Search<W>::insert_into(int d, std::vector<Worker>& workers, Worker& w) {
+    const PropertyMask wanted = spec_.properties;
+    StateStore<W>& shard = store_.shard(d);
+    for (Worker& from : workers) {
+        std::vector<Succ>& in = from.out[std::size_t(d)];
+        // Prefetch the slots, then the states they point to, a few successors ahead.
+        constexpr std::size_t kAhead = 8;
+        for (std::size_t i = 0; i < std::min(in.size(), kAhead); ++i) shard.prefetch(in[i].h);
+        for (std::size_t i = 0; i < in.size(); ++i) {
+            if (i + kAhead < in.size()) shard.prefetch(in[i + kAhead].h);
+            if (i + kAhead / 2 < in.size()) shard.prefetch_candidate(in[i + kAhead / 2].h);
+            const Succ& s = in[i];
+            if (spec_.max_states && stored_.load(std::memory_order_relaxed) >= spec_.max_states &&
+                shard.find(s.key, s.h) < 0 && !(shard.kind() == StoreKind::bitstate && shard.seen_bits(s.h))) {
+                request_stop(fmt::format("state limit {} reached", spec_.max_states));
+                return;
+            }
+            const auto [local, fresh] = shard.insert(s.key, s.h, s.parent, s.ordinal);
+            if (fresh) {
+                const std::uint32_t id = store_.id(d, local);
+                stored_.fetch_add(1, std::memory_order_relaxed);
+                w.fresh.push_back({id, s.key});
+                w.raw += orbit_size(s.key);
+                w.found.record(properties::violated_invariants(view(s.key), wanted), id);
+            }
+            if (s.step) w.found.record(s.step, s.parent, s.key);
+        }
+        in.clear();
+    }
+}
+
+template <int W>
+bool Search<W>::bfs() {
+    std::vector<Worker> workers(static_cast<std::size_t>(threads_));
+    const bool done = bfs_levels(workers);
+    seen_configs_.assign(spaces_.size(), 0);
+    for (std::size_t c = 0; c < spaces_.size(); ++c) {
+        std::vector<bool> all;
+        for (const Worker& w : workers) {
+            const auto& seen = w.seen.empty() ? all : w.seen[c];
+            if (seen.size() > all.size()) all.resize(seen.size());
+            for (std::size_t i = 0; i < seen.size(); ++i)
+                if (seen[i]) all[i] = true;
+        }
+        seen_configs_[c] = std::size_t(std::count(all.begin(), all.end(), true));
+    }
+    return done;
+}
+
+template <int W>
+bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
+    const PropertyMask wanted = spec_.properties;
+    if (outer_) initial_.push_back(root_);
+    for (std::size_t c = 0; c < spaces_.size() && !outer_; ++c) {
+        K k;
+        k.bytes()[0] = std::uint8_t(c);
+        for (int s = 0; s < n_; ++s) set_combo(k, s, spaces_[c].initial());
+        initial_.push_back(k);
+    }
+    std::vector<Item> frontier;
+    for (const K& k : initial_) {
+        const std::uint32_t id = store_.insert(k, hash_key(k), ShardedStore<W>::kNoParent).first;
+        stored_.fetch_add(1);
+        initial_ids_.push_back(id);
+        frontier.push_back({id, k});
+        raw_states_ += 1;
+        found_.record(properties::violated_invariants(view(k), wanted), id);
+    }
+    const auto T = std::size_t(threads_);
+    for (Worker& w : workers) {
+        w.out.resize(T);
+        w.seen.resize(spaces_.size());
+    }
+    // One thread inserts each state's successors at once; several share out batches.
+    const std::size_t batch = T == 1 ? 1 : T * 16384;
+    std::size_t processed = 0;
+    while (!frontier.empty()) {
+        if (depth_ > 0) level_starts_.push_back(store_.size() - frontier.size());
+        std::vector<Item> next;
+        for (std::size_t b0 = 0; b0 < frontier.size(); b0 += batch) {
+            const std::size_t b1 = std::min(frontier.size(), b0 + batch);
+            frontier_bytes_ = (frontier.capacity() + next.capacity()) * sizeof(Item);
+            parallel([&](int t) {
+                Worker& w = workers[std::size_t(t)];
+                const std::size_t lo = b0 + (b1 - b0) * std::size_t(t) / T, hi = b0 + (b1 - b0) * std::size_t(t + 1) / T;
+                for (std::size_t i = lo; i < hi && !stop_requested(); ++i) {
+                    if (t == 0 && limit_hit(processed + i - lo)) return;
+                    expand(frontier[i], w);
+                }
+            });
+            processed += b1 - b0;
+            if (stop_requested()) return false;
+            parallel([&](int d) { insert_into(d, workers, workers[std::size_t(d)]); });
+            if (stop_requested()) return false;
+            for (Worker& w : workers) {
+                found_.merge(w.found);
+                w.found = Found{};
+                transitions_ += std::exchange(w.transitions, 0);
+                raw_states_ += std::exchange(w.raw, 0.0);
+                next.insert(next.end(), w.fresh.begin(), w.fresh.end());
+                w.fresh.clear();
+            }
+            if (wanted != 0 && (found_.mask & wanted) == wanted) return true;  // the verdict is final
+        }
+        frontier.swap(next);
+        if (!frontier.empty()) ++depth_;
+    }
+    return true;
+}
+
+}  // namespace orphancheck::checker
