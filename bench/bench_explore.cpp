@@ -1,12 +1,15 @@
 // Benchmark of the explorer (Release builds only): for N = 1, 2, ... sockets
-// and three configurations (the default check; a lean one: SO_LINGER off,
+// and four configurations (the default check; a lean one: SO_LINGER off,
 // TCP_LINGER2 unset, no unread data, the peer may only FIN, fin_timeout 60;
-// the lean one without loss), runs one exploration per child process (so peak
-// RSS is per run) and prints states, transitions, seconds, states/s,
-// bytes/state and peak RSS. Stops a configuration after the first N whose
-// run does not finish within the time budget.
+// the lean one without loss; a silent peer with loss: the blog's experiment),
+// runs one exploration per child process (so peak RSS is per run) and prints
+// states (and the concrete states they stand for under symmetry reduction),
+// transitions, seconds, states/s, bytes/state and peak RSS. Stops a
+// configuration after the first N whose run does not finish within the time
+// budget. --set passes any check option (threads=2, symmetry=no, store=compact).
 //
-//   bench_explore [--budget SECONDS] [--max-sockets N] [--safety-only]
+//   bench_explore [--budget SECONDS] [--min-sockets N] [--max-sockets N] [--safety-only]
+//                 [--configs NAME,...] [--set OPTION=VALUE]...
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,11 +43,13 @@ const std::vector<Config> kConfigs = {
     {"default", {}},
     {"lean", kLean},
     {"lossless", with(kLean, "loss", "no")},
+    {"silent", with(with(kLean, "peer-fin", "no"), "fin-timeout", "60,120")},
 };
 
 // Runs in a child; prints one table row on stdout, returns the exit code.
-int run_one(const Config& c, int n, double budget, bool safety_only) {
+int run_one(const Config& c, int n, double budget, bool safety_only, const cli::OptionValues& set) {
     cli::OptionValues o = c.opts;
+    for (const auto& [k, v] : set) o[k] = v;
     o["sockets"] = std::to_string(n);
     o["time-limit"] = fmt::format("{}", budget);
     std::vector<std::string> props;
@@ -56,9 +61,10 @@ int run_one(const Config& c, int n, double budget, bool safety_only) {
     const auto r = checker::explore(spec);
     const auto& s = r.stats;
     const bool done = r.verdict != checker::Verdict::incomplete;
-    fmt::print("| {:<8} | {} | {:>12} | {:>13} | {:>8.2f} | {:>8.2f} | {:>10.2f} | {:>11.1f} | {:>8.0f} | {} |\n", c.name,
-               n, s.states, s.transitions, s.explore_seconds, s.liveness_seconds, s.states_per_second / 1e6,
-               s.bytes_per_state, double(s.peak_rss_bytes) / (1 << 20), done ? "complete" : "time limit");
+    fmt::print("| {:<8} | {} | {:>12} | {:>15.0f} | {:>13} | {:>8.2f} | {:>8.2f} | {:>10.2f} | {:>11.1f} | {:>8.0f} | {} |\n",
+               c.name, n, s.states, s.raw_states, s.transitions, s.explore_seconds, s.liveness_seconds,
+               s.states_per_second / 1e6, s.bytes_per_state, double(s.peak_rss_bytes) / (1 << 20),
+               done ? "complete" : r.incomplete_reason.empty() ? "incomplete" : r.incomplete_reason);
     std::fflush(stdout);
     return done ? 0 : 3;
 }
@@ -66,28 +72,45 @@ int run_one(const Config& c, int n, double budget, bool safety_only) {
 
 int main(int argc, char** argv) {
     double budget = 60;
-    int max_n = 6;
+    int min_n = 1, max_n = 6;
     bool safety_only = false;
+    std::string only;
+    cli::OptionValues set;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--budget" && i + 1 < argc) budget = std::atof(argv[++i]);
-        else if (a == "--max-sockets" && i + 1 < argc) max_n = std::atoi(argv[++i]);
-        else if (a == "--safety-only") safety_only = true;
+        const std::string next = i + 1 < argc ? argv[i + 1] : "";
+        if (a == "--budget" && !next.empty()) budget = std::atof(argv[++i]);
+        else if (a == "--min-sockets" && !next.empty()) min_n = std::atoi(argv[++i]);
+        else if (a == "--max-sockets" && !next.empty()) max_n = std::atoi(argv[++i]);
+        else if (a == "--configs" && !next.empty()) only = "," + std::string(argv[++i]) + ",";
+        else if (a == "--set" && next.find('=') != std::string::npos) {
+            set[next.substr(0, next.find('='))] = next.substr(next.find('=') + 1);
+            ++i;
+        } else if (a == "--safety-only") safety_only = true;
         else {
-            fmt::print(stderr, "usage: bench_explore [--budget SECONDS] [--max-sockets N] [--safety-only]\n");
+            fmt::print(stderr, "usage: bench_explore [--budget SECONDS] [--min-sockets N] [--max-sockets N] "
+                               "[--safety-only] [--configs NAME,...] [--set OPTION=VALUE]...\n");
             return 2;
         }
+    }
+    try {
+        cli::build_spec(set, {});
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "bench_explore: {}\n", e.what());
+        return 2;
     }
 #ifndef NDEBUG
     fmt::print(stderr, "warning: not a Release build; numbers are not meaningful\n");
 #endif
-    fmt::print("| config   | N | states       | transitions   | explore s | liveness s | M states/s | bytes/state | peak RSS MiB | result |\n");
-    fmt::print("|---|---|---|---|---|---|---|---|---|---|\n");
+    for (const auto& [k, v] : set) fmt::print("--{} {}\n", k, v);
+    fmt::print("| config   | N | states       | concrete states | transitions   | explore s | liveness s | M states/s | bytes/state | peak RSS MiB | result |\n");
+    fmt::print("|---|---|---|---|---|---|---|---|---|---|---|\n");
     std::fflush(stdout);
     for (const Config& c : kConfigs) {
-        for (int n = 1; n <= max_n; ++n) {
+        if (!only.empty() && only.find("," + std::string(c.name) + ",") == std::string::npos) continue;
+        for (int n = min_n; n <= max_n; ++n) {
             const pid_t pid = fork();
-            if (pid == 0) _exit(run_one(c, n, budget, safety_only));
+            if (pid == 0) _exit(run_one(c, n, budget, safety_only, set));
             int status = 0;
             waitpid(pid, &status, 0);
             if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) break;

@@ -72,6 +72,20 @@ private:
         std::memcpy(k.bytes() + 4, c, sizeof(Combo) * std::size_t(n_));
         return k;
     }
+    // canonical(k) for a k that is canonical but for socket s (a successor of a stored state):
+    // one insertion step moves s to its place.
+    K canonical_after(K k, int s) const {
+        if (!sym_ || s < 0) return k;
+        Combo c[kMaxSockets];
+        std::memcpy(c, k.bytes() + 4, sizeof(Combo) * std::size_t(n_));
+        const Combo x = c[s];
+        int i = s;
+        for (; i > 0 && c[i - 1] > x; --i) c[i] = c[i - 1];
+        for (; i + 1 < n_ && c[i + 1] < x; ++i) c[i] = c[i + 1];
+        c[i] = x;
+        std::memcpy(k.bytes() + 4, c, sizeof(Combo) * std::size_t(n_));
+        return k;
+    }
     // How many concrete states the canonical k stands for: n! / (product of multiplicities!).
     double orbit_size(const K& k) const {
         if (!sym_) return 1;

@@ -79,8 +79,8 @@ void Search<W>::expand(const Item& it, Worker& w) {
     bool only_self = true;
     for_each_successor(
         k,
-        [&](const K& n, int, const SockMove* mv) {
-            const K c = canonical(n);
+        [&](const K& n, int s, const SockMove* mv) {
+            const K c = canonical_after(n, s);
             const std::uint64_t h = hash_key(c);
             if (threads_ == 1) store_.prefetch(h);  // inserted right away
             only_self = only_self && c == k;

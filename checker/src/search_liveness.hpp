@@ -33,8 +33,8 @@ bool Search<W>::liveness() {
         on_stack[v] = true;
         const auto begin = std::uint32_t(edges.size());
         succ.clear();
-        for_each_successor(key, [&](const K& n, int, const SockMove*) {
-            const K c = canonical(n);
+        for_each_successor(key, [&](const K& n, int s, const SockMove*) {
+            const K c = canonical_after(n, s);
             const std::uint64_t h = hash_key(c);
             store_.prefetch(h);
             succ.emplace_back(c, h);
