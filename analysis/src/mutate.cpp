@@ -47,8 +47,11 @@ std::string_view outcome_name(MutantOutcome o) {
 MutationReport run_mutation(const checker::ExploreSpec& base, const std::vector<Mutant>& mutants,
                             const std::function<void(std::size_t, std::size_t)>& progress) {
     MutationReport rep;
+    // One thread: the behaviour fingerprint covers the moves a search reaches, and a threaded
+    // search computes every move of the socket spaces beforehand.
     checker::ExploreSpec original = base;
     original.progress = false;
+    original.threads = 1;
     const checker::ExploreResult reference_run = checker::explore(original);
     const checker::Stats& reference = reference_run.stats;
     // A mutant is killed by a property the original model satisfies.
@@ -57,8 +60,7 @@ MutationReport run_mutation(const checker::ExploreSpec& base, const std::vector<
         if (p.status == checker::Status::violated) already |= properties::bit(p.id);
     for (std::size_t i = 0; i < mutants.size(); ++i) {
         MutantResult r{mutants[i]};
-        checker::ExploreSpec spec = base;
-        spec.progress = false;
+        checker::ExploreSpec spec = original;
         spec.patch.name = base.patch.name.empty() ? "mutant" : base.patch.name + "+mutant";
         spec.patch.edits.push_back(mutants[i].edit);
         try {
