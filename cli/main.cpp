@@ -11,6 +11,7 @@
 #include "check_options.hpp"
 #include "config_file.hpp"
 #include "diff_command.hpp"
+#include "export_command.hpp"
 #include "patch_file.hpp"
 #include "orphancheck/analysis/mutate.hpp"
 #include "orphancheck/checker/explorer.hpp"
@@ -317,15 +318,26 @@ int main(int argc, char** argv) {
     diff->add_option("--dot", da.dot_path, "write the union of both per-socket graphs, differences coloured (.dot/.svg/.png)");
     diff->add_option("--max-pairs", da.max_pairs, "stop the distinguishing-trace search after this many pairs of states [default: 20000000]");
     diff->add_flag("--quiet", da.quiet, "no text report");
+    auto* exporter = app.add_subcommand("export", "write the explored transition system as a Promela model (for SPIN)");
+    cli::ExportArgs ea;
+    cli::OptionValues export_cmdline;
+    std::vector<std::string> export_props, export_patches;
+    std::string export_config;
+    exporter->add_flag("--promela", ea.promela, "Promela (the only format; required)");
+    exporter->add_option("-o,--output", ea.output, "FILE, or - for stdout [default: -]");
+    add_check_options(exporter, export_cmdline);
+    exporter->add_option("--property", export_props, "assert only this property (repeatable)");
+    exporter->add_option("--config", export_config, "TOML file with check options");
+    exporter->add_option("--patch", export_patches, "TOML patch file (as for check)");
     app.add_subcommand("profiles", "list the kernel profiles and the kernel options they set");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
 
     const std::string first = argc > 1 ? argv[1] : "";
-    constexpr const char* kCommands = "check, graph, diff, mutate, profiles, properties or rows";
+    constexpr const char* kCommands = "check, graph, diff, mutate, export, profiles, properties or rows";
     if (first.empty()) return fail_usage(fmt::format("a command is needed: {} (--help for more)", kCommands));
     if (first[0] != '-' && first != "check" && first != "graph" && first != "diff" && first != "mutate" &&
-        first != "profiles" && first != "properties" && first != "rows")
+        first != "export" && first != "profiles" && first != "properties" && first != "rows")
         return fail_usage(fmt::format("unknown command '{}' (expected {})", argv[1], kCommands));
     try {
         app.parse(argc, argv);
@@ -351,6 +363,8 @@ int main(int argc, char** argv) {
             return run_mutate(spec_from(mutate_cmdline, {}, "", {}), mutate_json, mutate_progress && isatty(2));
         if (app.got_subcommand("graph"))
             return run_graph(ga, spec_from(graph_cmdline, graph_props, graph_config, graph_patches));
+        if (app.got_subcommand("export"))
+            return cli::run_export(ea, spec_from(export_cmdline, export_props, export_config, export_patches));
         if (app.got_subcommand("rows")) {
             list_rows();
             return kExitHolds;

@@ -38,7 +38,7 @@ ExploreResult run_with(const ExploreSpec& given, std::vector<SocketSpace>& space
     if (sink || spec.collect_socket_moves || spec.engine == Engine::msm) spec.threads = 1;
     // Threads read the socket spaces concurrently: every move is computed beforehand.
     if (spec.threads > 1)
-        for (SocketSpace& sp : spaces) sp.complete();
+        for (SocketSpace& sp : spaces) sp.complete(spec.sockets);
     Search<W> search(spec, spaces);
     return search.run(sink);
 }

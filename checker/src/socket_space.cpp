@@ -296,10 +296,20 @@ std::span<const SockMove> SocketSpace::moves(Combo c, int gin) {
     return {memo_moves_.data() + m.begin, m.count};
 }
 
-void SocketSpace::complete() {
+std::vector<int> SocketSpace::guard_inputs(int sockets) const {
+    std::vector<int> gins;
+    for (int cache = 0; cache <= 255; ++cache)
+        for (int buckets = 0; buckets <= sockets; ++buckets) gins.push_back(guard_index(cache, buckets));
+    std::sort(gins.begin(), gins.end());
+    gins.erase(std::unique(gins.begin(), gins.end()), gins.end());
+    return gins;
+}
+
+void SocketSpace::complete(int sockets) {
     if (engine_ != Engine::table) return;
+    const std::vector<int> gins = guard_inputs(sockets);
     for (std::size_t c = 0; c < combos_.size(); ++c)  // grows while it runs
-        for (int gin = 0; gin < model::kGuardInputCombos; ++gin) moves(Combo(c), gin);
+        for (int gin : gins) moves(Combo(c), gin);
 }
 
 int SocketSpace::guard_index(int cache, int buckets) const {

@@ -58,10 +58,13 @@ public:
     std::uint8_t fair_mask(Combo c, int gin);
     // Per-socket state properties (timer-armed, close-progress) broken in `c` under `gin`.
     std::uint16_t state_violations(Combo c, int gin);
-    // Computes the moves of every configuration reachable from the initial one under every
-    // guard input (table engine), so that moves() and the other lookups only read afterwards
-    // and may run on several threads at once.
-    void complete();
+    // The guard inputs guard_index gives for any orphan cache (0..255) and any number of
+    // timewait buckets held by `sockets` sockets, ascending.
+    [[nodiscard]] std::vector<int> guard_inputs(int sockets) const;
+    // Computes the moves of every configuration reachable from the initial one under those
+    // guard inputs, until no new configuration appears (table engine): afterwards moves() and
+    // the other lookups only read, and may run on several threads at once.
+    void complete(int sockets);
     // Order-independent hash of every move computed so far (table engine): two
     // models whose explorations reach the same moves have the same fingerprint.
     [[nodiscard]] std::uint64_t behaviour_fingerprint() const;

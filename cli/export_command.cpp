@@ -1,0 +1,34 @@
+#include "export_command.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "check_options.hpp"
+#include "orphancheck/promela/promela_export.hpp"
+
+namespace orphancheck::cli {
+
+int run_export(const ExportArgs& args, const checker::ExploreSpec& spec) {
+    if (!args.promela) throw UsageError("export: choose a format: --promela");
+    if (args.output.empty()) throw UsageError("-o: empty value");
+    if (args.output == "-") {
+        promela::write_promela(std::cout, spec);
+        std::cout.flush();
+        if (!std::cout) throw UsageError("writing the model to stdout failed");
+        return 0;
+    }
+    std::ofstream f(args.output);
+    if (!f) throw UsageError(fmt::format("-o: cannot write '{}'", args.output));
+    const promela::ExportSummary s = promela::write_promela(f, spec);
+    f.flush();
+    if (!f) throw UsageError(fmt::format("-o: writing '{}' failed", args.output));
+    fmt::print("wrote {}: {} socket{}, {} configuration{}, {} socket configurations; SPIN stores orphancheck's "
+               "states + {}\n",
+               args.output, spec.sockets, spec.sockets == 1 ? "" : "s", s.cases, s.cases == 1 ? "" : "s",
+               s.socket_configs, s.extra_states);
+    return 0;
+}
+
+}  // namespace orphancheck::cli
