@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
         }
     }
     try {
-        cli::build_spec(set, {});
+        (void)cli::build_spec(set, {});
     } catch (const std::exception& e) {
         fmt::print(stderr, "bench_explore: {}\n", e.what());
         return 2;
