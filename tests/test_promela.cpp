@@ -8,9 +8,9 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -81,6 +81,23 @@ struct PanResult {
     std::string output;
 };
 
+// The integer that ends just before `label` / starts just after it in pan's output; -1 if absent.
+long long number_before(const std::string& out, const std::string& label) {
+    const auto at = out.find(label);
+    if (at == std::string::npos) return -1;
+    auto begin = at;
+    while (begin > 0 && std::isdigit(static_cast<unsigned char>(out[begin - 1]))) --begin;
+    return begin == at ? -1 : std::stoll(out.substr(begin, at - begin));
+}
+long long number_after(const std::string& out, const std::string& label) {
+    const auto at = out.find(label);
+    if (at == std::string::npos) return -1;
+    const auto begin = at + label.size();
+    auto end = begin;
+    while (end < out.size() && std::isdigit(static_cast<unsigned char>(out[end]))) ++end;
+    return end == begin ? -1 : std::stoll(out.substr(begin, end - begin));
+}
+
 // Exports `spec`, builds pan as the SPIN comparison does and runs it in a fresh temporary directory.
 PanResult run_pan(const checker::ExploreSpec& spec) {
     char tmpl[] = "/tmp/oc_promela_XXXXXX";
@@ -100,10 +117,9 @@ PanResult run_pan(const checker::ExploreSpec& spec) {
     r.output.assign(std::istreambuf_iterator<char>(in), {});
     INFO("command: " << cmd << "\npan output:\n" << r.output);
     CHECK(rc == 0);
-    std::smatch m;
-    if (std::regex_search(r.output, m, std::regex(R"((\d+) states, stored)"))) r.stored = std::stoll(m[1]);
-    if (std::regex_search(r.output, m, std::regex(R"((\d+) states, matched)"))) r.matched = std::stoll(m[1]);
-    if (std::regex_search(r.output, m, std::regex(R"(errors: (\d+))"))) r.errors = std::stoll(m[1]);
+    r.stored = number_before(r.output, " states, stored");
+    r.matched = number_before(r.output, " states, matched");
+    r.errors = number_after(r.output, "errors: ");
     CHECK(r.output.find("max search depth too small") == std::string::npos);
     std::filesystem::remove_all(dir);
     return r;

@@ -179,7 +179,7 @@ bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
         w.seen.resize(spaces_.size());
     }
     // One thread inserts each state's successors at once; several share out batches.
-    const std::size_t batch = T == 1 ? 1 : T * 16384;
+    const std::size_t batch = T == 1 ? 256 : T * 4096;
     std::size_t processed = 0;
     while (!frontier.empty()) {
         if (depth_ > 0) level_starts_.push_back(store_.size() - frontier.size());
@@ -200,12 +200,16 @@ bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
             parallel([&](int d) { insert_into(d, workers, workers[std::size_t(d)]); });
             if (stop_requested()) return false;
             for (Worker& w : workers) {
-                found_.merge(w.found);
-                w.found = Found{};
+                if (w.found.mask) {
+                    found_.merge(w.found);
+                    w.found = Found{};
+                }
                 transitions_ += std::exchange(w.transitions, 0);
                 raw_states_ += std::exchange(w.raw, 0.0);
-                next.insert(next.end(), w.fresh.begin(), w.fresh.end());
-                w.fresh.clear();
+                if (!w.fresh.empty()) {
+                    next.insert(next.end(), w.fresh.begin(), w.fresh.end());
+                    w.fresh.clear();
+                }
             }
             if (wanted != 0 && (found_.mask & wanted) == wanted) return true;  // the verdict is final
         }

@@ -22,8 +22,9 @@ public:
     }
 
     [[nodiscard]] int shards() const { return int(shards_.size()); }
-    // From the hash bits above the table's slot bits (the tag), so a shard still fills its whole table.
-    [[nodiscard]] int shard_of(std::uint64_t h) const { return int((h >> 32) % shards_.size()); }
+    // From the hash bits above the table's slot bits (the tag), so a shard still fills its whole
+    // table; a multiply-shift instead of a division.
+    [[nodiscard]] int shard_of(std::uint64_t h) const { return int(((h >> 32) * shards_.size()) >> 32); }
     [[nodiscard]] StateStore<W>& shard(int d) { return shards_[std::size_t(d)]; }
     [[nodiscard]] std::uint32_t id(int d, std::uint32_t local) const {
         return local * std::uint32_t(shards_.size()) + std::uint32_t(d);
