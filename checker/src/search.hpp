@@ -87,15 +87,16 @@ private:
         return k;
     }
     // How many concrete states the canonical k stands for: n! / (product of multiplicities!).
+    // Each prefix gives the multinomial of the sockets so far, so the division is exact.
     double orbit_size(const K& k) const {
         if (!sym_) return 1;
-        double size = 1;
-        int run = 1;
+        std::uint64_t size = 1;
+        std::uint64_t run = 1;
         for (int s = 1; s < n_; ++s) {
             run = combo(k, s) == combo(k, s - 1) ? run + 1 : 1;
-            size *= double(s + 1) / run;
+            size = size * std::uint64_t(s + 1) / run;
         }
-        return size;
+        return double(size);
     }
     // Index of the class of successor n (-1 if it was never stored).
     std::int64_t find_class(const K& n) const { return store_.find(canonical(n)); }
@@ -177,7 +178,8 @@ private:
         }
         void merge(const Found& o) {
             for (int p = 0; p < properties::kProperties; ++p)
-                if (o.mask & properties::bit(PropertyId(p))) record(properties::bit(PropertyId(p)), o.witness[std::size_t(p)], o.next[std::size_t(p)]);
+                if (o.mask & properties::bit(PropertyId(p)))
+                    record(properties::bit(PropertyId(p)), o.witness[std::size_t(p)], o.next[std::size_t(p)]);
         }
     };
     // A state waiting to be expanded.
@@ -201,7 +203,6 @@ private:
         std::uint64_t transitions = 0;
         double raw = 0;
         std::vector<std::vector<bool>> seen;  // per case: socket configurations in expanded states
-        std::size_t processed = 0;
     };
 
     bool bfs();

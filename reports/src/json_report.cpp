@@ -50,6 +50,8 @@ json config_json(const checker::ExploreSpec& spec) {
            {"sockets", spec.sockets},
            {"engine", spec.engine == checker::Engine::table ? "table" : "msm"},
            {"symmetry", spec.symmetry},
+           {"store", store_name(spec.store)},
+           {"threads", spec.threads},
            {"max_states", spec.max_states},
            {"memory_limit_bytes", spec.memory_limit_bytes},
            {"time_limit", spec.time_limit_seconds},

@@ -43,8 +43,11 @@ std::string describe_peer(const checker::PeerConfig& p) {
 }  // namespace
 
 void write_text(std::ostream& out, const checker::ExploreSpec& spec, const checker::ExploreResult& r) {
-    fmt::print(out, "orphancheck {}: {}, {} socket{}, engine {}\n", kVersion, spec.profile, spec.sockets,
-               spec.sockets == 1 ? "" : "s", spec.engine == checker::Engine::table ? "table" : "msm");
+    constexpr const char* kStores[] = {"full", "compact", "bitstate"};
+    fmt::print(out, "orphancheck {}: {}, {} socket{}, engine {}, symmetry {}, {} store, {} thread{}\n", kVersion,
+               spec.profile, spec.sockets, spec.sockets == 1 ? "" : "s",
+               spec.engine == checker::Engine::table ? "table" : "msm", spec.symmetry ? "on" : "off",
+               kStores[int(spec.store)], spec.threads, spec.threads == 1 ? "" : "s");
     constexpr std::size_t kListed = 8;
     for (std::size_t i = 0; i < spec.cases.size() && i < kListed; ++i)
         fmt::print(out, "configuration {}: {}\n", i + 1, spec.cases[i].describe());
