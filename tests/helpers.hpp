@@ -2,8 +2,16 @@
 // the command line would, and look up property results.
 #pragma once
 
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
+
+#include <doctest/doctest.h>
 
 #include "check_options.hpp"
 #include "orphancheck/checker/explorer.hpp"
@@ -28,6 +36,30 @@ inline cli::OptionValues two_sockets_lean() {
 inline cli::OptionValues with(cli::OptionValues o, const std::string& key, const std::string& value) {
     o[key] = value;
     return o;
+}
+
+// The orphancheck binary run with `args` (shell words): exit code, stdout, stderr.
+struct CliRun {
+    int code = -1;
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+
+inline CliRun run_cli(const std::string& args) {
+    const std::string err_file = "oc_cli_test_stderr.txt";
+    const std::string cmd = std::string(ORPHANCHECK_BIN) + " " + args + " 2>" + err_file;
+    CliRun r;
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    const int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream e(err_file);
+    r.err.assign(std::istreambuf_iterator<char>(e), {});
+    std::remove(err_file.c_str());
+    return r;
 }
 
 inline const checker::PropertyResult& result_of(const checker::ExploreResult& r, properties::PropertyId p) {

@@ -1,40 +1,17 @@
 // The orphancheck command as users run it: exit codes, reports, bad input.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "helpers.hpp"
 #include "orphancheck/properties/property.hpp"
 
 namespace {
-struct Run {
-    int code = -1;
-    std::string out;  // stdout
-    std::string err;  // stderr
-};
-
-Run run(const std::string& args) {
-    const std::string err_file = "oc_cli_test_stderr.txt";
-    const std::string cmd = std::string(ORPHANCHECK_BIN) + " " + args + " 2>" + err_file;
-    Run r;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream e(err_file);
-    r.err.assign(std::istreambuf_iterator<char>(e), {});
-    std::remove(err_file.c_str());
-    return r;
-}
+using Run = orphancheck::test::CliRun;
+Run run(const std::string& args) { return orphancheck::test::run_cli(args); }
 
 std::string data(const std::string& f) { return std::string(ORPHANCHECK_TEST_DATA) + "/" + f; }
 

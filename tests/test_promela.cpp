@@ -54,27 +54,8 @@ bool have(const char* tool) {
     return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0;
 }
 
-struct Run {
-    int code = -1;
-    std::string out, err;
-};
-
-Run run_cli(const std::string& args) {
-    const std::string err_file = "oc_promela_test_stderr.txt";
-    const std::string cmd = std::string(ORPHANCHECK_BIN) + " " + args + " 2>" + err_file;
-    Run r;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream e(err_file);
-    r.err.assign(std::istreambuf_iterator<char>(e), {});
-    std::remove(err_file.c_str());
-    return r;
-}
+using Run = test::CliRun;
+using test::run_cli;
 
 struct PanResult {
     long long stored = -1, matched = -1, errors = -1;
