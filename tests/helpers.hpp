@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -46,7 +47,8 @@ struct CliRun {
 };
 
 inline CliRun run_cli(const std::string& args) {
-    const std::string err_file = "oc_cli_test_stderr.txt";
+    // Per process: ctest may run several test cases at once in this directory.
+    const std::string err_file = "oc_cli_test_stderr_" + std::to_string(getpid()) + ".txt";
     const std::string cmd = std::string(ORPHANCHECK_BIN) + " " + args + " 2>" + err_file;
     CliRun r;
     FILE* p = popen(cmd.c_str(), "r");

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -22,7 +23,7 @@ using namespace orphancheck::reports;
 namespace {
 // Runs `dot -Tsvg` on the text; true when Graphviz accepts it.
 bool dot_accepts(const std::string& dot_text) {
-    const std::string path = "oc_test_graph.dot";
+    const std::string path = "oc_test_graph_" + std::to_string(getpid()) + ".dot";  // test cases may run at once
     std::ofstream(path) << dot_text;
     const int rc = std::system(("dot -Tsvg " + path + " -o /dev/null 2>/dev/null").c_str());
     std::remove(path.c_str());
