@@ -15,12 +15,20 @@
 #include <doctest/doctest.h>
 
 #include "check_options.hpp"
+#include "patch_file.hpp"
 #include "orphancheck/checker/explorer.hpp"
 
 namespace orphancheck::test {
 
 inline checker::ExploreSpec spec_of(const cli::OptionValues& opts, const std::vector<std::string>& props = {}) {
     return cli::build_spec(opts, props);
+}
+
+// spec_of(opts), with the rows of patch file `patch` edited (none when empty).
+inline checker::ExploreSpec patched_spec_of(const cli::OptionValues& opts, const std::string& patch) {
+    checker::ExploreSpec spec = cli::build_spec(opts, {});
+    if (!patch.empty()) cli::read_patch_file(patch, spec.patch);
+    return spec;
 }
 
 // Small configuration: one socket, everything the peer and the options can do.

@@ -8,7 +8,6 @@
 #include <string>
 
 #include "helpers.hpp"
-#include "patch_file.hpp"
 
 using namespace orphancheck;
 using properties::PropertyId;
@@ -16,8 +15,7 @@ using properties::PropertyId;
 namespace {
 checker::ExploreResult run_with(cli::OptionValues opts, const char* store, const std::string& patch = "") {
     opts["store"] = store;
-    auto spec = test::spec_of(opts);
-    if (!patch.empty()) cli::read_patch_file(patch, spec.patch);
+    auto spec = test::patched_spec_of(opts, patch);
     return checker::explore(spec);
 }
 

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "helpers.hpp"
-#include "patch_file.hpp"
 
 using namespace orphancheck;
 
@@ -25,8 +24,7 @@ std::vector<checker::Status> statuses(const checker::ExploreResult& r) {
 // Explores `opts` (+ patch) with and without reduction; the verdicts and the represented state count must agree.
 void check_same(const cli::OptionValues& opts, const std::string& patch = "") {
     INFO("options " << opts.at("sockets") << " sockets, patch '" << patch << "'");
-    auto spec = test::spec_of(opts);
-    if (!patch.empty()) cli::read_patch_file(patch, spec.patch);
+    auto spec = test::patched_spec_of(opts, patch);
     spec.symmetry = false;
     const auto plain = checker::explore(spec);
     spec.symmetry = true;

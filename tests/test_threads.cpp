@@ -4,15 +4,13 @@
 #include <doctest/doctest.h>
 
 #include "helpers.hpp"
-#include "patch_file.hpp"
 
 using namespace orphancheck;
 
 namespace {
 checker::ExploreResult run_threads(cli::OptionValues opts, int threads, const std::string& patch = "") {
     opts["threads"] = std::to_string(threads);
-    auto spec = test::spec_of(opts);
-    if (!patch.empty()) cli::read_patch_file(patch, spec.patch);
+    auto spec = test::patched_spec_of(opts, patch);
     return checker::explore(spec);
 }
 
