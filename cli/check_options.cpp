@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "orphancheck/checker/explorer.hpp"
+
 namespace orphancheck::cli {
 namespace {
 using model::Linger;
@@ -138,6 +140,7 @@ const std::vector<OptionInfo>& check_options() {
         {"loss", "yes", "any segment in flight may be lost"},
         {"abort", "no", "an administrator may run tcp_abort (ss -K) on any socket at any time: no, yes"},
         {"symmetry", "yes", "symmetry reduction: store one state per permutation of the sockets (they share every configuration choice): yes, no"},
+        {"por", "auto", "partial-order reduction (safety properties only): auto (on unless eventually-destroyed is checked), yes, no"},
         {"threads", "all", "threads of the breadth-first search: 1..256 or all (every core); counts do not depend on it, the counterexample shown may"},
         {"store", "full", "visited-state store: full (exact), compact (64-bit fingerprints, TLC-style), bitstate (hash bits, SPIN-style; no liveness pass)"},
         {"bitstate-size", "256M", "size of the bit array of --store bitstate (e.g. 64M, 1G)"},
@@ -221,9 +224,10 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                 for (int tw : max_tw)
                     for (bool mp : pressures) {
                         checker::CaseConfig c;
-                        // Limits above the socket count behave like "never reached": clamp so that
-                        // equal behaviour is one configuration.
-                        c.sysctl = {f, r, std::min(mo, n), std::min(tw, n), mp, profile->options};
+                        // Limits above the socket count are never reached: one value stands for all of them,
+                        // one no cached count (at most 255) and no bucket count (at most n) can reach, so
+                        // that the guard inputs show they never matter.
+                        c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options};
                         c.peer = peer;
                         c.close_events = closes;
                         bool dup = false;
@@ -235,10 +239,23 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     if (!props.empty()) {
         spec.properties = 0;
         for (const auto& p : props) {
+            if (p == "safety") {  // every property but the liveness one
+                for (properties::PropertyId id : properties::all_properties())
+                    if (properties::info(id).kind != properties::PropertyKind::liveness) spec.properties |= properties::bit(id);
+                continue;
+            }
             const auto id = properties::property_from_name(p);
             if (!id) throw UsageError(fmt::format("--property: unknown property '{}' (see 'orphancheck properties')", p));
             spec.properties |= properties::bit(*id);
         }
+    }
+    if (v["por"] == "auto") {
+        spec.por = checker::por_decides(spec.properties) && spec.engine == checker::Engine::table;
+    } else {
+        spec.por = yes_no("por", v["por"]);
+        if (spec.por && !checker::por_decides(spec.properties))
+            throw UsageError("--por yes: the reduction keeps safety properties only (leave out eventually-destroyed, "
+                             "or use --property safety) and decides counter-never-negative only with orphan-balance");
     }
     return spec;
 }

@@ -197,7 +197,10 @@ int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, b
 int run_check(checker::ExploreSpec spec, const std::string& json_path, const std::string& html_path, bool quiet,
               bool progress) {
     spec.progress = progress;
-    if (!html_path.empty()) spec.threads = 1;  // its drawings re-explore and need the same state numbering
+    if (!html_path.empty()) {  // its drawings re-explore without reduction and need the same state numbering
+        spec.threads = 1;
+        spec.por = false;
+    }
     std::ofstream json_file;
     if (json_path != "-" && !json_path.empty()) {
         json_file.open(json_path);
@@ -272,7 +275,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> patches, graph_patches;
     bool quiet = false, progress = false;
     add_check_options(check, cmdline);
-    check->add_option("--property", props, "check only this property (repeatable; see 'orphancheck properties')");
+    check->add_option("--property", props, "check only this property (repeatable; 'safety' = all but eventually-destroyed; see 'orphancheck properties')");
     check->add_option("--config", config, "TOML file with the same options (command line wins)");
     check->add_option("--patch", patches, "TOML patch file editing close-path rows (repeatable; see README)");
     check->add_option("--json", json_path, "write the JSON report to FILE, or to stdout with -");

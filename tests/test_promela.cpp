@@ -18,7 +18,7 @@
 
 #include "helpers.hpp"
 #include "orphancheck/checker/socket_space.hpp"
-#include "orphancheck/promela/invariant_terms.hpp"
+#include "orphancheck/properties/invariant_terms.hpp"
 #include "orphancheck/promela/promela_export.hpp"
 #include "patch_file.hpp"
 
@@ -163,17 +163,17 @@ TEST_CASE("promela: the per-socket invariant terms add up to violated_invariants
         checker::SocketSpace sp(spec.cases[0], spec.engine, spec.patch);
         sp.complete(2);
         REQUIRE(sp.size() > 100);
-        std::vector<promela::InvariantTerms> terms;
+        std::vector<properties::InvariantTerms> terms;
         for (std::size_t c = 0; c < sp.size(); ++c)
-            terms.push_back(promela::invariant_terms(sp.view(checker::Combo(c))));
+            terms.push_back(properties::invariant_terms(sp.view(checker::Combo(c))));
         std::size_t violations = 0;
         for (std::size_t a = 0; a < sp.size(); ++a)
             for (std::size_t b = a; b < sp.size(); ++b)
                 for (int counter = -3; counter <= 3; ++counter) {
                     const properties::SocketView* views[] = {&sp.view(checker::Combo(a)), &sp.view(checker::Combo(b))};
-                    const promela::InvariantTerms pair[] = {terms[a], terms[b]};
+                    const properties::InvariantTerms pair[] = {terms[a], terms[b]};
                     const auto want = properties::violated_invariants({counter, views}, all);
-                    const auto got = promela::combine(counter, pair, all);
+                    const auto got = properties::combine(counter, pair, all);
                     if (want != got) FAIL_CHECK("combos " << a << ", " << b << ", counter " << counter);
                     violations += want != 0;
                 }

@@ -52,6 +52,7 @@ MutationReport run_mutation(const checker::ExploreSpec& base, const std::vector<
     checker::ExploreSpec original = base;
     original.progress = false;
     original.threads = 1;
+    original.por = false;  // the fingerprint and state count compare complete, unreduced searches
     const checker::ExploreResult reference_run = checker::explore(original);
     const checker::Stats& reference = reference_run.stats;
     // A mutant is killed by a property the original model satisfies.

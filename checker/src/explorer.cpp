@@ -14,6 +14,12 @@ std::uint64_t peak_rss_bytes() {
 
 int packed_bytes(int sockets) { return 4 + 2 * sockets; }
 
+bool por_decides(properties::PropertyMask wanted) {
+    using properties::bit, properties::PropertyId;
+    if (wanted & bit(PropertyId::eventually_destroyed)) return false;
+    return !(wanted & bit(PropertyId::counter_never_negative)) || (wanted & bit(PropertyId::orphan_balance));
+}
+
 std::string CaseConfig::describe() const { return sysctl.describe(); }
 
 std::string CaseConfig::describe_closes() const {
@@ -36,8 +42,10 @@ template <int W>
 ExploreResult run_with(const ExploreSpec& given, std::vector<SocketSpace>& spaces, GraphSink* sink) {
     ExploreSpec spec = given;
     if (sink || spec.collect_socket_moves || spec.engine == Engine::msm) spec.threads = 1;
-    // Threads read the socket spaces concurrently: every move is computed beforehand.
-    if (spec.threads > 1)
+    if (sink || spec.collect_socket_moves || spec.engine == Engine::msm || spec.sockets == 1) spec.por = false;
+    // Threads read the socket spaces concurrently, and the reduction needs SocketSpace::independent:
+    // every move is computed beforehand.
+    if (spec.threads > 1 || spec.por)
         for (SocketSpace& sp : spaces) sp.complete(spec.sockets);
     Search<W> search(spec, spaces);
     return search.run(sink);
@@ -51,6 +59,9 @@ ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
     if (spec.cases.empty() || spec.cases.size() > 255) throw SpecError("between 1 and 255 configurations are needed");
     for (const CaseConfig& c : spec.cases)
         if (c.close_events.empty()) throw SpecError("no close() variant selected");
+    if (spec.por && !por_decides(spec.properties))
+        throw SpecError("partial-order reduction keeps safety properties only (leave out eventually-destroyed), and "
+                        "decides counter-never-negative only together with orphan-balance");
     if (sink && spec.store != StoreKind::full) throw SpecError("drawing the state graph needs --store full");
     if (spec.store == StoreKind::bitstate && spec.bitstate_bytes < (1u << 20))
         throw SpecError("--bitstate-size must be at least 1M");

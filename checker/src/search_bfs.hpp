@@ -70,16 +70,41 @@ bool Search<W>::limit_hit(std::size_t processed) {
     return false;
 }
 
+// Static cycle proviso: a socket whose moves include a back edge of its own configuration graph
+// (SocketSpace::closes_cycle) never moves alone, so every cycle of the reduced graph has a fully
+// expanded state and no socket is postponed forever. Among the others, a socket already under way
+// goes first, so that one socket runs on rather than all taking turns.
+template <int W>
+int Search<W>::ample_socket(const K& k) {
+    const SocketSpace& sp = spaces_[std::size_t(case_of(k))];
+    int best = -1;
+    for (int s = 0; s < n_; ++s) {
+        const Combo c = combo(k, s);
+        if (!sp.independent(c) || sp.closes_cycle(c)) continue;
+        if (c != sp.initial()) return s;
+        if (best < 0) best = s;
+    }
+    return best;
+}
+
 template <int W>
 void Search<W>::expand(const Item& it, Worker& w) {
     const PropertyMask wanted = spec_.properties;
     const K& k = it.key;
     PropertyMask socket_violations = 0;
-    std::uint16_t ordinal = 0;
+    std::uint16_t ordinal = 0;  // over all successors, so that a replay by ordinal finds the same one
+    std::uint64_t taken = 0;
     bool only_self = true;
+    const int ample = por_ ? ample_socket(k) : -1;
+    w.ample += ample >= 0 ? 1 : 0;
     for_each_successor(
         k,
         [&](const K& n, int s, const SockMove* mv) {
+            if (ample >= 0 && s != ample) {
+                ++ordinal;
+                return;
+            }
+            ++taken;
             const K c = canonical_after(n, s);
             const std::uint64_t h = hash_key(c);
             if (threads_ == 1) store_.prefetch(h);  // inserted right away
@@ -88,7 +113,7 @@ void Search<W>::expand(const Item& it, Worker& w) {
                 {c, h, it.id, ordinal++, mv ? PropertyMask(mv->violates) & wanted : PropertyMask(0)});
         },
         &socket_violations);
-    w.transitions += ordinal;
+    w.transitions += taken;
     std::vector<bool>& seen = w.seen[std::size_t(case_of(k))];
     for (int s = 0; s < n_; ++s) {
         const Combo c = combo(k, s);
@@ -206,6 +231,7 @@ bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
                 }
                 transitions_ += std::exchange(w.transitions, 0);
                 raw_states_ += std::exchange(w.raw, 0.0);
+                ample_states_ += std::exchange(w.ample, 0);
                 if (!w.fresh.empty()) {
                     next.insert(next.end(), w.fresh.begin(), w.fresh.end());
                     w.fresh.clear();

@@ -6,6 +6,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "orphancheck/properties/invariant_terms.hpp"
 #include "orphancheck/properties/step_view.hpp"
 
 namespace orphancheck::checker {
@@ -310,6 +311,60 @@ void SocketSpace::complete(int sockets) {
     const std::vector<int> gins = guard_inputs(sockets);
     for (std::size_t c = 0; c < combos_.size(); ++c)  // grows while it runs
         for (int gin : gins) moves(Combo(c), gin);
+    cache_read_ = buckets_read_ = false;
+    for (int cache = 0; cache <= 255; ++cache)
+        for (int buckets = 0; buckets <= sockets; ++buckets) {
+            cache_read_ = cache_read_ || guard_index(cache, buckets) != guard_index(0, buckets);
+            buckets_read_ = buckets_read_ || guard_index(cache, buckets) != guard_index(cache, 0);
+        }
+    independent_.assign(combos_.size(), false);
+    for (std::size_t i = 0; i < combos_.size(); ++i) {
+        const auto c = Combo(i);
+        const auto first = moves(c, gins.front());
+        bool ok = !first.empty();
+        for (int gin : gins) {
+            const auto m = moves(c, gin);
+            ok = ok && std::equal(m.begin(), m.end(), first.begin(), first.end());
+        }
+        // Invisible: the socket's own invariant bits stay, and the counter moves by exactly what the
+        // socket's share of it (in_close + counted) moves, so the balance the invariants compare stays.
+        const properties::InvariantTerms terms = properties::invariant_terms(views_[c]);
+        for (const SockMove& mv : first) {
+            const properties::InvariantTerms to = properties::invariant_terms(views_[mv.next]);
+            ok = ok && mv.violates == 0 && to.own == terms.own &&
+                 to.in_close + to.counted - terms.in_close - terms.counted == mv.delta &&
+                 (mv.delta == 0 || !cache_read_) && (holds_bucket(mv.next) == holds_bucket(c) || !buckets_read_);
+            for (int gin : gins) ok = ok && state_violations(mv.next, gin) == state_violations(c, gin);
+        }
+        independent_[i] = ok;
+    }
+    // Back edges of a depth-first search of the socket's moves from its initial configuration: every
+    // cycle of configurations contains one.
+    closes_cycle_.assign(combos_.size(), false);
+    enum : std::uint8_t { unseen, on_path, done };
+    std::vector<std::uint8_t> mark(combos_.size(), unseen);
+    std::vector<std::pair<Combo, std::vector<Combo>>> path;  // configuration, successors still to visit
+    auto enter = [&](Combo c) {
+        mark[c] = on_path;
+        std::vector<Combo> next;
+        for (int gin : gins)
+            for (const SockMove& mv : moves(c, gin)) next.push_back(mv.next);
+        std::reverse(next.begin(), next.end());
+        path.emplace_back(c, std::move(next));
+    };
+    enter(initial());
+    while (!path.empty()) {
+        auto& [c, next] = path.back();
+        if (next.empty()) {
+            mark[c] = done;
+            path.pop_back();
+            continue;
+        }
+        const Combo to = next.back();
+        next.pop_back();
+        if (mark[to] == on_path) closes_cycle_[c] = true;
+        else if (mark[to] == unseen) enter(to);
+    }
 }
 
 int SocketSpace::guard_index(int cache, int buckets) const {

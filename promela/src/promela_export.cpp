@@ -11,7 +11,7 @@
 #include "orphancheck/checker/explorer.hpp"
 #include "orphancheck/checker/socket_space.hpp"
 #include "orphancheck/model/close_path.hpp"
-#include "orphancheck/promela/invariant_terms.hpp"
+#include "orphancheck/properties/invariant_terms.hpp"
 
 namespace orphancheck::promela {
 namespace {
@@ -65,7 +65,7 @@ Tables build_tables(std::vector<checker::SocketSpace>& spaces, int n) {
             for (int b = 0; b <= n; ++b) t.gin.push_back(sp.guard_index(cache, b));
         for (std::size_t c = 0; c < sp.size(); ++c) {
             const auto combo = checker::Combo(c);
-            const InvariantTerms it = invariant_terms(sp.view(combo));
+            const properties::InvariantTerms it = properties::invariant_terms(sp.view(combo));
             t.bucket.push_back(sp.holds_bucket(combo) ? 1 : 0);
             t.own.push_back(it.own);
             t.in_close.push_back(it.in_close);

@@ -44,10 +44,10 @@ std::string describe_peer(const checker::PeerConfig& p) {
 
 void write_text(std::ostream& out, const checker::ExploreSpec& spec, const checker::ExploreResult& r) {
     constexpr const char* kStores[] = {"full", "compact", "bitstate"};
-    fmt::print(out, "orphancheck {}: {}, {} socket{}, engine {}, symmetry {}, {} store, {} thread{}\n", kVersion,
-               spec.profile, spec.sockets, spec.sockets == 1 ? "" : "s",
+    fmt::print(out, "orphancheck {}: {}, {} socket{}, engine {}, symmetry {}, partial-order reduction {}, {} store, {} thread{}\n",
+               kVersion, spec.profile, spec.sockets, spec.sockets == 1 ? "" : "s",
                spec.engine == checker::Engine::table ? "table" : "msm", spec.symmetry ? "on" : "off",
-               kStores[int(spec.store)], spec.threads, spec.threads == 1 ? "" : "s");
+               spec.por ? "on" : "off", kStores[int(spec.store)], spec.threads, spec.threads == 1 ? "" : "s");
     constexpr std::size_t kListed = 8;
     for (std::size_t i = 0; i < spec.cases.size() && i < kListed; ++i)
         fmt::print(out, "configuration {}: {}\n", i + 1, spec.cases[i].describe());
@@ -60,9 +60,17 @@ void write_text(std::ostream& out, const checker::ExploreSpec& spec, const check
         fmt::print(out, "  {:<24} {}\n", i.name, status_name(p.status));
     }
     const auto& s = r.stats;
-    if (spec.symmetry && spec.sockets > 1)
+    if (spec.symmetry && spec.sockets > 1 && !spec.por)
         fmt::print(out, "symmetry reduction: {} states stand for {:.0f} without it ({:.1f}x)\n", s.states, s.raw_states,
                    s.raw_states / double(std::max<std::uint64_t>(1, s.states)));
+    if (spec.symmetry && spec.sockets > 1 && spec.por)
+        fmt::print(out, "symmetry reduction: {} states stand for {:.0f} of the reduced graph ({:.1f}x)\n", s.states,
+                   s.raw_states, s.raw_states / double(std::max<std::uint64_t>(1, s.states)));
+    if (spec.por && spec.sockets > 1)
+        fmt::print(out,
+                   "partial-order reduction: in {} of {} states one socket moved alone; every safety verdict is that "
+                   "of the unreduced graph\n",
+                   s.ample_states, s.states);
     if (s.store == checker::StoreKind::compact)
         fmt::print(out,
                    "store compact (64-bit fingerprints): the verdict holds unless two states shared a fingerprint, "

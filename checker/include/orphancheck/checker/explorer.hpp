@@ -19,6 +19,10 @@ struct SpecError : std::runtime_error {
 // With a sink, a complete exploration also hands out every state and edge.
 ExploreResult explore(const ExploreSpec& spec, GraphSink* sink = nullptr);
 
+// Whether the partial-order reduction decides every property in `wanted`: not eventually-destroyed,
+// and counter-never-negative only together with orphan-balance.
+[[nodiscard]] bool por_decides(properties::PropertyMask wanted);
+
 // Bytes one global state takes packed (sockets + case + counter + cache).
 [[nodiscard]] int packed_bytes(int sockets);
 

@@ -43,6 +43,7 @@ struct PropertyResult {
 struct Stats {
     std::uint64_t states = 0;     // stored states (one per permutation class with symmetry reduction)
     double raw_states = 0;        // concrete states they stand for (= states without symmetry reduction)
+    std::uint64_t ample_states = 0;  // states where the partial-order reduction moved one socket only
     std::uint64_t transitions = 0;
     std::uint32_t depth = 0;
     double seconds = 0;           // whole check

@@ -38,6 +38,7 @@ struct SockMove {
     model::RowId row1 = model::RowId::none;  // kernel rows that fired (a FIN+ACK fires two)
     model::RowId row2 = model::RowId::none;
     std::uint16_t violates = 0;  // step properties (rfc-transitions, ...) this move breaks
+    bool operator==(const SockMove&) const = default;
 };
 
 // tcp_orphan_update: the cached count takes the counter's value, clamped to 0..255.
@@ -65,6 +66,22 @@ public:
     // guard inputs, until no new configuration appears (table engine): afterwards moves() and
     // the other lookups only read, and may run on several threads at once.
     void complete(int sockets);
+    // After complete(): every move of a socket in `c` is the same under every guard input; changes
+    // the orphan counter only if no guard reads the cache, and its timewait bucket only if no guard
+    // reads the bucket count; moves the counter by exactly what it moves the socket's share of it
+    // (so the balance the invariants compare stays), keeps its own invariant bits and per-socket
+    // state properties, and breaks no step property. Such moves commute with every move of the other
+    // sockets (counter additions commute) and no property sees them, so the partial-order reduction
+    // may take them alone (an ample set). counter-never-negative is the exception: see Search::run.
+    [[nodiscard]] bool independent(Combo c) const { return c < independent_.size() && independent_[c]; }
+    // After complete(): whether any guard input depends on the orphan cache. When none does, the
+    // cache is never observed and the partial-order reduction leaves it (and its refresh) out.
+    [[nodiscard]] bool cache_read() const { return cache_read_; }
+    // After complete(): whether a move of `c` is a back edge of a depth-first search of the socket's
+    // moves (from its initial configuration). Every cycle of a socket's configurations has such an
+    // edge, and so every cycle of global states has a move of one: the reduction's cycle proviso
+    // expands fully where it would otherwise take one alone.
+    [[nodiscard]] bool closes_cycle(Combo c) const { return c >= closes_cycle_.size() || closes_cycle_[c]; }
     // Order-independent hash of every move computed so far (table engine): two
     // models whose explorations reach the same moves have the same fingerprint.
     [[nodiscard]] std::uint64_t behaviour_fingerprint() const;
@@ -112,6 +129,10 @@ private:
     std::vector<SockMove> memo_moves_;
     std::vector<SockMove> scratch_;    // msm engine
     std::uint16_t scratch_violates_ = 0;
+    std::vector<bool> independent_;  // by combo, filled by complete()
+    std::vector<bool> closes_cycle_;  // by combo, filled by complete()
+    bool cache_read_ = true;
+    bool buckets_read_ = true;
 };
 
 }  // namespace orphancheck::checker

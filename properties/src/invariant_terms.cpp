@@ -1,9 +1,6 @@
-#include "orphancheck/promela/invariant_terms.hpp"
+#include "orphancheck/properties/invariant_terms.hpp"
 
-namespace orphancheck::promela {
-using properties::bit;
-using properties::PropertyId;
-using properties::PropertyMask;
+namespace orphancheck::properties {
 
 PropertyMask counter_invariants() { return bit(PropertyId::orphan_balance) | bit(PropertyId::counter_never_negative); }
 
@@ -12,11 +9,11 @@ PropertyMask global_invariants() {
            bit(PropertyId::orphan_classification);
 }
 
-InvariantTerms invariant_terms(const properties::SocketView& v) {
+InvariantTerms invariant_terms(const SocketView& v) {
     InvariantTerms t;
     // The per-socket bits do not depend on the counter or on the other sockets: ask the definition itself.
-    const properties::SocketView* one[] = {&v};
-    t.own = properties::violated_invariants({0, one}, global_invariants() & ~counter_invariants());
+    const SocketView* one[] = {&v};
+    t.own = violated_invariants({0, one}, global_invariants() & ~counter_invariants());
     if (!v.quiescent()) t.in_close = int(v.incs) - int(v.decs);
     else t.counted = v.counted() ? 1 : 0;
     return t;
@@ -36,4 +33,4 @@ PropertyMask combine(int counter, std::span<const InvariantTerms> sockets, Prope
     return v & wanted;
 }
 
-}  // namespace orphancheck::promela
+}  // namespace orphancheck::properties
