@@ -1,5 +1,5 @@
 // Benchmark of the explorer (Release builds only): for N = 1, 2, ... sockets
-// and four configurations (the default check; a lean one: SO_LINGER off,
+// and five configurations (the default check; a lean one: SO_LINGER off,
 // TCP_LINGER2 unset, no unread data, the peer may only FIN, fin_timeout 60;
 // the lean one without loss; a silent peer with loss: the blog's experiment;
 // "blog": that experiment with every socket option choice, to ten sockets),
