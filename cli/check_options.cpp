@@ -249,10 +249,12 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
             spec.properties |= properties::bit(*id);
         }
     }
+    if (v["por"] != "auto" && v["por"] != "yes" && v["por"] != "no")
+        throw UsageError(fmt::format("--por: unknown value '{}' (expected auto, yes or no)", v["por"]));
     if (v["por"] == "auto") {
         spec.por = checker::por_decides(spec.properties) && spec.engine == checker::Engine::table;
     } else {
-        spec.por = yes_no("por", v["por"]);
+        spec.por = v["por"] == "yes";
         if (spec.por && !checker::por_decides(spec.properties))
             throw UsageError("--por yes: the reduction keeps safety properties only (leave out eventually-destroyed, "
                              "or use --property safety) and decides counter-never-negative only with orphan-balance");
