@@ -252,7 +252,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     if (v["por"] != "auto" && v["por"] != "yes" && v["por"] != "no")
         throw UsageError(fmt::format("--por: unknown value '{}' (expected auto, yes or no)", v["por"]));
     if (v["por"] == "auto") {
-        spec.por = checker::por_decides(spec.properties) && spec.engine == checker::Engine::table;
+        spec.por = checker::por_decides(spec.properties) && spec.engine == checker::Engine::table && spec.sockets > 1;
     } else {
         spec.por = v["por"] == "yes";
         if (spec.por && !checker::por_decides(spec.properties))
