@@ -204,7 +204,7 @@ bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
         w.seen.resize(spaces_.size());
     }
     // One thread inserts each state's successors at once; several share out batches.
-    const std::size_t batch = T == 1 ? 256 : T * 4096;
+    const std::size_t batch = T == 1 ? 256 : T * 16384;
     std::size_t processed = 0;
     while (!frontier.empty()) {
         if (depth_ > 0) level_starts_.push_back(store_.size() - frontier.size());
