@@ -255,6 +255,8 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
         spec.por = checker::por_decides(spec.properties) && spec.engine == checker::Engine::table && spec.sockets > 1;
     } else {
         spec.por = v["por"] == "yes";
+        if (spec.por && spec.engine != checker::Engine::table)
+            throw UsageError("--por yes needs --engine table (the reduction reads the completed move tables)");
         if (spec.por && !checker::por_decides(spec.properties))
             throw UsageError("--por yes: the reduction keeps safety properties only (leave out eventually-destroyed, "
                              "or use --property safety) and decides counter-never-negative only with orphan-balance");

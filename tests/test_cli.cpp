@@ -165,6 +165,7 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --threads 0", "--threads");
     bad_input("check --por maybe", "--por");
     bad_input("check --por yes", "--por yes");  // eventually-destroyed is checked by default
+    bad_input("check --por yes --property safety --engine msm", "--engine table");
     bad_input("check --threads many", "--threads");
     bad_input("check --store bitstate --bitstate-size 100K", "--bitstate-size");
     bad_input("check --store bitstate --bitstate-size 64M --memory-limit 32M", "--memory-limit 32M");
