@@ -54,13 +54,16 @@ const std::vector<Config> kConfigs = {
 };
 
 // Runs in a child; prints one table row on stdout, returns the exit code.
+std::vector<std::string> properties_for(bool safety_only) {
+    return safety_only ? std::vector<std::string>{"safety"} : std::vector<std::string>{};
+}
+
 int run_one(const Config& c, int n, double budget, bool safety_only, const cli::OptionValues& set) {
     cli::OptionValues o = c.opts;
     for (const auto& [k, v] : set) o[k] = v;
     o["sockets"] = std::to_string(n);
     o["time-limit"] = fmt::format("{}", budget);
-    const std::vector<std::string> props = safety_only ? std::vector<std::string>{"safety"} : std::vector<std::string>{};
-    const auto spec = cli::build_spec(o, props);
+    const auto spec = cli::build_spec(o, properties_for(safety_only));
     const auto r = checker::explore(spec);
     const auto& s = r.stats;
     const bool done = r.verdict != checker::Verdict::incomplete;
@@ -98,7 +101,7 @@ int main(int argc, char** argv) {
     }
     if (!set.count("por")) set["por"] = "no";  // comparable with earlier tables unless asked for
     try {
-        (void)cli::build_spec(set, safety_only ? std::vector<std::string>{"safety"} : std::vector<std::string>{});
+        (void)cli::build_spec(set, properties_for(safety_only));
     } catch (const std::exception& e) {
         fmt::print(stderr, "bench_explore: {}\n", e.what());
         return 2;

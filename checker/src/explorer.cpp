@@ -41,8 +41,11 @@ namespace {
 template <int W>
 ExploreResult run_with(const ExploreSpec& given, std::vector<SocketSpace>& spaces, GraphSink* sink) {
     ExploreSpec spec = given;
-    if (sink || spec.collect_socket_moves || spec.engine == Engine::msm) spec.threads = 1;
-    if (sink || spec.collect_socket_moves || spec.engine == Engine::msm || spec.sockets == 1) spec.por = false;
+    if (sink || spec.collect_socket_moves || spec.engine == Engine::msm) {
+        spec.threads = 1;
+        spec.por = false;
+    }
+    if (spec.sockets == 1) spec.por = false;
     // Threads read the socket spaces concurrently, and the reduction needs SocketSpace::independent:
     // every move is computed beforehand.
     if (spec.threads > 1 || spec.por)

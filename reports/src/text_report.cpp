@@ -60,12 +60,10 @@ void write_text(std::ostream& out, const checker::ExploreSpec& spec, const check
         fmt::print(out, "  {:<24} {}\n", i.name, status_name(p.status));
     }
     const auto& s = r.stats;
-    if (spec.symmetry && spec.sockets > 1 && !spec.por)
-        fmt::print(out, "symmetry reduction: {} states stand for {:.0f} without it ({:.1f}x)\n", s.states, s.raw_states,
+    if (spec.symmetry && spec.sockets > 1)
+        fmt::print(out, "symmetry reduction: {} states stand for {:.0f} {} ({:.1f}x)\n", s.states, s.raw_states,
+                   spec.por ? "of the reduced graph" : "without it",
                    s.raw_states / double(std::max<std::uint64_t>(1, s.states)));
-    if (spec.symmetry && spec.sockets > 1 && spec.por)
-        fmt::print(out, "symmetry reduction: {} states stand for {:.0f} of the reduced graph ({:.1f}x)\n", s.states,
-                   s.raw_states, s.raw_states / double(std::max<std::uint64_t>(1, s.states)));
     if (spec.por && spec.sockets > 1)
         fmt::print(out,
                    "partial-order reduction: in {} of {} states one socket moved alone; every safety verdict is that "

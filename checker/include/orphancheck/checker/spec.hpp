@@ -54,8 +54,9 @@ struct ExploreSpec {
     StoreKind store = StoreKind::full;
     // Partial-order reduction (table engine, safety properties only): in a state where some socket's
     // moves are all independent of the other sockets and invisible to the properties
-    // (SocketSpace::independent), only that socket moves, unless one of its successors was stored
-    // at this depth or before (the cycle proviso). Graphs and socket-move collection run without it.
+    // (SocketSpace::independent), only that socket moves, unless one of its moves closes a cycle of
+    // its configurations (SocketSpace::closes_cycle: the cycle proviso). Graphs, socket-move
+    // collection and the MSM engine run without it.
     bool por = false;
     // Threads of the breadth-first pass (the store is split by hash into one shard per thread).
     // Only the table engine runs threaded; graphs, socket moves and the MSM engine use one.
