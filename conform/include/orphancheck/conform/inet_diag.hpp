@@ -1,0 +1,52 @@
+// The sockets of the caller's network namespace, read through inet_diag
+// (NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, IPv4 TCP, every state), and the
+// namespace's counters from /proc/net.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace orphancheck::conform {
+
+// Kernel TCP state numbers (include/net/tcp_states.h).
+enum KernelTcpState : std::uint8_t {
+    kEstablished = 1, kSynSent, kSynRecv, kFinWait1, kFinWait2, kTimeWait, kClose, kCloseWait, kLastAck,
+    kListen, kClosing, kNewSynRecv
+};
+// idiag_timer values.
+enum KernelTimer : std::uint8_t { kNoTimer = 0, kRetransmitTimer = 1, kKeepaliveTimer = 2, kTimewaitTimer = 3, kProbeTimer = 4 };
+
+struct DiagSocket {
+    std::uint8_t state = 0;        // KernelTcpState; a timewait bucket reports its substate (FIN_WAIT2 or TIME_WAIT)
+    std::uint8_t timer = 0;        // KernelTimer; 3 for every timewait bucket
+    std::uint8_t retransmits = 0;  // idiag_retrans
+    std::uint16_t sport = 0, dport = 0;  // host byte order
+    std::uint32_t expires_ms = 0;
+    std::uint32_t rqueue = 0, wqueue = 0;
+    std::uint32_t inode = 0;       // 0: no struct socket (orphan, or timewait bucket)
+    std::uint64_t cookie = 0;      // idiag_cookie, for SOCK_DESTROY
+    [[nodiscard]] bool timewait_bucket() const { return timer == kTimewaitTimer && inode == 0; }
+};
+
+[[nodiscard]] std::string kernel_state_name(std::uint8_t state);  // "FIN_WAIT1", ...
+
+// Every IPv4 TCP socket of the namespace (listeners, full sockets, timewait buckets).
+// Throws std::runtime_error naming the failing call.
+[[nodiscard]] std::vector<DiagSocket> dump_tcp_sockets();
+// SOCK_DESTROY (what ss -K does). Returns false when the kernel refused (the socket is gone, ...).
+bool destroy_socket(const DiagSocket& s);
+// Destroys every socket dump_tcp_sockets() lists; returns how many were destroyed.
+int destroy_all_sockets();
+
+// /proc/net/sockstat: "orphan" is the kernel's global tcp_orphan_count (every namespace),
+// "tw" and "inuse" are this namespace's.
+struct SockStat {
+    int inuse = 0, orphan = 0, tw = 0;
+};
+[[nodiscard]] SockStat read_sockstat();
+// /proc/net/netstat TcpExt counters of this namespace ("TCPAbortOnTimeout" -> value).
+[[nodiscard]] std::map<std::string, long long> read_tcp_ext();
+
+}  // namespace orphancheck::conform
