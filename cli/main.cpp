@@ -10,6 +10,7 @@
 
 #include "check_options.hpp"
 #include "config_file.hpp"
+#include "conform_command.hpp"
 #include "diff_command.hpp"
 #include "export_command.hpp"
 #include "patch_file.hpp"
@@ -332,15 +333,23 @@ int main(int argc, char** argv) {
     exporter->add_option("--property", export_props, "assert only this property (repeatable)");
     exporter->add_option("--config", export_config, "TOML file with check options");
     exporter->add_option("--patch", export_patches, "TOML patch file (as for check)");
+    auto* conform_cmd = app.add_subcommand("conform", "run live-kernel scenarios in private namespaces and check them against the model (root)");
+    cli::ConformArgs ca;
+    conform_cmd->add_option("--scenario", ca.scenarios, "run this scenario (repeatable; default: all short ones; see --list)");
+    conform_cmd->add_flag("--long", ca.long_runs, "include the long scenarios (minutes: tcp_fin_timeout 60/120, retries 0)");
+    conform_cmd->add_flag("--list", ca.list, "list the scenarios");
+    conform_cmd->add_flag("--verbose", ca.verbose, "print every socket's samples, also when it agrees");
+    conform_cmd->add_option("--json", ca.json_path, "write the results as JSON to FILE, or to stdout with -");
+    conform_cmd->add_option("--profile", ca.profile, "kernel profile to check against [default: the running kernel's]");
     app.add_subcommand("profiles", "list the kernel profiles and the kernel options they set");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
 
     const std::string first = argc > 1 ? argv[1] : "";
-    constexpr const char* kCommands = "check, graph, diff, mutate, export, profiles, properties or rows";
+    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, profiles, properties or rows";
     if (first.empty()) return fail_usage(fmt::format("a command is needed: {} (--help for more)", kCommands));
     if (first[0] != '-' && first != "check" && first != "graph" && first != "diff" && first != "mutate" &&
-        first != "export" && first != "profiles" && first != "properties" && first != "rows")
+        first != "export" && first != "conform" && first != "profiles" && first != "properties" && first != "rows")
         return fail_usage(fmt::format("unknown command '{}' (expected {})", argv[1], kCommands));
     try {
         app.parse(argc, argv);
@@ -358,6 +367,7 @@ int main(int argc, char** argv) {
             return kExitHolds;
         }
         if (app.got_subcommand("diff")) return cli::run_diff(da, diff_cmdline);
+        if (app.got_subcommand("conform")) return cli::run_conform(ca);
         if (app.got_subcommand("properties")) {
             list_properties();
             return kExitHolds;

@@ -27,6 +27,8 @@ struct DiagSocket {
     std::uint32_t rqueue = 0, wqueue = 0;
     std::uint32_t inode = 0;       // 0: no struct socket (orphan, or timewait bucket)
     std::uint64_t cookie = 0;      // idiag_cookie, for SOCK_DESTROY
+    std::uint32_t saddr = 0, daddr = 0;  // IPv4 addresses, network byte order (SOCK_DESTROY looks them up)
+    std::uint32_t ifindex = 0;     // idiag_if (bound device, 0 for none)
     [[nodiscard]] bool timewait_bucket() const { return timer == kTimewaitTimer && inode == 0; }
 };
 
@@ -37,7 +39,8 @@ struct DiagSocket {
 [[nodiscard]] std::vector<DiagSocket> dump_tcp_sockets();
 // SOCK_DESTROY (what ss -K does). Returns false when the kernel refused (the socket is gone, ...).
 bool destroy_socket(const DiagSocket& s);
-// Destroys every socket dump_tcp_sockets() lists; returns how many were destroyed.
+// Destroys every socket dump_tcp_sockets() lists (and the namespace's IPv6 TCP sockets),
+// dumping again while a pass destroyed something; returns how many were destroyed.
 int destroy_all_sockets();
 
 // /proc/net/sockstat: "orphan" is the kernel's global tcp_orphan_count (every namespace),

@@ -1,0 +1,156 @@
+#include "conform_command.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "check_options.hpp"
+#include "orphancheck/conform/coverage.hpp"
+#include "orphancheck/conform/netns.hpp"
+#include "orphancheck/model/kernel_profile.hpp"
+
+namespace orphancheck::cli {
+namespace {
+using conform::ScenarioResult;
+using Verdict = ScenarioResult::Verdict;
+
+std::string_view verdict_name(Verdict v) {
+    switch (v) {
+        case Verdict::agree: return "agree";
+        case Verdict::disagree: return "disagree";
+        case Verdict::incomplete: return "incomplete";
+    }
+    return "?";
+}
+
+std::string times(const std::vector<conform::TimeCheck>& t) {
+    if (t.empty()) return "-";
+    double lo = t.front().measured, hi = lo;
+    for (const auto& x : t) lo = std::min(lo, x.measured), hi = std::max(hi, x.measured);
+    return lo == hi ? fmt::format("{:.2f} s", lo) : fmt::format("{:.2f}-{:.2f} s", lo, hi);
+}
+
+void print_samples(const ScenarioResult& r, std::size_t j) {
+    const conform::Observation* last = nullptr;
+    for (const conform::Sample& s : r.record.samples) {
+        if (last && *last == s.sockets[j]) continue;
+        last = &s.sockets[j];
+        fmt::print("      {:8.3f} s  {:<22} orphan counter {:+d}, {} listed\n", s.t, s.sockets[j].name(), s.counter,
+                   s.listed);
+    }
+}
+
+void print_result(const ScenarioResult& r, bool verbose) {
+    const conform::Scenario& s = *r.scenario;
+    fmt::print("{:<26} {:<10} {}\n", s.name, verdict_name(r.verdict), s.what);
+    if (!r.record.samples.empty())
+        fmt::print("    {} sockets, peak {} orphans (kernel counter +{}), orphan for {}, close() to gone {}, "
+                   "{} samples (largest gap {:.1f} ms)\n",
+                   s.connections, r.peak_orphans, r.peak_counter, times(r.orphan_times), times(r.gone_times),
+                   r.record.samples.size(), r.record.max_gap_ms);
+    if (!s.blog.empty())
+        fmt::print("    blog: {} -> {}\n", s.blog,
+                   !s.expect_orphans ? "see above"
+                   : *s.expect_orphans == r.settled_orphans
+                       ? fmt::format("reproduced ({} orphans 0.5 s after close())", r.settled_orphans)
+                       : fmt::format("NOT reproduced ({} orphans 0.5 s after close(), expected {})", r.settled_orphans,
+                                     *s.expect_orphans));
+    if (!r.detail.empty()) fmt::print("    {}\n", r.detail);
+    for (std::size_t j = 0; j < r.sockets.size(); ++j)
+        if (verbose || !r.sockets[j].agree) {
+            fmt::print("    socket {}:\n", j + 1);
+            print_samples(r, j);
+        }
+}
+
+nlohmann::json result_json(const ScenarioResult& r) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (model::RowId row : r.confirmed) rows.push_back(model::row_name(row));
+    nlohmann::json socks = nlohmann::json::array();
+    for (std::size_t j = 0; j < r.sockets.size(); ++j) {
+        nlohmann::json samples = nlohmann::json::array();
+        for (const conform::Sample& s : r.record.samples) samples.push_back({s.t, s.sockets[j].name()});
+        nlohmann::json witness = nlohmann::json::array();
+        for (const conform::WitnessStep& w : r.sockets[j].witness) witness.push_back({w.label, w.after.name()});
+        socks.push_back({{"agree", r.sockets[j].agree}, {"samples", samples}, {"model_path", witness}});
+    }
+    const auto t = [](const std::vector<conform::TimeCheck>& v) {
+        nlohmann::json a = nlohmann::json::array();
+        for (const auto& x : v) a.push_back(x.measured);
+        return a;
+    };
+    return {{"scenario", r.scenario->name}, {"verdict", verdict_name(r.verdict)}, {"detail", r.detail},
+            {"peak_orphans", r.peak_orphans}, {"settled_orphans", r.settled_orphans}, {"peak_counter", r.peak_counter}, {"confirmed_rows", rows},
+            {"orphan_seconds", t(r.orphan_times)}, {"gone_seconds", t(r.gone_times)}, {"mib", r.record.mib},
+            {"max_gap_ms", r.record.max_gap_ms}, {"sockets", socks}};
+}
+}  // namespace
+
+int run_conform(const ConformArgs& args) {
+    if (args.list) {
+        for (const conform::Scenario& s : conform::scenarios())
+            fmt::print("{:<26} {}{}\n", s.name, s.what, s.long_run ? " [--long]" : "");
+        return 0;
+    }
+    std::vector<const conform::Scenario*> chosen;
+    const bool all = args.scenarios.empty() || (args.scenarios.size() == 1 && args.scenarios[0] == "all");
+    if (all) {
+        for (const conform::Scenario& s : conform::scenarios())
+            if (args.long_runs || !s.long_run) chosen.push_back(&s);
+    } else {
+        for (const std::string& name : args.scenarios) {
+            const conform::Scenario* s = conform::find_scenario(name);
+            if (s == nullptr) throw UsageError(fmt::format("--scenario: unknown scenario '{}' (see --list)", name));
+            chosen.push_back(s);
+        }
+    }
+    const std::string profile = args.profile.empty() ? conform::running_kernel_profile() : args.profile;
+    if (model::find_profile(profile) == nullptr) throw UsageError(fmt::format("--profile: unknown profile '{}'", profile));
+    if (const conform::Availability a = conform::live_kernel_available(); !a.ok)
+        throw UsageError(fmt::format("conform cannot run here: {}", a.why));
+    const bool to_stdout = args.json_path == "-";
+    std::vector<ScenarioResult> results;
+    if (!to_stdout) fmt::print("kernel profile {} (running kernel), {} scenarios\n", profile, chosen.size());
+    for (const conform::Scenario* s : chosen) {
+        results.push_back(conform::run_scenario(*s, profile));
+        if (results.back().interrupted) {
+            std::cerr << "orphancheck: conform interrupted; namespaces removed, sysctls restored\n";
+            return 130;
+        }
+        if (!to_stdout) print_result(results.back(), args.verbose);
+        std::fflush(stdout);
+    }
+    const conform::Coverage cov = conform::coverage(results);
+    if (!to_stdout) {
+        fmt::print("\ntransition coverage: {} of {} rows confirmed by kernel runs ({:.0f} %)\n", cov.confirmed.size(),
+                   model::kRows, cov.percent());
+        for (model::RowId row : cov.missing)
+            fmt::print("  not confirmed: {:<34} {}\n", model::row_name(row), conform::why_unconfirmed(row));
+    }
+    if (!args.json_path.empty()) {
+        nlohmann::json j{{"profile", profile}, {"scenarios", nlohmann::json::array()}};
+        for (const ScenarioResult& r : results) j["scenarios"].push_back(result_json(r));
+        nlohmann::json missing = nlohmann::json::array();
+        for (model::RowId row : cov.missing)
+            missing.push_back({{"row", model::row_name(row)}, {"why", conform::why_unconfirmed(row)}});
+        nlohmann::json confirmed = nlohmann::json::array();
+        for (model::RowId row : cov.confirmed) confirmed.push_back(model::row_name(row));
+        j["coverage"] = {{"rows", model::kRows}, {"confirmed", confirmed}, {"missing", missing}};
+        if (to_stdout) {
+            std::cout << j.dump(2) << "\n";
+        } else {
+            std::ofstream f(args.json_path);
+            if (!(f << j.dump(2) << "\n")) throw UsageError(fmt::format("--json: cannot write {}", args.json_path));
+        }
+    }
+    bool disagree = false, incomplete = false;
+    for (const ScenarioResult& r : results) {
+        disagree = disagree || r.verdict == Verdict::disagree;
+        incomplete = incomplete || r.verdict == Verdict::incomplete;
+    }
+    return disagree ? 1 : incomplete ? 3 : 0;
+}
+
+}  // namespace orphancheck::cli

@@ -1,0 +1,44 @@
+// `orphancheck conform`: run a scenario on the live kernel in a private
+// namespace and check what happened against the model of that configuration.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orphancheck/conform/run_record.hpp"
+#include "orphancheck/conform/trace_check.hpp"
+
+namespace orphancheck::conform {
+
+// A measured time and the model's bounds for it (max: nullopt = unbounded).
+struct TimeCheck {
+    double measured = 0;
+    double min = 0;
+    std::optional<double> max;
+    bool within = true;
+};
+
+struct ScenarioResult {
+    const Scenario* scenario = nullptr;
+    enum class Verdict { agree, disagree, incomplete } verdict = Verdict::incomplete;
+    std::string detail;  // disagree: the first step the model does not allow; incomplete: why
+    RunRecord record;
+    std::vector<TraceCheck> sockets;      // one per connection
+    std::vector<model::RowId> confirmed;  // rows some socket's trace cannot be explained without
+    int peak_orphans = 0;                 // most of our sockets seen as orphans at once
+    int settled_orphans = 0;              // our sockets that were orphans 0.5 s after the last close()
+    int peak_counter = 0;                 // highest kernel orphan counter (minus its start)
+    std::string counter_problem;          // empty: the counter followed the listed orphans
+    std::vector<TimeCheck> orphan_times;  // per socket that was seen as an orphan
+    std::vector<TimeCheck> gone_times;    // close() to gone, per socket that went
+    bool interrupted = false;
+};
+
+// The kernel profile of the running kernel (from uname): linux-5.15, linux-6.12 or linux-6.18.
+[[nodiscard]] std::string running_kernel_profile();
+
+// Runs the scenario (global sysctls restored on every exit path) and checks it.
+[[nodiscard]] ScenarioResult run_scenario(const Scenario& s, const std::string& profile);
+
+}  // namespace orphancheck::conform

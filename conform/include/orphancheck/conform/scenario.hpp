@@ -1,0 +1,66 @@
+// Live-kernel scenarios: what to set up in a private namespace, what to do
+// to the connections, and the model configuration the run is checked against.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "orphancheck/checker/env.hpp"
+#include "orphancheck/checker/spec.hpp"
+
+namespace orphancheck::conform {
+
+// One step of a scenario, run in order by the child process.
+enum class Act : std::uint8_t {
+    drop_from_peer,    // nft: drop every segment the peer sends
+    drop_fin_to_peer,  // nft: drop our segments that carry a FIN
+    allow_all,         // nft: remove the drops
+    peer_send,         // the peer writes one byte to each connection
+    peer_close,        // the peer close()s its sockets
+    peer_abort,        // the peer's sockets are destroyed (SOCK_DESTROY: RST where tcp_abort sends one)
+    close,             // our sockets are close()d, `ms` apart (a thread each when SO_LINGER > 0)
+    abort,             // our sockets (or their timewait buckets) are destroyed, as ss -K does
+    wait,              // sleep `ms`
+};
+struct Action {
+    Act act;
+    int ms = 0;
+};
+
+struct Scenario {
+    std::string name;
+    std::string what;   // one line: the experiment
+    std::string blog;   // the blog's observation it reproduces, if any
+    bool long_run = false;  // only with --long
+    int connections = 1;
+    // Per-namespace sysctls (always set: the model needs their values).
+    int fin_timeout = 60;
+    int orphan_retries = 0;
+    std::optional<int> max_tw_buckets;
+    std::optional<int> max_orphans;  // global tcp_max_orphans, saved and restored around the run
+    // Our sockets' options.
+    int linger = -1;   // SO_LINGER seconds; -1: off
+    int linger2 = 0;   // TCP_LINGER2 seconds; 0: the sysctl
+    bool unread = false;  // the peer's byte is left unread at close()
+    std::vector<Action> actions;
+    double deadline_s = 10;  // sampling stops this long after the last action
+    checker::PeerConfig peer;  // what the model lets the peer and the network do
+    // Expected, from the blog or the kernel source: how many of our sockets are orphans 0.5 s after
+    // the last close() (loopback ACKs are delayed up to 40 ms, so every FIN_WAIT1 is an orphan for a moment).
+    std::optional<int> expect_orphans;
+
+    // The model configuration of the run (profile: the running kernel's, see kernel_profile_for).
+    [[nodiscard]] checker::CaseConfig model_case(std::string_view profile) const;
+    // What the scenario's drops rule out for good (no later allow_all): our FIN never reaches the peer,
+    // nothing of the peer's reaches us.
+    [[nodiscard]] std::vector<checker::EnvEvent> network_never() const;
+    // Timed actions happen after close(): lifetimes then depend on when they came.
+    [[nodiscard]] bool acts_after_close() const;
+};
+
+[[nodiscard]] std::span<const Scenario> scenarios();
+[[nodiscard]] const Scenario* find_scenario(std::string_view name);
+
+}  // namespace orphancheck::conform

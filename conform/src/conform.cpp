@@ -1,0 +1,180 @@
+// Parent side of `orphancheck conform`: the run in its own namespace, then
+// the checks of what it recorded against the model.
+#include "orphancheck/conform/conform.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "orphancheck/conform/kernel_settings.hpp"
+#include "orphancheck/conform/netns.hpp"
+#include "orphancheck/conform/row_evidence.hpp"
+
+namespace orphancheck::conform {
+namespace {
+
+void write_all(int fd, const std::string& s) {
+    std::size_t done = 0;
+    while (done < s.size()) {
+        const ssize_t n = ::write(fd, s.data() + done, s.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        done += std::size_t(n);
+    }
+}
+
+bool is_orphan(const Observation& o) { return o.kind == Observation::Kind::socket && o.orphan; }
+bool is_gone(const Observation& o) { return o.kind == Observation::Kind::gone; }
+
+std::vector<Observation> trace_of(const RunRecord& r, std::size_t j) {
+    std::vector<Observation> t;
+    for (const Sample& s : r.samples) t.push_back(s.sockets[j]);
+    return t;
+}
+
+// The time of the first sample of the k-th distinct observation of socket j.
+double time_of_step(const RunRecord& r, std::size_t j, std::size_t k) {
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < r.samples.size(); ++i) {
+        if (i > 0 && r.samples[i].sockets[j] == r.samples[i - 1].sockets[j]) continue;
+        if (seen++ == k) return r.samples[i].t;
+    }
+    return r.samples.empty() ? 0 : r.samples.back().t;
+}
+
+std::string disagreement(const RunRecord& r, std::size_t j, const TraceCheck& c) {
+    std::vector<Observation> steps;
+    for (const Observation& o : trace_of(r, j))
+        if (steps.empty() || steps.back() != o) steps.push_back(o);
+    std::vector<std::string> allowed;
+    for (const Observation& o : c.allowed_next) allowed.push_back(o.name());
+    const std::string before = c.explained == 0 ? "the start" : steps[c.explained - 1].name();
+    return fmt::format("socket {}: after {} the kernel showed {} at {:.3f} s; the model allows {}", j + 1, before,
+                       steps[c.explained].name(), time_of_step(r, j, c.explained),
+                       allowed.empty() ? "nothing more" : fmt::format("{}", fmt::join(allowed, ", ")));
+}
+
+// The kernel's counter may lag what inet_diag lists for a moment (it moves inside close() and at
+// destroy); a difference that lasts more than 100 ms, or is there at the end, is a real one.
+std::string counter_problem(const RunRecord& r) {
+    const auto& s = r.samples;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i].counter == s[i].listed) continue;
+        bool settled = false;
+        for (std::size_t k = i + 1; k < s.size() && s[k].t - s[i].t <= 0.1 && !settled; ++k)
+            settled = s[k].counter == s[k].listed;
+        if (!settled)
+            return fmt::format("at {:.3f} s the orphan counter had moved by {} while {} orphans were listed",
+                               s[i].t, s[i].counter, s[i].listed);
+    }
+    return {};
+}
+
+TimeCheck measured(double seconds) {
+    TimeCheck t;
+    t.measured = seconds;
+    return t;
+}
+
+void measure_times(const RunRecord& r, ScenarioResult& out) {
+    for (std::size_t j = 0; j < r.closed_at.size(); ++j) {
+        std::optional<double> orphan_from;
+        for (const Sample& s : r.samples) {
+            if (!orphan_from && is_orphan(s.sockets[j])) orphan_from = s.t;
+            if (orphan_from && !is_orphan(s.sockets[j])) {
+                out.orphan_times.push_back(measured(s.t - *orphan_from));
+                break;
+            }
+        }
+        if (r.closed_at[j] < 0) continue;
+        for (const Sample& s : r.samples)
+            if (s.t >= r.closed_at[j] && is_gone(s.sockets[j])) {
+                out.gone_times.push_back(measured(s.t - r.closed_at[j]));
+                break;
+            }
+    }
+}
+}  // namespace
+
+std::string running_kernel_profile() {
+    utsname u{};
+    if (uname(&u) != 0) return "linux-6.12";
+    int major = 0, minor = 0;
+    if (std::sscanf(u.release, "%d.%d", &major, &minor) != 2) return "linux-6.12";
+    if (major < 6 || (major == 6 && minor < 11)) return "linux-5.15";  // tcp_abort before the 6.11 fix
+    return major == 6 && minor < 18 ? "linux-6.12" : "linux-6.18";
+}
+
+ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
+    ScenarioResult out;
+    out.scenario = &s;
+    ChildResult child;
+    {
+        std::optional<GlobalSysctl> max_orphans;  // global: restored when this scope ends, whatever happens
+        if (s.max_orphans) max_orphans.emplace("net.ipv4.tcp_max_orphans", std::to_string(*s.max_orphans));
+        child = run_in_private_netns([&](int fd) {
+            RunRecord rec;
+            try {
+                rec = record_scenario(s);
+            } catch (const std::exception& e) {
+                rec.error = e.what();
+            }
+            write_all(fd, to_json(rec));
+            return 0;
+        });
+    }
+    out.interrupted = child.interrupted;
+    if (child.interrupted) {
+        out.detail = "interrupted";
+        return out;
+    }
+    if (child.output.empty()) {
+        out.detail = fmt::format("the run's process ended with code {} and no record", child.exit_code);
+        return out;
+    }
+    out.record = run_record_from_json(child.output);
+    const RunRecord& r = out.record;
+    if (!r.error.empty()) {
+        out.detail = r.error;
+        return out;
+    }
+    const ObservedModel model(s.model_case(profile), s.connections, s.network_never(), rows_ruled_out(r.mib));
+    std::set<model::RowId> confirmed;
+    for (std::size_t j = 0; j < std::size_t(s.connections); ++j) {
+        const std::vector<Observation> trace = trace_of(r, j);
+        out.sockets.push_back(model.check(trace));
+        if (!out.sockets.back().agree) {
+            if (out.detail.empty()) out.detail = disagreement(r, j, out.sockets.back());
+            continue;
+        }
+        for (model::RowId row : model.necessary_rows(trace)) confirmed.insert(row);
+    }
+    out.confirmed.assign(confirmed.begin(), confirmed.end());
+    for (const Sample& x : r.samples) {
+        out.peak_orphans = std::max(out.peak_orphans, int(std::count_if(x.sockets.begin(), x.sockets.end(), is_orphan)));
+        out.peak_counter = std::max(out.peak_counter, x.counter);
+    }
+    const double last_close = *std::max_element(r.closed_at.begin(), r.closed_at.end());
+    for (const Sample& x : r.samples)
+        if (last_close >= 0 && x.t <= last_close + 0.5)
+            out.settled_orphans = int(std::count_if(x.sockets.begin(), x.sockets.end(), is_orphan));
+    out.counter_problem = counter_problem(r);
+    measure_times(r, out);
+    if (!out.detail.empty() || !out.counter_problem.empty()) {
+        out.verdict = ScenarioResult::Verdict::disagree;
+        if (out.detail.empty()) out.detail = out.counter_problem;
+    } else if (!r.all_gone) {
+        out.detail = fmt::format("sockets still alive {} s after the last action", s.deadline_s);
+    } else {
+        out.verdict = ScenarioResult::Verdict::agree;
+    }
+    return out;
+}
+
+}  // namespace orphancheck::conform

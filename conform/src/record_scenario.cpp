@@ -1,0 +1,213 @@
+// The child's side of a run: connections on loopback, socket options, nft
+// drops and the scenario's actions, while a sampler thread reads every socket
+// of the namespace through inet_diag every millisecond or two.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "orphancheck/conform/kernel_settings.hpp"
+#include "orphancheck/conform/netns.hpp"
+#include "orphancheck/conform/run_record.hpp"
+
+namespace orphancheck::conform {
+namespace {
+constexpr std::uint16_t kPort = 5555;
+using Clock = std::chrono::steady_clock;
+
+int checked(int rc, const char* what) {
+    if (rc < 0) throw std::runtime_error(fmt::format("{}: {}", what, std::strerror(errno)));
+    return rc;
+}
+
+sockaddr_in loopback(std::uint16_t port) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
+}
+
+std::uint16_t local_port(int fd) {
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    checked(getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), "getsockname");
+    return ntohs(a.sin_port);
+}
+
+// Reads the namespace until told to stop; keeps a sample whenever something changed.
+class Sampler {
+public:
+    explicit Sampler(std::vector<std::uint16_t> ports, int baseline)
+        : ports_(std::move(ports)), baseline_(baseline), start_(Clock::now()), thread_([this] { loop(); }) {}
+    ~Sampler() { stop(); }
+    void stop() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+    [[nodiscard]] double now() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+    [[nodiscard]] bool all_gone() const { return gone_.load(); }
+    std::vector<Sample> take(double& max_gap_ms, std::string& error) {
+        stop();
+        max_gap_ms = max_gap_ms_;
+        error = error_;
+        return std::move(samples_);
+    }
+
+private:
+    void loop() {
+        try {
+            sample_until_stopped();
+        } catch (const std::exception& e) {
+            error_ = e.what();  // read by take(), after the join
+        }
+    }
+    void sample_until_stopped() {
+        double last = -1;
+        while (!stop_) {
+            Sample s;
+            s.sockets.assign(ports_.size(), Observation{});
+            s.timers.assign(ports_.size(), 0);
+            for (const DiagSocket& d : dump_tcp_sockets()) {
+                const auto it = std::find(ports_.begin(), ports_.end(), d.sport);
+                if (it != ports_.end() && d.dport == kPort) {
+                    s.sockets[std::size_t(it - ports_.begin())] = observe(&d);
+                    s.timers[std::size_t(it - ports_.begin())] = d.timer;
+                }
+                if (!d.timewait_bucket() && d.inode == 0 && d.state != kListen) ++s.listed;
+            }
+            s.counter = read_sockstat().orphan - baseline_;
+            s.t = now();
+            if (last >= 0) max_gap_ms_ = std::max(max_gap_ms_, (s.t - last) * 1000);
+            last = s.t;
+            gone_ = std::all_of(s.sockets.begin(), s.sockets.end(),
+                                [](const Observation& o) { return o.kind == Observation::Kind::gone; });
+            if (samples_.empty() || samples_.back().sockets != s.sockets || samples_.back().timers != s.timers ||
+                samples_.back().counter != s.counter || samples_.back().listed != s.listed)
+                samples_.push_back(std::move(s));
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    }
+    std::vector<std::uint16_t> ports_;
+    int baseline_;
+    Clock::time_point start_;
+    std::atomic<bool> stop_{false}, gone_{false};
+    std::vector<Sample> samples_;
+    double max_gap_ms_ = 0;
+    std::string error_;
+    std::thread thread_;  // last: starts once the rest is built
+};
+
+void set_int_option(int fd, int level, int name, int value, const char* what) {
+    checked(setsockopt(fd, level, name, &value, sizeof value), what);
+}
+
+void sleep_ms(int ms) {
+    const auto until = Clock::now() + std::chrono::milliseconds(ms);
+    while (!stop_requested() && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+void destroy_where(bool (*match)(const DiagSocket&, const std::vector<std::uint16_t>&),
+                   const std::vector<std::uint16_t>& ports) {
+    for (const DiagSocket& d : dump_tcp_sockets())
+        if (match(d, ports)) destroy_socket(d);
+}
+}  // namespace
+
+RunRecord record_scenario(const Scenario& sc) {
+    RunRecord rec;
+    write_sysctl("net.ipv4.tcp_fin_timeout", std::to_string(sc.fin_timeout));
+    write_sysctl("net.ipv4.tcp_orphan_retries", std::to_string(sc.orphan_retries));
+    if (sc.max_tw_buckets) write_sysctl("net.ipv4.tcp_max_tw_buckets", std::to_string(*sc.max_tw_buckets));
+    nft_apply("table inet orphancheck {\n chain in { type filter hook input priority 0; policy accept; }\n}\n");
+
+    const int listener = checked(socket(AF_INET, SOCK_STREAM, 0), "socket");
+    set_int_option(listener, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+    const sockaddr_in addr = loopback(kPort);
+    checked(bind(listener, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), "bind");
+    checked(listen(listener, 128), "listen");
+    std::vector<int> ours, peers;
+    std::vector<std::uint16_t> ports;
+    for (int i = 0; i < sc.connections; ++i) {
+        const int fd = checked(socket(AF_INET, SOCK_STREAM, 0), "socket");
+        checked(connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), "connect");
+        ours.push_back(fd);
+        ports.push_back(local_port(fd));
+        peers.push_back(checked(accept(listener, nullptr, nullptr), "accept"));
+        if (sc.linger >= 0) {
+            const linger l{1, sc.linger};
+            checked(setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l), "SO_LINGER");
+        }
+        if (sc.linger2 != 0) set_int_option(fd, IPPROTO_TCP, TCP_LINGER2, sc.linger2, "TCP_LINGER2");
+    }
+    rec.closed_at.assign(ours.size(), -1);
+    const auto mib_before = read_tcp_ext();
+    Sampler sampler(ports, read_sockstat().orphan);
+    std::vector<std::thread> lingering;
+    sleep_ms(20);  // a first sample of the established connections
+    for (const Action& a : sc.actions) {
+        if (stop_requested()) break;
+        switch (a.act) {
+            case Act::drop_from_peer: nft_apply(fmt::format("add rule inet orphancheck in tcp sport {} drop\n", kPort)); break;
+            case Act::drop_fin_to_peer:
+                nft_apply(fmt::format("add rule inet orphancheck in tcp dport {} tcp flags & fin == fin drop\n", kPort));
+                break;
+            case Act::allow_all: nft_apply("flush chain inet orphancheck in\n"); break;
+            case Act::peer_send:
+                for (int fd : peers) checked(int(write(fd, "x", 1)), "write");
+                break;
+            case Act::peer_close:
+                for (int fd : peers) checked(shutdown(fd, SHUT_WR), "shutdown");
+                break;
+            case Act::peer_abort:
+                destroy_where([](const DiagSocket& d, const std::vector<std::uint16_t>&) {
+                    return d.sport == kPort && d.state != kListen;
+                }, ports);
+                break;
+            case Act::close:
+                for (std::size_t i = 0; i < ours.size(); ++i) {
+                    if (i > 0) sleep_ms(a.ms);
+                    rec.closed_at[i] = sampler.now();
+                    if (sc.linger > 0)
+                        lingering.emplace_back([fd = ours[i]] { ::close(fd); });
+                    else
+                        ::close(ours[i]);
+                }
+                break;
+            case Act::abort:
+                destroy_where([](const DiagSocket& d, const std::vector<std::uint16_t>& p) {
+                    return d.dport == kPort && std::find(p.begin(), p.end(), d.sport) != p.end();
+                }, ports);
+                break;
+            case Act::wait: sleep_ms(a.ms); break;
+        }
+    }
+    const double deadline = sampler.now() + sc.deadline_s;
+    while (!stop_requested() && !sampler.all_gone() && sampler.now() < deadline) sleep_ms(5);
+    sleep_ms(20);  // the last change, sampled at least once more
+    rec.all_gone = sampler.all_gone();
+    rec.samples = sampler.take(rec.max_gap_ms, rec.error);
+    for (std::thread& t : lingering) t.join();
+    for (const auto& [name, value] : read_tcp_ext()) {
+        const auto it = mib_before.find(name);
+        const long long before = it == mib_before.end() ? 0 : it->second;
+        if (value != before) rec.mib[name] = value - before;
+    }
+    for (std::size_t i = 0; i < ours.size(); ++i)
+        if (rec.closed_at[i] < 0) ::close(ours[i]);
+    for (int fd : peers) ::close(fd);
+    ::close(listener);
+    return rec;
+}
+
+}  // namespace orphancheck::conform

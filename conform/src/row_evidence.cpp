@@ -1,0 +1,46 @@
+#include "orphancheck/conform/row_evidence.hpp"
+
+namespace orphancheck::conform {
+namespace {
+bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool ends(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
+}  // namespace
+
+std::vector<std::string_view> row_counters(model::RowId row) {
+    using R = model::RowId;
+    const std::string_view n = model::row_name(row);
+    if (ends(n, "_oom")) return {"TCPAbortOnMemory"};            // tcp_check_oom / tcp_out_of_resources
+    if (starts(n, "timeout_")) return {"TCPAbortOnTimeout"};     // tcp_write_err
+    if (starts(n, "rto_")) return {"TCPTimeouts"};               // every retransmit-timer expiry
+    if (ends(n, "_tw_overflow")) return {"TCPTimeWaitOverflow"};  // tcp_time_wait found no bucket
+    if (ends(n, "_expire")) return {"TW", "TWKilled"};             // timewait timer (TWKilled: armed for <= 4 s)
+    switch (row) {
+        case R::close_unread_rst:
+        case R::close_wait_unread_rst: return {"TCPAbortOnClose"};
+        case R::close_linger0_rst:
+        case R::close_wait_linger0_rst:
+        case R::ack_fin_wait1_linger2_rst:
+        case R::data_fin_wait1_reset:
+        case R::data_fin_wait1_linger_reset:
+        case R::data_fin_wait2_reset:
+        case R::data_fin_wait2_linger_reset: return {"TCPAbortOnData"};
+        case R::tail_fin_wait2_linger2_rst: return {"TCPAbortOnLinger"};
+        default: return {};
+    }
+}
+
+std::vector<model::RowId> rows_ruled_out(const std::map<std::string, long long>& moved) {
+    std::vector<model::RowId> out;
+    for (int i = 0; i < model::kRows; ++i) {
+        const auto counters = row_counters(model::RowId(i));
+        bool still = !counters.empty();
+        for (std::string_view c : counters) {
+            const auto it = moved.find(std::string(c));
+            still = still && (it == moved.end() || it->second == 0);
+        }
+        if (still) out.push_back(model::RowId(i));
+    }
+    return out;
+}
+
+}  // namespace orphancheck::conform

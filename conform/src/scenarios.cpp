@@ -1,0 +1,184 @@
+// The conformance scenarios. Each is an experiment on loopback in a private
+// namespace (the blog's, and ones chosen so that kernel runs reach as many
+// per-socket rows of the model as loopback allows), with the peer behaviour
+// the model is given for it: only what the experiment lets the peer do.
+#include "orphancheck/conform/scenario.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "orphancheck/model/kernel_profile.hpp"
+
+namespace orphancheck::conform {
+namespace {
+using A = Act;
+
+// Peer behaviours the model is given.
+constexpr checker::PeerConfig kSilent{false, false, false, true, false};        // segments may be lost, peer passive
+constexpr checker::PeerConfig kAcks{false, false, false, false, false};         // delivers, never closes
+constexpr checker::PeerConfig kCloses{true, false, false, false, false};        // delivers, closes
+constexpr checker::PeerConfig kClosesLossy{true, false, false, true, false};    // closes, segments may be lost
+constexpr checker::PeerConfig kData{false, false, true, false, false};           // sends data after our close
+constexpr checker::PeerConfig kResetsLossy{false, true, false, true, false};    // aborts, segments may be lost
+constexpr checker::PeerConfig kClosesResets{true, true, false, true, false};    // closes then aborts
+constexpr checker::PeerConfig kAbortLossy{false, false, false, true, true};     // ss -K on our sockets
+constexpr checker::PeerConfig kAbortAcks{false, false, false, false, true};
+constexpr checker::PeerConfig kAbortCloses{true, false, false, false, true};
+constexpr checker::PeerConfig kAbortClosesLossy{true, false, false, true, true};
+
+std::vector<Scenario> build() {
+    std::vector<Scenario> s;
+    const auto add = [&](Scenario x) { s.push_back(std::move(x)); };
+    // --- the blog's experiments
+    add({.name = "fin-wait1", .what = "the peer never sees our FIN; 10 connections close",
+         .blog = "10 FIN-WAIT-1, orphaned 10", .connections = 10, .orphan_retries = 2,
+         .actions = {{A::drop_fin_to_peer}, {A::close}}, .deadline_s = 8, .peer = kSilent,
+         .expect_orphans = 10});
+    add({.name = "fin-wait1-default-retries", .what = "as fin-wait1, tcp_orphan_retries=0 (8 while alive)",
+         .blog = "10 FIN-WAIT-1, orphaned 10", .long_run = true, .connections = 10, .orphan_retries = 0,
+         .actions = {{A::drop_fin_to_peer}, {A::close}}, .deadline_s = 150, .peer = kSilent,
+         .expect_orphans = 10});
+    add({.name = "last-ack", .what = "the peer closes first, then never sees our FIN; 2 connections",
+         .blog = "2 LAST-ACK, orphaned 2", .connections = 2, .orphan_retries = 2,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close}}, .deadline_s = 8,
+         .peer = kClosesLossy, .expect_orphans = 2});
+    add({.name = "fin-wait2-short", .what = "the peer acks our FIN, never closes; tcp_fin_timeout=3",
+         .blog = "FIN-WAIT-2 listed, orphaned 0 (timewait bucket)", .connections = 10, .fin_timeout = 3,
+         .actions = {{A::close}}, .deadline_s = 8, .peer = kAcks, .expect_orphans = 0});
+    add({.name = "fin-wait2-60", .what = "as fin-wait2-short with tcp_fin_timeout=60 (the default)",
+         .blog = "FIN-WAIT-2 listed, orphaned 0 (timewait bucket)", .long_run = true, .connections = 10,
+         .fin_timeout = 60, .actions = {{A::close}}, .deadline_s = 75, .peer = kAcks, .expect_orphans = 0});
+    add({.name = "fin-wait2-long", .what = "the peer acks our FIN, never closes; tcp_fin_timeout=62",
+         .blog = "orphaned rises by 10, keepalive timer", .connections = 10, .fin_timeout = 62,
+         .actions = {{A::close}}, .deadline_s = 10, .peer = kAcks, .expect_orphans = 10});
+    add({.name = "fin-wait2-120", .what = "as fin-wait2-long with tcp_fin_timeout=120 (the blog's)",
+         .blog = "orphaned rises by 10, keepalive timer", .long_run = true, .connections = 10,
+         .fin_timeout = 120, .actions = {{A::close}}, .deadline_s = 135, .peer = kAcks,
+         .expect_orphans = 10});
+    // --- abortive closes
+    add({.name = "linger-zero", .what = "SO_LINGER {1, 0}: RST at close", .connections = 3,
+         .linger = 0, .actions = {{A::close}}, .deadline_s = 2, .peer = kAcks, .expect_orphans = 0});
+    add({.name = "unread-data", .what = "unread data at close: RST", .connections = 3, .unread = true,
+         .actions = {{A::peer_send}, {A::wait, 100}, {A::close}}, .deadline_s = 2, .peer = kAcks,
+         .expect_orphans = 0});
+    add({.name = "linger2-negative", .what = "TCP_LINGER2 -1: RST once the FIN is acked", .connections = 3,
+         .linger2 = -1, .actions = {{A::close}}, .deadline_s = 2, .peer = kAcks});
+    // --- SO_LINGER > 0
+    add({.name = "linger-timeout", .what = "SO_LINGER {1, 1}, FIN lost: close() waits 1 s, then an orphan",
+         .connections = 2, .orphan_retries = 1, .linger = 1, .actions = {{A::drop_fin_to_peer}, {A::close}},
+         .deadline_s = 8, .peer = kSilent, .expect_orphans = 2});
+    add({.name = "linger-acked", .what = "SO_LINGER {1, 5}, FIN acked: close() returns in FIN_WAIT2",
+         .connections = 2, .fin_timeout = 2, .linger = 5, .actions = {{A::close}}, .deadline_s = 6,
+         .peer = kAcks, .expect_orphans = 0});
+    add({.name = "linger-last-ack", .what = "SO_LINGER {1, 5} in CLOSE_WAIT, FIN acked: destroyed",
+         .connections = 2, .linger = 5, .actions = {{A::peer_close}, {A::wait, 100}, {A::close}},
+         .deadline_s = 3, .peer = kCloses, .expect_orphans = 0});
+    // --- limits
+    add({.name = "max-orphans", .what = "tcp_max_orphans=4, FINs lost, closes 250 ms apart: later closes RST",
+         .connections = 10, .orphan_retries = 3, .max_orphans = 4,
+         .actions = {{A::drop_fin_to_peer}, {A::close, 250}}, .deadline_s = 12, .peer = kSilent});
+    add({.name = "tw-overflow", .what = "tcp_max_tw_buckets=0: no timewait bucket, the socket is destroyed",
+         .connections = 3, .fin_timeout = 3, .max_tw_buckets = 0, .actions = {{A::close}}, .deadline_s = 2,
+         .peer = kAcks, .expect_orphans = 0});
+    // --- the peer closes or answers
+    add({.name = "last-ack-acked", .what = "the peer closes first, acks our FIN: destroyed, no TIME_WAIT",
+         .connections = 3, .actions = {{A::peer_close}, {A::wait, 100}, {A::close}}, .deadline_s = 2,
+         .peer = kCloses});
+    add({.name = "time-wait", .what = "we close, the peer acks and closes: TIME_WAIT, removed with ss -K",
+         .connections = 3, .actions = {{A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 300}, {A::abort}},
+         .deadline_s = 2, .peer = kAbortCloses});
+    add({.name = "time-wait-expiry", .what = "as time-wait, the bucket left to its 60 s timer", .long_run = true,
+         .connections = 3, .actions = {{A::close}, {A::wait, 100}, {A::peer_close}}, .deadline_s = 70,
+         .peer = kCloses});
+    add({.name = "tw-fin-wait2-fin", .what = "FIN_WAIT2 bucket gets the peer's FIN: TIME_WAIT, then ss -K",
+         .connections = 3, .fin_timeout = 20,
+         .actions = {{A::close}, {A::wait, 200}, {A::peer_close}, {A::wait, 300}, {A::abort}}, .deadline_s = 2,
+         .peer = kAbortCloses});
+    add({.name = "tw-fin-wait2-data", .what = "FIN_WAIT2 bucket gets data: RST, bucket freed", .connections = 3,
+         .fin_timeout = 20, .actions = {{A::close}, {A::wait, 200}, {A::peer_send}}, .deadline_s = 2,
+         .peer = kData});
+    add({.name = "closing", .what = "simultaneous close: the peer's FIN crosses our lost FIN, then ss -K",
+         .connections = 3, .orphan_retries = 3,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 100},
+                     {A::allow_all}, {A::wait, 1500}, {A::abort}},
+         .deadline_s = 3, .peer = kAbortClosesLossy});
+    add({.name = "closing-timeout", .what = "simultaneous close, our FIN never arrives: CLOSING orphans time out",
+         .connections = 3, .orphan_retries = 1,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}}, .deadline_s = 6,
+         .peer = kClosesLossy});
+    add({.name = "peer-reset", .what = "FIN_WAIT1 orphans reset by the peer", .connections = 3,
+         .orphan_retries = 3, .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 200}, {A::peer_abort}},
+         .deadline_s = 2, .peer = kResetsLossy});
+    add({.name = "last-ack-reset", .what = "LAST_ACK orphans reset by the peer", .connections = 3,
+         .orphan_retries = 3,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close}, {A::wait, 200},
+                     {A::peer_abort}},
+         .deadline_s = 2, .peer = kClosesResets});
+    add({.name = "fin-wait2-data", .what = "FIN_WAIT2 orphans (tcp_fin_timeout=62) get data: RST",
+         .connections = 3, .fin_timeout = 62, .actions = {{A::close}, {A::wait, 200}, {A::peer_send}},
+         .deadline_s = 2, .peer = kData});
+    add({.name = "abort-fin-wait1", .what = "ss -K on FIN_WAIT1 orphans", .connections = 3, .orphan_retries = 3,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 200}, {A::abort}}, .deadline_s = 2,
+         .peer = kAbortLossy});
+    add({.name = "abort-fin-wait2", .what = "ss -K on FIN_WAIT2 orphans (tcp_fin_timeout=62)", .connections = 3,
+         .fin_timeout = 62, .actions = {{A::close}, {A::wait, 200}, {A::abort}}, .deadline_s = 2,
+         .peer = kAbortAcks});
+    add({.name = "abort-established", .what = "ss -K before close(), then close()", .connections = 3,
+         .actions = {{A::abort}, {A::wait, 100}, {A::close}}, .deadline_s = 2, .peer = kAbortAcks});
+    add({.name = "abort-tw-fin-wait2", .what = "ss -K on FIN_WAIT2 buckets", .connections = 3, .fin_timeout = 20,
+         .actions = {{A::close}, {A::wait, 200}, {A::abort}}, .deadline_s = 2, .peer = kAbortAcks});
+    return s;
+}
+}  // namespace
+
+checker::CaseConfig Scenario::model_case(std::string_view profile) const {
+    checker::CaseConfig c;
+    const model::KernelProfile* p = model::find_profile(profile);
+    if (p == nullptr) throw std::invalid_argument("unknown kernel profile " + std::string(profile));
+    c.sysctl.kernel = p->options;
+    c.sysctl.fin_timeout_seconds = fin_timeout;
+    c.sysctl.orphan_retries = orphan_retries;
+    c.sysctl.max_orphans = max_orphans.value_or(255);  // the default limit is never near
+    c.sysctl.max_tw_buckets = max_tw_buckets.value_or(connections + 1);
+    c.peer = peer;
+    model::CloseOpts o;
+    o.linger = linger < 0 ? model::Linger::off : linger == 0 ? model::Linger::zero : model::Linger::timeout;
+    o.linger2 = linger2 == 0   ? model::Linger2::sysctl
+                : linger2 < 0  ? model::Linger2::negative
+                : linger2 > 60 ? model::Linger2::long_
+                               : model::Linger2::short_;
+    o.unread = unread;
+    c.close_events = {model::close_event(o)};
+    return c;
+}
+
+bool Scenario::acts_after_close() const {
+    const auto close_at = std::find_if(actions.begin(), actions.end(), [](const Action& a) { return a.act == Act::close; });
+    return std::any_of(close_at, actions.end(), [](const Action& a) { return a.act != Act::close && a.act != Act::wait; });
+}
+
+std::vector<checker::EnvEvent> Scenario::network_never() const {
+    using E = checker::EnvEvent;
+    std::vector<E> out;
+    bool fin_dropped = false, peer_dropped = false;
+    for (const Action& a : actions) {
+        fin_dropped = (fin_dropped || a.act == Act::drop_fin_to_peer) && a.act != Act::allow_all;
+        peer_dropped = (peer_dropped || a.act == Act::drop_from_peer) && a.act != Act::allow_all;
+    }
+    if (fin_dropped) out.push_back(E::fin_to_peer);
+    if (peer_dropped) out.insert(out.end(), {E::deliver_ack, E::deliver_fin, E::deliver_data, E::deliver_rst});
+    return out;
+}
+
+std::span<const Scenario> scenarios() {
+    static const std::vector<Scenario> all = build();
+    return all;
+}
+
+const Scenario* find_scenario(std::string_view name) {
+    for (const Scenario& s : scenarios())
+        if (s.name == name) return &s;
+    return nullptr;
+}
+
+}  // namespace orphancheck::conform
