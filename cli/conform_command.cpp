@@ -45,11 +45,12 @@ void print_samples(const ScenarioResult& r, std::size_t j) {
 void print_result(const ScenarioResult& r, bool verbose) {
     const conform::Scenario& s = *r.scenario;
     fmt::print("{:<26} {:<10} {}\n", s.name, verdict_name(r.verdict), s.what);
-    if (!r.record.samples.empty())
-        fmt::print("    {} sockets, peak {} orphans (kernel counter +{}), orphan for {}, close() to gone {}, "
-                   "{} samples (largest gap {:.1f} ms)\n",
-                   s.connections, r.peak_orphans, r.peak_counter, times(r.orphan_times), times(r.gone_times),
-                   r.record.samples.size(), r.record.max_gap_ms);
+    if (!r.record.samples.empty()) {
+        fmt::print("    {} sockets, peak {} orphans (kernel counter +{}), {} samples (largest gap {:.1f} ms)\n",
+                   s.connections, r.peak_orphans, r.peak_counter, r.record.samples.size(), r.record.max_gap_ms);
+        fmt::print("    orphan for {} (model {}), close() to gone {} (model {})\n", times(r.orphan_times),
+                   analysis::describe(r.predicted.orphan), times(r.gone_times), analysis::describe(r.predicted.gone));
+    }
     if (!s.blog.empty())
         fmt::print("    blog: {} -> {}\n", s.blog,
                    !s.expect_orphans ? "see above"
@@ -63,6 +64,10 @@ void print_result(const ScenarioResult& r, bool verbose) {
             fmt::print("    socket {}:\n", j + 1);
             print_samples(r, j);
         }
+}
+
+nlohmann::json interval(const analysis::Interval& i) {
+    return {{"min", i.lo}, {"max", i.hi ? nlohmann::json(*i.hi) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json result_json(const ScenarioResult& r) {
@@ -83,7 +88,8 @@ nlohmann::json result_json(const ScenarioResult& r) {
     };
     return {{"scenario", r.scenario->name}, {"verdict", verdict_name(r.verdict)}, {"detail", r.detail},
             {"peak_orphans", r.peak_orphans}, {"settled_orphans", r.settled_orphans}, {"peak_counter", r.peak_counter}, {"confirmed_rows", rows},
-            {"orphan_seconds", t(r.orphan_times)}, {"gone_seconds", t(r.gone_times)}, {"mib", r.record.mib},
+            {"orphan_seconds", t(r.orphan_times)}, {"gone_seconds", t(r.gone_times)},
+            {"model_orphan_seconds", interval(r.predicted.orphan)}, {"model_gone_seconds", interval(r.predicted.gone)}, {"mib", r.record.mib},
             {"max_gap_ms", r.record.max_gap_ms}, {"sockets", socks}};
 }
 }  // namespace

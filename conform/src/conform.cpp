@@ -32,9 +32,9 @@ void write_all(int fd, const std::string& s) {
 bool is_orphan(const Observation& o) { return o.kind == Observation::Kind::socket && o.orphan; }
 bool is_gone(const Observation& o) { return o.kind == Observation::Kind::gone; }
 
-std::vector<Observation> trace_of(const RunRecord& r, std::size_t j) {
-    std::vector<Observation> t;
-    for (const Sample& s : r.samples) t.push_back(s.sockets[j]);
+std::vector<TimedObservation> trace_of(const RunRecord& r, std::size_t j) {
+    std::vector<TimedObservation> t;
+    for (const Sample& s : r.samples) t.push_back({s.sockets[j], s.t});
     return t;
 }
 
@@ -50,8 +50,8 @@ double time_of_step(const RunRecord& r, std::size_t j, std::size_t k) {
 
 std::string disagreement(const RunRecord& r, std::size_t j, const TraceCheck& c) {
     std::vector<Observation> steps;
-    for (const Observation& o : trace_of(r, j))
-        if (steps.empty() || steps.back() != o) steps.push_back(o);
+    for (const TimedObservation& o : trace_of(r, j))
+        if (steps.empty() || steps.back() != o.obs) steps.push_back(o.obs);
     std::vector<std::string> allowed;
     for (const Observation& o : c.allowed_next) allowed.push_back(o.name());
     const std::string before = c.explained == 0 ? "the start" : steps[c.explained - 1].name();
@@ -76,26 +76,31 @@ std::string counter_problem(const RunRecord& r) {
     return {};
 }
 
-TimeCheck measured(double seconds) {
+// A measured time against the model's bounds; the samples make it uncertain by their largest gap.
+TimeCheck measured(double seconds, const analysis::Interval& model, double gap) {
     TimeCheck t;
     t.measured = seconds;
+    t.min = model.lo;
+    t.max = model.hi;
+    const double tolerance = gap / 1000 + 0.01;
+    t.within = seconds + tolerance >= model.lo && (!model.hi || seconds - tolerance <= *model.hi);
     return t;
 }
 
-void measure_times(const RunRecord& r, ScenarioResult& out) {
+void measure_times(const RunRecord& r, const analysis::Lifetime& model, ScenarioResult& out) {
     for (std::size_t j = 0; j < r.closed_at.size(); ++j) {
         std::optional<double> orphan_from;
         for (const Sample& s : r.samples) {
             if (!orphan_from && is_orphan(s.sockets[j])) orphan_from = s.t;
             if (orphan_from && !is_orphan(s.sockets[j])) {
-                out.orphan_times.push_back(measured(s.t - *orphan_from));
+                out.orphan_times.push_back(measured(s.t - *orphan_from, model.orphan, r.max_gap_ms));
                 break;
             }
         }
         if (r.closed_at[j] < 0) continue;
         for (const Sample& s : r.samples)
             if (s.t >= r.closed_at[j] && is_gone(s.sockets[j])) {
-                out.gone_times.push_back(measured(s.t - r.closed_at[j]));
+                out.gone_times.push_back(measured(s.t - r.closed_at[j], model.gone, r.max_gap_ms));
                 break;
             }
     }
@@ -144,10 +149,16 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
         out.detail = r.error;
         return out;
     }
-    const ObservedModel model(s.model_case(profile), s.connections, s.network_never(), rows_ruled_out(r.mib));
+    const checker::CaseConfig config = s.model_case(profile);
+    const std::vector<checker::EnvEvent> never = s.network_never();
+    const std::vector<model::RowId> ruled_out = rows_ruled_out(r.mib);
+    const analysis::OptionSeconds seconds = s.option_seconds();
+    const model::CloseOpts opts = model::close_opts_of(config.close_events.front());
+    const ObservedModel model(analysis::socket_graph(config, s.connections, never, ruled_out), config.sysctl, opts,
+                              seconds, analysis::Clock{});
     std::set<model::RowId> confirmed;
     for (std::size_t j = 0; j < std::size_t(s.connections); ++j) {
-        const std::vector<Observation> trace = trace_of(r, j);
+        const std::vector<TimedObservation> trace = trace_of(r, j);
         out.sockets.push_back(model.check(trace));
         if (!out.sockets.back().agree) {
             if (out.detail.empty()) out.detail = disagreement(r, j, out.sockets.back());
@@ -165,7 +176,15 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
         if (last_close >= 0 && x.t <= last_close + 0.5)
             out.settled_orphans = int(std::count_if(x.sockets.begin(), x.sockets.end(), is_orphan));
     out.counter_problem = counter_problem(r);
-    measure_times(r, out);
+    out.predicted = analysis::lifetime({config, s.connections,
+                                        s.peer_closes_first() ? analysis::CloseFrom::close_wait : analysis::CloseFrom::established,
+                                        seconds, analysis::Clock{}, never, ruled_out});
+    measure_times(r, out.predicted, out);
+    for (const auto* times : {&out.orphan_times, &out.gone_times})
+        for (const TimeCheck& t : *times)
+            if (!t.within && out.detail.empty())
+                out.detail = fmt::format("a measured time of {:.3f} s is outside the model's {}", t.measured,
+                                         analysis::describe(analysis::Interval{t.min, t.max}));
     if (!out.detail.empty() || !out.counter_problem.empty()) {
         out.verdict = ScenarioResult::Verdict::disagree;
         if (out.detail.empty()) out.detail = out.counter_problem;

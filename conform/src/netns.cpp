@@ -208,9 +208,10 @@ Availability live_kernel_available() {
             why = fmt::format("socket(NETLINK_SOCK_DIAG): {}", std::strerror(errno));
         } else {
             try {
+                bring_loopback_up();
                 (void)dump_tcp_sockets();
             } catch (const std::exception& e) {
-                why = fmt::format("inet_diag does not dump TCP sockets: {}", e.what());
+                why = e.what();
             }
         }
         write_text(msg_write.get(), why);

@@ -152,9 +152,12 @@ checker::CaseConfig Scenario::model_case(std::string_view profile) const {
     return c;
 }
 
-bool Scenario::acts_after_close() const {
-    const auto close_at = std::find_if(actions.begin(), actions.end(), [](const Action& a) { return a.act == Act::close; });
-    return std::any_of(close_at, actions.end(), [](const Action& a) { return a.act != Act::close && a.act != Act::wait; });
+bool Scenario::peer_closes_first() const {
+    for (const Action& a : actions) {
+        if (a.act == Act::close) return false;
+        if (a.act == Act::peer_close) return true;
+    }
+    return false;
 }
 
 std::vector<checker::EnvEvent> Scenario::network_never() const {

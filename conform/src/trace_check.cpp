@@ -1,28 +1,45 @@
 #include "orphancheck/conform/trace_check.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 #include <set>
 
 namespace orphancheck::conform {
 namespace {
-using checker::Combo;
+// Sampling: a sample's time is when its dump ended; the dump itself takes a few milliseconds.
+constexpr double kSampleSlack = 0.005;
+// An observation seen for longer than this cannot be explained by configurations that all have a
+// segment or a step of close() due (each lasts at most Clock::instant).
+constexpr double kRestAfter = 0.1;
 
-bool timer_label(checker::Label l) {
-    if (checker::is_env_label(l)) return false;
-    switch (model::kind_of(l)) {
-        case model::EventKind::rto_expire:
-        case model::EventKind::rto_timed_out:
-        case model::EventKind::keepalive_expire:
-        case model::EventKind::tw_expire: return true;
-        default: return false;
-    }
+struct Step {
+    Observation obs;
+    double first, last;  // times of its first and last sample
+};
+
+std::vector<Step> collapse(std::span<const TimedObservation> trace) {
+    std::vector<Step> out;
+    for (const TimedObservation& o : trace)
+        if (out.empty() || out.back().obs != o.obs)
+            out.push_back({o.obs, o.t, o.t});
+        else
+            out.back().last = o.t;
+    return out;
 }
 
-std::vector<Observation> collapse(std::span<const Observation> trace) {
-    std::vector<Observation> out;
-    for (const Observation& o : trace)
-        if (out.empty() || out.back() != o) out.push_back(o);
-    return out;
+// The two rows of an OOM kill at an RTO expiry (see necessary_rows).
+std::optional<model::RowId> rto_oom_twin(model::RowId r) {
+    using R = model::RowId;
+    switch (r) {
+        case R::rto_fin_wait1_oom: return R::timeout_fin_wait1_oom;
+        case R::timeout_fin_wait1_oom: return R::rto_fin_wait1_oom;
+        case R::rto_closing_oom: return R::timeout_closing_oom;
+        case R::timeout_closing_oom: return R::rto_closing_oom;
+        case R::rto_last_ack_oom: return R::timeout_last_ack_oom;
+        case R::timeout_last_ack_oom: return R::rto_last_ack_oom;
+        default: return std::nullopt;
+    }
 }
 
 constexpr int kNone = -1;
@@ -33,91 +50,96 @@ struct Parent {
 };
 }  // namespace
 
-ObservedModel::ObservedModel(const checker::CaseConfig& c, int sockets, std::span<const checker::EnvEvent> never,
-                             std::span<const model::RowId> ruled_out, const model::TablePatch& patch) {
-    checker::SocketSpace space(c, checker::Engine::table, patch);
-    space.complete(sockets);
-    const std::vector<int> gins = space.guard_inputs(sockets);
-    const auto excluded = [&](const checker::SockMove& m) {
-        return std::any_of(never.begin(), never.end(), [&](checker::EnvEvent e) { return m.label == checker::env_label(e); }) ||
-               std::any_of(ruled_out.begin(), ruled_out.end(), [&](model::RowId r) { return m.row1 == r || m.row2 == r; });
-    };
-    const std::size_t n = space.size();
+ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::SysctlConfig& sysctl, model::CloseOpts opts,
+                             analysis::OptionSeconds seconds, const analysis::Clock& clock) {
+    const std::size_t n = g.views.size();
     out_.resize(n);
-    for (std::size_t i = 0; i < n; ++i) obs_.push_back(observe(space.view(Combo(i))));
     for (std::size_t i = 0; i < n; ++i) {
-        std::set<std::tuple<Combo, checker::Label, model::RowId, model::RowId>> seen;
-        for (int gin : gins)
-            for (const checker::SockMove& m : space.moves(Combo(i), gin)) {
-                if (excluded(m) || !seen.insert({m.next, m.label, m.row1, m.row2}).second) continue;
-                const Observation to = obs_[m.next];
-                if (!checker::is_env_label(m.label) && model::kind_of(m.label) == model::EventKind::close &&
-                    to.kind == Observation::Kind::socket && to.orphan) {
-                    // close() in two halves, the new state first, then sock_orphan()
-                    const auto mid = Combo(obs_.size());
-                    obs_.push_back({Observation::Kind::socket, to.state, false});
-                    out_.push_back({{m.next, m.label, model::RowId::none, model::RowId::none, false, true}});
-                    out_[i].push_back({mid, m.label, m.row1, m.row2, false});
-                } else {
-                    out_[i].push_back({m.next, m.label, m.row1, m.row2, timer_label(m.label)});
-                }
-            }
+        obs_.push_back(observe(g.views[i]));
+        calm_.push_back(std::none_of(g.out[i].begin(), g.out[i].end(), [](const analysis::SocketEdge& e) {
+            return analysis::move_timing(e.label) == analysis::MoveTiming::instant;
+        }));
     }
+    for (std::size_t i = 0; i < n; ++i)
+        for (const analysis::SocketEdge& e : g.out[i]) {
+            const double least = analysis::move_delay(g.locals[i], e.label, sysctl, opts, seconds, clock).lo;
+            const Observation to = obs_[e.to];
+            if (!checker::is_env_label(e.label) && model::kind_of(e.label) == model::EventKind::close &&
+                to.kind == Observation::Kind::socket && to.orphan) {
+                // close() in two halves, the new state first, then sock_orphan()
+                const auto mid = std::uint32_t(obs_.size());
+                obs_.push_back({Observation::Kind::socket, to.state, false});
+                calm_.push_back(false);
+                out_.push_back({{e.to, e.label, model::RowId::none, model::RowId::none, 0, true}});
+                out_[i].push_back({mid, e.label, e.row1, e.row2, least});
+            } else {
+                out_[i].push_back({e.to, e.label, e.row1, e.row2, least});
+            }
+        }
 }
 
-TraceCheck ObservedModel::check(std::span<const Observation> raw, std::optional<model::RowId> without) const {
-    const std::vector<Observation> trace = collapse(raw);
+TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, std::span<const model::RowId> without) const {
+    const std::vector<Step> trace = collapse(raw);
     TraceCheck result;
     const std::size_t n = obs_.size();
-    const auto usable = [&](const Edge& e) { return !without || (e.row1 != *without && e.row2 != *without); };
-    // levels[i][c]: how configuration c was reached while explaining observation i.
-    std::vector<std::vector<Parent>> levels;
-    std::vector<int> current;  // configurations that show observation i
     if (trace.empty()) return result;
-    if (obs_[0] != trace[0]) {
+    if (obs_[0] != trace[0].obs) {
         result.allowed_next = {obs_[0]};
         return result;
     }
-    // Level i: from the configurations of level i-1 (sources), follow moves; a configuration that
-    // shows trace[i-1] or trace[i] was sampled (or could be), any other must be left by an untimed move.
+    const auto usable = [&](const Edge& e) {
+        return std::none_of(without.begin(), without.end(), [&](model::RowId r) { return e.row1 == r || e.row2 == r; });
+    };
+    const double never = std::numeric_limits<double>::infinity();
+    // The longest the socket can have stayed in one observation: from the last sample before it to the first after.
+    const auto stay = [&](std::size_t i) {
+        const double from = i == 0 ? 0 : trace[i - 1].last;
+        return (i + 1 < trace.size() ? trace[i + 1].first : never) - from + kSampleSlack;
+    };
+    // Seen for longer than a few instant moves take: the socket rested in a configuration with none due.
+    const auto rested = [&](std::size_t i) { return trace[i].last - trace[i].first > kRestAfter; };
+    // A search node is a configuration and whether the socket has rested in the current observation yet.
+    const auto node = [](std::size_t c, bool r) { return int(2 * c + (r ? 1 : 0)); };
+    std::vector<std::vector<Parent>> levels;
+    std::vector<int> current;  // nodes that show observation i-1
     for (std::size_t i = 0; i < trace.size(); ++i) {
-        std::vector<Parent> parent(n);
+        std::vector<Parent> parent(2 * n);
         std::vector<int> queue;
         if (i == 0) {
-            parent[0].from = kSource;
-            queue.push_back(0);
+            queue.push_back(node(0, calm_[0]));
         } else {
-            for (int c : current) {
-                parent[c].from = kSource;
-                queue.push_back(c);
-            }
+            queue = current;
         }
-        const Observation* before = i == 0 ? nullptr : &trace[i - 1];
-        std::set<Observation> elsewhere;
+        for (int q : queue) parent[std::size_t(q)].from = kSource;
+        const Observation* before = i == 0 ? nullptr : &trace[i - 1].obs;
+        const Observation& target = trace[i].obs;
         for (std::size_t q = 0; q < queue.size(); ++q) {
-            const int u = queue[q];
-            const bool unsampled = obs_[u] != trace[i] && (before == nullptr || obs_[u] != *before);
-            const bool at_target = obs_[u] == trace[i];
+            const std::size_t u = std::size_t(queue[q]) / 2;
+            const bool rest = queue[q] % 2 == 1;
+            const bool at_target = obs_[u] == target;
+            const bool sampled = at_target || (before != nullptr && obs_[u] == *before);
+            // How long u can have lasted: its observation's stay, or (unsampled) the gap between the two samples.
+            const double longest = at_target ? stay(i) : sampled ? stay(i - 1) : trace[i].first - trace[i - 1].last + kSampleSlack;
+            // Leaving a long-seen observation needs a configuration it rested in.
+            const bool may_leave = at_target ? (rest || !rested(i)) : !sampled || rest || !rested(i - 1);
             for (std::size_t k = 0; k < out_[u].size(); ++k) {
                 const Edge& e = out_[u][k];
-                if (!usable(e) || (unsampled && e.timed)) continue;
-                if (at_target && obs_[e.to] != trace[i]) continue;  // the next level's business
-                if (parent[e.to].from != kNone) continue;
-                if (obs_[e.to] != trace[i] && (before == nullptr || obs_[e.to] != *before))
-                    elsewhere.insert(obs_[e.to]);
-                parent[e.to] = {u, int(k)};
-                queue.push_back(e.to);
+                if (!usable(e) || e.least > longest) continue;
+                const bool same = obs_[e.to] == obs_[u];
+                if (at_target && !same) continue;  // the next level's business
+                if (!same && !may_leave) continue;
+                const int v = node(e.to, (same && rest) || calm_[e.to]);
+                if (parent[std::size_t(v)].from != kNone) continue;
+                parent[std::size_t(v)] = {int(u) * 2 + (rest ? 1 : 0), int(k)};
+                queue.push_back(v);
             }
         }
         std::vector<int> next;
-        for (int c : queue)
-            if (obs_[c] == trace[i]) next.push_back(c);
+        for (int v : queue)
+            if (obs_[std::size_t(v) / 2] == target && (i + 1 < trace.size() || v % 2 == 1 || !rested(i))) next.push_back(v);
         if (next.empty()) {
             result.explained = i;
-            for (int c : current)  // what a sample could show next: the previous level's onward observations
-                for (const Edge& e : out_[c])
-                    if (usable(e) && obs_[e.to] != trace[i - 1]) elsewhere.insert(obs_[e.to]);
-            result.allowed_next.assign(elsewhere.begin(), elsewhere.end());
+            result.allowed_next = i == 0 ? std::vector<Observation>{obs_[0]} : onward(current, usable);
             return result;
         }
         levels.push_back(std::move(parent));
@@ -125,30 +147,56 @@ TraceCheck ObservedModel::check(std::span<const Observation> raw, std::optional<
     }
     result.agree = true;
     result.explained = trace.size();
-    // Witness: walk back from a configuration of the last level, level by level.
-    int c = current.front();
+    // Witness: walk back from a node of the last level, level by level.
+    int v = current.front();
     for (std::size_t i = levels.size(); i-- > 0;) {
-        while (levels[i][c].from != kSource) {
-            const int u = levels[i][c].from;
-            const Edge& e = out_[u][std::size_t(levels[i][c].edge)];
-            result.witness.push_back({e.orphaning ? "sock_orphan() inside close()" : checker::label_name(e.label), e.row1,
-                                      e.row2, obs_[c]});
-            c = u;
+        while (levels[i][std::size_t(v)].from != kSource) {
+            const int u = levels[i][std::size_t(v)].from;
+            const Edge& e = out_[std::size_t(u) / 2][std::size_t(levels[i][std::size_t(v)].edge)];
+            result.witness.push_back({e.orphaning ? "sock_orphan() inside close()" : checker::label_name(e.label),
+                                      e.row1, e.row2, obs_[std::size_t(v) / 2]});
+            v = u;
         }
     }
     std::reverse(result.witness.begin(), result.witness.end());
     return result;
 }
 
-std::vector<model::RowId> ObservedModel::necessary_rows(std::span<const Observation> trace) const {
-    const TraceCheck base = check(trace);
+template <class Usable>
+std::vector<Observation> ObservedModel::onward(const std::vector<int>& from, Usable usable) const {
+    // Every observation one visible step away, whatever the time: what the model would have allowed.
+    std::set<Observation> seen;
+    std::vector<bool> visited(obs_.size(), false);
+    std::vector<std::size_t> stack;
+    for (int v : from) stack.push_back(std::size_t(v) / 2);
+    const Observation here = obs_[stack.front()];
+    while (!stack.empty()) {
+        const std::size_t u = stack.back();
+        stack.pop_back();
+        if (visited[u]) continue;
+        visited[u] = true;
+        for (const Edge& e : out_[u]) {
+            if (!usable(e)) continue;
+            if (obs_[e.to] == here)
+                stack.push_back(e.to);
+            else
+                seen.insert(obs_[e.to]);
+        }
+    }
+    return {seen.begin(), seen.end()};
+}
+
+std::vector<model::RowId> ObservedModel::necessary_rows(std::span<const TimedObservation> trace) const {
     std::set<model::RowId> used;
-    for (const WitnessStep& s : base.witness)
+    for (const WitnessStep& s : check(trace).witness)
         for (model::RowId r : {s.row1, s.row2})
             if (r != model::RowId::none) used.insert(r);
     std::vector<model::RowId> out;
-    for (model::RowId r : used)
-        if (!check(trace, r).agree) out.push_back(r);
+    for (model::RowId r : used) {
+        std::vector<model::RowId> without{r};
+        if (const auto twin = rto_oom_twin(r)) without.push_back(*twin);
+        if (!check(trace, without).agree) out.push_back(r);
+    }
     return out;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "orphancheck/analysis/lifetime.hpp"
 #include "orphancheck/conform/run_record.hpp"
 #include "orphancheck/conform/trace_check.hpp"
 
@@ -32,6 +33,7 @@ struct ScenarioResult {
     std::string counter_problem;          // empty: the counter followed the listed orphans
     std::vector<TimeCheck> orphan_times;  // per socket that was seen as an orphan
     std::vector<TimeCheck> gone_times;    // close() to gone, per socket that went
+    analysis::Lifetime predicted;         // the model's bounds (orphan_times and gone_times are checked against them)
     bool interrupted = false;
 };
 

@@ -2,11 +2,13 @@
 // to the connections, and the model configuration the run is checked against.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "orphancheck/analysis/timed.hpp"
 #include "orphancheck/checker/env.hpp"
 #include "orphancheck/checker/spec.hpp"
 
@@ -56,8 +58,10 @@ struct Scenario {
     // What the scenario's drops rule out for good (no later allow_all): our FIN never reaches the peer,
     // nothing of the peer's reaches us.
     [[nodiscard]] std::vector<checker::EnvEvent> network_never() const;
-    // Timed actions happen after close(): lifetimes then depend on when they came.
-    [[nodiscard]] bool acts_after_close() const;
+    // SO_LINGER and TCP_LINGER2 in seconds, for the timed reading.
+    [[nodiscard]] analysis::OptionSeconds option_seconds() const { return {std::max(linger, 0), std::max(linger2, 0)}; }
+    // The peer closes its side before we close ours (we close from CLOSE_WAIT).
+    [[nodiscard]] bool peer_closes_first() const;
 };
 
 [[nodiscard]] std::span<const Scenario> scenarios();

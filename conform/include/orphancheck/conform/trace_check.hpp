@@ -1,29 +1,31 @@
 // Trace validation: is what the kernel did to one socket, as a sequence of
-// sampled observations, a path of the per-socket model?
+// timed samples, a path of the per-socket model?
 //
-// Samples are taken every few milliseconds, so a socket can pass through a
-// configuration between two samples. The model may explain a step with such
-// unsampled configurations, but only where it leaves them at once (a segment,
-// the rest of close(), a peer action): a configuration left by a timer (RTO,
-// keepalive, timewait; 200 ms at the least) lives long enough to be sampled.
-// close() sets the new state (FIN_WAIT1, LAST_ACK) before sock_orphan(), and
-// a sample can fall between the two: the model's close step passes through
-// that state with an owner.
+// A socket may pass through configurations between two samples: the model may
+// explain a step with unsampled configurations. Time bounds every move: a
+// move cannot leave a configuration sooner than its least delay (timers: the
+// timed reading of analysis/timed.hpp), and the samples bound how long the
+// socket can have been in one (from the last sample before it to the first
+// after it). close() sets the new state (FIN_WAIT1, LAST_ACK) before
+// sock_orphan(), and a sample can fall between the two: the model's close
+// step passes through that state with an owner. A configuration with a
+// segment or a step of close() due is left within Clock::instant, so an
+// observation seen for longer needs a configuration with none due.
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "orphancheck/checker/socket_space.hpp"
+#include "orphancheck/analysis/socket_graph.hpp"
+#include "orphancheck/analysis/timed.hpp"
 #include "orphancheck/conform/observation.hpp"
 
 namespace orphancheck::conform {
 
 struct WitnessStep {
-    std::string label;  // the model event ("rto_expire", "deliver_ack", ...)
+    std::string label;  // the model event ("retransmit timer fires", "peer ACK arrives", ...)
     model::RowId row1 = model::RowId::none, row2 = model::RowId::none;
     Observation after;
 };
@@ -35,31 +37,36 @@ struct TraceCheck {
     std::vector<WitnessStep> witness;       // when agree: one model path that produces the trace
 };
 
-// One socket's configurations under a case, with every guard input `sockets` sockets can produce.
+struct TimedObservation {
+    Observation obs;
+    double t = 0;  // seconds
+};
+
 class ObservedModel {
 public:
-    // `never`: network events the experiment rules out (its nft rules drop those segments for good);
-    // `ruled_out`: rows the run's counters show did not run.
-    ObservedModel(const checker::CaseConfig& c, int sockets, std::span<const checker::EnvEvent> never = {},
-                  std::span<const model::RowId> ruled_out = {}, const model::TablePatch& patch = {});
-    // `trace` may repeat an observation; repeats are one observation. `without`: check as if the row
-    // were not in the model.
-    [[nodiscard]] TraceCheck check(std::span<const Observation> trace,
-                                   std::optional<model::RowId> without = std::nullopt) const;
+    ObservedModel(const analysis::SocketGraph& g, const model::SysctlConfig& sysctl, model::CloseOpts opts,
+                  analysis::OptionSeconds seconds, const analysis::Clock& clock);
+    // `trace` may repeat an observation; repeats are one observation. `without`: as if these rows were not in the model.
+    [[nodiscard]] TraceCheck check(std::span<const TimedObservation> trace,
+                                   std::span<const model::RowId> without = {}) const;
     // Rows of the witness without which no path of the model produces the trace: the rows the trace confirms.
-    [[nodiscard]] std::vector<model::RowId> necessary_rows(std::span<const Observation> trace) const;
-    [[nodiscard]] std::size_t size() const { return obs_.size(); }
+    // An OOM kill at an RTO expiry is one kernel path that the model files under two rows (rto_X_oom, and
+    // timeout_X_oom when the timer is read as "budget spent"): such a row counts when the trace needs one of the two.
+    [[nodiscard]] std::vector<model::RowId> necessary_rows(std::span<const TimedObservation> trace) const;
 
 private:
     struct Edge {
-        checker::Combo to;
+        std::uint32_t to;
         checker::Label label;
         model::RowId row1, row2;
-        bool timed;  // fired by a timer: the configuration it leaves lived long enough to be sampled
+        double least;            // seconds the configuration lives at the least before this move
         bool orphaning = false;  // the second half of a close step: sock_orphan()
     };
+    template <class Usable>
+    std::vector<Observation> onward(const std::vector<int>& from, Usable usable) const;
     std::vector<std::vector<Edge>> out_;
     std::vector<Observation> obs_;
+    std::vector<bool> calm_;  // no segment or step of close() due: the socket can rest here
 };
 
 }  // namespace orphancheck::conform

@@ -1,0 +1,210 @@
+#include "orphancheck/analysis/lifetime.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <queue>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace orphancheck::analysis {
+namespace {
+using model::TcpState;
+
+bool gone(const properties::SocketView& v) { return v.state == TcpState::closed || v.state == TcpState::destroyed; }
+bool orphan(const properties::SocketView& v) {
+    return v.dead && (v.state == TcpState::fin_wait1 || v.state == TcpState::fin_wait2 ||
+                      v.state == TcpState::closing || v.state == TcpState::last_ack);
+}
+
+struct Weighed {
+    std::size_t to;
+    Interval delay;
+    checker::Label label;
+};
+
+// Kosaraju: component ids in topological order of the condensation (sources first).
+std::vector<int> components(const std::vector<std::vector<Weighed>>& out, const std::vector<bool>& live, int& count) {
+    const std::size_t n = out.size();
+    std::vector<std::vector<std::size_t>> in(n);
+    for (std::size_t u = 0; u < n; ++u)
+        if (live[u])
+            for (const Weighed& e : out[u])
+                if (live[e.to]) in[e.to].push_back(u);
+    std::vector<std::size_t> order;
+    std::vector<bool> seen(n, false);
+    for (std::size_t s = 0; s < n; ++s) {
+        if (!live[s] || seen[s]) continue;
+        std::vector<std::pair<std::size_t, std::size_t>> stack{{s, 0}};
+        seen[s] = true;
+        while (!stack.empty()) {
+            auto& [u, k] = stack.back();
+            if (k < out[u].size()) {
+                const std::size_t v = out[u][k++].to;
+                if (live[v] && !seen[v]) {
+                    seen[v] = true;
+                    stack.push_back({v, 0});
+                }
+            } else {
+                order.push_back(u);
+                stack.pop_back();
+            }
+        }
+    }
+    std::vector<int> comp(n, -1);
+    count = 0;
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+        if (comp[*it] >= 0) continue;
+        std::vector<std::size_t> stack{*it};
+        comp[*it] = count;
+        while (!stack.empty()) {
+            const std::size_t u = stack.back();
+            stack.pop_back();
+            for (std::size_t v : in[u])
+                if (comp[v] < 0) {
+                    comp[v] = count;
+                    stack.push_back(v);
+                }
+        }
+        ++count;
+    }
+    return comp;
+}
+}  // namespace
+
+Lifetime lifetime(const LifetimeQuery& q) {
+    if (q.config.close_events.size() != 1) throw std::invalid_argument("lifetime: one close() variant at a time");
+    const SocketGraph g = socket_graph(q.config, q.sockets, q.never, q.ruled_out);
+    const std::size_t n = g.views.size();
+    const model::CloseOpts opts = model::close_opts_of(q.config.close_events.front());
+    const auto is_close = [](checker::Label l) { return !checker::is_env_label(l) && model::kind_of(l) == model::EventKind::close; };
+
+    // Where close() is called: the initial configuration, or the first CLOSE_WAIT reached without it.
+    std::size_t start = 0;
+    if (q.from == CloseFrom::close_wait) {
+        std::vector<bool> seen(n, false);
+        std::queue<std::size_t> todo;
+        todo.push(0);
+        seen[0] = true;
+        start = n;
+        while (!todo.empty() && start == n) {
+            const std::size_t u = todo.front();
+            todo.pop();
+            if (g.views[u].state == TcpState::close_wait) start = u;
+            for (const SocketEdge& e : g.out[u])
+                if (!is_close(e.label) && !seen[e.to]) seen[e.to] = true, todo.push(e.to);
+        }
+        if (start == n) throw std::invalid_argument("lifetime: the peer never closes first in this case (no CLOSE_WAIT)");
+    }
+
+    // Moves with their delays; timers wait while a segment or a step of close() is due.
+    std::vector<std::vector<Weighed>> out(n);
+    for (std::size_t u = 0; u < n; ++u) {
+        if (gone(g.views[u])) continue;  // the end
+        const bool urgent = std::any_of(g.out[u].begin(), g.out[u].end(), [](const SocketEdge& e) {
+            return move_timing(e.label) == MoveTiming::instant;
+        });
+        // A timer is armed or a segment is due: the peer's or an administrator's move comes before that, or not
+        // at all, and the time until then is counted on that move (moves that keep the state do not re-arm it).
+        const bool armed = std::any_of(g.out[u].begin(), g.out[u].end(), [](const SocketEdge& e) {
+            return move_timing(e.label) == MoveTiming::timer;
+        });
+        for (const SocketEdge& e : g.out[u]) {
+            if (is_close(e.label) || (urgent && move_timing(e.label) == MoveTiming::timer)) continue;
+            Interval d = move_delay(g.locals[u], e.label, q.config.sysctl, opts, q.seconds, q.clock);
+            if ((armed || urgent) && move_timing(e.label) == MoveTiming::anytime) d = {0, 0.0};
+            out[u].push_back({e.to, d, e.label});
+        }
+    }
+    std::vector<std::size_t> starts;
+    for (const SocketEdge& e : g.out[start])
+        if (is_close(e.label)) starts.push_back(e.to);
+    if (starts.empty()) throw std::invalid_argument("lifetime: close() is not enabled there");
+
+    // Reachable from close(), and able to end.
+    std::vector<bool> live(n, false);
+    std::vector<std::size_t> stack = starts;
+    for (std::size_t s : starts) live[s] = true;
+    while (!stack.empty()) {
+        const std::size_t u = stack.back();
+        stack.pop_back();
+        for (const Weighed& e : out[u])
+            if (!live[e.to]) live[e.to] = true, stack.push_back(e.to);
+    }
+    Lifetime r;
+    std::vector<bool> ends(n, false);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (std::size_t u = 0; u < n; ++u)
+            if (live[u] && !ends[u] &&
+                (gone(g.views[u]) || std::any_of(out[u].begin(), out[u].end(), [&](const Weighed& e) { return ends[e.to]; })))
+                ends[u] = changed = true;
+    }
+    for (std::size_t u = 0; u < n && r.always_gone; ++u)
+        if (live[u] && !ends[u]) {
+            r.always_gone = false;
+            r.why_unbounded = fmt::format("a path never ends ({})", model::describe(g.locals[u]));
+        }
+
+    // Least time: Dijkstra on the lower bounds; counting every move, or only those out of an orphan.
+    const auto least = [&](bool orphan_only) {
+        std::vector<double> d(n, std::numeric_limits<double>::infinity());
+        using Item = std::pair<double, std::size_t>;
+        std::priority_queue<Item, std::vector<Item>, std::greater<>> pq;
+        for (std::size_t s : starts) d[s] = 0, pq.push({0, s});
+        double best = std::numeric_limits<double>::infinity();
+        while (!pq.empty()) {
+            const auto [du, u] = pq.top();
+            pq.pop();
+            if (du > d[u]) continue;
+            if (gone(g.views[u])) best = std::min(best, du);
+            for (const Weighed& e : out[u]) {
+                const double w = orphan_only && !orphan(g.views[u]) ? 0 : e.delay.lo;
+                if (du + w < d[e.to]) d[e.to] = du + w, pq.push({du + w, e.to});
+            }
+        }
+        return best;
+    };
+    // Most time: longest path over the condensation; unbounded past a cycle that takes time, or a wait
+    // for the peer or an administrator.
+    int count = 0;
+    const std::vector<int> comp = components(out, live, count);
+    const auto most = [&](bool orphan_only, std::string& why) -> std::optional<double> {
+        std::vector<double> longest(static_cast<std::size_t>(count), 0.0);
+        std::vector<std::vector<std::size_t>> members(static_cast<std::size_t>(count));
+        for (std::size_t u = 0; u < n; ++u)
+            if (live[u]) members[std::size_t(comp[u])].push_back(u);
+        for (int c = count - 1; c >= 0; --c)
+            for (std::size_t u : members[std::size_t(c)])
+                for (const Weighed& e : out[u]) {
+                    if (!live[e.to]) continue;
+                    const bool counts = !orphan_only || orphan(g.views[u]);
+                    if (counts && !e.delay.hi) {
+                        why = fmt::format("{} waits for '{}'", model::describe(g.locals[u]), checker::label_name(e.label));
+                        return std::nullopt;
+                    }
+                    const double w = counts ? *e.delay.hi : 0;
+                    if (comp[e.to] == c) {
+                        if (w > 0) {
+                            why = fmt::format("{} can repeat '{}'", model::describe(g.locals[u]), checker::label_name(e.label));
+                            return std::nullopt;
+                        }
+                        continue;
+                    }
+                    longest[std::size_t(c)] = std::max(longest[std::size_t(c)], w + longest[std::size_t(comp[e.to])]);
+                }
+        double best = 0;
+        for (std::size_t s : starts) best = std::max(best, longest[std::size_t(comp[s])]);
+        return best;
+    };
+    r.gone.lo = least(false);
+    r.orphan.lo = least(true);
+    std::string why_orphan, why_gone;
+    r.orphan.hi = r.always_gone ? most(true, why_orphan) : std::nullopt;
+    r.gone.hi = r.always_gone ? most(false, why_gone) : std::nullopt;
+    if (r.why_unbounded.empty()) r.why_unbounded = !why_gone.empty() ? why_gone : why_orphan;
+    return r;
+}
+
+}  // namespace orphancheck::analysis

@@ -1,0 +1,139 @@
+// The live-kernel trace check and the timed reading, on synthetic traces
+// (no kernel needed): what the model allows, what it refuses, which rows a
+// trace confirms, and lifetime bounds.
+#include <doctest/doctest.h>
+
+#include "orphancheck/analysis/lifetime.hpp"
+#include "orphancheck/conform/row_evidence.hpp"
+#include "orphancheck/conform/scenario.hpp"
+#include "orphancheck/conform/trace_check.hpp"
+
+namespace {
+using namespace orphancheck;
+using conform::Observation;
+using conform::TimedObservation;
+using K = Observation::Kind;
+
+const Observation kEstablished{K::socket, conform::kEstablished, false};
+const Observation kFinWait1Orphan{K::socket, conform::kFinWait1, true};
+const Observation kFinWait2Bucket{K::bucket, conform::kFinWait2, false};
+const Observation kGone{};
+
+// `mib`: the counters the run moved (the others rule their rows out).
+conform::ObservedModel model_of(const conform::Scenario& s, const std::map<std::string, long long>& mib) {
+    const checker::CaseConfig c = s.model_case("linux-6.18");
+    const auto never = s.network_never();
+    const auto ruled_out = conform::rows_ruled_out(mib);
+    return conform::ObservedModel(analysis::socket_graph(c, s.connections, never, ruled_out), c.sysctl,
+                                  model::close_opts_of(c.close_events.front()), s.option_seconds(), analysis::Clock{});
+}
+
+bool has(const std::vector<model::RowId>& rows, model::RowId r) {
+    return std::find(rows.begin(), rows.end(), r) != rows.end();
+}
+}  // namespace
+
+TEST_CASE("trace check: FIN_WAIT1 orphans that time out agree and confirm the retransmit and timeout rows") {
+    const conform::Scenario& s = *conform::find_scenario("fin-wait1");
+    const auto m = model_of(s, {{"TCPAbortOnTimeout", 10}, {"TCPTimeouts", 40}});
+    const std::vector<TimedObservation> trace{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kFinWait1Orphan, 3.0},
+                                              {kGone, 3.34}};
+    const conform::TraceCheck c = m.check(trace);
+    CHECK(c.agree);
+    CHECK_FALSE(c.witness.empty());
+    const auto rows = m.necessary_rows(trace);
+    CHECK(has(rows, model::RowId::close_fin));
+    CHECK(has(rows, model::RowId::rto_fin_wait1));
+    CHECK(has(rows, model::RowId::timeout_fin_wait1));
+}
+
+TEST_CASE("trace check: counters that did not move rule their rows out") {
+    const conform::Scenario& s = *conform::find_scenario("fin-wait1");
+    const std::vector<TimedObservation> trace{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kFinWait1Orphan, 3.0},
+                                              {kGone, 3.34}};
+    CHECK(model_of(s, {{"TCPAbortOnTimeout", 10}, {"TCPTimeouts", 40}}).check(trace).agree);
+    CHECK_FALSE(model_of(s, {{"TCPTimeouts", 40}}).check(trace).agree);  // no timeout ran: nothing ends it
+}
+
+TEST_CASE("trace check: a step the model does not allow is reported with what it allows instead") {
+    const conform::Scenario& s = *conform::find_scenario("fin-wait1");
+    const auto m = model_of(s, {{"TCPAbortOnTimeout", 10}, {"TCPTimeouts", 40}});
+    const std::vector<TimedObservation> trace{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kEstablished, 0.5}};
+    const conform::TraceCheck c = m.check(trace);
+    CHECK_FALSE(c.agree);
+    CHECK(c.explained == 2);
+    // The only way out of a FIN_WAIT1 orphan whose peer never sees the FIN: gone (timeout).
+    std::string allowed;
+    for (const Observation& o : c.allowed_next) allowed += o.name() + ";";
+    CHECK(allowed == "gone;");
+}
+
+TEST_CASE("trace check: time bounds the moves (no timer fires 50 ms after close, nothing rests inside close())") {
+    const conform::Scenario& s = *conform::find_scenario("fin-wait1");
+    const auto m = model_of(s, {{"TCPAbortOnTimeout", 10}, {"TCPTimeouts", 40}});
+    // The peer never sees the FIN: only the orphan timeout can end it, and not within 50 ms.
+    CHECK_FALSE(m.check(std::vector<TimedObservation>{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kGone, 0.07}}).agree);
+    // Without the counters' evidence an OOM kill at the end of close() explains a quick end...
+    const conform::Scenario& limit = *conform::find_scenario("max-orphans");
+    const auto lm = model_of(limit, {{"TCPAbortOnMemory", 6}, {"TCPTimeouts", 29}, {"TCPAbortOnTimeout", 4}});
+    CHECK(lm.check(std::vector<TimedObservation>{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kGone, 0.04}}).agree);
+    // ...but an orphan seen for 0.8 s had left close(): only an RTO expiry under the limit kills it that soon.
+    const std::vector<TimedObservation> rested{
+        {kEstablished, 0}, {kFinWait1Orphan, 0.275}, {kFinWait1Orphan, 1.025}, {kGone, 1.108}};
+    CHECK(lm.check(rested).agree);
+    const auto rows = lm.necessary_rows(rested);
+    CHECK((has(rows, model::RowId::rto_fin_wait1_oom) || has(rows, model::RowId::timeout_fin_wait1_oom)));
+    CHECK_FALSE(has(rows, model::RowId::tail_fin_wait1_oom));
+}
+
+TEST_CASE("trace check: FIN_WAIT2 with tcp_fin_timeout <= 60 is a timewait bucket, never an orphan for long") {
+    const conform::Scenario& s = *conform::find_scenario("fin-wait2-short");
+    const auto m = model_of(s, {{"TWKilled", 10}});
+    CHECK(m.check(std::vector<TimedObservation>{
+                      {kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kFinWait2Bucket, 0.03}, {kFinWait2Bucket, 3.0}, {kGone, 3.1}})
+              .agree);
+    const Observation fw2_orphan{K::socket, conform::kFinWait2, true};
+    // A full FIN_WAIT2 orphan here is the "bad case" (the ACK met an owned socket): its keepalive timer runs
+    // the whole fin_time (3 s) and then resets it. It cannot end sooner.
+    CHECK(m.check(std::vector<TimedObservation>{{kEstablished, 0}, {fw2_orphan, 0.03}, {fw2_orphan, 2.0}, {kGone, 3.1}})
+              .agree);
+    CHECK_FALSE(m.check(std::vector<TimedObservation>{{kEstablished, 0}, {fw2_orphan, 0.03}, {fw2_orphan, 0.5}, {kGone, 1.0}})
+                    .agree);
+}
+
+TEST_CASE("lifetime: FIN_WAIT1 orphans of a silent peer die between the R-th and (R+1)-th RTO retransmission") {
+    const conform::Scenario& s = *conform::find_scenario("fin-wait1");
+    const auto never = s.network_never();
+    analysis::LifetimeQuery q{s.model_case("linux-6.18"), 1, analysis::CloseFrom::established, {}, {}, never, {}};
+    const analysis::Lifetime l = analysis::lifetime(q);
+    CHECK(l.always_gone);
+    // tcp_orphan_retries=2: kill at the 3rd or 4th RTO expiry; the measured 3.34 s lies inside.
+    CHECK(l.gone.lo == doctest::Approx(0.2 + 0.4 + 0.8));
+    REQUIRE(l.gone.hi);
+    CHECK(*l.gone.hi > 3.34);
+    CHECK(*l.gone.hi < 6.0);
+    CHECK(l.orphan.lo == doctest::Approx(l.gone.lo));
+}
+
+TEST_CASE("lifetime: FIN_WAIT2 above 60 s is an orphan for fin_time-60, then a bucket for as long again") {
+    const conform::Scenario& s = *conform::find_scenario("fin-wait2-long");  // tcp_fin_timeout=62
+    analysis::LifetimeQuery q{s.model_case("linux-6.18"), 1, analysis::CloseFrom::established, {}, {}, {}, {}};
+    const analysis::Lifetime l = analysis::lifetime(q);
+    CHECK(l.orphan.lo == doctest::Approx(2.0));
+    CHECK(l.gone.lo == doctest::Approx(4.0));
+    REQUIRE(l.gone.hi);
+    CHECK(*l.gone.hi < 5.0);
+}
+
+TEST_CASE("lifetime: a peer that may never answer makes the most time unbounded, with the reason") {
+    checker::CaseConfig c = conform::find_scenario("fin-wait2-short")->model_case("linux-6.18");
+    c.peer.fin = true;  // the peer may close at any time: the FIN_WAIT2 bucket's timer still bounds it
+    c.sysctl.fin_timeout_seconds = 120;  // an orphan with keepalive: bounded as well
+    analysis::LifetimeQuery q{c, 1, analysis::CloseFrom::established, {}, {}, {}, {}};
+    CHECK(analysis::lifetime(q).gone.hi);
+    c.peer.loss = true;  // a lost ACK: FIN_WAIT1 retransmits, the peer's answers may be lost forever
+    c.peer.fin = false;
+    q.config = c;
+    const analysis::Lifetime l = analysis::lifetime(q);
+    CHECK(l.gone.hi);  // the retry budget still ends it
+}
