@@ -4,7 +4,6 @@
 #include "orphancheck/conform/netns.hpp"
 
 #include <linux/netlink.h>
-#include <linux/sock_diag.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
