@@ -132,8 +132,11 @@ int run_conform(const ConformArgs& args) {
     if (!to_stdout) {
         fmt::print("\ntransition coverage: {} of {} rows confirmed by kernel runs ({:.0f} %)\n", cov.confirmed.size(),
                    model::kRows, cov.percent());
-        for (model::RowId row : cov.missing)
-            fmt::print("  not confirmed: {:<34} {}\n", model::row_name(row), conform::why_unconfirmed(row));
+        if (all || args.verbose)
+            for (model::RowId row : cov.missing)
+                fmt::print("  not confirmed: {:<34} {}\n", model::row_name(row), conform::why_unconfirmed(row));
+        else
+            fmt::print("  (the rows no run confirmed: with every scenario, or --verbose)\n");
     }
     if (!args.json_path.empty()) {
         nlohmann::json j{{"profile", profile}, {"scenarios", nlohmann::json::array()}};

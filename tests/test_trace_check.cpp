@@ -38,10 +38,10 @@ TEST_CASE("trace check: FIN_WAIT1 orphans that time out agree and confirm the re
     const auto m = model_of(s, {{"TCPAbortOnTimeout", 10}, {"TCPTimeouts", 40}});
     const std::vector<TimedObservation> trace{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kFinWait1Orphan, 3.0},
                                               {kGone, 3.34}};
-    const conform::TraceCheck c = m.check(trace);
+    const conform::TraceCheck c = m.check(trace, 0.01);
     CHECK(c.agree);
     CHECK_FALSE(c.witness.empty());
-    const auto rows = m.necessary_rows(trace);
+    const auto rows = m.necessary_rows(trace, 0.01);
     CHECK(has(rows, model::RowId::close_fin));
     CHECK(has(rows, model::RowId::rto_fin_wait1));
     CHECK(has(rows, model::RowId::timeout_fin_wait1));
@@ -51,15 +51,15 @@ TEST_CASE("trace check: counters that did not move rule their rows out") {
     const conform::Scenario& s = *conform::find_scenario("fin-wait1");
     const std::vector<TimedObservation> trace{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kFinWait1Orphan, 3.0},
                                               {kGone, 3.34}};
-    CHECK(model_of(s, {{"TCPAbortOnTimeout", 10}, {"TCPTimeouts", 40}}).check(trace).agree);
-    CHECK_FALSE(model_of(s, {{"TCPTimeouts", 40}}).check(trace).agree);  // no timeout ran: nothing ends it
+    CHECK(model_of(s, {{"TCPAbortOnTimeout", 10}, {"TCPTimeouts", 40}}).check(trace, 0.01).agree);
+    CHECK_FALSE(model_of(s, {{"TCPTimeouts", 40}}).check(trace, 0.01).agree);  // no timeout ran: nothing ends it
 }
 
 TEST_CASE("trace check: a step the model does not allow is reported with what it allows instead") {
     const conform::Scenario& s = *conform::find_scenario("fin-wait1");
     const auto m = model_of(s, {{"TCPAbortOnTimeout", 10}, {"TCPTimeouts", 40}});
     const std::vector<TimedObservation> trace{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kEstablished, 0.5}};
-    const conform::TraceCheck c = m.check(trace);
+    const conform::TraceCheck c = m.check(trace, 0.01);
     CHECK_FALSE(c.agree);
     CHECK(c.explained == 2);
     // The only way out of a FIN_WAIT1 orphan whose peer never sees the FIN: gone (timeout).
@@ -72,16 +72,16 @@ TEST_CASE("trace check: time bounds the moves (no timer fires 50 ms after close,
     const conform::Scenario& s = *conform::find_scenario("fin-wait1");
     const auto m = model_of(s, {{"TCPAbortOnTimeout", 10}, {"TCPTimeouts", 40}});
     // The peer never sees the FIN: only the orphan timeout can end it, and not within 50 ms.
-    CHECK_FALSE(m.check(std::vector<TimedObservation>{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kGone, 0.07}}).agree);
+    CHECK_FALSE(m.check(std::vector<TimedObservation>{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kGone, 0.07}}, 0.01).agree);
     // Without the counters' evidence an OOM kill at the end of close() explains a quick end...
     const conform::Scenario& limit = *conform::find_scenario("max-orphans");
     const auto lm = model_of(limit, {{"TCPAbortOnMemory", 6}, {"TCPTimeouts", 29}, {"TCPAbortOnTimeout", 4}});
-    CHECK(lm.check(std::vector<TimedObservation>{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kGone, 0.04}}).agree);
+    CHECK(lm.check(std::vector<TimedObservation>{{kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kGone, 0.04}}, 0.01).agree);
     // ...but an orphan seen for 0.8 s had left close(): only an RTO expiry under the limit kills it that soon.
     const std::vector<TimedObservation> rested{
         {kEstablished, 0}, {kFinWait1Orphan, 0.275}, {kFinWait1Orphan, 1.025}, {kGone, 1.108}};
-    CHECK(lm.check(rested).agree);
-    const auto rows = lm.necessary_rows(rested);
+    CHECK(lm.check(rested, 0.01).agree);
+    const auto rows = lm.necessary_rows(rested, 0.01);
     CHECK((has(rows, model::RowId::rto_fin_wait1_oom) || has(rows, model::RowId::timeout_fin_wait1_oom)));
     CHECK_FALSE(has(rows, model::RowId::tail_fin_wait1_oom));
 }
@@ -90,14 +90,14 @@ TEST_CASE("trace check: FIN_WAIT2 with tcp_fin_timeout <= 60 is a timewait bucke
     const conform::Scenario& s = *conform::find_scenario("fin-wait2-short");
     const auto m = model_of(s, {{"TWKilled", 10}});
     CHECK(m.check(std::vector<TimedObservation>{
-                      {kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kFinWait2Bucket, 0.03}, {kFinWait2Bucket, 3.0}, {kGone, 3.1}})
+                      {kEstablished, 0}, {kFinWait1Orphan, 0.02}, {kFinWait2Bucket, 0.03}, {kFinWait2Bucket, 3.0}, {kGone, 3.1}}, 0.01)
               .agree);
     const Observation fw2_orphan{K::socket, conform::kFinWait2, true};
     // A full FIN_WAIT2 orphan here is the "bad case" (the ACK met an owned socket): its keepalive timer runs
     // the whole fin_time (3 s) and then resets it. It cannot end sooner.
-    CHECK(m.check(std::vector<TimedObservation>{{kEstablished, 0}, {fw2_orphan, 0.03}, {fw2_orphan, 2.0}, {kGone, 3.1}})
+    CHECK(m.check(std::vector<TimedObservation>{{kEstablished, 0}, {fw2_orphan, 0.03}, {fw2_orphan, 2.0}, {kGone, 3.1}}, 0.01)
               .agree);
-    CHECK_FALSE(m.check(std::vector<TimedObservation>{{kEstablished, 0}, {fw2_orphan, 0.03}, {fw2_orphan, 0.5}, {kGone, 1.0}})
+    CHECK_FALSE(m.check(std::vector<TimedObservation>{{kEstablished, 0}, {fw2_orphan, 0.03}, {fw2_orphan, 0.5}, {kGone, 1.0}}, 0.01)
                     .agree);
 }
 

@@ -159,12 +159,12 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
     std::set<model::RowId> confirmed;
     for (std::size_t j = 0; j < std::size_t(s.connections); ++j) {
         const std::vector<TimedObservation> trace = trace_of(r, j);
-        out.sockets.push_back(model.check(trace));
+        out.sockets.push_back(model.check(trace, r.closed_at[j]));
         if (!out.sockets.back().agree) {
             if (out.detail.empty()) out.detail = disagreement(r, j, out.sockets.back());
             continue;
         }
-        for (model::RowId row : model.necessary_rows(trace)) confirmed.insert(row);
+        for (model::RowId row : model.necessary_rows(trace, r.closed_at[j])) confirmed.insert(row);
     }
     out.confirmed.assign(confirmed.begin(), confirmed.end());
     for (const Sample& x : r.samples) {

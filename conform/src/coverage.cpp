@@ -16,8 +16,45 @@ Coverage coverage(std::span<const ScenarioResult> results) {
 }
 
 std::string_view why_unconfirmed(model::RowId row) {
-    (void)row;
-    return "no scenario confirms it yet";
+    using R = model::RowId;
+    switch (row) {
+        case R::fin_fin_wait2_old_ack_dropped:
+        case R::abort_purge_fin_wait1:
+        case R::abort_purge_closing:
+        case R::abort_purge_last_ack:
+        case R::abort_skip_fin_wait2:
+        case R::abort_refused_tw_fin_wait2:
+        case R::abort_refused_tw_time_wait: return "linux-5.15 profile only: a 6.11+ kernel runs other code here";
+        case R::timeout_fin_wait1_oom:
+        case R::timeout_closing_oom:
+        case R::timeout_last_ack_oom:
+            return "one kernel path with rto_*_oom (the orphan limit is checked before the retry budget): runs confirm that row";
+        case R::ack_fin_wait1_tw:
+        case R::ack_fin_wait1_tw_overflow:
+        case R::tail_fin_wait2_tw_overflow:
+            return "the peer's ACK may be handled inside close() or after it: samples cannot tell which row ran";
+        case R::ack_fin_wait1_bad_case:
+        case R::keepalive_rst:
+            return "needs the ACK while close() owns the socket (the 'bad case'): a race, accepted when it happens";
+        case R::tail_after_destroy:
+        case R::tail_after_destroy_tw_time_wait:
+            return "needs a segment that ends the socket inside close(), after sock_orphan(): a race on loopback";
+        case R::tail_closing:
+        case R::tail_closing_oom:
+        case R::release_closing: return "needs the peer's FIN inside close(): a race on loopback";
+        case R::fin_fin_wait2_linger_tw:
+        case R::fin_fin_wait2_linger_tw_overflow:
+        case R::data_fin_wait2_linger_reset:
+        case R::rst_fin_wait2_linger:
+            return "needs a segment while close() still waits in FIN_WAIT2; the wait ends as FIN_WAIT2 is reached";
+        case R::rst_closed_tw:
+        case R::closed_tw_expire:
+            return "a CLOSE socket with a TIME_WAIT bucket lasts only until close() wakes, at once";
+        case R::rst_tw_time_wait:
+            return "needs an RST at the exact sequence number into TIME_WAIT; the peer that could send it is gone";
+        case R::tw_time_wait_expire: return "the TIME_WAIT timer runs 60 s: scenario time-wait-expiry (--long)";
+        default: return "no scenario here confirmed it";
+    }
 }
 
 }  // namespace orphancheck::conform

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -78,31 +79,56 @@ private:
             Sample s;
             s.sockets.assign(ports_.size(), Observation{});
             s.timers.assign(ports_.size(), 0);
+            std::vector<bool> listed(ports_.size(), false);
             for (const DiagSocket& d : dump_tcp_sockets()) {
                 const auto it = std::find(ports_.begin(), ports_.end(), d.sport);
                 if (it != ports_.end() && d.dport == kPort) {
-                    s.sockets[std::size_t(it - ports_.begin())] = observe(&d);
-                    s.timers[std::size_t(it - ports_.begin())] = d.timer;
+                    const auto j = std::size_t(it - ports_.begin());
+                    s.sockets[j] = observe(&d);
+                    s.timers[j] = d.timer;
+                    listed[j] = true;
                 }
                 if (!d.timewait_bucket() && d.inode == 0 && d.state != kListen) ++s.listed;
             }
+            // A dump is no snapshot: a socket that moves in the hash table while it runs (a full socket
+            // replaced by its timewait bucket) can be missed once. Gone counts when two dumps agree.
+            for (std::size_t j = 0; j < ports_.size(); ++j) {
+                if (listed[j] || missed_[j]++ > 0 || samples_.empty()) continue;
+                const Sample& before = unkept_ ? *unkept_ : samples_.back();
+                s.sockets[j] = before.sockets[j];
+                s.timers[j] = before.timers[j];
+            }
+            for (std::size_t j = 0; j < ports_.size(); ++j)
+                if (listed[j]) missed_[j] = 0;
             s.counter = read_sockstat().orphan - baseline_;
             s.t = now();
             if (last >= 0) max_gap_ms_ = std::max(max_gap_ms_, (s.t - last) * 1000);
             last = s.t;
             gone_ = std::all_of(s.sockets.begin(), s.sockets.end(),
                                 [](const Observation& o) { return o.kind == Observation::Kind::gone; });
-            if (samples_.empty() || samples_.back().sockets != s.sockets || samples_.back().timers != s.timers ||
-                samples_.back().counter != s.counter || samples_.back().listed != s.listed)
-                samples_.push_back(std::move(s));
+            // Kept: the first sample of every change, and the last one before it (so that the record says
+            // how long each state was seen), and the last one of the run.
+            const bool changed = samples_.empty() || samples_.back().sockets != s.sockets ||
+                                 samples_.back().timers != s.timers || samples_.back().counter != s.counter ||
+                                 samples_.back().listed != s.listed;
+            if (changed) {
+                if (unkept_) samples_.push_back(*unkept_);
+                samples_.push_back(s);
+                unkept_.reset();
+            } else {
+                unkept_ = std::move(s);
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
+        if (unkept_) samples_.push_back(*unkept_);
     }
     std::vector<std::uint16_t> ports_;
     int baseline_;
     Clock::time_point start_;
     std::atomic<bool> stop_{false}, gone_{false};
     std::vector<Sample> samples_;
+    std::optional<Sample> unkept_;  // the latest sample, when it showed nothing new
+    std::vector<int> missed_ = std::vector<int>(ports_.size(), 0);  // dumps in a row that did not list a socket
     double max_gap_ms_ = 0;
     std::string error_;
     std::thread thread_;  // last: starts once the rest is built
@@ -128,6 +154,7 @@ RunRecord record_scenario(const Scenario& sc) {
     RunRecord rec;
     write_sysctl("net.ipv4.tcp_fin_timeout", std::to_string(sc.fin_timeout));
     write_sysctl("net.ipv4.tcp_orphan_retries", std::to_string(sc.orphan_retries));
+    if (sc.retries2) write_sysctl("net.ipv4.tcp_retries2", std::to_string(*sc.retries2));
     if (sc.max_tw_buckets) write_sysctl("net.ipv4.tcp_max_tw_buckets", std::to_string(*sc.max_tw_buckets));
     nft_apply("table inet orphancheck {\n chain in { type filter hook input priority 0; policy accept; }\n}\n");
 
@@ -175,8 +202,9 @@ RunRecord record_scenario(const Scenario& sc) {
                 }, ports);
                 break;
             case Act::close:
-                for (std::size_t i = 0; i < ours.size(); ++i) {
-                    if (i > 0) sleep_ms(a.ms);
+                for (std::size_t i = 0, done = 0; i < ours.size() && (a.count == 0 || int(done) < a.count); ++i) {
+                    if (rec.closed_at[i] >= 0) continue;
+                    if (done++ > 0) sleep_ms(a.ms);
                     rec.closed_at[i] = sampler.now();
                     if (sc.linger > 0)
                         lingering.emplace_back([fd = ours[i]] { ::close(fd); });
@@ -194,7 +222,7 @@ RunRecord record_scenario(const Scenario& sc) {
     }
     const double deadline = sampler.now() + sc.deadline_s;
     while (!stop_requested() && !sampler.all_gone() && sampler.now() < deadline) sleep_ms(5);
-    sleep_ms(20);  // the last change, sampled at least once more
+    sleep_ms(150);  // the end, sampled for a while: long enough to tell that close() has run
     rec.all_gone = sampler.all_gone();
     rec.samples = sampler.take(rec.max_gap_ms, rec.error);
     for (std::thread& t : lingering) t.join();

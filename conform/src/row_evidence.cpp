@@ -11,10 +11,18 @@ std::vector<std::string_view> row_counters(model::RowId row) {
     const std::string_view n = model::row_name(row);
     if (ends(n, "_oom")) return {"TCPAbortOnMemory"};            // tcp_check_oom / tcp_out_of_resources
     if (starts(n, "timeout_")) return {"TCPAbortOnTimeout"};     // tcp_write_err
-    if (starts(n, "rto_")) return {"TCPTimeouts"};               // every retransmit-timer expiry
+    // A FIN retransmission: an RTO expiry, or a tail-loss probe (the model has no separate probe).
+    if (starts(n, "rto_")) return {"TCPTimeouts", "TCPLossProbes"};
     if (ends(n, "_tw_overflow")) return {"TCPTimeWaitOverflow"};  // tcp_time_wait found no bucket
-    if (ends(n, "_expire")) return {"TW", "TWKilled"};             // timewait timer (TWKilled: armed for <= 4 s)
+    // A timewait bucket scheduled (TWKilled: for 4 s or less); counted when armed, not when it expires.
     switch (row) {
+        case R::tail_fin_wait2_tw:
+        case R::ack_fin_wait1_tw:
+        case R::ack_closing_tw:
+        case R::ack_closing_linger_tw:
+        case R::fin_fin_wait2_tw:
+        case R::fin_fin_wait2_linger_tw:
+        case R::keepalive_tw: return {"TW", "TWKilled"};
         case R::close_unread_rst:
         case R::close_wait_unread_rst: return {"TCPAbortOnClose"};
         case R::close_linger0_rst:

@@ -25,6 +25,10 @@ constexpr checker::PeerConfig kAbortLossy{false, false, false, true, true};     
 constexpr checker::PeerConfig kAbortAcks{false, false, false, false, true};
 constexpr checker::PeerConfig kAbortCloses{true, false, false, false, true};
 constexpr checker::PeerConfig kAbortClosesLossy{true, false, false, true, true};
+constexpr checker::PeerConfig kDataLossy{false, false, true, true, false};      // data after our close, lossy
+constexpr checker::PeerConfig kResets{false, true, false, false, false};         // aborts
+constexpr checker::PeerConfig kClosesThenResets{true, true, false, false, false};
+constexpr checker::PeerConfig kClosesData{true, false, true, false, false};      // data, then its FIN
 
 std::vector<Scenario> build() {
     std::vector<Scenario> s;
@@ -127,6 +131,122 @@ std::vector<Scenario> build() {
          .actions = {{A::abort}, {A::wait, 100}, {A::close}}, .deadline_s = 2, .peer = kAbortAcks});
     add({.name = "abort-tw-fin-wait2", .what = "ss -K on FIN_WAIT2 buckets", .connections = 3, .fin_timeout = 20,
          .actions = {{A::close}, {A::wait, 200}, {A::abort}}, .deadline_s = 2, .peer = kAbortAcks});
+    // --- more paths of the model, for coverage
+    add({.name = "close-wait-unread", .what = "the peer sends a byte and closes; we close without reading: RST",
+         .connections = 3, .unread = true,
+         .actions = {{A::peer_send}, {A::peer_close}, {A::wait, 100}, {A::close}}, .deadline_s = 2,
+         .peer = kClosesData, .expect_orphans = 0});
+    add({.name = "close-wait-linger-zero", .what = "SO_LINGER {1, 0} in CLOSE_WAIT: RST", .connections = 3,
+         .linger = 0, .actions = {{A::peer_close}, {A::wait, 100}, {A::close}}, .deadline_s = 2, .peer = kCloses,
+         .expect_orphans = 0});
+    add({.name = "linger-last-ack-timeout", .what = "SO_LINGER {1, 1} in CLOSE_WAIT, FIN lost: waits in LAST_ACK",
+         .connections = 2, .orphan_retries = 1, .linger = 1,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close}}, .deadline_s = 6,
+         .peer = kClosesLossy});
+    add({.name = "linger-closing", .what = "SO_LINGER {1, 5}, simultaneous close while close() waits, then ss -K",
+         .connections = 2, .linger = 5,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 100},
+                     {A::allow_all}, {A::wait, 1500}, {A::abort}},
+         .deadline_s = 3, .peer = kAbortClosesLossy});
+    add({.name = "linger-closing-timeout", .what = "SO_LINGER {1, 1}, simultaneous close, our FIN never arrives",
+         .connections = 2, .orphan_retries = 1, .linger = 1,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}}, .deadline_s = 6,
+         .peer = kClosesLossy});
+    add({.name = "linger-reset", .what = "SO_LINGER {1, 5}, FIN lost, the peer resets while close() waits",
+         .connections = 2, .orphan_retries = 3, .linger = 5,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 200}, {A::peer_abort}}, .deadline_s = 2,
+         .peer = kResetsLossy, .expect_orphans = 0});
+    add({.name = "linger-data", .what = "SO_LINGER {1, 5}, FIN lost, the peer sends data while close() waits",
+         .connections = 2, .orphan_retries = 3, .linger = 5,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 200}, {A::peer_send}}, .deadline_s = 2,
+         .peer = kDataLossy, .expect_orphans = 0});
+    add({.name = "linger-fin-wait2-long", .what = "SO_LINGER {1, 5}, FIN acked, tcp_fin_timeout=62: orphan after close()",
+         .connections = 2, .fin_timeout = 62, .linger = 5, .actions = {{A::close}}, .deadline_s = 8, .peer = kAcks,
+         .expect_orphans = 2});
+    add({.name = "linger-linger2-negative", .what = "SO_LINGER {1, 5} and TCP_LINGER2 -1, FIN acked: RST at the end of close()",
+         .connections = 2, .linger = 5, .linger2 = -1, .actions = {{A::close}}, .deadline_s = 2, .peer = kAcks,
+         .expect_orphans = 0});
+    add({.name = "fin-wait1-data", .what = "FIN_WAIT1 orphans (FIN lost) get data: RST", .connections = 3,
+         .orphan_retries = 3, .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 200}, {A::peer_send}},
+         .deadline_s = 2, .peer = kDataLossy});
+    add({.name = "reset-before-close", .what = "the peer resets an established connection; then we close",
+         .connections = 3, .actions = {{A::peer_abort}, {A::wait, 100}, {A::close}}, .deadline_s = 2,
+         .peer = kResets, .expect_orphans = 0});
+    add({.name = "close-wait-reset", .what = "the peer closes, then resets; then we close", .connections = 3,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::peer_abort}, {A::wait, 100}, {A::close}}, .deadline_s = 2,
+         .peer = kClosesThenResets, .expect_orphans = 0});
+    add({.name = "abort-close-wait", .what = "ss -K in CLOSE_WAIT, then close()", .connections = 3,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::abort}, {A::wait, 100}, {A::close}}, .deadline_s = 2,
+         .peer = kAbortCloses, .expect_orphans = 0});
+    add({.name = "abort-last-ack", .what = "ss -K on LAST_ACK orphans", .connections = 3, .orphan_retries = 3,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close}, {A::wait, 200}, {A::abort}},
+         .deadline_s = 2, .peer = kAbortClosesLossy});
+    add({.name = "abort-closing", .what = "ss -K on CLOSING orphans", .connections = 3, .orphan_retries = 3,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 200}, {A::abort}},
+         .deadline_s = 2, .peer = kAbortClosesLossy});
+    add({.name = "fin-wait2-long-fin", .what = "FIN_WAIT2 orphans (tcp_fin_timeout=62) get the peer's FIN: TIME_WAIT, then ss -K",
+         .connections = 3, .fin_timeout = 62,
+         .actions = {{A::close}, {A::wait, 200}, {A::peer_close}, {A::wait, 200}, {A::abort}}, .deadline_s = 2,
+         .peer = kAbortCloses});
+    add({.name = "fin-wait2-long-overflow", .what = "FIN_WAIT2 orphans (tcp_fin_timeout=62), tcp_max_tw_buckets=0",
+         .connections = 3, .fin_timeout = 62, .max_tw_buckets = 0, .actions = {{A::close}}, .deadline_s = 5,
+         .peer = kAcks, .expect_orphans = 3});
+    add({.name = "fin-wait2-long-fin-overflow", .what = "as fin-wait2-long-fin, tcp_max_tw_buckets=0: destroyed on the FIN",
+         .connections = 3, .fin_timeout = 62, .max_tw_buckets = 0,
+         .actions = {{A::close}, {A::wait, 200}, {A::peer_close}}, .deadline_s = 2, .peer = kCloses});
+    add({.name = "closing-overflow", .what = "simultaneous close, tcp_max_tw_buckets=0: no TIME_WAIT bucket",
+         .connections = 3, .orphan_retries = 3, .max_tw_buckets = 0,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 100}, {A::allow_all}},
+         .deadline_s = 3, .peer = kClosesLossy});
+    add({.name = "fin-wait2-reset", .what = "FIN_WAIT2 orphans (tcp_fin_timeout=62) reset by the peer", .connections = 3,
+         .fin_timeout = 62, .actions = {{A::close}, {A::wait, 200}, {A::peer_abort}}, .deadline_s = 2, .peer = kResets});
+    add({.name = "closing-reset", .what = "CLOSING orphans reset by the peer", .connections = 3, .orphan_retries = 3,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 200}, {A::peer_abort}},
+         .deadline_s = 2, .peer = kClosesResets});
+    add({.name = "tw-fin-wait2-reset", .what = "FIN_WAIT2 buckets reset by the peer", .connections = 3, .fin_timeout = 20,
+         .actions = {{A::close}, {A::wait, 200}, {A::peer_abort}}, .deadline_s = 2, .peer = kResets});
+    add({.name = "last-ack-max-orphans", .what = "tcp_max_orphans=2, LAST_ACK orphans, closes 250 ms apart",
+         .connections = 6, .orphan_retries = 3, .max_orphans = 2,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close, 250}}, .deadline_s = 12,
+         .peer = kClosesLossy});
+    add({.name = "max-orphans-burst", .what = "tcp_max_orphans=4: 6 closes, 300 ms later 4 more: those are reset at close()",
+         .connections = 10, .orphan_retries = 3, .max_orphans = 4,
+         .actions = {{A::drop_fin_to_peer}, {A::close, 0, 6}, {A::wait, 300}, {A::close}}, .deadline_s = 12,
+         .peer = kSilent});
+    add({.name = "last-ack-max-orphans-burst", .what = "tcp_max_orphans=2, LAST_ACK: 3 closes, 300 ms later 3 more",
+         .connections = 6, .orphan_retries = 3, .max_orphans = 2,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close, 0, 3}, {A::wait, 300}, {A::close}},
+         .deadline_s = 12, .peer = kClosesLossy});
+    add({.name = "closing-max-orphans", .what = "tcp_max_orphans=2, 5 CLOSING orphans: reset at an RTO expiry",
+         .connections = 5, .orphan_retries = 3, .max_orphans = 2,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}}, .deadline_s = 12,
+         .peer = kClosesLossy});
+    add({.name = "linger-retries", .what = "SO_LINGER {1, 30}, FIN lost, tcp_retries2=2: close() times out while it waits",
+         .connections = 2, .orphan_retries = 2, .retries2 = 2, .linger = 30,
+         .actions = {{A::drop_fin_to_peer}, {A::close}}, .deadline_s = 8, .peer = kSilent, .expect_orphans = 0});
+    add({.name = "linger-last-ack-retries", .what = "as linger-retries, in LAST_ACK", .connections = 2,
+         .orphan_retries = 2, .retries2 = 2, .linger = 30,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close}}, .deadline_s = 8,
+         .peer = kClosesLossy, .expect_orphans = 0});
+    add({.name = "linger-closing-retries", .what = "as linger-retries, in CLOSING", .connections = 2,
+         .orphan_retries = 2, .retries2 = 2, .linger = 30,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}}, .deadline_s = 8,
+         .peer = kClosesLossy, .expect_orphans = 0});
+    add({.name = "linger-closing-reset", .what = "SO_LINGER {1, 5}, simultaneous close, reset while close() waits",
+         .connections = 2, .orphan_retries = 3, .linger = 5,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 200}, {A::peer_abort}},
+         .deadline_s = 2, .peer = kClosesResets, .expect_orphans = 0});
+    add({.name = "linger-last-ack-reset", .what = "SO_LINGER {1, 5} in LAST_ACK, reset while close() waits",
+         .connections = 2, .orphan_retries = 3, .linger = 5,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close}, {A::wait, 200}, {A::peer_abort}},
+         .deadline_s = 2, .peer = kClosesThenResets, .expect_orphans = 0});
+    add({.name = "linger-fin-wait2-long-oom", .what = "as linger-fin-wait2-long, tcp_max_orphans=0, closes 300 ms apart",
+         .connections = 2, .fin_timeout = 62, .max_orphans = 0, .linger = 5, .actions = {{A::close, 300}},
+         .deadline_s = 8, .peer = kAcks});
+    add({.name = "linger-closing-overflow", .what = "as linger-closing, tcp_max_tw_buckets=0", .connections = 2,
+         .max_tw_buckets = 0, .linger = 5,
+         .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 100}, {A::allow_all}},
+         .deadline_s = 3, .peer = kClosesLossy});
     return s;
 }
 }  // namespace
@@ -162,7 +282,8 @@ bool Scenario::peer_closes_first() const {
 
 std::vector<checker::EnvEvent> Scenario::network_never() const {
     using E = checker::EnvEvent;
-    std::vector<E> out;
+    // Our peer's sockets stay open (shutdown() only) until the run ends: they never vanish on their own.
+    std::vector<E> out{E::peer_vanishes};
     bool fin_dropped = false, peer_dropped = false;
     for (const Action& a : actions) {
         fin_dropped = (fin_dropped || a.act == Act::drop_fin_to_peer) && a.act != Act::allow_all;

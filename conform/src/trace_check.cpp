@@ -1,6 +1,7 @@
 #include "orphancheck/conform/trace_check.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <optional>
 #include <set>
@@ -56,29 +57,40 @@ ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::Sysctl
     out_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
         obs_.push_back(observe(g.views[i]));
+        closed_.push_back(g.views[i].dead || g.views[i].destroyed);
         calm_.push_back(std::none_of(g.out[i].begin(), g.out[i].end(), [](const analysis::SocketEdge& e) {
             return analysis::move_timing(e.label) == analysis::MoveTiming::instant;
         }));
     }
     for (std::size_t i = 0; i < n; ++i)
         for (const analysis::SocketEdge& e : g.out[i]) {
-            const double least = analysis::move_delay(g.locals[i], e.label, sysctl, opts, seconds, clock).lo;
+            double least = analysis::move_delay(g.locals[i], e.label, sysctl, opts, seconds, clock).lo;
             const Observation to = obs_[e.to];
-            if (!checker::is_env_label(e.label) && model::kind_of(e.label) == model::EventKind::close &&
-                to.kind == Observation::Kind::socket && to.orphan) {
+            const auto kind = checker::is_env_label(e.label) ? model::EventKind::close_tail : model::kind_of(e.label);
+            const bool close = !checker::is_env_label(e.label) && kind == model::EventKind::close;
+            // The retransmit and linger timers run from close() on, across state changes: the k-th FIN
+            // retransmission comes RTO_MIN * 2^(k-1) after close() at the earliest (the first may be a loss
+            // probe, which does not back off), the end of the linger wait SO_LINGER seconds after it.
+            const bool since_close = (kind == model::EventKind::rto_expire || kind == model::EventKind::rto_timed_out ||
+                                      kind == model::EventKind::linger_wake) && least > 0;
+            if (since_close && kind != model::EventKind::linger_wake)
+                least = clock.rto_min * std::pow(2.0, g.locals[i].data.retries);
+            if (close && to.kind == Observation::Kind::socket && to.orphan) {
                 // close() in two halves, the new state first, then sock_orphan()
                 const auto mid = std::uint32_t(obs_.size());
                 obs_.push_back({Observation::Kind::socket, to.state, false});
                 calm_.push_back(false);
-                out_.push_back({{e.to, e.label, model::RowId::none, model::RowId::none, 0, true}});
-                out_[i].push_back({mid, e.label, e.row1, e.row2, least});
+                closed_.push_back(false);
+                out_.push_back({{e.to, e.label, model::RowId::none, model::RowId::none, 0, false, true}});
+                out_[i].push_back({mid, e.label, e.row1, e.row2, least, true});
             } else {
-                out_[i].push_back({e.to, e.label, e.row1, e.row2, least});
+                out_[i].push_back({e.to, e.label, e.row1, e.row2, least, close, false, since_close});
             }
         }
 }
 
-TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, std::span<const model::RowId> without) const {
+TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, double closed_at,
+                                std::span<const model::RowId> without) const {
     const std::vector<Step> trace = collapse(raw);
     TraceCheck result;
     const std::size_t n = obs_.size();
@@ -120,11 +132,18 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, std::span
             const bool sampled = at_target || (before != nullptr && obs_[u] == *before);
             // How long u can have lasted: its observation's stay, or (unsampled) the gap between the two samples.
             const double longest = at_target ? stay(i) : sampled ? stay(i - 1) : trace[i].first - trace[i - 1].last + kSampleSlack;
+            // When a move out of u can have happened: after the sample before u's observation, before the one after.
+            const std::size_t obs_index = at_target || !sampled ? i : i - 1;
+            const double earliest = (obs_index == 0 ? 0 : trace[obs_index - 1].last) - kSampleSlack;
+            const double latest = at_target ? (i + 1 < trace.size() ? trace[i + 1].first : never) : trace[i].first;
+            const bool may_close = closed_at >= 0 && closed_at >= earliest && closed_at <= latest + kSampleSlack;
             // Leaving a long-seen observation needs a configuration it rested in.
             const bool may_leave = at_target ? (rest || !rested(i)) : !sampled || rest || !rested(i - 1);
             for (std::size_t k = 0; k < out_[u].size(); ++k) {
                 const Edge& e = out_[u][k];
-                if (!usable(e) || e.least > longest) continue;
+                const bool too_soon = e.since_close ? closed_at < 0 || latest - closed_at + kSampleSlack < e.least
+                                                    : e.least > longest;
+                if (!usable(e) || too_soon || (e.close && !may_close)) continue;
                 const bool same = obs_[e.to] == obs_[u];
                 if (at_target && !same) continue;  // the next level's business
                 if (!same && !may_leave) continue;
@@ -134,9 +153,14 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, std::span
                 queue.push_back(v);
             }
         }
+        // At the end: rested if seen for long, and past close() if the application called it a while before.
+        const bool must_have_closed = closed_at >= 0 && trace.back().last > closed_at + kRestAfter;
+        const auto may_end = [&](int v) {
+            return (v % 2 == 1 || !rested(i)) && (!must_have_closed || closed_[std::size_t(v) / 2]);
+        };
         std::vector<int> next;
         for (int v : queue)
-            if (obs_[std::size_t(v) / 2] == target && (i + 1 < trace.size() || v % 2 == 1 || !rested(i))) next.push_back(v);
+            if (obs_[std::size_t(v) / 2] == target && (i + 1 < trace.size() || may_end(v))) next.push_back(v);
         if (next.empty()) {
             result.explained = i;
             result.allowed_next = i == 0 ? std::vector<Observation>{obs_[0]} : onward(current, usable);
@@ -186,16 +210,16 @@ std::vector<Observation> ObservedModel::onward(const std::vector<int>& from, Usa
     return {seen.begin(), seen.end()};
 }
 
-std::vector<model::RowId> ObservedModel::necessary_rows(std::span<const TimedObservation> trace) const {
+std::vector<model::RowId> ObservedModel::necessary_rows(std::span<const TimedObservation> trace, double closed_at) const {
     std::set<model::RowId> used;
-    for (const WitnessStep& s : check(trace).witness)
+    for (const WitnessStep& s : check(trace, closed_at).witness)
         for (model::RowId r : {s.row1, s.row2})
             if (r != model::RowId::none) used.insert(r);
     std::vector<model::RowId> out;
     for (model::RowId r : used) {
         std::vector<model::RowId> without{r};
         if (const auto twin = rto_oom_twin(r)) without.push_back(*twin);
-        if (!check(trace, without).agree) out.push_back(r);
+        if (!check(trace, closed_at, without).agree) out.push_back(r);
     }
     return out;
 }

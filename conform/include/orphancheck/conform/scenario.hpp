@@ -28,7 +28,8 @@ enum class Act : std::uint8_t {
 };
 struct Action {
     Act act;
-    int ms = 0;
+    int ms = 0;     // wait: how long; close: the time between two close() calls
+    int count = 0;  // close: how many of the sockets not yet closed (0: all)
 };
 
 struct Scenario {
@@ -40,6 +41,7 @@ struct Scenario {
     // Per-namespace sysctls (always set: the model needs their values).
     int fin_timeout = 60;
     int orphan_retries = 0;
+    std::optional<int> retries2;  // tcp_retries2: the budget of a socket whose close() still waits (SO_LINGER)
     std::optional<int> max_tw_buckets;
     std::optional<int> max_orphans;  // global tcp_max_orphans, saved and restored around the run
     // Our sockets' options.
@@ -55,8 +57,8 @@ struct Scenario {
 
     // The model configuration of the run (profile: the running kernel's, see kernel_profile_for).
     [[nodiscard]] checker::CaseConfig model_case(std::string_view profile) const;
-    // What the scenario's drops rule out for good (no later allow_all): our FIN never reaches the peer,
-    // nothing of the peer's reaches us.
+    // What the experiment rules out: its drops for good (no later allow_all: our FIN never reaches the peer,
+    // nothing of the peer's reaches us), and the peer's socket vanishing (it stays open until the run ends).
     [[nodiscard]] std::vector<checker::EnvEvent> network_never() const;
     // SO_LINGER and TCP_LINGER2 in seconds, for the timed reading.
     [[nodiscard]] analysis::OptionSeconds option_seconds() const { return {std::max(linger, 0), std::max(linger2, 0)}; }

@@ -4,7 +4,8 @@
 // A socket may pass through configurations between two samples: the model may
 // explain a step with unsampled configurations. Time bounds every move: a
 // move cannot leave a configuration sooner than its least delay (timers: the
-// timed reading of analysis/timed.hpp), and the samples bound how long the
+// timed reading of analysis/timed.hpp; the retransmit and linger timers count
+// from close()), and the samples bound how long the
 // socket can have been in one (from the last sample before it to the first
 // after it). close() sets the new state (FIN_WAIT1, LAST_ACK) before
 // sock_orphan(), and a sample can fall between the two: the model's close
@@ -46,13 +47,14 @@ class ObservedModel {
 public:
     ObservedModel(const analysis::SocketGraph& g, const model::SysctlConfig& sysctl, model::CloseOpts opts,
                   analysis::OptionSeconds seconds, const analysis::Clock& clock);
-    // `trace` may repeat an observation; repeats are one observation. `without`: as if these rows were not in the model.
-    [[nodiscard]] TraceCheck check(std::span<const TimedObservation> trace,
+    // `trace` may repeat an observation; repeats are one observation. `closed_at`: when the application called
+    // close() (negative: never). `without`: as if these rows were not in the model.
+    [[nodiscard]] TraceCheck check(std::span<const TimedObservation> trace, double closed_at,
                                    std::span<const model::RowId> without = {}) const;
     // Rows of the witness without which no path of the model produces the trace: the rows the trace confirms.
     // An OOM kill at an RTO expiry is one kernel path that the model files under two rows (rto_X_oom, and
     // timeout_X_oom when the timer is read as "budget spent"): such a row counts when the trace needs one of the two.
-    [[nodiscard]] std::vector<model::RowId> necessary_rows(std::span<const TimedObservation> trace) const;
+    [[nodiscard]] std::vector<model::RowId> necessary_rows(std::span<const TimedObservation> trace, double closed_at) const;
 
 private:
     struct Edge {
@@ -60,13 +62,16 @@ private:
         checker::Label label;
         model::RowId row1, row2;
         double least;            // seconds the configuration lives at the least before this move
+        bool close = false;      // the application's close(): at the time the run recorded
         bool orphaning = false;  // the second half of a close step: sock_orphan()
+        bool since_close = false;  // `least` counts from close(), not from entering the configuration
     };
     template <class Usable>
     std::vector<Observation> onward(const std::vector<int>& from, Usable usable) const;
     std::vector<std::vector<Edge>> out_;
     std::vector<Observation> obs_;
-    std::vector<bool> calm_;  // no segment or step of close() due: the socket can rest here
+    std::vector<bool> calm_;    // no segment or step of close() due: the socket can rest here
+    std::vector<bool> closed_;  // close() has run (the socket is dead, or destroyed)
 };
 
 }  // namespace orphancheck::conform
