@@ -13,6 +13,7 @@
 #include "conform_command.hpp"
 #include "diff_command.hpp"
 #include "export_command.hpp"
+#include "lifetime_command.hpp"
 #include "patch_file.hpp"
 #include "orphancheck/analysis/mutate.hpp"
 #include "orphancheck/checker/explorer.hpp"
@@ -341,15 +342,25 @@ int main(int argc, char** argv) {
     conform_cmd->add_flag("--verbose", ca.verbose, "print every socket's samples, also when it agrees");
     conform_cmd->add_option("--json", ca.json_path, "write the results as JSON to FILE, or to stdout with -");
     conform_cmd->add_option("--profile", ca.profile, "kernel profile to check against [default: the running kernel's]");
+    auto* lifetime = app.add_subcommand("lifetime", "least and most time a socket stays an orphan and until it is gone (timed reading of the model)");
+    cli::LifetimeArgs la;
+    cli::OptionValues lifetime_cmdline = cli::lifetime_defaults();
+    add_check_options(lifetime, lifetime_cmdline);
+    lifetime->add_option("--linger-seconds", la.linger_seconds, "SO_LINGER timeout of --linger timeout [default: 1]");
+    lifetime->add_option("--linger2-seconds", la.linger2_seconds, "TCP_LINGER2 of --linger2 short/long [default: 30 / 90]");
+    lifetime->add_option("--from", la.from, "close() in ESTABLISHED, in CLOSE_WAIT (after the peer's FIN) or both: established, close-wait, both [default: both]");
+    lifetime->add_option("--rto-min-ms", la.rto_min_ms, "TCP_RTO_MIN [default: 200]");
+    lifetime->add_option("--rto-max-ms", la.rto_max_ms, "largest RTO before backoff [default: 250]");
+    lifetime->add_option("--json", la.json_path, "write the table as JSON to FILE, or to stdout with -");
     app.add_subcommand("profiles", "list the kernel profiles and the kernel options they set");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
 
     const std::string first = argc > 1 ? argv[1] : "";
-    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, profiles, properties or rows";
+    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, lifetime, profiles, properties or rows";
     if (first.empty()) return fail_usage(fmt::format("a command is needed: {} (--help for more)", kCommands));
     if (first[0] != '-' && first != "check" && first != "graph" && first != "diff" && first != "mutate" &&
-        first != "export" && first != "conform" && first != "profiles" && first != "properties" && first != "rows")
+        first != "export" && first != "conform" && first != "lifetime" && first != "profiles" && first != "properties" && first != "rows")
         return fail_usage(fmt::format("unknown command '{}' (expected {})", argv[1], kCommands));
     try {
         app.parse(argc, argv);
@@ -368,6 +379,7 @@ int main(int argc, char** argv) {
         }
         if (app.got_subcommand("diff")) return cli::run_diff(da, diff_cmdline);
         if (app.got_subcommand("conform")) return cli::run_conform(ca);
+        if (app.got_subcommand("lifetime")) return cli::run_lifetime(la, spec_from(lifetime_cmdline, {}, "", {}));
         if (app.got_subcommand("properties")) {
             list_properties();
             return kExitHolds;

@@ -1,0 +1,92 @@
+#include "lifetime_command.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "orphancheck/analysis/lifetime.hpp"
+
+namespace orphancheck::cli {
+namespace {
+nlohmann::json interval_json(const analysis::Interval& i) {
+    return {{"min", i.lo}, {"max", i.hi ? nlohmann::json(*i.hi) : nlohmann::json(nullptr)}};
+}
+
+std::string close_name(model::EventId e) {
+    const model::CloseOpts o = model::close_opts_of(e);
+    return fmt::format("SO_LINGER={} TCP_LINGER2={}{}", model::linger_name(o.linger), model::linger2_name(o.linger2),
+                       o.unread ? " unread" : "");
+}
+}  // namespace
+
+OptionValues lifetime_defaults() {
+    return {{"sockets", "1"},       {"linger", "all"},      {"linger2", "sysctl"},   {"unread", "no"},
+            {"orphan-retries", "0"}, {"max-orphans", "65536"}, {"max-tw-buckets", "65536"},
+            {"peer-fin", "no"},     {"peer-rst", "no"},     {"peer-data", "no"},     {"loss", "yes"}};
+}
+
+int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
+    if (args.from != "established" && args.from != "close-wait" && args.from != "both")
+        throw UsageError(fmt::format("--from: '{}' is not established, close-wait or both", args.from));
+    if (args.linger_seconds < 0 || args.linger_seconds > 2147483) throw UsageError("--linger-seconds: 0..2147483");
+    if (args.linger2_seconds < 0 || args.linger2_seconds > 120) throw UsageError("--linger2-seconds: 0..120 (the kernel caps it)");
+    if (!(args.rto_min_ms > 0) || !(args.rto_max_ms >= args.rto_min_ms) || args.rto_max_ms > 120000)
+        throw UsageError("--rto-min-ms/--rto-max-ms: 0 < min <= max <= 120000");
+    analysis::Clock clock;
+    clock.rto_min = args.rto_min_ms / 1000;
+    clock.rto_first_max = args.rto_max_ms / 1000;
+    clock.tlp_max = args.rto_max_ms / 1000;
+    std::vector<analysis::CloseFrom> froms;
+    if (args.from != "close-wait") froms.push_back(analysis::CloseFrom::established);
+    if (args.from != "established") froms.push_back(analysis::CloseFrom::close_wait);
+
+    nlohmann::json rows = nlohmann::json::array();
+    const bool text = args.json_path != "-";
+    if (text)
+        fmt::print("one socket after close(), profile {}; delays: RTO {:.0f}-{:.0f} ms doubling, timers up to 1/8 late, "
+                   "segments within {:.0f} ms\n",
+                   spec.profile, args.rto_min_ms, args.rto_max_ms, clock.instant * 1000);
+    for (const checker::CaseConfig& c : spec.cases) {
+        if (text) fmt::print("\n{}\n", c.describe());
+        for (model::EventId e : c.close_events) {
+            const model::CloseOpts o = model::close_opts_of(e);
+            analysis::OptionSeconds sec{args.linger_seconds,
+                                        args.linger2_seconds > 0                  ? args.linger2_seconds
+                                        : o.linger2 == model::Linger2::short_ ? 30
+                                        : o.linger2 == model::Linger2::long_  ? 90
+                                                                              : 0};
+            for (analysis::CloseFrom from : froms) {
+                checker::CaseConfig one = c;
+                one.close_events = {e};
+                const std::string from_name = from == analysis::CloseFrom::established ? "ESTABLISHED" : "CLOSE_WAIT";
+                analysis::Lifetime l;
+                try {
+                    l = analysis::lifetime({one, spec.sockets, from, sec, clock, {}, {}});
+                } catch (const std::invalid_argument&) {
+                    continue;  // close() from CLOSE_WAIT needs a peer that closes
+                }
+                if (text)
+                    fmt::print("  {:<46} from {:<11}  orphan {:<18} gone {:<18}{}\n", close_name(e), from_name,
+                               analysis::describe(l.orphan), analysis::describe(l.gone),
+                               l.why_unbounded.empty() ? "" : "  (" + l.why_unbounded + ")");
+                rows.push_back({{"case", c.describe()}, {"close", close_name(e)}, {"from", from_name},
+                                {"orphan_seconds", interval_json(l.orphan)}, {"gone_seconds", interval_json(l.gone)},
+                                {"always_gone", l.always_gone}, {"unbounded_because", l.why_unbounded}});
+            }
+        }
+    }
+    if (!args.json_path.empty()) {
+        const nlohmann::json j{{"profile", spec.profile}, {"rows", rows}};
+        if (args.json_path == "-") {
+            std::cout << j.dump(2) << "\n";
+        } else {
+            std::ofstream f(args.json_path);
+            if (!(f << j.dump(2) << "\n")) throw UsageError(fmt::format("--json: cannot write {}", args.json_path));
+        }
+    }
+    return 0;
+}
+
+}  // namespace orphancheck::cli

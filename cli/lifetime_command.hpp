@@ -1,0 +1,28 @@
+// `orphancheck lifetime`: the timed reading of the model as a table, per
+// configuration and close() variant: how long one socket stays an orphan and
+// until it is gone (analysis/lifetime.hpp).
+#pragma once
+
+#include <string>
+
+#include "check_options.hpp"
+
+namespace orphancheck::cli {
+
+struct LifetimeArgs {
+    int linger_seconds = 1;    // SO_LINGER timeout of the linger=timeout variant
+    int linger2_seconds = 0;   // TCP_LINGER2 of the short/long variants (0: 30 s and 90 s)
+    std::string from = "both";  // established, close-wait or both
+    double rto_min_ms = 200;    // TCP_RTO_MIN
+    double rto_max_ms = 250;    // the largest un-backed-off RTO expected (loopback: a few ms above TCP_RTO_MIN)
+    std::string json_path;
+};
+
+// The defaults of the model options for lifetime: one socket, a peer that never answers (segments may be
+// lost, the peer neither closes, resets nor sends), the kernel's default sysctls.
+OptionValues lifetime_defaults();
+
+// Exit code 0; bad input throws UsageError.
+int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec);
+
+}  // namespace orphancheck::cli
