@@ -1,5 +1,6 @@
 #include "conform_command.hpp"
 
+#include <csignal>
 #include <fstream>
 #include <iostream>
 
@@ -13,6 +14,18 @@
 
 namespace orphancheck::cli {
 namespace {
+// Ctrl-C between runs (while a run's global sysctl is being set, or while a record is checked) only
+// sets this: the run in progress finishes its cleanup, then conform stops.
+volatile std::sig_atomic_t g_stop = 0;
+void on_stop_signal(int) { g_stop = 1; }
+
+void catch_stop_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+}
+
 using conform::ScenarioResult;
 using Verdict = ScenarioResult::Verdict;
 
@@ -119,9 +132,10 @@ int run_conform(const ConformArgs& args) {
     const bool to_stdout = args.json_path == "-";
     std::vector<ScenarioResult> results;
     if (!to_stdout) fmt::print("kernel profile {} (running kernel), {} scenarios\n", profile, chosen.size());
+    catch_stop_signals();
     for (const conform::Scenario* s : chosen) {
         results.push_back(conform::run_scenario(*s, profile));
-        if (results.back().interrupted) {
+        if (results.back().interrupted || g_stop) {
             std::cerr << "orphancheck: conform interrupted; namespaces removed, sysctls restored\n";
             return 130;
         }

@@ -1,0 +1,168 @@
+// `orphancheck conform` and `orphancheck lifetime` end to end, through the
+// command line. The live-kernel cases skip (and say so) without root,
+// network namespaces or nft.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "helpers.hpp"
+#include "orphancheck/conform/inet_diag.hpp"
+#include "orphancheck/conform/kernel_settings.hpp"
+#include "orphancheck/conform/netns.hpp"
+#include "orphancheck/model/rows.hpp"
+
+namespace {
+using namespace orphancheck;
+using nlohmann::json;
+
+#define LIVE_KERNEL_OR_SKIP()                                        \
+    do {                                                             \
+        const conform::Availability live = conform::live_kernel_available(); \
+        if (!live.ok) {                                              \
+            MESSAGE("skipped: " << live.why);                        \
+            return;                                                  \
+        }                                                            \
+    } while (0)
+
+std::string host_nft_tables() {
+    FILE* p = popen("nft list tables 2>&1", "r");
+    std::string out;
+    char buf[512];
+    while (p && fgets(buf, sizeof buf, p)) out += buf;
+    if (p) pclose(p);
+    return out;
+}
+
+void check_measured_within_model(const json& scenario) {
+    const json& model = scenario.at("model_gone_seconds");
+    for (double t : scenario.at("gone_seconds")) {
+        CHECK(t + 0.02 >= model.at("min").get<double>());
+        if (!model.at("max").is_null()) CHECK(t - 0.02 <= model.at("max").get<double>());
+    }
+}
+}  // namespace
+
+TEST_CASE("live kernel: conform: the blog's experiments reproduce its numbers and agree with the model") {
+    LIVE_KERNEL_OR_SKIP();
+    const auto r = test::run_cli(
+        "conform --scenario fin-wait1 --scenario last-ack --scenario fin-wait2-short --scenario fin-wait2-long --json -");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const json j = json::parse(r.out);
+    const std::map<std::string, int> orphans{{"fin-wait1", 10}, {"last-ack", 2}, {"fin-wait2-short", 0}, {"fin-wait2-long", 10}};
+    REQUIRE(j.at("scenarios").size() == 4);
+    for (const json& s : j.at("scenarios")) {
+        INFO(s.at("scenario").get<std::string>() << ": " << s.at("detail").get<std::string>());
+        CHECK(s.at("verdict") == "agree");
+        CHECK(s.at("settled_orphans") == orphans.at(s.at("scenario")));
+        check_measured_within_model(s);
+    }
+}
+
+TEST_CASE("live kernel: conform: every short scenario agrees, kernel runs confirm 70 % of the rows, the rest say why") {
+    LIVE_KERNEL_OR_SKIP();
+    const std::string tables = host_nft_tables();
+    const std::string max_orphans = conform::read_sysctl("net.ipv4.tcp_max_orphans");
+    const auto r = test::run_cli("conform --json -");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const json j = json::parse(r.out);
+    CHECK(j.at("scenarios").size() >= 50);
+    for (const json& s : j.at("scenarios")) {
+        INFO(s.at("scenario").get<std::string>() << ": " << s.at("detail").get<std::string>());
+        CHECK(s.at("verdict") == "agree");
+        check_measured_within_model(s);
+    }
+    const json& cov = j.at("coverage");
+    CHECK(cov.at("confirmed").size() * 10 >= std::size_t(model::kRows) * 7);
+    for (const json& m : cov.at("missing")) {
+        INFO(m.at("row").get<std::string>());
+        CHECK(m.at("why") != "no scenario here confirmed it");
+    }
+    // Nothing left behind: the host's nft tables and the global sysctl are as before.
+    CHECK(host_nft_tables() == tables);
+    CHECK(conform::read_sysctl("net.ipv4.tcp_max_orphans") == max_orphans);
+}
+
+TEST_CASE("live kernel: conform: Ctrl-C leaves no namespace, nft table, orphan or changed global sysctl behind") {
+    LIVE_KERNEL_OR_SKIP();
+    const std::string tables = host_nft_tables();
+    const std::string max_orphans = conform::read_sysctl("net.ipv4.tcp_max_orphans");
+    const int orphans_before = conform::read_sockstat().orphan;
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        setpgid(0, 0);  // its own group, as a shell's foreground job
+        const int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execl(ORPHANCHECK_BIN, ORPHANCHECK_BIN, "conform", "--scenario", "max-orphans", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    // Wait until the run is under way: the global limit is set and orphans exist.
+    const auto start = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - start < std::chrono::seconds(10) &&
+           (conform::read_sysctl("net.ipv4.tcp_max_orphans") != "4" ||
+            conform::read_sockstat().orphan < orphans_before + 2))
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(conform::read_sysctl("net.ipv4.tcp_max_orphans") == "4");
+    kill(-pid, SIGINT);  // what Ctrl-C does: the whole foreground group
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 130);
+    CHECK(conform::read_sysctl("net.ipv4.tcp_max_orphans") == max_orphans);
+    CHECK(host_nft_tables() == tables);
+    // The namespace's orphans were destroyed with it: the global counter is back.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < until && conform::read_sockstat().orphan > orphans_before)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(conform::read_sockstat().orphan <= orphans_before);
+}
+
+TEST_CASE("conform and lifetime: bad input is one line and exit code 2") {
+    for (const char* args : {"conform --scenario no-such-scenario", "conform --profile linux-2.4",
+                             "lifetime --from nowhere", "lifetime --rto-min-ms 0", "lifetime --linger2-seconds 500",
+                             "lifetime --fin-timeout soon"}) {
+        const auto r = test::run_cli(args);
+        INFO(args << ": " << r.err);
+        CHECK(r.code == 2);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+    const auto list = test::run_cli("conform --list");
+    CHECK(list.code == 0);
+    CHECK(list.out.find("fin-wait1") != std::string::npos);
+}
+
+TEST_CASE("lifetime: a FIN_WAIT1 orphan of a silent peer, and FIN_WAIT2 above 60 s, as JSON") {
+    const auto r = test::run_cli(
+        "lifetime --linger off --fin-timeout 62 --orphan-retries 2 --loss yes --from established --json -");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const json j = json::parse(r.out);
+    REQUIRE(j.at("rows").size() == 1);
+    const json& row = j.at("rows")[0];
+    // The FIN may be lost and retransmitted until the orphan retries are spent (2 or 3 retransmissions),
+    // or acked: then an orphan on the FIN_WAIT2 timer for 2 s and a bucket for as long again.
+    CHECK(row.at("orphan_seconds").at("min").get<double>() == doctest::Approx(1.4));
+    CHECK(row.at("gone_seconds").at("min").get<double>() == doctest::Approx(1.4));
+    CHECK(row.at("gone_seconds").at("max").get<double>() > 4.0);
+    CHECK(row.at("always_gone") == true);
+    const auto peer = test::run_cli("lifetime --linger off --peer-fin yes --loss no --json -");
+    REQUIRE(peer.code == 0);
+    for (const json& x : json::parse(peer.out).at("rows")) {
+        if (x.at("from") == "CLOSE_WAIT") {
+            CHECK(x.at("gone_seconds").at("max").is_number());  // LAST_ACK, the peer acks at once
+        }
+    }
+}
