@@ -45,13 +45,20 @@ std::string times(const std::vector<conform::TimeCheck>& t) {
     return lo == hi ? fmt::format("{:.2f} s", lo) : fmt::format("{:.2f}-{:.2f} s", lo, hi);
 }
 
+std::string_view timer_name(std::uint8_t t) {
+    constexpr std::string_view names[] = {"-", "retransmit", "keepalive", "timewait", "zero-window probe"};
+    return t < std::size(names) ? names[t] : "?";
+}
+
 void print_samples(const ScenarioResult& r, std::size_t j) {
-    const conform::Observation* last = nullptr;
+    const conform::Sample* last = nullptr;
     for (const conform::Sample& s : r.record.samples) {
-        if (last && *last == s.sockets[j]) continue;
-        last = &s.sockets[j];
-        fmt::print("      {:8.3f} s  {:<22} orphan counter {:+d}, {} listed\n", s.t, s.sockets[j].name(), s.counter,
-                   s.listed);
+        if (last && last->sockets[j] == s.sockets[j] && last->timers[j] == s.timers[j] &&
+            last->retransmits[j] == s.retransmits[j])
+            continue;
+        last = &s;
+        fmt::print("      {:8.3f} s  {:<22} timer {:<10} retransmits {}  orphan counter {:+d}, {} listed\n", s.t,
+                   s.sockets[j].name(), timer_name(s.timers[j]), s.retransmits[j], s.counter, s.listed);
     }
 }
 
@@ -89,7 +96,8 @@ nlohmann::json result_json(const ScenarioResult& r) {
     nlohmann::json socks = nlohmann::json::array();
     for (std::size_t j = 0; j < r.sockets.size(); ++j) {
         nlohmann::json samples = nlohmann::json::array();
-        for (const conform::Sample& s : r.record.samples) samples.push_back({s.t, s.sockets[j].name()});
+        for (const conform::Sample& s : r.record.samples)
+            samples.push_back({s.t, s.sockets[j].name(), timer_name(s.timers[j]), s.retransmits[j]});
         nlohmann::json witness = nlohmann::json::array();
         for (const conform::WitnessStep& w : r.sockets[j].witness) witness.push_back({w.label, w.after.name()});
         socks.push_back({{"agree", r.sockets[j].agree}, {"samples", samples}, {"model_path", witness}});

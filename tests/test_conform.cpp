@@ -160,7 +160,8 @@ TEST_CASE("lifetime: a FIN_WAIT1 orphan of a silent peer, and FIN_WAIT2 above 60
     CHECK(row.at("always_gone") == true);
     const auto peer = test::run_cli("lifetime --linger off --peer-fin yes --loss no --json -");
     REQUIRE(peer.code == 0);
-    for (const json& x : json::parse(peer.out).at("rows")) {
+    const json rows = json::parse(peer.out).at("rows");
+    for (const json& x : rows) {
         if (x.at("from") == "CLOSE_WAIT") {
             CHECK(x.at("gone_seconds").at("max").is_number());  // LAST_ACK, the peer acks at once
         }

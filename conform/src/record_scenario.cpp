@@ -79,6 +79,7 @@ private:
             Sample s;
             s.sockets.assign(ports_.size(), Observation{});
             s.timers.assign(ports_.size(), 0);
+            s.retransmits.assign(ports_.size(), 0);
             std::vector<bool> listed(ports_.size(), false);
             for (const DiagSocket& d : dump_tcp_sockets()) {
                 const auto it = std::find(ports_.begin(), ports_.end(), d.sport);
@@ -86,6 +87,7 @@ private:
                     const auto j = std::size_t(it - ports_.begin());
                     s.sockets[j] = observe(&d);
                     s.timers[j] = d.timer;
+                    s.retransmits[j] = d.retransmits;
                     listed[j] = true;
                 }
                 if (!d.timewait_bucket() && d.inode == 0 && d.state != kListen) ++s.listed;
@@ -97,6 +99,7 @@ private:
                 const Sample& before = unkept_ ? *unkept_ : samples_.back();
                 s.sockets[j] = before.sockets[j];
                 s.timers[j] = before.timers[j];
+                s.retransmits[j] = before.retransmits[j];
             }
             for (std::size_t j = 0; j < ports_.size(); ++j)
                 if (listed[j]) missed_[j] = 0;
@@ -109,7 +112,8 @@ private:
             // Kept: the first sample of every change, and the last one before it (so that the record says
             // how long each state was seen), and the last one of the run.
             const bool changed = samples_.empty() || samples_.back().sockets != s.sockets ||
-                                 samples_.back().timers != s.timers || samples_.back().counter != s.counter ||
+                                 samples_.back().timers != s.timers || samples_.back().retransmits != s.retransmits ||
+                                 samples_.back().counter != s.counter ||
                                  samples_.back().listed != s.listed;
             if (changed) {
                 if (unkept_) samples_.push_back(*unkept_);

@@ -20,7 +20,7 @@ std::string to_json(const RunRecord& r) {
     for (const Sample& s : r.samples) {
         json socks = json::array();
         for (const Observation& o : s.sockets) socks.push_back(obs_json(o));
-        samples.push_back({{"t", s.t}, {"sockets", socks}, {"timers", s.timers}, {"counter", s.counter},
+        samples.push_back({{"t", s.t}, {"sockets", socks}, {"timers", s.timers}, {"retransmits", s.retransmits}, {"counter", s.counter},
                            {"listed", s.listed}});
     }
     return json{{"samples", samples}, {"closed_at", r.closed_at}, {"max_gap_ms", r.max_gap_ms}, {"mib", r.mib},
@@ -37,6 +37,7 @@ RunRecord run_record_from_json(const std::string& text) {
             x.t = s.at("t").get<double>();
             for (const json& o : s.at("sockets")) x.sockets.push_back(obs_from(o));
             x.timers = s.at("timers").get<std::vector<std::uint8_t>>();
+            x.retransmits = s.at("retransmits").get<std::vector<std::uint8_t>>();
             x.counter = s.at("counter").get<int>();
             x.listed = s.at("listed").get<int>();
             r.samples.push_back(std::move(x));

@@ -16,7 +16,8 @@ namespace orphancheck::conform {
 struct Sample {
     double t = 0;  // seconds since the first sample
     std::vector<Observation> sockets;  // our sockets, by connection
-    std::vector<std::uint8_t> timers;  // idiag_timer of each (0 when gone)
+    std::vector<std::uint8_t> timers;       // idiag_timer of each (0 when gone)
+    std::vector<std::uint8_t> retransmits;  // idiag_retrans of each: RTO retransmissions so far
     int counter = 0;  // kernel orphan counter (global) minus its value before the run
     int listed = 0;   // full sockets of the namespace without an owner (orphans as inet_diag sees them)
 };
