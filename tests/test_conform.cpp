@@ -18,20 +18,12 @@
 #include "orphancheck/conform/inet_diag.hpp"
 #include "orphancheck/conform/kernel_settings.hpp"
 #include "orphancheck/conform/netns.hpp"
+#include "live_kernel.hpp"
 #include "orphancheck/model/rows.hpp"
 
 namespace {
 using namespace orphancheck;
 using nlohmann::json;
-
-#define LIVE_KERNEL_OR_SKIP()                                        \
-    do {                                                             \
-        const conform::Availability live = conform::live_kernel_available(); \
-        if (!live.ok) {                                              \
-            MESSAGE("skipped: " << live.why);                        \
-            return;                                                  \
-        }                                                            \
-    } while (0)
 
 std::string host_nft_tables() {
     FILE* p = popen("nft list tables 2>&1", "r");

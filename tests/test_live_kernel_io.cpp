@@ -28,19 +28,11 @@
 #include "orphancheck/conform/inet_diag.hpp"
 #include "orphancheck/conform/kernel_settings.hpp"
 #include "orphancheck/conform/netns.hpp"
+#include "live_kernel.hpp"
 
 using namespace orphancheck::conform;
 
 namespace {
-
-#define LIVE_KERNEL_OR_SKIP()                                  \
-    do {                                                       \
-        const Availability live = live_kernel_available();     \
-        if (!live.ok) {                                        \
-            MESSAGE("skipped: " << live.why);                  \
-            return;                                            \
-        }                                                      \
-    } while (0)
 
 sockaddr_in loopback(int port) {
     sockaddr_in a{};
