@@ -139,7 +139,10 @@ int run_conform(const ConformArgs& args) {
         throw UsageError(fmt::format("conform cannot run here: {}", a.why));
     const bool to_stdout = args.json_path == "-";
     std::vector<ScenarioResult> results;
-    if (!to_stdout) fmt::print("kernel profile {} (running kernel), {} scenarios\n", profile, chosen.size());
+    if (!to_stdout)
+        fmt::print("kernel profile {} ({}), {} scenarios\n", profile,
+                   args.profile.empty() ? "the running kernel's" : "the running kernel's is " + conform::running_kernel_profile(),
+                   chosen.size());
     catch_stop_signals();
     for (const conform::Scenario* s : chosen) {
         results.push_back(conform::run_scenario(*s, profile));

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
+#include "orphancheck/conform/conform.hpp"
 #include "orphancheck/conform/inet_diag.hpp"
 #include "orphancheck/conform/kernel_settings.hpp"
 #include "orphancheck/conform/netns.hpp"
@@ -120,6 +121,22 @@ TEST_CASE("live kernel: conform: Ctrl-C leaves no namespace, nft table, orphan o
     while (std::chrono::steady_clock::now() < until && conform::read_sockstat().orphan > orphans_before)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     CHECK(conform::read_sockstat().orphan <= orphans_before);
+}
+
+TEST_CASE("live kernel: conform: the linux-5.15 profile disagrees with a 6.11+ kernel on ss -K of an orphan") {
+    LIVE_KERNEL_OR_SKIP();
+    if (conform::running_kernel_profile() == "linux-5.15") {
+        MESSAGE("skipped: the running kernel predates the tcp_abort fix (6.11)");
+        return;
+    }
+    // 5.15's tcp_abort only purges an orphan's write queue; since 6.11 it destroys it. The run tells them apart.
+    const auto old = test::run_cli("conform --profile linux-5.15 --scenario abort-fin-wait1 --json -");
+    CHECK(old.code == 1);
+    const json j = json::parse(old.out);
+    CHECK(j.at("scenarios")[0].at("verdict") == "disagree");
+    CHECK(j.at("scenarios")[0].at("detail").get<std::string>().find("FIN_WAIT1 orphan the kernel showed gone") !=
+          std::string::npos);
+    CHECK(test::run_cli("conform --profile linux-6.12 --scenario abort-fin-wait1").code == 0);
 }
 
 TEST_CASE("conform and lifetime: bad input is one line and exit code 2") {

@@ -17,6 +17,7 @@ Interval fin_time(const model::SysctlConfig& s, OptionSeconds sec, const Clock& 
 }  // namespace
 
 std::string describe(const Interval& i) {
+    if (std::isinf(i.lo)) return "never";
     return i.hi ? fmt::format("{:.2f}-{:.2f} s", i.lo, *i.hi) : fmt::format("at least {:.2f} s", i.lo);
 }
 

@@ -35,7 +35,7 @@ struct Interval {
     std::optional<double> hi;  // nullopt: no bound
 };
 
-[[nodiscard]] std::string describe(const Interval& i);  // "1.60-3.73 s", "at least 2.00 s"
+[[nodiscard]] std::string describe(const Interval& i);  // "1.60-3.73 s", "at least 2.00 s", "never"
 
 enum class MoveTiming { instant, timer, anytime };
 
