@@ -10,6 +10,7 @@
 #include "check_options.hpp"
 #include "orphancheck/conform/coverage.hpp"
 #include "orphancheck/conform/netns.hpp"
+#include "orphancheck/conform/plan.hpp"
 #include "orphancheck/model/kernel_profile.hpp"
 
 namespace orphancheck::cli {
@@ -86,6 +87,25 @@ void print_result(const ScenarioResult& r, bool verbose) {
         }
 }
 
+void print_plan(const std::string& profile) {
+    fmt::print("which short scenarios' model configurations can fire each row (profile {}); for the others, the\n"
+               "model's shortest path to it under a permissive configuration: a recipe for a new experiment\n\n",
+               profile);
+    for (const conform::RowPlan& p : conform::plan_rows(profile)) {
+        if (!p.scenarios.empty()) {
+            const std::size_t shown = std::min<std::size_t>(p.scenarios.size(), 4);
+            fmt::print("{:<34} {}{}\n", model::row_name(p.row),
+                       fmt::join(p.scenarios.begin(), p.scenarios.begin() + std::ptrdiff_t(shown), ", "),
+                       p.scenarios.size() > shown ? fmt::format(" (+{})", p.scenarios.size() - shown) : "");
+        } else if (!p.recipe.empty()) {
+            fmt::print("{:<34} no scenario; recipe ({}): {}\n", model::row_name(p.row), p.recipe_config,
+                       fmt::join(p.recipe, " -> "));
+        } else {
+            fmt::print("{:<34} unreachable under {}\n", model::row_name(p.row), profile);
+        }
+    }
+}
+
 nlohmann::json interval(const analysis::Interval& i) {
     return {{"min", i.lo}, {"max", i.hi ? nlohmann::json(*i.hi) : nlohmann::json(nullptr)}};
 }
@@ -135,6 +155,10 @@ int run_conform(const ConformArgs& args) {
     }
     const std::string profile = args.profile.empty() ? conform::running_kernel_profile() : args.profile;
     if (model::find_profile(profile) == nullptr) throw UsageError(fmt::format("--profile: unknown profile '{}'", profile));
+    if (args.plan) {
+        print_plan(profile);
+        return 0;
+    }
     if (const conform::Availability a = conform::live_kernel_available(); !a.ok)
         throw UsageError(fmt::format("conform cannot run here: {}", a.why));
     const bool to_stdout = args.json_path == "-";

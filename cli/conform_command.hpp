@@ -10,6 +10,7 @@ struct ConformArgs {
     std::vector<std::string> scenarios;  // names, or "all" (the default: every short scenario)
     bool long_runs = false;              // include the long scenarios
     bool list = false;
+    bool plan = false;                   // which scenarios can confirm which rows (from the model; no kernel)
     bool verbose = false;                // every socket's samples, also when it agrees
     std::string json_path;
     std::string profile;                 // empty: the running kernel's

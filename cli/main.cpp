@@ -339,6 +339,7 @@ int main(int argc, char** argv) {
     conform_cmd->add_option("--scenario", ca.scenarios, "run this scenario (repeatable; default: all short ones; see --list)");
     conform_cmd->add_flag("--long", ca.long_runs, "include the long scenarios (minutes: tcp_fin_timeout 60/120, retries 0)");
     conform_cmd->add_flag("--list", ca.list, "list the scenarios");
+    conform_cmd->add_flag("--plan", ca.plan, "which scenarios can confirm which rows, and recipes for the others (from the model; no root)");
     conform_cmd->add_flag("--verbose", ca.verbose, "print every socket's samples, also when it agrees");
     conform_cmd->add_option("--json", ca.json_path, "write the results as JSON to FILE, or to stdout with -");
     conform_cmd->add_option("--profile", ca.profile, "kernel profile to check against [default: the running kernel's]");

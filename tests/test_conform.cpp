@@ -139,6 +139,23 @@ TEST_CASE("live kernel: conform: the linux-5.15 profile disagrees with a 6.11+ k
     CHECK(test::run_cli("conform --profile linux-6.12 --scenario abort-fin-wait1").code == 0);
 }
 
+TEST_CASE("conform --plan: which scenarios can confirm a row, per profile, with recipes for the rest") {
+    const auto now = test::run_cli("conform --plan --profile linux-6.18");
+    INFO(now.err);
+    REQUIRE(now.code == 0);
+    const auto line_of = [](const std::string& out, const std::string& row) {
+        const auto at = out.find("\n" + row + " ");
+        return at == std::string::npos ? std::string() : out.substr(at + 1, out.find('\n', at + 1) - at - 1);
+    };
+    CHECK(line_of(now.out, "abort_purge_fin_wait1").find("unreachable under linux-6.18") != std::string::npos);
+    CHECK(line_of(now.out, "abort_fin_wait1").find("abort-fin-wait1") != std::string::npos);
+    CHECK(line_of(now.out, "rst_fin_wait2_linger").find("recipe") != std::string::npos);
+    const auto old = test::run_cli("conform --plan --profile linux-5.15");
+    REQUIRE(old.code == 0);
+    CHECK(line_of(old.out, "abort_purge_fin_wait1").find("abort-fin-wait1") != std::string::npos);
+    CHECK(line_of(old.out, "abort_fin_wait1").find("unreachable under linux-5.15") != std::string::npos);
+}
+
 TEST_CASE("conform and lifetime: bad input is one line and exit code 2") {
     for (const char* args : {"conform --scenario no-such-scenario", "conform --profile linux-2.4",
                              "lifetime --from nowhere", "lifetime --rto-min-ms 0", "lifetime --linger2-seconds 500",
