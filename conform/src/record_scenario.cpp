@@ -184,7 +184,7 @@ RunRecord record_scenario(const Scenario& sc) {
     rec.closed_at.assign(ours.size(), -1);
     const auto mib_before = read_tcp_ext();
     Sampler sampler(ports, read_sockstat().orphan);
-    std::vector<std::thread> lingering;
+    std::vector<std::jthread> lingering;  // close() calls that wait (SO_LINGER > 0); joined on every way out
     sleep_ms(20);  // a first sample of the established connections
     for (const Action& a : sc.actions) {
         if (stop_requested()) break;
@@ -229,7 +229,8 @@ RunRecord record_scenario(const Scenario& sc) {
     sleep_ms(150);  // the end, sampled for a while: long enough to tell that close() has run
     rec.all_gone = sampler.all_gone();
     rec.samples = sampler.take(rec.max_gap_ms, rec.error);
-    for (std::thread& t : lingering) t.join();
+    if (stop_requested()) destroy_all_sockets();  // wakes a close() still waiting for its SO_LINGER timeout
+    for (std::jthread& t : lingering) t.join();
     for (const auto& [name, value] : read_tcp_ext()) {
         const auto it = mib_before.find(name);
         const long long before = it == mib_before.end() ? 0 : it->second;
