@@ -79,7 +79,7 @@ std::vector<Scenario> build() {
          .deadline_s = 3, .peer = kCloses, .expect_orphans = 0});
     // --- limits
     add({.name = "max-orphans", .what = "tcp_max_orphans=4, FINs lost, closes 250 ms apart: later closes RST",
-         .connections = 10, .orphan_retries = 3, .max_orphans = 4,
+         .connections = 10, .orphan_retries = 2, .max_orphans = 4,
          .actions = {{A::drop_fin_to_peer}, {A::close, 250}}, .deadline_s = 12, .peer = kSilent});
     add({.name = "tw-overflow", .what = "tcp_max_tw_buckets=0: no timewait bucket, the socket is destroyed",
          .connections = 3, .fin_timeout = 3, .max_tw_buckets = 0, .actions = {{A::close}}, .deadline_s = 2,
@@ -206,30 +206,30 @@ std::vector<Scenario> build() {
     add({.name = "tw-fin-wait2-reset", .what = "FIN_WAIT2 buckets reset by the peer", .connections = 3, .fin_timeout = 20,
          .actions = {{A::close}, {A::wait, 200}, {A::peer_abort}}, .deadline_s = 2, .peer = kResets});
     add({.name = "last-ack-max-orphans", .what = "tcp_max_orphans=2, LAST_ACK orphans, closes 250 ms apart",
-         .connections = 6, .orphan_retries = 3, .max_orphans = 2,
+         .connections = 6, .orphan_retries = 2, .max_orphans = 2,
          .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close, 250}}, .deadline_s = 12,
          .peer = kClosesLossy});
     add({.name = "max-orphans-burst", .what = "tcp_max_orphans=4: 6 closes, 300 ms later 4 more: those are reset at close()",
-         .connections = 10, .orphan_retries = 3, .max_orphans = 4,
+         .connections = 10, .orphan_retries = 2, .max_orphans = 4,
          .actions = {{A::drop_fin_to_peer}, {A::close, 0, 6}, {A::wait, 300}, {A::close}}, .deadline_s = 12,
          .peer = kSilent});
     add({.name = "last-ack-max-orphans-burst", .what = "tcp_max_orphans=2, LAST_ACK: 3 closes, 300 ms later 3 more",
-         .connections = 6, .orphan_retries = 3, .max_orphans = 2,
+         .connections = 6, .orphan_retries = 2, .max_orphans = 2,
          .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close, 0, 3}, {A::wait, 300}, {A::close}},
          .deadline_s = 12, .peer = kClosesLossy});
     add({.name = "closing-max-orphans", .what = "tcp_max_orphans=2, 5 CLOSING orphans: reset at an RTO expiry",
-         .connections = 5, .orphan_retries = 3, .max_orphans = 2,
+         .connections = 5, .orphan_retries = 2, .max_orphans = 2,
          .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}}, .deadline_s = 12,
          .peer = kClosesLossy});
-    add({.name = "linger-retries", .what = "SO_LINGER {1, 30}, FIN lost, tcp_retries2=2: close() times out while it waits",
-         .connections = 2, .orphan_retries = 2, .retries2 = 2, .linger = 30,
+    add({.name = "linger-retries", .what = "SO_LINGER {1, 30}, FIN lost, tcp_retries2=1: close() times out while it waits",
+         .connections = 2, .orphan_retries = 1, .retries2 = 1, .linger = 30,
          .actions = {{A::drop_fin_to_peer}, {A::close}}, .deadline_s = 8, .peer = kSilent, .expect_orphans = 0});
     add({.name = "linger-last-ack-retries", .what = "as linger-retries, in LAST_ACK", .connections = 2,
-         .orphan_retries = 2, .retries2 = 2, .linger = 30,
+         .orphan_retries = 1, .retries2 = 1, .linger = 30,
          .actions = {{A::peer_close}, {A::wait, 100}, {A::drop_fin_to_peer}, {A::close}}, .deadline_s = 8,
          .peer = kClosesLossy, .expect_orphans = 0});
     add({.name = "linger-closing-retries", .what = "as linger-retries, in CLOSING", .connections = 2,
-         .orphan_retries = 2, .retries2 = 2, .linger = 30,
+         .orphan_retries = 1, .retries2 = 1, .linger = 30,
          .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}}, .deadline_s = 8,
          .peer = kClosesLossy, .expect_orphans = 0});
     add({.name = "linger-closing-reset", .what = "SO_LINGER {1, 5}, simultaneous close, reset while close() waits",
