@@ -1,5 +1,5 @@
 // orphancheck: a model checker for the Linux TCP close path and its orphan
-// accounting. Subcommands: check, graph, properties, rows.
+// accounting. Subcommands: check, graph, diff, mutate, export, conform, lifetime, profiles, properties, rows.
 #include <bit>
 #include <fstream>
 #include <iostream>
