@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check_options.hpp"
+#include "interval_json.hpp"
 #include "orphancheck/conform/coverage.hpp"
 #include "orphancheck/conform/netns.hpp"
 #include "orphancheck/conform/plan.hpp"
@@ -106,10 +107,6 @@ void print_plan(const std::string& profile) {
     }
 }
 
-nlohmann::json interval(const analysis::Interval& i) {
-    return {{"min", i.lo}, {"max", i.hi ? nlohmann::json(*i.hi) : nlohmann::json(nullptr)}};
-}
-
 nlohmann::json result_json(const ScenarioResult& r) {
     nlohmann::json rows = nlohmann::json::array();
     for (model::RowId row : r.confirmed) rows.push_back(model::row_name(row));
@@ -130,7 +127,7 @@ nlohmann::json result_json(const ScenarioResult& r) {
     return {{"scenario", r.scenario->name}, {"verdict", verdict_name(r.verdict)}, {"detail", r.detail},
             {"peak_orphans", r.peak_orphans}, {"settled_orphans", r.settled_orphans}, {"peak_counter", r.peak_counter}, {"confirmed_rows", rows},
             {"orphan_seconds", t(r.orphan_times)}, {"gone_seconds", t(r.gone_times)},
-            {"model_orphan_seconds", interval(r.predicted.orphan)}, {"model_gone_seconds", interval(r.predicted.gone)}, {"mib", r.record.mib},
+            {"model_orphan_seconds", interval_json(r.predicted.orphan)}, {"model_gone_seconds", interval_json(r.predicted.gone)}, {"mib", r.record.mib},
             {"max_gap_ms", r.record.max_gap_ms}, {"sockets", socks}};
 }
 }  // namespace

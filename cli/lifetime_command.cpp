@@ -6,14 +6,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "interval_json.hpp"
 #include "orphancheck/analysis/lifetime.hpp"
 
 namespace orphancheck::cli {
 namespace {
-nlohmann::json interval_json(const analysis::Interval& i) {
-    return {{"min", i.lo}, {"max", i.hi ? nlohmann::json(*i.hi) : nlohmann::json(nullptr)}};
-}
-
 std::string close_name(model::EventId e) {
     const model::CloseOpts o = model::close_opts_of(e);
     return fmt::format("SO_LINGER={} TCP_LINGER2={}{}", model::linger_name(o.linger), model::linger2_name(o.linger2),

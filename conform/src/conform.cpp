@@ -16,19 +16,10 @@
 #include "orphancheck/conform/kernel_settings.hpp"
 #include "orphancheck/conform/netns.hpp"
 #include "orphancheck/conform/row_evidence.hpp"
+#include "posix_io.hpp"
 
 namespace orphancheck::conform {
 namespace {
-
-void write_all(int fd, const std::string& s) {
-    std::size_t done = 0;
-    while (done < s.size()) {
-        const ssize_t n = ::write(fd, s.data() + done, s.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;
-        done += std::size_t(n);
-    }
-}
 
 bool is_orphan(const Observation& o) { return o.kind == Observation::Kind::socket && o.orphan; }
 bool is_gone(const Observation& o) { return o.kind == Observation::Kind::gone; }
@@ -131,7 +122,7 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
             } catch (const std::exception& e) {
                 rec.error = e.what();
             }
-            write_all(fd, to_json(rec));
+            detail::write_all(fd, to_json(rec));  // a failed write shows as a missing record
             return 0;
         });
     }

@@ -17,23 +17,13 @@ namespace {
 
 using detail::Fd;
 using detail::throw_errno;
+using detail::write_all;
 
 // "net.ipv4.tcp_fin_timeout" -> "/proc/sys/net/ipv4/tcp_fin_timeout" ('/' in a name stands for '.').
 std::string sysctl_path(std::string_view name) {
     std::string path = "/proc/sys/";
     for (const char c : name) path += c == '.' ? '/' : c == '/' ? '.' : c;
     return path;
-}
-
-// write(2) of all of text; 0 or errno.
-int write_all(int fd, std::string_view text) {
-    while (!text.empty()) {
-        const ssize_t n = ::write(fd, text.data(), text.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return errno;
-        text.remove_prefix(std::size_t(n));
-    }
-    return 0;
 }
 
 }  // namespace

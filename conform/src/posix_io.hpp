@@ -66,6 +66,17 @@ inline int read_whole_file(const std::string& path, std::string& out) {
     }
 }
 
+// write(2) of all of text, across short writes and EINTR; 0 or the errno of the failing write.
+inline int write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return errno;
+        text.remove_prefix(std::size_t(n));
+    }
+    return 0;
+}
+
 // The nft binary: the first executable "nft" on PATH, else /usr/sbin/nft or /sbin/nft; "" if none.
 inline std::string find_nft() {
     const char* path = std::getenv("PATH");

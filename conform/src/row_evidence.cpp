@@ -1,19 +1,14 @@
 #include "orphancheck/conform/row_evidence.hpp"
 
 namespace orphancheck::conform {
-namespace {
-bool starts(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
-}  // namespace
-
 std::vector<std::string_view> row_counters(model::RowId row) {
     using R = model::RowId;
     const std::string_view n = model::row_name(row);
-    if (ends(n, "_oom")) return {"TCPAbortOnMemory"};            // tcp_check_oom / tcp_out_of_resources
-    if (starts(n, "timeout_")) return {"TCPAbortOnTimeout"};     // tcp_write_err
+    if (n.ends_with("_oom")) return {"TCPAbortOnMemory"};            // tcp_check_oom / tcp_out_of_resources
+    if (n.starts_with("timeout_")) return {"TCPAbortOnTimeout"};     // tcp_write_err
     // A FIN retransmission: an RTO expiry, or a tail-loss probe (the model has no separate probe).
-    if (starts(n, "rto_")) return {"TCPTimeouts", "TCPLossProbes"};
-    if (ends(n, "_tw_overflow")) return {"TCPTimeWaitOverflow"};  // tcp_time_wait found no bucket
+    if (n.starts_with("rto_")) return {"TCPTimeouts", "TCPLossProbes"};
+    if (n.ends_with("_tw_overflow")) return {"TCPTimeWaitOverflow"};  // tcp_time_wait found no bucket
     // A timewait bucket scheduled (TWKilled: for 4 s or less); counted when armed, not when it expires.
     switch (row) {
         case R::tail_fin_wait2_tw:
