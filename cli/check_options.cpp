@@ -129,8 +129,10 @@ const std::vector<OptionInfo>& check_options() {
         {"linger", "all", "SO_LINGER of each socket: off, 0, timeout (comma list or all)"},
         {"linger2", "sysctl", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s), comma list or all"},
         {"unread", "all", "unread data in the receive queue at close(): no, yes"},
+        {"peer-window", "open", "the peer's receive window at close(): open, or closes (it stopped reading: our data and FIN wait behind a zero window, the probe timer runs); comma list or all"},
         {"fin-timeout", "60,120", "net.ipv4.tcp_fin_timeout in seconds (<=60 and >60 differ), comma list or all"},
         {"orphan-retries", "1", "net.ipv4.tcp_orphan_retries 0..255 (0 means 8), comma list or all (0,1,2)"},
+        {"tcp-retries2", "15", "net.ipv4.tcp_retries2 0..15: the zero-window probe backoff stops growing there (<= 9: RTO_MAX is never reached, an answered orphan probes forever) and it is the probe budget of a socket whose close() waits; only with --peer-window closes; comma list or all (9,15)"},
         {"max-orphans", "1", "net.ipv4.tcp_max_orphans, comma list or all (0..sockets)"},
         {"max-tw-buckets", "1", "net.ipv4.tcp_max_tw_buckets, comma list or all (0..sockets)"},
         {"memory-pressure", "no", "tcp_out_of_memory() true for every closing socket (an over-approximation: the kernel also needs queued data): no, yes or all"},
@@ -175,10 +177,12 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
         {{"sysctl", Linger2::sysctl}, {"0", Linger2::sysctl}, {"-1", Linger2::negative}, {"short", Linger2::short_},
          {"long", Linger2::long_}});
     const auto unreads = word_list<bool>("unread", v["unread"], {{"no", false}, {"yes", true}});
+    const auto windows = word_list<bool>("peer-window", v["peer-window"], {{"open", false}, {"closes", true}});
     std::vector<model::EventId> closes;
     for (Linger l : lingers)
         for (Linger2 l2 : linger2s)
-            for (bool u : unreads) closes.push_back(model::close_event({l, l2, u}));
+            for (bool u : unreads)
+                for (bool w : windows) closes.push_back(model::close_event({l, l2, u, w}));
 
     checker::PeerConfig peer;
     peer.fin = yes_no("peer-fin", v["peer-fin"]);
@@ -212,6 +216,11 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
 
     const auto fins = int_list("fin-timeout", v["fin-timeout"], 0, 86400, {60, 120});
     const auto retries = int_list("orphan-retries", v["orphan-retries"], 0, 255, {0, 1, 2});
+    const auto retries2s = int_list("tcp-retries2", v["tcp-retries2"], 0, model::SockData::kMaxBackoff, {9, 15});
+    const bool zero_window = std::find(windows.begin(), windows.end(), true) != windows.end();
+    if (!zero_window && retries2s != std::vector<int>{model::SysctlConfig{}.retries2})
+        throw UsageError("--tcp-retries2 changes nothing here: it only matters with --peer-window closes "
+                         "(the zero-window probe timer)");
     const int n = spec.sockets;
     std::vector<int> upto_n;
     for (int i = 0; i <= n; ++i) upto_n.push_back(i);
@@ -220,6 +229,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     const auto pressures = word_list<bool>("memory-pressure", v["memory-pressure"], {{"no", false}, {"yes", true}});
     for (int f : fins)
         for (int r : retries)
+          for (int r2 : retries2s)
             for (int mo : max_orphans)
                 for (int tw : max_tw)
                     for (bool mp : pressures) {
@@ -227,7 +237,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                         // Limits above the socket count are never reached: one value stands for all of them,
                         // one no cached count (at most 255) and no bucket count (at most n) can reach, so
                         // that the guard inputs show they never matter.
-                        c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options};
+                        c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2};
                         c.peer = peer;
                         c.close_events = closes;
                         bool dup = false;

@@ -255,6 +255,18 @@ void list_properties() {
     }
 }
 
+// The event descriptor table (model/events.hpp): what fires each event and how it is timed.
+void list_events() {
+    fmt::print("{:<18} {:<24} {:<14} {:<16} {:<28} {}\n", "EVENT", "KERNEL FUNCTION", "FIRED BY", "FAIRNESS",
+               "TIMING", "ROWS");
+    for (const model::EventInfo& i : model::event_infos()) {
+        int rows = 0;
+        for (const model::RowDescription& d : model::describe_table()) rows += d.event == i.kind ? 1 : 0;
+        fmt::print("{:<18} {:<24} {:<14} {:<16} {:<28} {}\n", i.id, i.kernel_function, model::source_name(i.source),
+                   model::fairness_name(i.fairness), model::timing_name(i.timing), rows);
+    }
+}
+
 void list_rows() {
     for (const model::RowDescription& d : model::describe_table()) {
         fmt::print("{:<34} {} --{}--> {}  [{}] / {}\n", model::row_name(d.row), model::state_name(d.source),
@@ -356,12 +368,14 @@ int main(int argc, char** argv) {
     app.add_subcommand("profiles", "list the kernel profiles and the kernel options they set");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
+    app.add_subcommand("events", "list the kernel events of the model: kernel function, source, fairness, timing");
 
     const std::string first = argc > 1 ? argv[1] : "";
-    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, lifetime, profiles, properties or rows";
+    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, lifetime, profiles, properties, rows or events";
     if (first.empty()) return fail_usage(fmt::format("a command is needed: {} (--help for more)", kCommands));
     if (first[0] != '-' && first != "check" && first != "graph" && first != "diff" && first != "mutate" &&
-        first != "export" && first != "conform" && first != "lifetime" && first != "profiles" && first != "properties" && first != "rows")
+        first != "export" && first != "conform" && first != "lifetime" && first != "profiles" && first != "properties" && first != "rows" &&
+        first != "events")
         return fail_usage(fmt::format("unknown command '{}' (expected {})", argv[1], kCommands));
     try {
         app.parse(argc, argv);
@@ -393,6 +407,10 @@ int main(int argc, char** argv) {
             return cli::run_export(ea, spec_from(export_cmdline, export_props, export_config, export_patches));
         if (app.got_subcommand("rows")) {
             list_rows();
+            return kExitHolds;
+        }
+        if (app.got_subcommand("events")) {
+            list_events();
             return kExitHolds;
         }
         for (const auto& [opt, value] : {std::pair{"--config", &config}, {"--json", &json_path}, {"--html", &html_path}})

@@ -22,66 +22,56 @@ std::string describe(const Interval& i) {
 }
 
 MoveTiming move_timing(checker::Label label) {
-    using E = checker::EnvEvent;
-    if (checker::is_env_label(label)) {
-        switch (E(label - model::kEvents)) {
-            case E::peer_close:
-            case E::peer_resend_fin:
-            case E::peer_send_data:
-            case E::peer_send_rst:
-            case E::peer_vanishes: return MoveTiming::anytime;
-            default: return MoveTiming::instant;
-        }
+    switch (checker::label_timing(label)) {
+        case model::Timing::instant: return MoveTiming::instant;
+        case model::Timing::anytime: return MoveTiming::anytime;
+        case model::Timing::rto:
+        case model::Timing::probe:
+        case model::Timing::keepalive:
+        case model::Timing::timewait:
+        case model::Timing::linger: return MoveTiming::timer;
     }
-    switch (model::kind_of(label)) {
-        case model::EventKind::rto_expire:
-        case model::EventKind::rto_timed_out:
-        case model::EventKind::keepalive_expire:
-        case model::EventKind::tw_expire:
-        case model::EventKind::linger_wake: return MoveTiming::timer;
-        case model::EventKind::close:
-        case model::EventKind::abort: return MoveTiming::anytime;
-        default: return MoveTiming::instant;
-    }
+    return MoveTiming::instant;
 }
 
 Interval move_delay(const model::LocalKey& from, checker::Label label, const model::SysctlConfig& s,
                     model::CloseOpts opts, OptionSeconds sec, const Clock& c) {
-    switch (move_timing(label)) {
-        case MoveTiming::instant: return {0, c.instant};
-        case MoveTiming::anytime: return {0, std::nullopt};
-        case MoveTiming::timer: break;
-    }
     const Interval ft = fin_time(s, sec, c);
     const double twl = s.kernel.timewait_len_seconds;
     const bool fin_long = opts.linger2 == model::Linger2::long_ ||
                           (opts.linger2 == model::Linger2::sysctl && s.fin_timeout_long());
-    switch (model::kind_of(label)) {
-        case model::EventKind::rto_expire:
-        case model::EventKind::rto_timed_out: {
+    switch (checker::label_timing(label)) {
+        case model::Timing::instant: return {0, c.instant};
+        case model::Timing::anytime: return {0, std::nullopt};
+        case model::Timing::rto: {
             // The k-th expiry comes RTO * 2^(k-1) after the one before; the first may follow a loss probe.
             const double backoff = std::pow(2.0, from.data.retries);
             const double lo = std::min(c.rto_min * backoff, c.rto_max);
             const double hi = std::min(c.rto_first_max * backoff, c.rto_max) + (from.data.retries == 0 ? c.tlp_max : 0);
             return timer(lo, hi, c);
         }
-        case model::EventKind::keepalive_expire:  // armed for fin_time - 60 s, or fin_time in the "bad case"
+        case model::Timing::probe: {
+            // tcp_probe0_when: the RTO shifted by icsk_backoff (one more per probe sent), capped at RTO_MAX.
+            const double backoff = std::pow(2.0, from.data.backoff);
+            return timer(std::min(c.rto_min * backoff, c.rto_max), std::min(c.rto_first_max * backoff, c.rto_max), c);
+        }
+        case model::Timing::keepalive:  // armed for fin_time - 60 s, or fin_time in the "bad case"
             return from.data.fin_long ? timer(ft.lo - twl, *ft.hi - twl, c) : timer(ft.lo, *ft.hi, c);
-        case model::EventKind::tw_expire:
+        case model::Timing::timewait:
             if (from.state != model::TcpState::tw_fin_wait2) return timer(twl, twl, c);
             // tcp_time_wait(FIN_WAIT2, tmo): fin_time at close or on the ACK, fin_time - 60 s (at least
             // 3.5 RTO) after the keepalive wait.
             return fin_long ? timer(std::max(ft.lo - twl, 3.5 * c.rto_min), std::max(*ft.hi - twl, 3.5 * c.rto_first_max), c)
                             : timer(ft.lo, *ft.hi, c);
-        case model::EventKind::linger_wake:
+        case model::Timing::linger:
             // The wait lasts while the state is FIN_WAIT1, CLOSING or LAST_ACK: there only the SO_LINGER
             // timeout (or a signal, which the runs do not send) ends it; any other state ends it at once.
             if (from.state == model::TcpState::fin_wait1 || from.state == model::TcpState::closing ||
                 from.state == model::TcpState::last_ack)
                 return timer(sec.linger, sec.linger, c);
             return {0, c.instant};
-        default: return {0, c.instant};
     }
+    return {0, c.instant};
 }
 
 }  // namespace orphancheck::analysis

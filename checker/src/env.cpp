@@ -1,18 +1,23 @@
 #include "orphancheck/checker/env.hpp"
 
-#include <array>
 #include <algorithm>
+#include <array>
 
 namespace orphancheck::checker {
+namespace {
+struct EnvInfo {
+    model::Timing timing;
+    std::string_view name;
+};
+constexpr std::array<EnvInfo, kEnvEvents> kEnvInfos = {{
+#define ORPHANCHECK_ENV_INFO(id, timing, text) {model::Timing::timing, text},
+    ORPHANCHECK_ENV_EVENTS(ORPHANCHECK_ENV_INFO)
+#undef ORPHANCHECK_ENV_INFO
+}};
+}  // namespace
 
-std::string_view env_event_name(EnvEvent e) {
-    static constexpr std::array<std::string_view, kEnvEvents> kNames = {
-        "our FIN reaches the peer", "our FIN is lost", "peer ACK arrives", "peer ACK is lost",
-        "peer FIN arrives", "peer FIN is lost", "peer data arrives",
-        "peer RST arrives", "peer RST is lost", "peer closes (FIN)", "peer retransmits FIN",
-        "peer sends data", "peer aborts (RST)", "peer socket vanishes"};
-    return kNames[std::size_t(e)];
-}
+std::string_view env_event_name(EnvEvent e) { return kEnvInfos[std::size_t(e)].name; }
+model::Timing env_event_timing(EnvEvent e) { return kEnvInfos[std::size_t(e)].timing; }
 
 std::string describe_env(std::uint16_t e) {
     std::string s;
@@ -26,8 +31,10 @@ std::string describe_env(std::uint16_t e) {
     add(e & env::fin_in, (e & env::fin_acks) ? "FIN+ACK<-peer" : "FIN<-peer");
     add(e & env::data_in, "data<-peer");
     add(e & env::rst_in, "RST<-peer");
+    add(e & env::wnd_ack_in, (e & env::peer_reading) ? "window-update<-peer" : "window-ACK<-peer");
     add(e & env::peer_gone, "[peer gone]");
     add((e & env::peer_fin_sent) && !(e & env::peer_gone), "[peer closed]");
+    add((e & env::peer_reading) && !(e & env::peer_gone), "[peer reading]");
     return s;
 }
 
@@ -51,7 +58,13 @@ int apply_effects(const model::EffectList& fx, std::uint16_t& e) {
             case Effect::destroy: e |= env::destroyed; break;
             case Effect::send_fin: e |= env::fin_out; break;
             case Effect::send_rst: e |= env::peer_gone; break;
-            default: break;
+            // A probe is answered: by an ACK with the peer's window, or by an RST where no socket is left.
+            case Effect::send_probe: e |= (e & env::peer_gone) ? env::rst_in : env::wnd_ack_in; break;
+            case Effect::send_ack:
+            case Effect::tw_alloc:
+            case Effect::tw_overflow:
+            case Effect::arm_keepalive:
+            case Effect::wake_user: break;  // labels for people (effect_has_behaviour is false)
         }
     }
     return delta;
@@ -62,9 +75,11 @@ properties::SocketView socket_view(const model::LocalKey& k, std::uint16_t e) {
             (e & env::destroyed) != 0};
 }
 
-std::uint16_t canonical_env(model::TcpState s, std::uint16_t e) {
+std::uint16_t canonical_env(const model::LocalKey& k, std::uint16_t e) {
     using model::TcpState;
-    switch (s) {
+    // The peer's window matters only while our FIN waits behind it.
+    if (!k.data.window_wait) e &= std::uint16_t(~(env::wnd_ack_in | env::peer_reading));
+    switch (k.state) {
         case TcpState::destroyed:
         case TcpState::closed: return e & env::ghost_mask;
         case TcpState::closed_tw:
@@ -72,8 +87,14 @@ std::uint16_t canonical_env(model::TcpState s, std::uint16_t e) {
         case TcpState::tw_time_wait:
             return e & (env::ghost_mask | env::fin_in | env::data_in | env::rst_in | env::peer_fin_sent |
                         env::peer_gone);
-        default: return e;
+        case TcpState::established:
+        case TcpState::close_wait:
+        case TcpState::fin_wait1:
+        case TcpState::fin_wait2:
+        case TcpState::closing:
+        case TcpState::last_ack: return e;
     }
+    return e;
 }
 
 }  // namespace orphancheck::checker

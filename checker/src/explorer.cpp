@@ -23,7 +23,7 @@ bool por_decides(properties::PropertyMask wanted) {
 std::string CaseConfig::describe() const { return sysctl.describe(); }
 
 std::string CaseConfig::describe_closes() const {
-    std::vector<std::string> lingers, linger2s, unreads;
+    std::vector<std::string> lingers, linger2s, unreads, windows;
     auto add = [](std::vector<std::string>& v, std::string_view x) {
         if (std::find(v.begin(), v.end(), x) == v.end()) v.emplace_back(x);
     };
@@ -32,9 +32,13 @@ std::string CaseConfig::describe_closes() const {
         add(lingers, model::linger_name(o.linger));
         add(linger2s, model::linger2_name(o.linger2));
         add(unreads, o.unread ? "yes" : "no");
+        add(windows, o.window_closed ? "zero" : "open");
     }
-    return fmt::format("SO_LINGER {{{}}} x TCP_LINGER2 {{{}}} x unread data {{{}}}", fmt::join(lingers, ", "),
-                       fmt::join(linger2s, ", "), fmt::join(unreads, ", "));
+    // The peer's window is named only when it may be zero (runs before --peer-window read the same).
+    const std::string window =
+        windows == std::vector<std::string>{"open"} ? "" : fmt::format(" x peer window {{{}}}", fmt::join(windows, ", "));
+    return fmt::format("SO_LINGER {{{}}} x TCP_LINGER2 {{{}}} x unread data {{{}}}{}", fmt::join(lingers, ", "),
+                       fmt::join(linger2s, ", "), fmt::join(unreads, ", "), window);
 }
 
 namespace {

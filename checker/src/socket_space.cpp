@@ -16,34 +16,7 @@ using model::EventKind;
 using model::GuardInputs;
 using model::LocalKey;
 using model::StepResult;
-
-using properties::Stimulus;
-
-// Kernel events the explorer fires directly (not through a segment); tcp_abort only when the run allows it.
-constexpr EventKind kDirect[] = {EventKind::linger_wake,   EventKind::close_tail,       EventKind::release_sock,
-                                 EventKind::rto_expire,    EventKind::rto_timed_out,    EventKind::keepalive_expire,
-                                 EventKind::tw_expire,     EventKind::abort};
-
-Stimulus stimulus_of(EventKind k) {
-    switch (k) {
-        case EventKind::close: return Stimulus::close;
-        case EventKind::linger_wake: return Stimulus::linger_wake;
-        case EventKind::close_tail: return Stimulus::close_tail;
-        case EventKind::release_sock: return Stimulus::release_sock;
-        case EventKind::rx_ack: return Stimulus::ack;
-        case EventKind::rx_fin_ack: return Stimulus::fin_ack;
-        case EventKind::rx_fin:
-        case EventKind::rx_fin_old_ack: return Stimulus::fin;
-        case EventKind::rx_data: return Stimulus::data;
-        case EventKind::rx_rst: return Stimulus::rst;
-        case EventKind::rto_expire: return Stimulus::rto;
-        case EventKind::rto_timed_out: return Stimulus::rto_timeout;
-        case EventKind::keepalive_expire: return Stimulus::keepalive;
-        case EventKind::tw_expire: return Stimulus::tw_expire;
-        case EventKind::abort: return Stimulus::abort;
-    }
-    return Stimulus::close;
-}
+using model::Stimulus;
 }  // namespace
 
 std::string label_name(Label l) {
@@ -52,6 +25,10 @@ std::string label_name(Label l) {
 
 model::Fairness label_fairness(Label l) {
     return is_env_label(l) ? model::Fairness::none : model::fairness_of(model::kind_of(l));
+}
+
+model::Timing label_timing(Label l) {
+    return is_env_label(l) ? env_event_timing(EnvEvent(l - model::kEvents)) : model::timing_of(model::kind_of(l));
 }
 
 SocketSpace::SocketSpace(const CaseConfig& c, Engine engine, const model::TablePatch& patch)
@@ -93,15 +70,19 @@ StepResult SocketSpace::kernel(const LocalKey& from, EventId ev, GuardInputs in)
     return r;
 }
 
-std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
-    const LocalKey from = LocalKey::unpack(combos_[c].local);
-    const std::uint16_t e0 = combos_[c].env;
-    const GuardInputs in = GuardInputs::from_index(gin);
-    const PeerConfig& peer = case_.peer;
-    const std::size_t first = out.size();
+// The moves of one socket configuration under one guard input, built in three passes: the kernel's own
+// events, the network's and the peer's, then the per-configuration properties over what was enabled.
+struct SocketSpace::Builder {
+    SocketSpace& sp;
+    Combo c;
+    LocalKey from;
+    std::uint16_t e0;
+    GuardInputs in;
+    std::vector<SockMove>& out;
+    std::size_t first = out.size();
 
     // The step properties of a kernel reaction (or of a segment the kernel ignored: no effects).
-    auto judge = [&](Stimulus what, EventId ev, const LocalKey& to, const model::EffectList& fx) {
+    std::uint16_t judge(Stimulus what, EventId ev, const LocalKey& to, const model::EffectList& fx) const {
         properties::StepView v;
         v.what = what;
         if (what == Stimulus::close) v.opts = model::close_opts_of(ev);
@@ -112,48 +93,101 @@ std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out)
         v.oom = in.oom;
         v.tw_full = in.tw_full;
         return std::uint16_t(properties::violated_by_step(v));
-    };
+    }
     // A kernel step after the environment changed to `e`: push the move if enabled.
-    auto kernel_move = [&](Label label, EventId ev, std::uint16_t e) {
-        const StepResult r = kernel(from, ev, in);
+    bool kernel_move(Label label, EventId ev, std::uint16_t e) {
+        const StepResult r = sp.kernel(from, ev, in);
         if (!r.enabled) return false;
         const int delta = apply_effects(r.effects, e);
-        out.push_back({intern(r.next.pack(), canonical_env(r.next.state, e)), std::int8_t(delta), label, r.row,
-                       model::RowId::none, judge(stimulus_of(model::kind_of(ev)), ev, r.next, r.effects)});
+        out.push_back({sp.intern(r.next.pack(), canonical_env(r.next, e)), std::int8_t(delta), label, r.row,
+                       model::RowId::none, judge(model::stimulus_of(model::kind_of(ev)), ev, r.next, r.effects)});
         return true;
-    };
+    }
     // Network or peer moves that change nothing the socket can observe are not moves; true if pushed.
-    auto env_only = [&](EnvEvent ev, std::uint16_t e) {
-        const std::uint16_t ce = canonical_env(from.state, e);
+    bool env_only(EnvEvent ev, std::uint16_t e) {
+        const std::uint16_t ce = canonical_env(from, e);
         if (ce == e0) return false;
-        out.push_back({intern(combos_[c].local, ce), 0, env_label(ev)});
+        out.push_back({sp.intern(sp.combos_[c].local, ce), 0, env_label(ev)});
         return true;
-    };
+    }
     // A segment arrives: the kernel may ignore it (no row), then only the network changes.
-    auto deliver = [&](EnvEvent ev, EventId kev, std::uint16_t e) {
+    void deliver(EnvEvent ev, EventKind k, std::uint16_t e) {
+        const EventId kev = model::event_of(k);
         if (kernel_move(env_label(ev), kev, e)) return;
-        if (env_only(ev, e)) out.back().violates = judge(stimulus_of(model::kind_of(kev)), kev, from, {});
-    };
-
-    for (EventId ev : case_.close_events) kernel_move(kernel_label(ev), ev, e0);
-    for (EventKind k : kDirect)
-        if (k != EventKind::abort || peer.abort) kernel_move(kernel_label(model::event_of(k)), model::event_of(k), e0);
-
-    using namespace env;
-    if (e0 & fin_out) {
-        const std::uint16_t e = std::uint16_t(e0 & ~fin_out);
-        env_only(EnvEvent::fin_to_peer, (e0 & peer_gone) ? std::uint16_t(e | rst_in) : std::uint16_t(e | peer_got_fin | ack_in));
-        if (peer.loss) env_only(EnvEvent::drop_fin_to_peer, e);
+        if (env_only(ev, e)) out.back().violates = judge(model::stimulus_of(k), kev, from, {});
     }
-    if (e0 & ack_in) {
-        deliver(EnvEvent::deliver_ack, model::event_of(EventKind::rx_ack), std::uint16_t(e0 & ~ack_in));
-        if (peer.loss) env_only(EnvEvent::drop_ack, std::uint16_t(e0 & ~ack_in));
+
+    // The application's close() variants, the kernel's timers and continuations, the administrator.
+    void kernel_moves() {
+        for (EventId ev : sp.case_.close_events) kernel_move(kernel_label(ev), ev, e0);
+        for (const model::EventInfo& i : model::event_infos()) {
+            switch (i.source) {
+                case model::Source::close_call:  // above, once per variant
+                case model::Source::segment: continue;  // network_moves
+                case model::Source::admin:
+                    if (!sp.case_.peer.abort) continue;
+                    break;
+                case model::Source::direct: break;
+            }
+            kernel_move(kernel_label(model::event_of(i.kind)), model::event_of(i.kind), e0);
+        }
     }
-    if (e0 & fin_in) {
+
+    // Segments crossing (or lost on) the network, and what the peer chooses to do.
+    void network_moves() {
+        using namespace env;
+        const PeerConfig& peer = sp.case_.peer;
+        if (e0 & fin_out) {
+            const auto e = std::uint16_t(e0 & ~fin_out);
+            env_only(EnvEvent::fin_to_peer, (e0 & peer_gone) ? std::uint16_t(e | rst_in) : std::uint16_t(e | peer_got_fin | ack_in));
+            if (peer.loss) env_only(EnvEvent::drop_fin_to_peer, e);
+        }
+        if (e0 & ack_in) {
+            deliver(EnvEvent::deliver_ack, EventKind::rx_ack, std::uint16_t(e0 & ~ack_in));
+            if (peer.loss) env_only(EnvEvent::drop_ack, std::uint16_t(e0 & ~ack_in));
+        }
+        if (e0 & fin_in) fin_arrives();
+        if (e0 & data_in) deliver(EnvEvent::deliver_data, EventKind::rx_data, std::uint16_t(e0 & ~data_in));
+        if (e0 & rst_in) {
+            deliver(EnvEvent::deliver_rst, EventKind::rx_rst, std::uint16_t(e0 & ~rst_in));
+            if (peer.loss) env_only(EnvEvent::drop_rst, std::uint16_t(e0 & ~rst_in));
+        }
+        if (e0 & wnd_ack_in) {
+            const auto e = std::uint16_t(e0 & ~wnd_ack_in);
+            deliver(EnvEvent::deliver_window_ack, (e0 & peer_reading) ? EventKind::rx_window_open : EventKind::rx_window_ack, e);
+            if (peer.loss) env_only(EnvEvent::drop_window_ack, e);
+        }
+        const bool peer_open = !(e0 & peer_gone) && !(e0 & peer_fin_sent);
+        const std::uint16_t fin_bits = std::uint16_t(fin_in | ((e0 & peer_got_fin) ? fin_acks : 0));
+        if (peer.fin && peer_open && !(e0 & data_in))
+            env_only(EnvEvent::peer_close, std::uint16_t(e0 | peer_fin_sent | fin_bits));
+        // Once our socket has taken the peer's FIN, a retransmitted FIN changes nothing in the model.
+        const bool took_peer_fin = from.state == model::TcpState::close_wait || from.state == model::TcpState::closing ||
+                                   from.state == model::TcpState::last_ack || from.state == model::TcpState::tw_time_wait ||
+                                   from.state == model::TcpState::closed_tw;
+        // The peer retransmits a FIN that was lost, or that FIN_WAIT2 dropped for its old ACK (5.15).
+        const bool fin_unanswered = peer.loss || from.state == model::TcpState::fin_wait2;
+        if (fin_unanswered && (e0 & peer_fin_sent) && !(e0 & peer_gone) && !(e0 & fin_in) && !took_peer_fin)
+            env_only(EnvEvent::peer_resend_fin, std::uint16_t(e0 | fin_bits));
+        if (peer.data && peer_open && !(e0 & data_in) && from.state != model::TcpState::established)
+            env_only(EnvEvent::peer_send_data, std::uint16_t(e0 | data_in));
+        // An abort RST comes only from a peer that has not finished both directions (tcp_need_reset).
+        const bool peer_finished = (e0 & peer_fin_sent) && (e0 & peer_got_fin);
+        if (peer.rst && !(e0 & peer_gone) && !peer_finished)
+            env_only(EnvEvent::peer_send_rst, std::uint16_t(e0 | peer_gone | rst_in));
+        if (peer.loss && (e0 & peer_fin_sent) && !(e0 & peer_gone))
+            env_only(EnvEvent::peer_vanishes, std::uint16_t(e0 | peer_gone));
+        // A peer that stopped reading may read again: its window update is an ACK on the way.
+        if (from.data.window_wait && !(e0 & peer_reading) && !(e0 & peer_gone))
+            env_only(EnvEvent::peer_reads, std::uint16_t(e0 | peer_reading | wnd_ack_in));
+    }
+
+    void fin_arrives() {
+        using namespace env;
         const std::uint16_t e = std::uint16_t(e0 & ~(fin_in | fin_acks));
         if (e0 & fin_acks) {
             // ACK part first (tcp_ack and the per-state ACK block), then tcp_fin on the result.
-            const StepResult a = kernel(from, model::event_of(EventKind::rx_fin_ack), in);
+            const StepResult a = sp.kernel(from, model::event_of(EventKind::rx_fin_ack), in);
             LocalKey mid = from;
             std::uint16_t em = e;
             int delta = 0;
@@ -161,7 +195,7 @@ std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out)
                 delta = apply_effects(a.effects, em);
                 mid = a.next;
             }
-            const StepResult f = kernel(mid, model::event_of(EventKind::rx_fin), in);
+            const StepResult f = sp.kernel(mid, model::event_of(EventKind::rx_fin), in);
             LocalKey last = mid;
             model::EffectList fx = a.enabled ? a.effects : model::EffectList{};
             if (f.enabled) {
@@ -169,63 +203,40 @@ std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out)
                 last = f.next;
                 for (model::Effect x : f.effects) fx.push(x);
             }
-            out.push_back({intern(last.pack(), canonical_env(last.state, em)), std::int8_t(delta),
+            out.push_back({sp.intern(last.pack(), canonical_env(last, em)), std::int8_t(delta),
                            env_label(EnvEvent::deliver_fin), a.row, f.row,
                            judge(Stimulus::fin_ack, model::event_of(EventKind::rx_fin_ack), last, fx)});
         } else {
             // Our FIN already acked (FIN_WAIT2): this FIN left the peer before it saw ours, its ACK is old.
             const bool old = from.state == model::TcpState::fin_wait2;
-            deliver(EnvEvent::deliver_fin, model::event_of(old ? EventKind::rx_fin_old_ack : EventKind::rx_fin), e);
+            deliver(EnvEvent::deliver_fin, old ? EventKind::rx_fin_old_ack : EventKind::rx_fin, e);
         }
-        if (peer.loss) env_only(EnvEvent::drop_fin, e);
+        if (sp.case_.peer.loss) env_only(EnvEvent::drop_fin, e);
     }
-    if (e0 & data_in) {
-        deliver(EnvEvent::deliver_data, model::event_of(EventKind::rx_data), std::uint16_t(e0 & ~data_in));
-    }
-    if (e0 & rst_in) {
-        deliver(EnvEvent::deliver_rst, model::event_of(EventKind::rx_rst), std::uint16_t(e0 & ~rst_in));
-        if (peer.loss) env_only(EnvEvent::drop_rst, std::uint16_t(e0 & ~rst_in));
-    }
-    const bool peer_open = !(e0 & peer_gone) && !(e0 & peer_fin_sent);
-    const std::uint16_t fin_bits = std::uint16_t(fin_in | ((e0 & peer_got_fin) ? fin_acks : 0));
-    if (peer.fin && peer_open && !(e0 & data_in))
-        env_only(EnvEvent::peer_close, std::uint16_t(e0 | peer_fin_sent | fin_bits));
-    // Once our socket has taken the peer's FIN, a retransmitted FIN changes nothing in the model.
-    const bool took_peer_fin = from.state == model::TcpState::close_wait || from.state == model::TcpState::closing ||
-                               from.state == model::TcpState::last_ack || from.state == model::TcpState::tw_time_wait ||
-                               from.state == model::TcpState::closed_tw;
-    // The peer retransmits a FIN that was lost, or that FIN_WAIT2 dropped for its old ACK (5.15).
-    const bool fin_unanswered = peer.loss || from.state == model::TcpState::fin_wait2;
-    if (fin_unanswered && (e0 & peer_fin_sent) && !(e0 & peer_gone) && !(e0 & fin_in) && !took_peer_fin)
-        env_only(EnvEvent::peer_resend_fin, std::uint16_t(e0 | fin_bits));
-    if (peer.data && peer_open && !(e0 & data_in) && from.state != model::TcpState::established)
-        env_only(EnvEvent::peer_send_data, std::uint16_t(e0 | data_in));
-    // An abort RST comes only from a peer that has not finished both directions (tcp_need_reset).
-    const bool peer_finished = (e0 & peer_fin_sent) && (e0 & peer_got_fin);
-    if (peer.rst && !(e0 & peer_gone) && !peer_finished)
-        env_only(EnvEvent::peer_send_rst, std::uint16_t(e0 | peer_gone | rst_in));
-    if (peer.loss && (e0 & peer_fin_sent) && !(e0 & peer_gone))
-        env_only(EnvEvent::peer_vanishes, std::uint16_t(e0 | peer_gone));
 
-    // Which events this configuration accepts: for timer-armed and close-progress.
-    properties::EnabledView en;
-    en.local = from;
-    auto has = [&](EventId ev) {
+    // Which events this configuration accepts: for timer-armed, close-progress and abort-accepted.
+    std::uint16_t enabled_violations() const {
+        properties::EnabledView en;
+        en.local = from;
+        en.every_close = true;
+        for (EventId ev : sp.case_.close_events) en.every_close = en.every_close && has(kernel_label(ev));
+        for (const model::EventInfo& i : model::event_infos())
+            if (i.kind != EventKind::close && has(kernel_label(model::event_of(i.kind)))) en.enable(i.kind);
+        en.abort_allowed = sp.case_.peer.abort;
+        return std::uint16_t(properties::violated_by_enabled(en));
+    }
+    bool has(Label l) const {
         for (std::size_t i = first; i < out.size(); ++i)
-            if (out[i].label == kernel_label(ev)) return true;
+            if (out[i].label == l) return true;
         return false;
-    };
-    en.every_close = true;
-    for (EventId ev : case_.close_events) en.every_close = en.every_close && has(ev);
-    en.linger_wake = has(model::event_of(EventKind::linger_wake));
-    en.close_tail = has(model::event_of(EventKind::close_tail));
-    en.release_sock = has(model::event_of(EventKind::release_sock));
-    en.rto = has(model::event_of(EventKind::rto_expire)) || has(model::event_of(EventKind::rto_timed_out));
-    en.keepalive = has(model::event_of(EventKind::keepalive_expire));
-    en.tw_expire = has(model::event_of(EventKind::tw_expire));
-    en.abort_allowed = peer.abort;
-    en.abort = has(model::event_of(EventKind::abort));
-    return std::uint16_t(properties::violated_by_enabled(en));
+    }
+};
+
+std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
+    Builder b{*this, c, LocalKey::unpack(combos_[c].local), combos_[c].env, GuardInputs::from_index(gin), out};
+    b.kernel_moves();
+    b.network_moves();
+    return b.enabled_violations();
 }
 
 void SocketSpace::local_moves(std::vector<LocalMove>& out) const {

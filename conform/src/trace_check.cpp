@@ -66,14 +66,13 @@ ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::Sysctl
         for (const analysis::SocketEdge& e : g.out[i]) {
             double least = analysis::move_delay(g.locals[i], e.label, sysctl, opts, seconds, clock).lo;
             const Observation to = obs_[e.to];
-            const auto kind = checker::is_env_label(e.label) ? model::EventKind::close_tail : model::kind_of(e.label);
-            const bool close = !checker::is_env_label(e.label) && kind == model::EventKind::close;
+            const bool close = !checker::is_env_label(e.label) && model::kind_of(e.label) == model::EventKind::close;
             // The retransmit and linger timers run from close() on, across state changes: the k-th FIN
             // retransmission comes RTO_MIN * 2^(k-1) after close() at the earliest (the first may be a loss
             // probe, which does not back off), the end of the linger wait SO_LINGER seconds after it.
-            const bool since_close = (kind == model::EventKind::rto_expire || kind == model::EventKind::rto_timed_out ||
-                                      kind == model::EventKind::linger_wake) && least > 0;
-            if (since_close && kind != model::EventKind::linger_wake)
+            const model::Timing timing = checker::label_timing(e.label);
+            const bool since_close = (timing == model::Timing::rto || timing == model::Timing::linger) && least > 0;
+            if (since_close && timing == model::Timing::rto)
                 least = clock.rto_min * std::pow(2.0, g.locals[i].data.retries);
             if (close && to.kind == Observation::Kind::socket && to.orphan) {
                 // close() in two halves, the new state first, then sock_orphan()

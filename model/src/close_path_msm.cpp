@@ -9,6 +9,7 @@
 // the kernel function. Rows sharing a source and event have disjoint guards.
 // Every row starts its action with row_<RowId>, which records the row name.
 #include <boost/mpl/for_each.hpp>
+#include <boost/mpl/size.hpp>
 #include <boost/mpl/vector.hpp>
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/back/tools.hpp>
@@ -65,6 +66,9 @@ using RtoTimedOut = Event<EventKind::rto_timed_out>;
 using KeepaliveExpire = Event<EventKind::keepalive_expire>;
 using TwExpire = Event<EventKind::tw_expire>;
 using Abort = Event<EventKind::abort>;
+using ProbeExpire = Event<EventKind::probe_expire>;
+using RxWindowAck = Event<EventKind::rx_window_ack>;
+using RxWindowOpen = Event<EventKind::rx_window_open>;
 
 // ---------------------------------------------------------------- guards
 #define OC_PRED(NAME, EXPR)                                                                   \
@@ -95,6 +99,13 @@ OC_PRED(write_queue_purged, f.d.purged)                                 // tcp_w
 OC_PRED(abort_kills_orphans, e.ctx->cfg->kernel.abort_kills_orphans)   // bac76cf89816 (v6.11)
 OC_PRED(abort_frees_timewait, e.ctx->cfg->kernel.abort_frees_timewait) // 6.x tcp_abort TIME_WAIT branch
 OC_PRED(retries_exhausted, f.d.retries >= e.ctx->cfg->must_kill_after())
+OC_PRED(peer_window_zero, e.opts.window_closed)                        // tcp_send_fin: unsent data, zero send window
+OC_PRED(fin_waits_for_window, f.d.window_wait)                         // FIN queued, not sent: ICSK_TIME_PROBE0 armed
+// tcp_probe_timer: an orphan at RTO_MAX (!alive) whose backoff reached tcp_orphan_retries(sk, alive) aborts
+// before the OOM check.
+OC_PRED(probe_backoff_spent, f.d.dead && e.ctx->cfg->probe_backoff_spent(f.d.backoff))
+// tcp_probe_timer: icsk_probes_out >= max_probes (tcp_orphan_retries for an orphan, tcp_retries2 otherwise)
+OC_PRED(probes_out_spent, f.d.retries >= e.ctx->cfg->max_probes(f.d.dead, f.d.backoff))
 #undef OC_PRED
 
 template <class P>
@@ -116,6 +127,13 @@ struct either {
     template <class E, class F>
     bool operator()(E const& e, F const& f) const {
         return A{}(e, f) || B{}(e, f);
+    }
+};
+template <class A, class B>
+struct both {
+    template <class E, class F>
+    bool operator()(E const& e, F const& f) const {
+        return A{}(e, f) && B{}(e, f);
     }
 };
 
@@ -145,6 +163,17 @@ OC_ACT(reset_keepalive_timer, e.ctx->fx.push(Effect::arm_keepalive))
 OC_ACT(sk_state_change, e.ctx->fx.push(Effect::wake_user))
 OC_ACT(tcp_write_queue_purge, f.d.purged = true)
 OC_ACT(retransmit_fin, if (f.d.retries < e.ctx->cfg->must_kill_after()) ++f.d.retries;
+       e.ctx->fx.push(Effect::send_fin))
+// tcp_send_fin with unsent data and a zero window: the FIN joins the queue tail, nothing is sent,
+// tcp_check_probe_timer arms the probe timer.
+OC_ACT(tcp_send_fin_queued, f.d.window_wait = true)
+// tcp_send_probe0: icsk_probes_out++, icsk_backoff++ while below tcp_retries2.
+OC_ACT(tcp_send_probe0, if (f.d.retries < 255) ++f.d.retries;
+       if (f.d.backoff < e.ctx->cfg->retries2) ++f.d.backoff; e.ctx->fx.push(Effect::send_probe))
+// tcp_ack: any acceptable ACK clears icsk_probes_out.
+OC_ACT(tcp_ack_clears_probes, if (f.d.window_wait) f.d.retries = 0)
+// tcp_ack_probe on an open window: backoff cleared, the queue (FIN last) goes out, the RTO runs from here.
+OC_ACT(tcp_push_pending_frames, f.d.window_wait = false; f.d.retries = 0; f.d.backoff = 0;
        e.ctx->fx.push(Effect::send_fin))
 #undef OC_ACT
 
@@ -181,6 +210,8 @@ struct FinWait2 : tcp_state<TcpState::fin_wait2> {
     void on_entry(E const&, F& f) {
         f.d.retries = 0;
         f.d.purged = false;  // nothing is retransmitted in FIN_WAIT2
+        f.d.window_wait = false;
+        f.d.backoff = 0;
     }
 };
 // TCP_LINGER2 and the FIN_WAIT2 timeout only matter on the way through FIN_WAIT2.
@@ -204,6 +235,8 @@ struct Closed : tcp_state<TcpState::closed> {
         f.d.fin_long = false;
         f.d.l2neg = false;
         f.d.purged = false;
+        f.d.window_wait = false;
+        f.d.backoff = 0;
     }
 };
 struct ClosedTw : tcp_state<TcpState::closed_tw> {
@@ -223,6 +256,9 @@ struct Destroyed : tcp_state<TcpState::destroyed>, keep_nothing_but_tail {
 };
 
 using R = RowId;
+static_assert(kRows <= BOOST_MPL_LIMIT_VECTOR_SIZE,
+              "more rows than BOOST_MPL_LIMIT_VECTOR_SIZE: raise ORPHANCHECK_MPL_ROWS in model/CMakeLists.txt "
+              "and add the model/mpl/boost/mpl/vector/vectorN.hpp headers up to it");
 template <class... P>
 using G = when<P...>;
 template <class P>
@@ -244,10 +280,15 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<CloseWait,   Close,        Closed,     row_<R::close_wait_unread_rst, send_active_reset, sock_orphan>,          G<unread_data> >,
     msmf::Row<Established, Close,        Closed,     row_<R::close_linger0_rst, send_active_reset, sock_orphan>,              G<N<unread_data>, linger_zero> >,
     msmf::Row<CloseWait,   Close,        Closed,     row_<R::close_wait_linger0_rst, send_active_reset, sock_orphan>,         G<N<unread_data>, linger_zero> >,
-    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin, set_sockopts, tcp_send_fin, sock_orphan>,             G<N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
-    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger, set_sockopts, tcp_send_fin, start_linger>,     G<N<unread_data>, linger_timeout> >,
-    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin, set_sockopts, tcp_send_fin, sock_orphan>,        G<N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
-    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger, set_sockopts, tcp_send_fin, start_linger>, G<N<unread_data>, linger_timeout> >,
+    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin, set_sockopts, tcp_send_fin, sock_orphan>,             G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>> >,
+    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger, set_sockopts, tcp_send_fin, start_linger>,     G<N<unread_data>, linger_timeout, N<peer_window_zero>> >,
+    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin, set_sockopts, tcp_send_fin, sock_orphan>,        G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>> >,
+    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger, set_sockopts, tcp_send_fin, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>> >,
+    // (the peer stopped reading: our data waits behind its zero window, and the FIN behind the data)
+    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_zero_window, set_sockopts, tcp_send_fin_queued, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, peer_window_zero> >,
+    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger_zero_window, set_sockopts, tcp_send_fin_queued, start_linger>, G<N<unread_data>, linger_timeout, peer_window_zero> >,
+    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_zero_window, set_sockopts, tcp_send_fin_queued, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, peer_window_zero> >,
+    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_zero_window, set_sockopts, tcp_send_fin_queued, start_linger>, G<N<unread_data>, linger_timeout, peer_window_zero> >,
     // ---- SO_LINGER wait ends: sk_stream_wait_close returns, adjudge_to_death (C9)
     msmf::Row<FinWait1,    LingerWake,   FinWait1,   row_<R::linger_wake_fin_wait1, sock_orphan>,                             G<lingering> >,
     msmf::Row<FinWait2,    LingerWake,   FinWait2,   row_<R::linger_wake_fin_wait2, sock_orphan>,                             G<lingering> >,
@@ -292,7 +333,7 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<LastAck,     RxAck,        Closed,     row_<R::ack_last_ack_linger, sk_state_change>,                        G<N<dead>> >,
     // ---- peer FIN in order: tcp_fin (a FIN that also acks ours is RxAck then RxFin)
     msmf::Row<Established, RxFin,        CloseWait,  row_<R::fin_established, send_ack>,                                   G<> >,
-    msmf::Row<FinWait1,    RxFin,        Closing,    row_<R::fin_fin_wait1, send_ack>,                                     G<> >,
+    msmf::Row<FinWait1,    RxFin,        Closing,    row_<R::fin_fin_wait1, tcp_ack_clears_probes, send_ack>,              G<> >,
     msmf::Row<FinWait2,    RxFin,        TwTimeWait, row_<R::fin_fin_wait2_tw, send_ack, twsk_alloc, inet_csk_destroy_sock>, G<dead, N<tw_buckets_full>, either<N<segment_has_old_ack>, accepts_old_ack>> >,
     msmf::Row<FinWait2,    RxFin,        Destroyed,  row_<R::fin_fin_wait2_tw_overflow, send_ack, twsk_overflow, inet_csk_destroy_sock>, G<dead, tw_buckets_full, either<N<segment_has_old_ack>, accepts_old_ack>> >,
     msmf::Row<FinWait2,    RxFin,        ClosedTw,   row_<R::fin_fin_wait2_linger_tw, send_ack, twsk_alloc, sk_state_change>, G<N<dead>, N<tw_buckets_full>, either<N<segment_has_old_ack>, accepts_old_ack>> >,
@@ -321,26 +362,49 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<TwTimeWait,  RxRst,        Destroyed,  row_<R::rst_tw_time_wait>,                                            G<> >,
     msmf::Row<ClosedTw,    RxRst,        Closed,     row_<R::rst_closed_tw>,                                               G<> >,
     // ---- retransmit timer, elapsed time below the orphan budget: tcp_retransmit_timer
-    msmf::Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
-    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<write_queue_purged>, N<dead>, retries_left> >,
-    msmf::Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
-    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<write_queue_purged>, N<dead>, retries_left> >,
-    msmf::Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
-    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<write_queue_purged>, N<dead>, retries_left> >,
+    msmf::Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
+    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_left> >,
+    msmf::Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
+    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_left> >,
+    msmf::Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
+    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_left> >,
     // ---- retransmit timer, orphan budget spent: tcp_write_timeout -> tcp_write_err (no RST)
-    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
-    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_spent> >,
-    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
-    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_spent> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, dead, check_oom> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, N<write_queue_purged>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
+    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
+    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_spent> >,
     // (not yet an orphan: the lingering close() is woken with an error, tcp_retries2 / TCP_USER_TIMEOUT)
-    msmf::Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<write_queue_purged>, N<dead>, retries_exhausted> >,
-    msmf::Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<write_queue_purged>, N<dead>, retries_exhausted> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<write_queue_purged>, N<dead>, retries_exhausted> >,
+    msmf::Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_exhausted> >,
+    msmf::Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_exhausted> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_exhausted> >,
+    // ---- zero-window probe timer (ICSK_TIME_PROBE0): tcp_probe_timer, our FIN waits behind unsent data
+    msmf::Row<FinWait1,    ProbeExpire,  Destroyed,  row_<R::probe_fin_wait1_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
+    msmf::Row<FinWait1,    ProbeExpire,  Destroyed,  row_<R::probe_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,
+    msmf::Row<FinWait1,    ProbeExpire,  FinWait1,   row_<R::probe_fin_wait1, tcp_send_probe0>,                          G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, N<check_oom>, N<probes_out_spent>> >,
+    msmf::Row<FinWait1,    ProbeExpire,  FinWait1,   row_<R::probe_fin_wait1_linger, tcp_send_probe0>,                   G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, N<probes_out_spent>> >,
+    msmf::Row<FinWait1,    ProbeExpire,  Closed,     row_<R::probe_fin_wait1_linger_timeout, sk_state_change>,             G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, probes_out_spent> >,
+    msmf::Row<Closing,     ProbeExpire,  Destroyed,  row_<R::probe_closing_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
+    msmf::Row<Closing,     ProbeExpire,  Destroyed,  row_<R::probe_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,
+    msmf::Row<Closing,     ProbeExpire,  Closing,    row_<R::probe_closing, tcp_send_probe0>,                          G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, N<check_oom>, N<probes_out_spent>> >,
+    msmf::Row<Closing,     ProbeExpire,  Closing,    row_<R::probe_closing_linger, tcp_send_probe0>,                   G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, N<probes_out_spent>> >,
+    msmf::Row<Closing,     ProbeExpire,  Closed,     row_<R::probe_closing_linger_timeout, sk_state_change>,             G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, probes_out_spent> >,
+    msmf::Row<LastAck,     ProbeExpire,  Destroyed,  row_<R::probe_last_ack_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
+    msmf::Row<LastAck,     ProbeExpire,  Destroyed,  row_<R::probe_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,
+    msmf::Row<LastAck,     ProbeExpire,  LastAck,    row_<R::probe_last_ack, tcp_send_probe0>,                          G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, N<check_oom>, N<probes_out_spent>> >,
+    msmf::Row<LastAck,     ProbeExpire,  LastAck,    row_<R::probe_last_ack_linger, tcp_send_probe0>,                   G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, N<probes_out_spent>> >,
+    msmf::Row<LastAck,     ProbeExpire,  Closed,     row_<R::probe_last_ack_linger_timeout, sk_state_change>,             G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, probes_out_spent> >,
+    // ---- the peer's ACK while we probe: tcp_ack clears icsk_probes_out, tcp_ack_probe sends on an open window
+    msmf::Row<FinWait1,    RxWindowAck,  FinWait1,   row_<R::window_ack_fin_wait1, tcp_ack_clears_probes>,          G<fin_waits_for_window> >,
+    msmf::Row<Closing,     RxWindowAck,  Closing,    row_<R::window_ack_closing, tcp_ack_clears_probes>,          G<fin_waits_for_window> >,
+    msmf::Row<LastAck,     RxWindowAck,  LastAck,    row_<R::window_ack_last_ack, tcp_ack_clears_probes>,          G<fin_waits_for_window> >,
+    msmf::Row<FinWait1,    RxWindowOpen, FinWait1,   row_<R::window_open_fin_wait1, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
+    msmf::Row<Closing,     RxWindowOpen, Closing,    row_<R::window_open_closing, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
+    msmf::Row<LastAck,     RxWindowOpen, LastAck,    row_<R::window_open_last_ack, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
     // ---- FIN_WAIT2 orphan timer: tcp_keepalive_timer
     msmf::Row<FinWait2,    KeepaliveExpire, TwFinWait2, row_<R::keepalive_tw, twsk_alloc, inet_csk_destroy_sock>,          G<N<owned>, dead, N<linger2_negative>, fin_time_long, N<tw_buckets_full>> >,
     msmf::Row<FinWait2,    KeepaliveExpire, Destroyed,  row_<R::keepalive_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<N<owned>, dead, N<linger2_negative>, fin_time_long, tw_buckets_full> >,
@@ -366,6 +430,8 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<TwTimeWait,  Abort,        TwTimeWait, row_<R::abort_refused_tw_time_wait>,                                 G<N<abort_frees_timewait>> >
     > {};
     // clang-format on
+
+    static_assert(mpl::size<transition_table>::value == kRows, "one MSM row per RowId (rows.hpp)");
 
     template <class FSM, class Event>
     void no_transition(Event const&, FSM&, int) {}  // "not handled" is a normal answer here
@@ -425,6 +491,9 @@ msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
         case EventKind::keepalive_expire: return m.process_event(KeepaliveExpire{{&ctx}});
         case EventKind::tw_expire: return m.process_event(TwExpire{{&ctx}});
         case EventKind::abort: return m.process_event(Abort{{&ctx}});
+        case EventKind::probe_expire: return m.process_event(ProbeExpire{{&ctx}});
+        case EventKind::rx_window_ack: return m.process_event(RxWindowAck{{&ctx}});
+        case EventKind::rx_window_open: return m.process_event(RxWindowOpen{{&ctx}});
     }
     return msm::back::HANDLED_FALSE;
 }
@@ -441,6 +510,10 @@ struct guard_text<not_<P>> {
 template <class A, class B>
 struct guard_text<either<A, B>> {
     static std::string get() { return "(" + guard_text<A>::get() + " || " + guard_text<B>::get() + ")"; }
+};
+template <class A, class B>
+struct guard_text<both<A, B>> {
+    static std::string get() { return "(" + guard_text<A>::get() + " && " + guard_text<B>::get() + ")"; }
 };
 template <class... P>
 std::string join_guard(when<P...>*) {

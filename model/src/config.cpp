@@ -16,6 +16,16 @@ int SysctlConfig::may_kill_after() const {
     return std::min(std::max(1, effective_orphan_retries()), must_kill_after());
 }
 
+int SysctlConfig::max_probes(bool dead, int backoff) const {
+    if (!dead) return retries2;
+    const bool alive = backoff < kernel.retransmits_until_rto_max;
+    return orphan_retries == 0 && alive ? 8 : orphan_retries;
+}
+
+bool SysctlConfig::probe_backoff_spent(int backoff) const {
+    return backoff >= kernel.retransmits_until_rto_max && backoff >= max_probes(true, backoff);
+}
+
 std::string SysctlConfig::describe() const {
     std::string off;
     for (const KernelOptionInfo& o : kernel_option_infos())
@@ -23,8 +33,9 @@ std::string SysctlConfig::describe() const {
     const KernelOptions defaults;
     for (const KernelConstantInfo& c : kernel_constant_infos())
         if (kernel.*c.member != defaults.*c.member) off += fmt::format(" {}={}", c.name, kernel.*c.member);
-    return fmt::format("tcp_fin_timeout={} tcp_orphan_retries={} tcp_max_orphans={} tcp_max_tw_buckets={}{}{}",
-                       fin_timeout_seconds, orphan_retries, max_orphans, max_tw_buckets,
+    const std::string r2 = retries2 == SysctlConfig{}.retries2 ? "" : fmt::format(" tcp_retries2={}", retries2);
+    return fmt::format("tcp_fin_timeout={} tcp_orphan_retries={} tcp_max_orphans={} tcp_max_tw_buckets={}{}{}{}",
+                       fin_timeout_seconds, orphan_retries, max_orphans, max_tw_buckets, r2,
                        memory_pressure ? " memory_pressure" : "", off);
 }
 

@@ -3,9 +3,27 @@
 #include <fmt/format.h>
 
 namespace orphancheck::model {
+namespace {
+constexpr std::array<EventInfo, kEventKinds> kInfos = {{
+#define ORPHANCHECK_EVENT_INFO(id, fn, fair, timing, source, stimulus, text) \
+    {EventKind::id, #id, fn, Fairness::fair, Timing::timing, Source::source, Stimulus::stimulus, text},
+    ORPHANCHECK_EVENTS(ORPHANCHECK_EVENT_INFO)
+#undef ORPHANCHECK_EVENT_INFO
+}};
+constexpr bool infos_in_order() {
+    for (std::size_t i = 0; i < kInfos.size(); ++i)
+        if (std::size_t(kInfos[i].kind) != i) return false;
+    return kInfos[0].kind == EventKind::close;
+}
+static_assert(infos_in_order(), "close first, then one entry per EventKind in enum order");
+}  // namespace
+
+const EventInfo& info(EventKind k) { return kInfos[std::size_t(k)]; }
+const std::array<EventInfo, kEventKinds>& event_infos() { return kInfos; }
 
 EventId close_event(CloseOpts o) {
-    return EventId((int(o.linger) * 4 + int(o.linger2)) * 2 + (o.unread ? 1 : 0));
+    return EventId(((int(o.linger) * kLinger2s + int(o.linger2)) * 2 + (o.unread ? 1 : 0)) * 2 +
+                   (o.window_closed ? 1 : 0));
 }
 
 EventId event_of(EventKind k) { return EventId(kCloseVariants + int(k) - 1); }
@@ -15,7 +33,7 @@ EventKind kind_of(EventId e) {
 }
 
 CloseOpts close_opts_of(EventId e) {
-    return {Linger(e / 8), Linger2((e / 2) % 4), (e % 2) != 0};
+    return {Linger(e / (kLinger2s * 4)), Linger2((e / 4) % kLinger2s), ((e / 2) % 2) != 0, (e % 2) != 0};
 }
 
 std::string_view linger_name(Linger l) {
@@ -37,46 +55,50 @@ std::string_view linger2_name(Linger2 l) {
     return "?";
 }
 
+std::string_view fairness_name(Fairness f) {
+    switch (f) {
+        case Fairness::none: return "none";
+        case Fairness::app: return "application";
+        case Fairness::write_timer: return "write timer";
+        case Fairness::keepalive: return "keepalive timer";
+        case Fairness::tw: return "timewait timer";
+    }
+    return "?";
+}
+
+std::string_view timing_name(Timing t) {
+    switch (t) {
+        case Timing::instant: return "instant";
+        case Timing::anytime: return "any time";
+        case Timing::rto: return "RTO (backed off)";
+        case Timing::probe: return "probe interval (backed off)";
+        case Timing::keepalive: return "fin_time (-60 s)";
+        case Timing::timewait: return "timewait length";
+        case Timing::linger: return "SO_LINGER timeout";
+    }
+    return "?";
+}
+
+std::string_view source_name(Source s) {
+    switch (s) {
+        case Source::close_call: return "application";
+        case Source::direct: return "kernel";
+        case Source::admin: return "administrator";
+        case Source::segment: return "segment";
+    }
+    return "?";
+}
+
 std::string event_name(EventId e) {
     const EventKind k = kind_of(e);
-    switch (k) {
-        case EventKind::close: break;
-        case EventKind::linger_wake: return "close(): the SO_LINGER wait ends";
-        case EventKind::close_tail: return "close(): rest of __tcp_close after the backlog";
-        case EventKind::release_sock: return "close(): release_sock";
-        case EventKind::rx_ack: return "ACK of our FIN";
-        case EventKind::rx_fin_ack: return "ACK of our FIN on the peer's FIN";
-        case EventKind::rx_fin: return "peer FIN";
-        case EventKind::rx_data: return "peer data";
-        case EventKind::rx_rst: return "peer RST";
-        case EventKind::rto_expire: return "retransmit timer fires";
-        case EventKind::rto_timed_out: return "retransmit timer fires, retry budget spent";
-        case EventKind::keepalive_expire: return "FIN_WAIT2 (keepalive) timer fires";
-        case EventKind::tw_expire: return "timewait timer fires";
-        case EventKind::abort: return "tcp_abort (ss -K)";
-        case EventKind::rx_fin_old_ack: return "peer FIN with an old ACK";
-    }
+    if (k != EventKind::close) return std::string(info(k).text);
     const CloseOpts o = close_opts_of(e);
-    return fmt::format("close(SO_LINGER={}, TCP_LINGER2={}{})", linger_name(o.linger), linger2_name(o.linger2),
-                       o.unread ? ", unread data" : "");
+    return fmt::format("close(SO_LINGER={}, TCP_LINGER2={}{}{})", linger_name(o.linger), linger2_name(o.linger2),
+                       o.unread ? ", unread data" : "", o.window_closed ? ", peer window zero" : "");
 }
 
 std::string kind_label(EventKind k) {
     return k == EventKind::close ? std::string("close()") : event_name(event_of(k));
-}
-
-Fairness fairness_of(EventKind k) {
-    switch (k) {
-        case EventKind::close:
-        case EventKind::linger_wake:
-        case EventKind::close_tail:
-        case EventKind::release_sock: return Fairness::app;
-        case EventKind::rto_expire:
-        case EventKind::rto_timed_out: return Fairness::rto;
-        case EventKind::keepalive_expire: return Fairness::keepalive;
-        case EventKind::tw_expire: return Fairness::tw;
-        default: return Fairness::none;
-    }
 }
 
 }  // namespace orphancheck::model

@@ -4,12 +4,15 @@
 
 namespace orphancheck::model {
 
-std::uint16_t SockData::pack() const {
-    return std::uint16_t((dead ? 1u : 0u) | (lingering ? 2u : 0u) | (owned ? 4u : 0u) | (tail ? 8u : 0u) |
-                         (fin_long ? 16u : 0u) | (l2neg ? 32u : 0u) | (purged ? 64u : 0u) | (unsigned(retries) << 8));
+std::uint32_t SockData::pack() const {
+    const std::uint32_t flags = (dead ? 1u : 0u) | (lingering ? 2u : 0u) | (owned ? 4u : 0u) | (tail ? 8u : 0u) |
+                                (fin_long ? 16u : 0u) | (l2neg ? 32u : 0u) | (purged ? 64u : 0u) |
+                                (window_wait ? 128u : 0u);
+    static_assert(kFlagBits == 8, "one bit per flag above");
+    return flags | (std::uint32_t(retries) << kFlagBits) | (std::uint32_t(backoff) << (kFlagBits + kRetriesBits));
 }
 
-SockData SockData::unpack(std::uint16_t b) {
+SockData SockData::unpack(std::uint32_t b) {
     SockData d;
     d.dead = b & 1u;
     d.lingering = b & 2u;
@@ -18,7 +21,9 @@ SockData SockData::unpack(std::uint16_t b) {
     d.fin_long = b & 16u;
     d.l2neg = b & 32u;
     d.purged = b & 64u;
-    d.retries = std::uint8_t(b >> 8);
+    d.window_wait = b & 128u;
+    d.retries = std::uint8_t((b >> kFlagBits) & ((1u << kRetriesBits) - 1));
+    d.backoff = std::uint8_t((b >> (kFlagBits + kRetriesBits)) & ((1u << kBackoffBits) - 1));
     return d;
 }
 
@@ -32,7 +37,9 @@ std::string describe(const LocalKey& k) {
     if (d.l2neg) s += " linger2<0";
     if (d.fin_long) s += " fin_time>60s";
     if (d.purged) s += " write-queue-purged";
-    if (d.retries) s += fmt::format(" retries={}", d.retries);
+    if (d.window_wait) s += " zero-window";
+    if (d.retries) s += fmt::format(" {}={}", d.window_wait ? "probes" : "retries", d.retries);
+    if (d.backoff) s += fmt::format(" backoff={}", d.backoff);
     return s;
 }
 

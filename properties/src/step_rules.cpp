@@ -68,7 +68,9 @@ bool transition_allowed(const StepView& v) {
             if (abortive(v.opts)) return to == S::closed && v.to.data.dead;
             const S next = f.state == S::established ? S::fin_wait1 : S::last_ack;
             const bool waits = v.opts.linger == model::Linger::timeout;
-            return to == next && v.fin_sent && v.to.data.dead == !waits && v.to.data.lingering == waits;
+            // Behind a zero window the FIN is queued, not sent, and the probe timer runs (RFC 1122 4.2.2.17).
+            const bool fin_right = v.opts.window_closed ? !v.fin_sent && v.to.data.window_wait : v.fin_sent;
+            return to == next && fin_right && v.to.data.dead == !waits && v.to.data.lingering == waits;
         }
         case Stimulus::linger_wake:
             return d.lingering && to == f.state && v.to.data.dead && !v.to.data.lingering;
@@ -103,10 +105,18 @@ bool transition_allowed(const StepView& v) {
                 default: return to == f.state;
             }
         case Stimulus::rto:  // retransmit our FIN, or kill the orphan
-            if (!retransmits_fin(f.state) || d.owned) return false;
+            if (!retransmits_fin(f.state) || d.owned || d.window_wait) return false;
             return (to == f.state && v.fin_sent) || (d.dead && to == S::destroyed);
         case Stimulus::rto_timeout:
-            return retransmits_fin(f.state) && !d.owned && to == (d.dead ? S::destroyed : S::closed);
+            return retransmits_fin(f.state) && !d.owned && !d.window_wait && to == (d.dead ? S::destroyed : S::closed);
+        case Stimulus::probe:  // probe the zero window, or give up (orphan: destroyed; close() waiting: CLOSE)
+            if (!retransmits_fin(f.state) || d.owned || !d.window_wait) return false;
+            return (to == f.state && v.to.data.window_wait) || to == (d.dead ? S::destroyed : S::closed);
+        case Stimulus::window_ack:  // the window stays zero: nothing changes state
+            return to == f.state && v.to.data.window_wait == d.window_wait;
+        case Stimulus::window_open:  // the queued data and our FIN go out
+            if (!d.window_wait) return to == f.state;
+            return to == f.state && !v.to.data.window_wait && v.fin_sent;
         case Stimulus::keepalive:
             return f.state == S::fin_wait2 && d.dead && !d.owned && (to == S::tw_fin_wait2 || to == S::destroyed);
         case Stimulus::tw_expire:
@@ -144,8 +154,19 @@ bool rst_expected(const StepView& v) {
             return (to == S::closed || to == S::destroyed) &&
                    (f.state == S::established || f.state == S::close_wait || f.state == S::fin_wait1 ||
                     f.state == S::fin_wait2);
-        default: return false;
+        case Stimulus::probe:
+            // tcp_out_of_resources resets; a spent budget (tcp_write_err) is silent and, once the probe
+            // interval reached RTO_MAX, is tested before the OOM check: under OOM either may be right.
+            return to == S::destroyed && v.oom && v.rst_sent;
+        case Stimulus::linger_wake:
+        case Stimulus::release_sock:
+        case Stimulus::fin:
+        case Stimulus::rst:
+        case Stimulus::tw_expire:
+        case Stimulus::window_ack:
+        case Stimulus::window_open: return false;
     }
+    return false;
 }
 
 // Kernel rule (g10): a closing orphan is killed at close() and at each
@@ -159,6 +180,8 @@ bool oom_kill_right(const StepView& v) {
         if (f.state == S::fin_wait2 && f.data.fin_long && !f.data.l2neg) return killed == v.oom;
     }
     if (v.what == Stimulus::rto && retransmits_fin(f.state)) return killed == v.oom;
+    // tcp_probe_timer: under OOM an orphan is killed (by tcp_out_of_resources, or by its spent budget first).
+    if (v.what == Stimulus::probe && retransmits_fin(f.state) && v.oom) return killed;
     return true;
 }
 
@@ -192,8 +215,20 @@ bool tw_handoff_right(const StepView& v) {
         case Stimulus::keepalive:
             if (fw2_to_bucket && d.fin_long) return to == S::tw_fin_wait2;
             return true;
-        default: return true;
+        case Stimulus::close:
+        case Stimulus::linger_wake:
+        case Stimulus::release_sock:
+        case Stimulus::data:
+        case Stimulus::rst:
+        case Stimulus::rto:
+        case Stimulus::rto_timeout:
+        case Stimulus::tw_expire:
+        case Stimulus::abort:
+        case Stimulus::probe:
+        case Stimulus::window_ack:
+        case Stimulus::window_open: return true;
     }
+    return true;
 }
 }  // namespace
 
@@ -213,21 +248,25 @@ PropertyMask violated_by_enabled(const EnabledView& e) {
     const LocalKey& k = e.local;
     const auto& d = k.data;
     PropertyMask m = 0;
-    // Kernel rule (g5): an orphan not owned by close() always has a timer that can end it.
-    const bool needs_rto = retransmits_fin(k.state) && !d.owned && (d.dead || d.lingering);
+    using K = model::EventKind;
+    // Kernel rule (g5): an orphan not owned by close() always has a timer that can end it: the write
+    // timer (retransmissions, or zero-window probes while the FIN waits) in FIN_WAIT1/CLOSING/LAST_ACK,
+    // the keepalive timer in FIN_WAIT2.
+    const bool needs_write_timer = retransmits_fin(k.state) && !d.owned && (d.dead || d.lingering);
+    const bool write_timer = d.window_wait ? e.has(K::probe_expire) : e.has(K::rto_expire) || e.has(K::rto_timed_out);
     const bool needs_keepalive = k.state == S::fin_wait2 && d.dead && !d.owned;
-    if ((needs_rto && !e.rto) || (needs_keepalive && !e.keepalive) ||
-        (model::holds_tw_bucket(k.state) && !e.tw_expire) || (d.lingering && !e.linger_wake))
+    if ((needs_write_timer && !write_timer) || (needs_keepalive && !e.has(K::keepalive_expire)) ||
+        (model::holds_tw_bucket(k.state) && !e.has(K::tw_expire)) || (d.lingering && !e.has(K::linger_wake)))
         m |= bit(PropertyId::timer_armed);
     // close() is accepted in every open state and, once started, runs to its end.
     const bool open = (k.state == S::established || k.state == S::close_wait || k.state == S::closed) && !d.dead &&
                       !d.lingering;
-    if ((open && !e.every_close) || (d.tail && !e.close_tail) || (d.owned && !d.tail && !e.release_sock))
+    if ((open && !e.every_close) || (d.tail && !e.has(K::close_tail)) || (d.owned && !d.tail && !e.has(K::release_sock)))
         m |= bit(PropertyId::close_progress);
     // tcp_abort takes the socket lock, so it waits while close() holds it; otherwise it answers
     // (kills, purges or refuses) on every socket a socket lookup can find.
     const bool findable = k.state != S::destroyed && k.state != S::closed && k.state != S::closed_tw && !d.lingering;
-    if (e.abort_allowed && findable && !d.owned && !e.abort) m |= bit(PropertyId::abort_accepted);
+    if (e.abort_allowed && findable && !d.owned && !e.has(K::abort)) m |= bit(PropertyId::abort_accepted);
     return m;
 }
 

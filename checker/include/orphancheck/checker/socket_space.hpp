@@ -30,6 +30,7 @@ using Label = std::uint8_t;
 [[nodiscard]] inline bool is_env_label(Label l) { return l >= model::kEvents; }
 [[nodiscard]] std::string label_name(Label l);
 [[nodiscard]] model::Fairness label_fairness(Label l);
+[[nodiscard]] model::Timing label_timing(Label l);  // from the event's descriptor
 
 struct SockMove {
     Combo next;
@@ -104,6 +105,7 @@ private:
         std::uint32_t local;
         std::uint16_t env;
     };
+    struct Builder;
     struct Memo {
         std::uint32_t begin = 0;
         std::uint16_t count = 0;

@@ -19,6 +19,7 @@ struct SysctlConfig {
     int max_tw_buckets = 8;        // net.ipv4.tcp_max_tw_buckets (per netns)
     bool memory_pressure = false;  // tcp_out_of_memory() true for closing sockets
     KernelOptions kernel{};        // version-dependent behaviour (kernel_profile.hpp)
+    int retries2 = 15;             // net.ipv4.tcp_retries2: probe budget of a socket not yet orphaned, backoff cap
 
     // The FIN_WAIT2 handling switches at TCP_TIMEWAIT_LEN (60 s).
     [[nodiscard]] bool fin_timeout_long() const { return fin_timeout_seconds > kernel.timewait_len_seconds; }
@@ -30,6 +31,13 @@ struct SysctlConfig {
     // R=8 -> 8), never before the first one, and at the latest once RTO reaches RTO_MAX.
     [[nodiscard]] int may_kill_after() const;
     [[nodiscard]] int must_kill_after() const;
+    // tcp_probe_timer's budget: icsk_probes_out >= max_probes kills. An orphan gets tcp_orphan_retries(sk,
+    // alive) (0 means 8 while alive), a socket whose close() still waits gets tcp_retries2. `alive` is
+    // false once the backed-off probe interval reaches TCP_RTO_MAX (backoff >= retransmits_until_rto_max).
+    [[nodiscard]] int max_probes(bool dead, int backoff) const;
+    // tcp_probe_timer's first test: an orphan that is no longer alive and whose backoff reached max_probes
+    // is aborted at once (before the OOM check, whatever the peer answered).
+    [[nodiscard]] bool probe_backoff_spent(int backoff) const;
     [[nodiscard]] std::string describe() const;
     bool operator==(const SysctlConfig&) const = default;
 };

@@ -22,13 +22,14 @@ enum class Effect : std::uint8_t {
     tw_overflow,    // no bucket (tcp_max_tw_buckets): TCPTimeWaitOverflow
     arm_keepalive,  // FIN_WAIT2 timer (keepalive timer) armed
     wake_user,      // sk_state_change: wakes a lingering close()
+    send_probe,     // a zero-window probe is sent (the peer answers with an ACK carrying its window)
 };
-inline constexpr int kEffects = 10;
+inline constexpr int kEffects = 11;
 
 // The effects the explorer acts on (counter, ghost state, peer); the others only label rows.
 [[nodiscard]] constexpr bool effect_has_behaviour(Effect e) {
     return e == Effect::orphan_inc || e == Effect::orphan_dec || e == Effect::destroy || e == Effect::send_fin ||
-           e == Effect::send_rst;
+           e == Effect::send_rst || e == Effect::send_probe;
 }
 
 [[nodiscard]] std::string_view effect_name(Effect e);

@@ -1,6 +1,6 @@
 // A "local" is one socket's machine configuration: its TCP state plus the
 // few data bits the close path reads. Packed into 32 bits so tables and the
-// explorer can key on it.
+// explorer can key on it; the layout is derived from the field widths below.
 #pragma once
 
 #include <cstdint>
@@ -18,19 +18,33 @@ struct SockData {
     bool fin_long = false;   // tcp_fin_time() > TCP_TIMEWAIT_LEN
     bool l2neg = false;      // TCP_LINGER2 < 0
     bool purged = false;     // write queue purged by tcp_abort: nothing left to retransmit
-    std::uint8_t retries = 0;  // RTO retransmissions of our FIN (icsk_retransmits)
+    bool window_wait = false;  // our data and FIN wait behind the peer's zero window: the probe timer runs
+    // RTO retransmissions of our FIN (icsk_retransmits); while window_wait, the unanswered
+    // zero-window probes instead (icsk_probes_out: no segment of ours is in flight then).
+    std::uint8_t retries = 0;
+    std::uint8_t backoff = 0;  // zero-window probes sent (icsk_backoff), never above tcp_retries2
 
-    [[nodiscard]] std::uint16_t pack() const;
-    static SockData unpack(std::uint16_t bits);
+    static constexpr int kFlagBits = 8;
+    static constexpr int kRetriesBits = 8;
+    static constexpr int kBackoffBits = 4;
+    static constexpr int kBits = kFlagBits + kRetriesBits + kBackoffBits;
+    static constexpr int kMaxBackoff = (1 << kBackoffBits) - 1;  // so tcp_retries2 is at most 15 here
+
+    [[nodiscard]] std::uint32_t pack() const;
+    static SockData unpack(std::uint32_t bits);
     bool operator==(const SockData&) const = default;
 };
 
 struct LocalKey {
+    static constexpr int kStateShift = 24;
+    static_assert(SockData::kBits <= kStateShift, "socket data overlaps the state in a packed local");
+    static_assert(kTcpStates <= (1 << (32 - kStateShift)), "TCP states do not fit a packed local");
+
     TcpState state = TcpState::established;
     SockData data{};
-    [[nodiscard]] std::uint32_t pack() const { return (std::uint32_t(state) << 16) | data.pack(); }
+    [[nodiscard]] std::uint32_t pack() const { return (std::uint32_t(state) << kStateShift) | data.pack(); }
     static LocalKey unpack(std::uint32_t k) {
-        return {TcpState(k >> 16), SockData::unpack(std::uint16_t(k & 0xffff))};
+        return {TcpState(k >> kStateShift), SockData::unpack(k & ((1u << kStateShift) - 1))};
     }
     bool operator==(const LocalKey&) const = default;
 };

@@ -12,23 +12,8 @@
 
 namespace orphancheck::properties {
 
-// The stimulus of a step as the TCP specification names it.
-enum class Stimulus : std::uint8_t {
-    close,         // close() (with opts)
-    linger_wake,   // the SO_LINGER wait ends
-    close_tail,    // the rest of __tcp_close
-    release_sock,  // tcp_close releases the socket lock
-    ack,           // the peer's ACK of our FIN
-    fin,           // the peer's FIN (not acking our FIN)
-    fin_ack,       // the peer's FIN that also acks our FIN
-    data,          // new data from the peer
-    rst,           // an acceptable RST from the peer
-    rto,           // retransmit timer, budget left
-    rto_timeout,   // retransmit timer, budget spent
-    keepalive,     // FIN_WAIT2 (keepalive) timer
-    tw_expire,     // timewait timer
-    abort,         // tcp_abort: ss -K / SOCK_DESTROY (RFC 793 ABORT)
-};
+// The stimulus of a step as the TCP specification names it (declared with each event, events.hpp).
+using model::Stimulus;
 
 struct StepView {
     Stimulus what = Stimulus::close;
@@ -46,15 +31,12 @@ struct StepView {
 // Events enabled in one socket configuration (under one set of guard inputs).
 struct EnabledView {
     model::LocalKey local{};
-    bool every_close = false;  // every configured close() variant is handled
-    bool linger_wake = false;
-    bool close_tail = false;
-    bool release_sock = false;
-    bool rto = false;  // rto_expire or rto_timed_out
-    bool keepalive = false;
-    bool tw_expire = false;
+    bool every_close = false;    // every configured close() variant is handled
     bool abort_allowed = false;  // the run lets an administrator call tcp_abort
-    bool abort = false;
+    std::uint32_t kinds = 0;     // bit k: an event of EventKind k (other than close) is enabled
+    static_assert(model::kEventKinds <= 32, "one bit per event kind");
+    void enable(model::EventKind k) { kinds |= 1u << unsigned(k); }
+    [[nodiscard]] bool has(model::EventKind k) const { return (kinds >> unsigned(k)) & 1u; }
 };
 
 // timer-armed, close-progress and abort-accepted violations of this configuration.
