@@ -3,6 +3,7 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "check_options.hpp"
 #include "interval_json.hpp"
 #include "orphancheck/conform/coverage.hpp"
+#include "orphancheck/conform/host_guard.hpp"
 #include "orphancheck/conform/netns.hpp"
 #include "orphancheck/conform/plan.hpp"
 #include "orphancheck/model/kernel_profile.hpp"
@@ -158,6 +160,15 @@ int run_conform(const ConformArgs& args) {
     }
     if (const conform::Availability a = conform::live_kernel_available(); !a.ok)
         throw UsageError(fmt::format("conform cannot run here: {}", a.why));
+    // One conform at a time on this host (the orphan counter is global); then the restore records of a
+    // run killed together with its guardian (conform/include/orphancheck/conform/host_guard.hpp).
+    std::optional<conform::HostLock> lock;
+    try {
+        lock.emplace();
+        for (const std::string& line : conform::apply_leftover_restore_records()) std::cerr << "orphancheck: " << line << "\n";
+    } catch (const std::runtime_error& e) {
+        throw UsageError(e.what());
+    }
     const bool to_stdout = args.json_path == "-";
     std::vector<ScenarioResult> results;
     if (!to_stdout)

@@ -1,5 +1,6 @@
-// Sysctls through /proc/sys, a global sysctl restored on scope exit, and
-// nftables scripts fed to `nft -f -`.
+// Sysctls through /proc/sys, a global sysctl restored on scope exit (and by
+// its guardian process if this one is killed), and nftables scripts fed to
+// `nft -f -`.
 #include "orphancheck/conform/kernel_settings.hpp"
 
 #include <sys/mman.h>
@@ -42,16 +43,35 @@ void write_sysctl(std::string_view name, std::string_view value) {
     if (err != 0) throw std::runtime_error(fmt::format("cannot set {} to '{}': {}", name, value, std::strerror(err)));
 }
 
-GlobalSysctl::GlobalSysctl(std::string name, std::string_view value) : name_(std::move(name)), saved_(read_sysctl(name_)) {
-    write_sysctl(name_, value);
+GlobalSysctl::GlobalSysctl(std::string name, std::string_view value) : name_(std::move(name)) {
+    for (const std::string& line : apply_leftover_restore_records(name_)) fmt::print(stderr, "orphancheck: {}\n", line);
+    saved_ = read_sysctl(name_);
+    record_ = restore_record_path(name_, ::getpid());
+    write_restore_record(record_, name_, saved_);
+    try {
+        guardian_.start(sysctl_path(name_), name_, saved_, record_);
+        write_sysctl(name_, value);
+    } catch (...) {
+        ::unlink(record_.c_str());
+        guardian_.dismiss();  // nothing changed
+        throw;
+    }
+    owner_ = ::getpid();
 }
 
 GlobalSysctl::~GlobalSysctl() {
+    if (owner_ != ::getpid()) return;
     try {
         write_sysctl(name_, saved_);
     } catch (const std::exception& e) {
+        // The guardian tries as well; if it fails too, the record stays for the next conform.
         fmt::print(stderr, "orphancheck: restoring a sysctl failed: {}\n", e.what());
+        guardian_.abandon();
+        return;
     }
+    if (::unlink(record_.c_str()) != 0 && errno != ENOENT)
+        fmt::print(stderr, "orphancheck: cannot remove the restore record {}: {}\n", record_, std::strerror(errno));
+    guardian_.dismiss();
 }
 
 void nft_apply(std::string_view script) {
