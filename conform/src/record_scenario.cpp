@@ -3,12 +3,17 @@
 // of the namespace through inet_diag every millisecond or two.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <optional>
 #include <cstring>
@@ -147,6 +152,68 @@ void sleep_ms(int ms) {
     while (!stop_requested() && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
+// Zero-window runs: the peer's receive buffer (set on the listener before listen(), so that the window
+// scale stays small) and our send buffer, both small, so that a few writes fill them.
+constexpr int kPeerRcvbuf = 4096;
+constexpr int kOurSndbuf = 8192;
+
+void set_blocking(int fd, bool blocking) {
+    const int flags = checked(fcntl(fd, F_GETFL), "fcntl(F_GETFL)");
+    checked(fcntl(fd, F_SETFL, blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK), "fcntl(F_SETFL)");
+}
+
+std::uint32_t unacked_segments(int fd) {
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    checked(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len), "getsockopt(TCP_INFO)");
+    return info.tcpi_unacked;
+}
+
+// Writes to each of our sockets until its send buffer is full; the peer does not read, so its window
+// closes and data stays unsent. Returns once the peer has acked every byte sent (its ACKs may be delayed
+// up to 40 ms): from then on nothing is in flight and the zero-window probe timer runs, not the RTO.
+void fill_windows(const std::vector<int>& fds) {
+    static const std::array<char, 65536> chunk{};
+    for (int fd : fds) {
+        set_blocking(fd, false);
+        for (;;) {
+            const ssize_t n = write(fd, chunk.data(), chunk.size());
+            if (n > 0) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+            checked(-1, "write (filling the peer's window)");
+        }
+        set_blocking(fd, true);
+    }
+    const auto until = Clock::now() + std::chrono::seconds(2);
+    while (std::any_of(fds.begin(), fds.end(), [](int fd) { return unacked_segments(fd) > 0; })) {
+        if (Clock::now() > until) throw std::runtime_error("the peer did not ack our data within 2 s: no zero window");
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+}
+
+// The peer reads again: drains its socket until end of file (our FIN) or until told to stop.
+void read_until_eof(const std::stop_token& stop, int fd) {
+    std::array<char, 65536> buf{};
+    while (!stop.stop_requested() && !stop_requested()) {
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, 10) <= 0) continue;
+        const ssize_t n = read(fd, buf.data(), buf.size());
+        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) return;
+    }
+}
+
+// close() that waits (SO_LINGER > 0), in a thread of its own. Returns once close() has taken the
+// descriptor out of the table: a fork after that (nft) cannot share the socket, so the thread drops the
+// last reference and waits in sk_stream_wait_close.
+void close_in_thread(int fd, std::vector<std::jthread>& threads) {
+    struct stat before{};
+    checked(fstat(fd, &before), "fstat");
+    threads.emplace_back([fd] { ::close(fd); });
+    const auto until = Clock::now() + std::chrono::seconds(1);
+    for (struct stat now{}; fstat(fd, &now) == 0 && now.st_ino == before.st_ino && Clock::now() < until;)
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+}
+
 void destroy_where(bool (*match)(const DiagSocket&, const std::vector<std::uint16_t>&),
                    const std::vector<std::uint16_t>& ports) {
     for (const DiagSocket& d : dump_tcp_sockets())
@@ -162,19 +229,24 @@ RunRecord record_scenario(const Scenario& sc) {
     if (sc.max_tw_buckets) write_sysctl("net.ipv4.tcp_max_tw_buckets", std::to_string(*sc.max_tw_buckets));
     nft_apply("table inet orphancheck {\n chain in { type filter hook input priority 0; policy accept; }\n}\n");
 
-    const int listener = checked(socket(AF_INET, SOCK_STREAM, 0), "socket");
+    // Close-on-exec: the nft processes forked during the run must not hold our sockets (a socket whose
+    // last reference an exiting nft drops is orphaned at once, whatever SO_LINGER says).
+    const int listener = checked(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
     set_int_option(listener, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+    const bool zero_window = sc.peer_window_closed();
+    if (zero_window) set_int_option(listener, SOL_SOCKET, SO_RCVBUF, kPeerRcvbuf, "SO_RCVBUF");
     const sockaddr_in addr = loopback(kPort);
     checked(bind(listener, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), "bind");
     checked(listen(listener, 128), "listen");
     std::vector<int> ours, peers;
     std::vector<std::uint16_t> ports;
     for (int i = 0; i < sc.connections; ++i) {
-        const int fd = checked(socket(AF_INET, SOCK_STREAM, 0), "socket");
+        const int fd = checked(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+        if (zero_window) set_int_option(fd, SOL_SOCKET, SO_SNDBUF, kOurSndbuf, "SO_SNDBUF");
         checked(connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), "connect");
         ours.push_back(fd);
         ports.push_back(local_port(fd));
-        peers.push_back(checked(accept(listener, nullptr, nullptr), "accept"));
+        peers.push_back(checked(accept4(listener, nullptr, nullptr, SOCK_CLOEXEC), "accept"));
         if (sc.linger >= 0) {
             const linger l{1, sc.linger};
             checked(setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l), "SO_LINGER");
@@ -185,11 +257,15 @@ RunRecord record_scenario(const Scenario& sc) {
     const auto mib_before = read_tcp_ext();
     Sampler sampler(ports, read_sockstat().orphan);
     std::vector<std::jthread> lingering;  // close() calls that wait (SO_LINGER > 0); joined on every way out
+    std::vector<std::jthread> readers;    // the peer reading again (peer_read); stopped before its sockets close
     sleep_ms(20);  // a first sample of the established connections
     for (const Action& a : sc.actions) {
         if (stop_requested()) break;
         switch (a.act) {
             case Act::drop_from_peer: nft_apply(fmt::format("add rule inet orphancheck in tcp sport {} drop\n", kPort)); break;
+            case Act::drop_from_peer_but_fin:
+                nft_apply(fmt::format("add rule inet orphancheck in tcp sport {} tcp flags & fin == 0 drop\n", kPort));
+                break;
             case Act::drop_fin_to_peer:
                 nft_apply(fmt::format("add rule inet orphancheck in tcp dport {} tcp flags & fin == fin drop\n", kPort));
                 break;
@@ -211,7 +287,7 @@ RunRecord record_scenario(const Scenario& sc) {
                     if (done++ > 0) sleep_ms(a.ms);
                     rec.closed_at[i] = sampler.now();
                     if (sc.linger > 0)
-                        lingering.emplace_back([fd = ours[i]] { ::close(fd); });
+                        close_in_thread(ours[i], lingering);
                     else
                         ::close(ours[i]);
                 }
@@ -222,6 +298,10 @@ RunRecord record_scenario(const Scenario& sc) {
                 }, ports);
                 break;
             case Act::wait: sleep_ms(a.ms); break;
+            case Act::fill_window: fill_windows(ours); break;
+            case Act::peer_read:
+                for (int fd : peers) readers.emplace_back(read_until_eof, fd);
+                break;
         }
     }
     const double deadline = sampler.now() + sc.deadline_s;
@@ -231,6 +311,7 @@ RunRecord record_scenario(const Scenario& sc) {
     rec.samples = sampler.take(rec.max_gap_ms, rec.error);
     if (stop_requested()) destroy_all_sockets();  // wakes a close() still waiting for its SO_LINGER timeout
     for (std::jthread& t : lingering) t.join();
+    readers.clear();  // request_stop and join
     for (const auto& [name, value] : read_tcp_ext()) {
         const auto it = mib_before.find(name);
         const long long before = it == mib_before.end() ? 0 : it->second;

@@ -6,6 +6,8 @@ std::vector<std::string_view> row_counters(model::RowId row) {
     const std::string_view n = model::row_name(row);
     if (n.ends_with("_oom")) return {"TCPAbortOnMemory"};            // tcp_check_oom / tcp_out_of_resources
     if (n.starts_with("timeout_")) return {"TCPAbortOnTimeout"};     // tcp_write_err
+    if (n.starts_with("probe_") && n.ends_with("_timeout")) return {"TCPAbortOnTimeout"};  // tcp_probe_timer: tcp_write_err
+    if (n.starts_with("probe_")) return {"TCPWinProbe"};             // tcp_send_probe0 -> tcp_xmit_probe_skb
     // A FIN retransmission: an RTO expiry, or a tail-loss probe (the model has no separate probe).
     if (n.starts_with("rto_")) return {"TCPTimeouts", "TCPLossProbes"};
     if (n.ends_with("_tw_overflow")) return {"TCPTimeWaitOverflow"};  // tcp_time_wait found no bucket

@@ -247,6 +247,57 @@ std::vector<Scenario> build() {
          .max_tw_buckets = 0, .linger = 5,
          .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 100}, {A::allow_all}},
          .deadline_s = 3, .peer = kClosesLossy});
+    // --- zero window: the peer stops reading, our data fills its window, the FIN waits behind the data and
+    // the persist timer probes (tcp_probe_timer). On loopback the peer answers a probe with a dup ACK, at most
+    // one per 500 ms (tcp_invalid_ratelimit): the model's lossy network stands for that.
+    add({.name = "zero-window", .what = "the peer stops reading, our FIN waits behind its zero window; probes unanswered",
+         .connections = 3, .orphan_retries = 1, .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer}},
+         .deadline_s = 3, .peer = kSilent});
+    add({.name = "zero-window-default-retries", .what = "as zero-window, tcp_orphan_retries=0 (8 probes while alive): ~104 s",
+         .long_run = true, .connections = 3, .orphan_retries = 0,
+         .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer}}, .deadline_s = 130, .peer = kSilent});
+    add({.name = "zero-window-last-ack", .what = "the peer closes first and stops reading: LAST_ACK, FIN behind the window",
+         .connections = 3, .orphan_retries = 1,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::fill_window}, {A::close}, {A::drop_from_peer}},
+         .deadline_s = 3, .peer = kClosesLossy});
+    add({.name = "zero-window-closing", .what = "zero window, the peer's FIN arrives while ours waits: CLOSING probes",
+         .connections = 3, .orphan_retries = 1,
+         .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer_but_fin}, {A::wait, 100}, {A::peer_close}},
+         .deadline_s = 3, .peer = kClosesLossy});
+    add({.name = "zero-window-linger-retries", .what = "SO_LINGER {1, 30}, zero window, tcp_retries2=1: close() times out",
+         .connections = 2, .orphan_retries = 1, .retries2 = 1, .linger = 30,
+         .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer}}, .deadline_s = 3, .peer = kSilent,
+         .expect_orphans = 0});
+    add({.name = "zero-window-last-ack-linger-retries", .what = "as zero-window-linger-retries, in LAST_ACK",
+         .connections = 2, .orphan_retries = 1, .retries2 = 1, .linger = 30,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::fill_window}, {A::close}, {A::drop_from_peer}},
+         .deadline_s = 3, .peer = kClosesLossy, .expect_orphans = 0});
+    add({.name = "zero-window-closing-linger-retries", .what = "as zero-window-linger-retries, in CLOSING",
+         .connections = 2, .orphan_retries = 1, .retries2 = 1, .linger = 30,
+         .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer_but_fin}, {A::wait, 100}, {A::peer_close}},
+         .deadline_s = 3, .peer = kClosesLossy, .expect_orphans = 0});
+    add({.name = "zero-window-max-orphans", .what = "tcp_max_orphans=2, 5 zero-window orphans: reset at a probe",
+         .connections = 5, .orphan_retries = 2, .max_orphans = 2,
+         .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer}}, .deadline_s = 4, .peer = kSilent});
+    add({.name = "zero-window-last-ack-max-orphans", .what = "as zero-window-max-orphans, in LAST_ACK",
+         .connections = 5, .orphan_retries = 2, .max_orphans = 2,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::fill_window}, {A::close}, {A::drop_from_peer}},
+         .deadline_s = 4, .peer = kClosesLossy});
+    add({.name = "zero-window-closing-max-orphans", .what = "as zero-window-max-orphans, in CLOSING",
+         .connections = 5, .orphan_retries = 2, .max_orphans = 2,
+         .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer_but_fin}, {A::wait, 100}, {A::peer_close}},
+         .deadline_s = 4, .peer = kClosesLossy});
+    add({.name = "zero-window-read", .what = "zero window, the peer reads again after 500 ms: data and FIN go out",
+         .connections = 3, .fin_timeout = 2, .actions = {{A::fill_window}, {A::close}, {A::wait, 500}, {A::peer_read}},
+         .deadline_s = 4, .peer = kSilent});
+    add({.name = "zero-window-last-ack-read", .what = "as zero-window-read, in LAST_ACK", .connections = 3,
+         .actions = {{A::peer_close}, {A::wait, 100}, {A::fill_window}, {A::close}, {A::wait, 500}, {A::peer_read}},
+         .deadline_s = 3, .peer = kClosesLossy});
+    add({.name = "zero-window-closing-read", .what = "as zero-window-read, in CLOSING: TIME_WAIT, then ss -K",
+         .connections = 3,
+         .actions = {{A::fill_window}, {A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 400}, {A::peer_read},
+                     {A::wait, 300}, {A::abort}},
+         .deadline_s = 3, .peer = kAbortClosesLossy});
     return s;
 }
 }  // namespace
@@ -268,6 +319,8 @@ checker::CaseConfig Scenario::model_case(std::string_view profile) const {
                 : linger2 > 60 ? model::Linger2::long_
                                : model::Linger2::short_;
     o.unread = unread;
+    o.window_closed = peer_window_closed();
+    c.sysctl.retries2 = retries2.value_or(c.sysctl.retries2);  // a fresh namespace has the kernel default, 15
     c.close_events = {model::close_event(o)};
     return c;
 }
@@ -280,17 +333,29 @@ bool Scenario::peer_closes_first() const {
     return false;
 }
 
+bool Scenario::peer_window_closed() const {
+    return std::any_of(actions.begin(), actions.end(), [](const Action& a) { return a.act == Act::fill_window; });
+}
+
 std::vector<checker::EnvEvent> Scenario::network_never() const {
     using E = checker::EnvEvent;
     // Our peer's sockets stay open (shutdown() only) until the run ends: they never vanish on their own.
     std::vector<E> out{E::peer_vanishes};
-    bool fin_dropped = false, peer_dropped = false;
+    bool fin_dropped = false, peer_dropped = false, peer_fin_passes = false, peer_closed = false, peer_reads = false;
     for (const Action& a : actions) {
         fin_dropped = (fin_dropped || a.act == Act::drop_fin_to_peer) && a.act != Act::allow_all;
-        peer_dropped = (peer_dropped || a.act == Act::drop_from_peer) && a.act != Act::allow_all;
+        const bool drop = a.act == Act::drop_from_peer || a.act == Act::drop_from_peer_but_fin;
+        peer_dropped = (peer_dropped || drop) && a.act != Act::allow_all;
+        // The peer's FIN still arrives: it passes the drop, or it arrived before it.
+        if (drop) peer_fin_passes = a.act == Act::drop_from_peer_but_fin || peer_closed;
+        peer_closed = peer_closed || a.act == Act::peer_close;
+        peer_reads = peer_reads || a.act == Act::peer_read;
     }
     if (fin_dropped) out.push_back(E::fin_to_peer);
-    if (peer_dropped) out.insert(out.end(), {E::deliver_ack, E::deliver_fin, E::deliver_data, E::deliver_rst});
+    // The drop comes at once after close(): no probe, and so no answer to one, is sent before it.
+    if (peer_dropped) out.insert(out.end(), {E::deliver_ack, E::deliver_data, E::deliver_rst, E::deliver_window_ack});
+    if (peer_dropped && !peer_fin_passes) out.push_back(E::deliver_fin);
+    if (!peer_reads) out.push_back(E::peer_reads);  // a peer that stopped reading never reads again
     return out;
 }
 

@@ -17,6 +17,7 @@ namespace orphancheck::conform {
 // One step of a scenario, run in order by the child process.
 enum class Act : std::uint8_t {
     drop_from_peer,    // nft: drop every segment the peer sends
+    drop_from_peer_but_fin,  // nft: drop every segment the peer sends, except those with a FIN
     drop_fin_to_peer,  // nft: drop our segments that carry a FIN
     allow_all,         // nft: remove the drops
     peer_send,         // the peer writes one byte to each connection
@@ -25,6 +26,10 @@ enum class Act : std::uint8_t {
     close,             // our sockets are close()d, `ms` apart (a thread each when SO_LINGER > 0)
     abort,             // our sockets (or their timewait buckets) are destroyed, as ss -K does
     wait,              // sleep `ms`
+    // We write until our send buffer is full, to a peer that does not read (its receive buffer is small):
+    // its window closes, data stays unsent, the probe timer runs. Returns once every byte sent is acked.
+    fill_window,
+    peer_read,         // the peer reads again, and goes on reading until the end of the run: its window opens
 };
 struct Action {
     Act act;
@@ -64,6 +69,8 @@ struct Scenario {
     [[nodiscard]] analysis::OptionSeconds option_seconds() const { return {std::max(linger, 0), std::max(linger2, 0)}; }
     // The peer closes its side before we close ours (we close from CLOSE_WAIT).
     [[nodiscard]] bool peer_closes_first() const;
+    // The peer's window is zero when we close (a fill_window action): close() queues the FIN behind the data.
+    [[nodiscard]] bool peer_window_closed() const;
 };
 
 [[nodiscard]] std::span<const Scenario> scenarios();
