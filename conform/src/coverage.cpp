@@ -53,6 +53,11 @@ std::string_view why_unconfirmed(model::RowId row) {
         case R::rst_tw_time_wait:
             return "needs an RST at the exact sequence number into TIME_WAIT; the peer that could send it is gone";
         case R::tw_time_wait_expire: return "the TIME_WAIT timer runs 60 s: scenario time-wait-expiry (--long)";
+        case R::window_ack_fin_wait1:
+        case R::window_ack_closing:
+        case R::window_ack_last_ack:
+            return "the peer's answer to a probe only resets icsk_probes_out: the state samples do not show it, and a "
+                   "later death is explained by late timers as well (the probe count is sampled, not yet compared)";
         default: return "no scenario here confirmed it";
     }
 }
