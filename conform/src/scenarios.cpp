@@ -253,9 +253,9 @@ std::vector<Scenario> build() {
     add({.name = "zero-window", .what = "the peer stops reading, our FIN waits behind its zero window; probes unanswered",
          .connections = 3, .orphan_retries = 1, .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer}},
          .deadline_s = 3, .peer = kSilent});
-    add({.name = "zero-window-default-retries", .what = "as zero-window, tcp_orphan_retries=0 (8 probes while alive): ~104 s",
+    add({.name = "zero-window-default-retries", .what = "as zero-window, tcp_orphan_retries=0 (8 probes while alive): about 111 s",
          .long_run = true, .connections = 3, .orphan_retries = 0,
-         .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer}}, .deadline_s = 130, .peer = kSilent});
+         .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer}}, .deadline_s = 150, .peer = kSilent});
     add({.name = "zero-window-last-ack", .what = "the peer closes first and stops reading: LAST_ACK, FIN behind the window",
          .connections = 3, .orphan_retries = 1,
          .actions = {{A::peer_close}, {A::wait, 100}, {A::fill_window}, {A::close}, {A::drop_from_peer}},
