@@ -1,8 +1,10 @@
 // Benchmark of the explorer (Release builds only): for N = 1, 2, ... sockets
-// and five configurations (the default check; a lean one: SO_LINGER off,
+// and seven configurations (the default check; a lean one: SO_LINGER off,
 // TCP_LINGER2 unset, no unread data, the peer may only FIN, fin_timeout 60;
 // the lean one without loss; a silent peer with loss: the blog's experiment;
-// "blog": that experiment with every socket option choice, to ten sockets),
+// "blog": that experiment with every socket option choice, to ten sockets;
+// "window": the default with the peer's window open or zero at close();
+// "window-retries2": zero windows under tcp_retries2 9 and 15),
 // runs one exploration per child process (so peak RSS is per run) and prints
 // states (and the concrete states they stand for under symmetry reduction),
 // transitions, seconds, states/s, bytes/state and peak RSS. Stops a
@@ -51,6 +53,11 @@ const std::vector<Config> kConfigs = {
     // values (the kernel's defaults are larger still) that ten sockets never reach.
     {"blog", {{"peer-fin", "no"}, {"peer-data", "no"}, {"peer-rst", "no"}, {"linger2", "all"},
               {"max-orphans", "65536"}, {"max-tw-buckets", "65536"}}},
+    // The default check with the peer's window open or closed at close() (zero-window orphans, probe timer).
+    {"window", {{"peer-window", "all"}}},
+    // A zero-window peer that answers, tcp_retries2 9 and 15: the answered orphan that never dies, and the one
+    // aborted at RTO_MAX.
+    {"window-retries2", {{"peer-window", "closes"}, {"tcp-retries2", "9,15"}, {"linger", "off,timeout"}, {"unread", "no"}}},
 };
 
 // Runs in a child; prints one table row on stdout, returns the exit code.

@@ -167,9 +167,9 @@ OC_ACT(retransmit_fin, if (f.d.retries < e.ctx->cfg->must_kill_after()) ++f.d.re
 // tcp_send_fin with unsent data and a zero window: the FIN joins the queue tail, nothing is sent,
 // tcp_check_probe_timer arms the probe timer.
 OC_ACT(tcp_send_fin_queued, f.d.window_wait = true)
-// tcp_send_probe0: icsk_probes_out++, icsk_backoff++ while below tcp_retries2.
+// tcp_send_probe0: icsk_probes_out++, icsk_backoff++ while below tcp_retries2 (kept up to probe_backoff_cap).
 OC_ACT(tcp_send_probe0, if (f.d.retries < 255) ++f.d.retries;
-       if (f.d.backoff < e.ctx->cfg->retries2) ++f.d.backoff; e.ctx->fx.push(Effect::send_probe))
+       if (f.d.backoff < e.ctx->cfg->probe_backoff_cap()) ++f.d.backoff; e.ctx->fx.push(Effect::send_probe))
 // tcp_ack: any acceptable ACK clears icsk_probes_out.
 OC_ACT(tcp_ack_clears_probes, if (f.d.window_wait) f.d.retries = 0)
 // tcp_ack_probe on an open window: backoff cleared, the queue (FIN last) goes out, the RTO runs from here.

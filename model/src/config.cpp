@@ -26,6 +26,10 @@ bool SysctlConfig::probe_backoff_spent(int backoff) const {
     return backoff >= kernel.retransmits_until_rto_max && backoff >= max_probes(true, backoff);
 }
 
+int SysctlConfig::probe_backoff_cap() const {
+    return std::min(retries2, std::max(kernel.retransmits_until_rto_max, orphan_retries));
+}
+
 std::string SysctlConfig::describe() const {
     std::string off;
     for (const KernelOptionInfo& o : kernel_option_infos())

@@ -38,6 +38,9 @@ struct SysctlConfig {
     // tcp_probe_timer's first test: an orphan that is no longer alive and whose backoff reached max_probes
     // is aborted at once (before the OOM check, whatever the peer answered).
     [[nodiscard]] bool probe_backoff_spent(int backoff) const;
+    // The largest icsk_backoff the model keeps: tcp_retries2, or less where nothing reads the difference. Past
+    // retransmits_until_rto_max only "backoff >= tcp_orphan_retries" is read (and the probe interval is RTO_MAX).
+    [[nodiscard]] int probe_backoff_cap() const;
     [[nodiscard]] std::string describe() const;
     bool operator==(const SysctlConfig&) const = default;
 };
