@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,13 @@ OptionValues lifetime_defaults() {
 int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
     if (args.from != "established" && args.from != "close-wait" && args.from != "both")
         throw UsageError(fmt::format("--from: '{}' is not established, close-wait or both", args.from));
+    std::vector<checker::EnvEvent> never;
+    if (args.our_fin == "delivered") never = {checker::EnvEvent::drop_fin_to_peer};
+    else if (args.our_fin == "lost") never = {checker::EnvEvent::fin_to_peer};
+    else if (args.our_fin != "any")
+        throw UsageError(fmt::format("--our-fin: '{}' is not delivered, lost or any", args.our_fin));
+    if (!never.empty() && !spec.cases.front().peer.loss)
+        throw UsageError(fmt::format("--our-fin {} changes nothing with --loss no (every FIN is delivered)", args.our_fin));
     if (args.linger_seconds < 0 || args.linger_seconds > 2147483) throw UsageError("--linger-seconds: 0..2147483");
     if (args.linger2_seconds < 0 || args.linger2_seconds > 120) throw UsageError("--linger2-seconds: 0..120 (the kernel caps it)");
     if (!(args.rto_min_ms > 0) || !(args.rto_max_ms >= args.rto_min_ms) || args.rto_max_ms > 120000)
@@ -60,7 +68,7 @@ int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
                 const std::string from_name = from == analysis::CloseFrom::established ? "ESTABLISHED" : "CLOSE_WAIT";
                 analysis::Lifetime l;
                 try {
-                    l = analysis::lifetime({one, spec.sockets, from, sec, clock, {}, {}});
+                    l = analysis::lifetime({one, spec.sockets, from, sec, clock, never, {}});
                 } catch (const std::invalid_argument&) {
                     continue;  // close() from CLOSE_WAIT needs a peer that closes
                 }

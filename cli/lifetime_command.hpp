@@ -13,6 +13,7 @@ struct LifetimeArgs {
     int linger_seconds = 1;    // SO_LINGER timeout of the linger=timeout variant
     int linger2_seconds = 0;   // TCP_LINGER2 of the short/long variants (0: 30 s and 90 s)
     std::string from = "both";  // established, close-wait or both
+    std::string our_fin = "any";  // delivered (never lost), lost (never reaches the peer) or any
     double rto_min_ms = 200;    // TCP_RTO_MIN
     double rto_max_ms = 250;    // the largest un-backed-off RTO expected (loopback: a few ms above TCP_RTO_MIN)
     std::string json_path;

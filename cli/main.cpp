@@ -362,6 +362,7 @@ int main(int argc, char** argv) {
     lifetime->add_option("--linger-seconds", la.linger_seconds, "SO_LINGER timeout of --linger timeout [default: 1]");
     lifetime->add_option("--linger2-seconds", la.linger2_seconds, "TCP_LINGER2 of --linger2 short/long [default: 30 / 90]");
     lifetime->add_option("--from", la.from, "close() in ESTABLISHED, in CLOSE_WAIT (after the peer's FIN) or both: established, close-wait, both [default: both]");
+    lifetime->add_option("--our-fin", la.our_fin, "our FIN and its retransmissions: delivered (never lost), lost (never reach the peer) or any [default: any]");
     lifetime->add_option("--rto-min-ms", la.rto_min_ms, "TCP_RTO_MIN [default: 200]");
     lifetime->add_option("--rto-max-ms", la.rto_max_ms, "largest RTO before backoff [default: 250]");
     lifetime->add_option("--json", la.json_path, "write the table as JSON to FILE, or to stdout with -");
