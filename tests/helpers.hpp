@@ -72,6 +72,17 @@ inline CliRun run_cli(const std::string& args) {
     return r;
 }
 
+// Bad input: exit 2, exactly one line on stderr naming the problem (`names` is in it), no verdict on stdout.
+inline void check_refused(const std::string& args, const std::string& names) {
+    const CliRun r = run_cli(args);
+    INFO("args: " << args << "\nstderr: " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.out.find("verdict") == std::string::npos);
+    REQUIRE(!r.err.empty());
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+    CHECK(r.err.find(names) != std::string::npos);
+}
+
 inline const checker::PropertyResult& result_of(const checker::ExploreResult& r, properties::PropertyId p) {
     for (const auto& x : r.properties)
         if (x.id == p) return x;

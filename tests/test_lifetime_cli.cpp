@@ -44,11 +44,6 @@ TEST_CASE("lifetime --our-fin: bad or pointless values are one line and exit 2")
     for (const auto& [args, names] : std::vector<std::pair<std::string, std::string>>{
              {"lifetime --our-fin sometimes", "--our-fin: 'sometimes' is not delivered, lost or any"},
              {"lifetime --our-fin lost --loss no", "--our-fin lost changes nothing with --loss no"},
-         }) {
-        INFO(args);
-        const auto r = test::run_cli(args);
-        CHECK(r.code == 2);
-        CHECK(r.err.find(names) != std::string::npos);
-        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    }
+         })
+        test::check_refused(args, names);
 }
