@@ -1,10 +1,11 @@
 // Benchmark of the explorer (Release builds only): for N = 1, 2, ... sockets
-// and seven configurations (the default check; a lean one: SO_LINGER off,
+// and eight configurations (the default check; a lean one: SO_LINGER off,
 // TCP_LINGER2 unset, no unread data, the peer may only FIN, fin_timeout 60;
 // the lean one without loss; a silent peer with loss: the blog's experiment;
 // "blog": that experiment with every socket option choice, to ten sockets;
 // "window": the default with the peer's window open or zero at close();
-// "window-retries2": zero windows under tcp_retries2 9 and 15),
+// "window-lean": the lean one behind zero windows; "window-retries2": zero
+// windows under tcp_retries2 9 and 15),
 // runs one exploration per child process (so peak RSS is per run) and prints
 // states (and the concrete states they stand for under symmetry reduction),
 // transitions, seconds, states/s, bytes/state and peak RSS. Stops a
@@ -55,6 +56,8 @@ const std::vector<Config> kConfigs = {
               {"max-orphans", "65536"}, {"max-tw-buckets", "65536"}}},
     // The default check with the peer's window open or closed at close() (zero-window orphans, probe timer).
     {"window", {{"peer-window", "all"}}},
+    // The lean configuration with every socket closing behind a zero window (no lingering close()).
+    {"window-lean", with(kLean, "peer-window", "closes")},
     // A zero-window peer that answers, tcp_retries2 9 and 15: the answered orphan that never dies, and the one
     // aborted at RTO_MAX.
     {"window-retries2", {{"peer-window", "closes"}, {"tcp-retries2", "9,15"}, {"linger", "off,timeout"}, {"unread", "no"}}},
