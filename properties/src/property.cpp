@@ -50,7 +50,8 @@ constexpr std::array<PropertyInfo, kProperties> kInfo = {{
      "inet_twsk_alloc in tcp_time_wait; TCPTimeWaitOverflow"},
     {PropertyId::timer_armed, "timer-armed", PropertyKind::invariant,
      "every orphan that close() no longer owns has a timer that can end it (retransmit timer in "
-     "FIN_WAIT1/CLOSING/LAST_ACK, FIN_WAIT2 timer), every timewait bucket its timer, every lingering close() "
+     "FIN_WAIT1/CLOSING/LAST_ACK, or the zero-window probe timer while the FIN waits, FIN_WAIT2 timer), every "
+     "timewait bucket its timer, every lingering close() "
      "its SO_LINGER timeout",
      "no timer-less orphan (the tcp_abort forever-orphan bug, bac76cf89816)"},
     {PropertyId::close_progress, "close-progress", PropertyKind::invariant,
