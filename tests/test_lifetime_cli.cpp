@@ -10,10 +10,12 @@ using namespace orphancheck;
 TEST_CASE("lifetime --our-fin lost: the measured retry kills (errata row 34) lie inside the bounds") {
     // Measured on live kernels: tcp_orphan_retries R = 1, 2, 3, 0 (8) -> gone 1.68, 3.35, 6.66, 106.9 s.
     const std::pair<const char*, double> measured[] = {{"1", 1.68}, {"2", 3.35}, {"3", 6.66}, {"0", 106.9}};
-    for (const auto& [r, seconds] : measured) {
+    for (const auto& m : measured) {
+        const std::string r = m.first;
+        const double seconds = m.second;
         INFO("tcp_orphan_retries " << r << ", measured " << seconds << " s");
-        const auto run = test::run_cli(std::string("lifetime --linger off --our-fin lost --from established "
-                                                   "--fin-timeout 60 --json - --orphan-retries ") + r);
+        const auto run = test::run_cli("lifetime --linger off --our-fin lost --from established --fin-timeout 60 --json - "
+                                       "--orphan-retries " + r);
         INFO(run.err);
         REQUIRE(run.code == 0);
         const auto j = nlohmann::json::parse(run.out);
