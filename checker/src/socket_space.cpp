@@ -90,6 +90,7 @@ struct SocketSpace::Builder {
         v.to = to;
         v.rst_sent = fx.count(model::Effect::send_rst) > 0;
         v.fin_sent = fx.count(model::Effect::send_fin) > 0;
+        v.probe_sent = fx.count(model::Effect::send_probe) > 0;
         v.oom = in.oom;
         v.tw_full = in.tw_full;
         return std::uint16_t(properties::violated_by_step(v));

@@ -109,11 +109,15 @@ bool transition_allowed(const StepView& v) {
             return (to == f.state && v.fin_sent) || (d.dead && to == S::destroyed);
         case Stimulus::rto_timeout:
             return retransmits_fin(f.state) && !d.owned && !d.window_wait && to == (d.dead ? S::destroyed : S::closed);
-        case Stimulus::probe:  // probe the zero window, or give up (orphan: destroyed; close() waiting: CLOSE)
+        case Stimulus::probe:  // send one probe and wait on, or give up (orphan: destroyed; close() waiting: CLOSE)
             if (!retransmits_fin(f.state) || d.owned || !d.window_wait) return false;
-            return (to == f.state && v.to.data.window_wait) || to == (d.dead ? S::destroyed : S::closed);
-        case Stimulus::window_ack:  // the window stays zero: nothing changes state
-            return to == f.state && v.to.data.window_wait == d.window_wait;
+            if (to == f.state) return v.to.data.window_wait && v.probe_sent;
+            return to == (d.dead ? S::destroyed : S::closed) && !v.probe_sent;
+        case Stimulus::window_ack:
+            // RFC 1122 4.2.2.17: while the receiver acknowledges the probes the connection MUST stay open, so an
+            // answered probe does not count towards giving up (Linux: tcp_ack clears icsk_probes_out).
+            if (!d.window_wait) return to == f.state;
+            return to == f.state && v.to.data.window_wait && v.to.data.retries == 0;
         case Stimulus::window_open:  // the queued data and our FIN go out
             if (!d.window_wait) return to == f.state;
             return to == f.state && !v.to.data.window_wait && v.fin_sent;

@@ -21,6 +21,7 @@ struct StepView {
     model::LocalKey from{}, to{};
     bool rst_sent = false;
     bool fin_sent = false;
+    bool probe_sent = false;  // a zero-window probe
     bool oom = false;      // tcp_check_oom() true
     bool tw_full = false;  // no timewait bucket available
 };
