@@ -191,8 +191,17 @@ TEST_CASE("live kernel: kill-safe: SIGKILL of conform during a tcp_max_orphans s
     INFO("conform's stderr: " << run.err());
     REQUIRE_MESSAGE(during != host.value(), "tcp_max_orphans stayed " << during << " for 20 s: the run never set it");
     // Its namespace child (PR_SET_PDEATHSIG) and its guardian must end on their own once it is killed.
-    const std::vector<int> others = pidfds_of_children(run.pid());
-    CHECK(others.size() >= 2);
+    // The sysctl is written before the namespace child is forked: wait (up to 5 s) until both exist.
+    std::vector<int> others;
+    for (const auto until = Clock::now() + 5s;;) {
+        others = pidfds_of_children(run.pid());
+        if (others.size() >= 2 || Clock::now() > until) break;
+        for (const int fd : others) ::close(fd);
+        std::this_thread::sleep_for(5ms);
+    }
+    CHECK_MESSAGE(others.size() >= 2, "conform has " << others.size()
+                                                    << " child process(es) 5 s after it set the sysctl, not its guardian "
+                                                       "and its namespace child");
 
     const pid_t pid = run.pid();
     const auto killed = Clock::now();
