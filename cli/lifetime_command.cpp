@@ -1,5 +1,6 @@
 #include "lifetime_command.hpp"
 
+#include <charconv>
 #include <fstream>
 #include <iostream>
 #include <vector>
@@ -9,6 +10,7 @@
 
 #include "interval_json.hpp"
 #include "orphancheck/analysis/lifetime.hpp"
+#include "orphancheck/conform/kernel_config.hpp"
 
 namespace orphancheck::cli {
 namespace {
@@ -37,12 +39,35 @@ int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
         throw UsageError(fmt::format("--our-fin {} changes nothing with --loss no (every FIN is delivered)", args.our_fin));
     if (args.linger_seconds < 0 || args.linger_seconds > 2147483) throw UsageError("--linger-seconds: 0..2147483");
     if (args.linger2_seconds < 0 || args.linger2_seconds > 120) throw UsageError("--linger2-seconds: 0..120 (the kernel caps it)");
-    if (!(args.rto_min_ms > 0) || !(args.rto_max_ms >= args.rto_min_ms) || args.rto_max_ms > 120000)
-        throw UsageError("--rto-min-ms/--rto-max-ms: 0 < min <= max <= 120000");
+    if (!(args.rto_min_ms > 0) || args.rto_min_ms > 120000) throw UsageError("--rto-min-ms: 0 < TCP_RTO_MIN <= 120000");
+    if (args.rto_max_ms != 0 && !(args.rto_max_ms >= args.rto_min_ms && args.rto_max_ms <= 120000))
+        throw UsageError("--rto-max-ms: --rto-min-ms <= it <= 120000");
+    if (!(args.rtt_max_ms >= 0) || args.rtt_max_ms > 60000) throw UsageError("--rtt-max-ms: 0..60000");
+    if (!(args.step_ms >= 0) || args.step_ms > 60000) throw UsageError("--step-ms: 0..60000");
     analysis::Clock clock;
+    clock.instant = args.step_ms / 1000;
     clock.rto_min = args.rto_min_ms / 1000;
-    clock.rto_first_max = args.rto_max_ms / 1000;
-    clock.tlp_max = args.rto_max_ms / 1000;
+    clock.rtt_max = args.rtt_max_ms / 1000;
+    std::string hz_text = "HZ any of 100/250/300/1000";
+    if (args.hz == "host") {
+        if (const std::optional<int> hz = conform::running_kernel_hz()) {
+            clock.hz = {*hz};
+            hz_text = fmt::format("HZ {} (this kernel's CONFIG_HZ)", *hz);
+        } else {
+            hz_text = "HZ any of 100/250/300/1000 (this kernel's CONFIG_HZ is not readable)";
+        }
+    } else if (args.hz != "any") {
+        int hz = 0;
+        const auto [end, err] = std::from_chars(args.hz.data(), args.hz.data() + args.hz.size(), hz);
+        if (err != std::errc{} || end != args.hz.data() + args.hz.size() || hz < 24 || hz > 10000)
+            throw UsageError(fmt::format("--hz: '{}' is not host, any or a tick rate 24..10000", args.hz));
+        clock.hz = {hz};
+        hz_text = fmt::format("HZ {}", hz);
+    }
+    if (args.rto_max_ms != 0) {
+        clock.rto_lo = clock.rto_min;
+        clock.rto_hi = args.rto_max_ms / 1000;
+    }
     std::vector<analysis::CloseFrom> froms;
     if (args.from != "close-wait") froms.push_back(analysis::CloseFrom::established);
     if (args.from != "established") froms.push_back(analysis::CloseFrom::close_wait);
@@ -50,9 +75,9 @@ int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
     nlohmann::json rows = nlohmann::json::array();
     const bool text = args.json_path != "-";
     if (text)
-        fmt::print("one socket after close(), profile {}; delays: RTO {:.0f}-{:.0f} ms doubling, timers up to 1/8 late, "
-                   "segments within {:.0f} ms\n",
-                   spec.profile, args.rto_min_ms, args.rto_max_ms, clock.instant * 1000);
+        fmt::print("one socket after close(), profile {}; delays: RTO {:.0f}-{:.0f} ms doubling ({}), timers late by the "
+                   "timer wheel's rounding, segments within {:.0f} ms; retry kills by elapsed time (tcp_write_timeout)\n",
+                   spec.profile, clock.rto_first_lo() * 1000, clock.rto_first_hi() * 1000, hz_text, clock.instant * 1000);
     for (const checker::CaseConfig& c : spec.cases) {
         if (text) fmt::print("\n{}\n", c.describe());
         for (model::EventId e : c.close_events) {
@@ -83,7 +108,12 @@ int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
         }
     }
     if (!args.json_path.empty()) {
-        const nlohmann::json j{{"profile", spec.profile}, {"rows", rows}};
+        const nlohmann::json j{{"profile", spec.profile},
+                               {"clock",
+                                {{"rto_first_seconds", {clock.rto_first_lo(), clock.rto_first_hi()}},
+                                 {"hz", clock.hz},
+                                 {"tcp_rto_min_seconds", clock.rto_min}}},
+                               {"rows", rows}};
         if (args.json_path == "-") {
             std::cout << j.dump(2) << "\n";
         } else {

@@ -15,7 +15,10 @@ struct LifetimeArgs {
     std::string from = "both";  // established, close-wait or both
     std::string our_fin = "any";  // delivered (never lost), lost (never reaches the peer) or any
     double rto_min_ms = 200;    // TCP_RTO_MIN
-    double rto_max_ms = 250;    // the largest un-backed-off RTO expected (loopback: a few ms above TCP_RTO_MIN)
+    double rto_max_ms = 0;      // the largest un-backed-off RTO, when stated (0: TCP_RTO_MIN + srtt in jiffies)
+    double rtt_max_ms = 4;      // the largest srtt (loopback: a few ms at most)
+    double step_ms = 10;        // a segment or a step of close() (conform allows 50 on a loaded test host)
+    std::string hz = "host";    // CONFIG_HZ: host (the running kernel's, else any), any, or a number
     std::string json_path;
 };
 

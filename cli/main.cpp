@@ -364,7 +364,10 @@ int main(int argc, char** argv) {
     lifetime->add_option("--from", la.from, "close() in ESTABLISHED, in CLOSE_WAIT (after the peer's FIN) or both: established, close-wait, both [default: both]");
     lifetime->add_option("--our-fin", la.our_fin, "our FIN and its retransmissions: delivered (never lost), lost (never reach the peer) or any [default: any]");
     lifetime->add_option("--rto-min-ms", la.rto_min_ms, "TCP_RTO_MIN [default: 200]");
-    lifetime->add_option("--rto-max-ms", la.rto_max_ms, "largest RTO before backoff [default: 250]");
+    lifetime->add_option("--rto-max-ms", la.rto_max_ms, "largest RTO before backoff, when known [default: TCP_RTO_MIN + srtt, in whole jiffies]");
+    lifetime->add_option("--rtt-max-ms", la.rtt_max_ms, "largest smoothed RTT [default: 4, loopback]");
+    lifetime->add_option("--step-ms", la.step_ms, "longest a segment or a step of close() takes [default: 10]");
+    lifetime->add_option("--hz", la.hz, "the kernel's CONFIG_HZ: host (the running kernel's), any, or a number [default: host]");
     lifetime->add_option("--json", la.json_path, "write the table as JSON to FILE, or to stdout with -");
     app.add_subcommand("profiles", "list the kernel profiles and the kernel options they set");
     app.add_subcommand("properties", "list the properties with their meaning");

@@ -204,16 +204,18 @@ TEST_CASE("conform and lifetime: bad input is one line and exit code 2") {
 
 TEST_CASE("lifetime: a FIN_WAIT1 orphan of a silent peer, and FIN_WAIT2 above 60 s, as JSON") {
     const auto r = test::run_cli(
-        "lifetime --linger off --fin-timeout 62 --orphan-retries 2 --loss yes --from established --json -");
+        "lifetime --linger off --fin-timeout 62 --orphan-retries 2 --loss yes --from established --hz 250 --json -");
     INFO(r.err);
     REQUIRE(r.code == 0);
     const json j = json::parse(r.out);
     REQUIRE(j.at("rows").size() == 1);
     const json& row = j.at("rows")[0];
-    // The FIN may be lost and retransmitted until the orphan retries are spent (2 or 3 retransmissions),
-    // or acked: then an orphan on the FIN_WAIT2 timer for 2 s and a bucket for as long again.
-    CHECK(row.at("orphan_seconds").at("min").get<double>() == doctest::Approx(1.4));
-    CHECK(row.at("gone_seconds").at("min").get<double>() == doctest::Approx(1.4));
+    // The FIN may be lost and retransmitted until the orphan's time is up (killed at the 4th RTO expiry,
+    // 15 RTOs of 204 ms after close()), or acked: then an orphan on the FIN_WAIT2 timer for 2 s and a
+    // bucket for as long again.
+    CHECK(row.at("orphan_seconds").at("min").get<double>() == doctest::Approx(2.0));
+    CHECK(row.at("gone_seconds").at("min").get<double>() == doctest::Approx(0.204 * 15));
+    CHECK(j.at("clock").at("hz") == json::array({250}));
     CHECK(row.at("gone_seconds").at("max").get<double>() > 4.0);
     CHECK(row.at("always_gone") == true);
     const auto peer = test::run_cli("lifetime --linger off --peer-fin yes --loss no --json -");

@@ -7,25 +7,49 @@
 
 using namespace orphancheck;
 
-TEST_CASE("lifetime --our-fin lost: the measured retry kills (errata row 34) lie inside the bounds") {
-    // Measured on live kernels: tcp_orphan_retries R = 1, 2, 3, 0 (8) -> gone 1.68, 3.35, 6.66, 106.9 s.
-    const std::pair<const char*, double> measured[] = {{"1", 1.68}, {"2", 3.35}, {"3", 6.66}, {"0", 106.9}};
-    for (const auto& m : measured) {
-        const std::string r = m.first;
-        const double seconds = m.second;
+// The gone-time bounds of a FIN_WAIT1 orphan whose FIN never arrives, with tcp_orphan_retries R.
+nlohmann::json lost_fin_gone(const std::string& r, const std::string& hz) {
+    const auto run = test::run_cli("lifetime --linger off --our-fin lost --from established --fin-timeout 60 --json - "
+                                   "--orphan-retries " + r + " --hz " + hz);
+    INFO(run.err);
+    REQUIRE(run.code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    REQUIRE(j.at("rows").size() == 1);
+    return j.at("rows")[0].at("gone_seconds");
+}
+
+// Measured on live kernels (6.x, CONFIG_HZ=250): tcp_orphan_retries R = 1, 2, 3, 0 (8) -> gone 1.68, 3.35,
+// 6.66, 106.9 s (errata row 34).
+constexpr std::pair<const char*, double> kMeasuredKills[] = {{"1", 1.68}, {"2", 3.35}, {"3", 6.66}, {"0", 106.9}};
+
+TEST_CASE("lifetime --our-fin lost: the measured retry kills (errata row 34) lie inside the bounds, for any HZ") {
+    for (const auto& [r, seconds] : kMeasuredKills) {
         INFO("tcp_orphan_retries " << r << ", measured " << seconds << " s");
-        const auto run = test::run_cli("lifetime --linger off --our-fin lost --from established --fin-timeout 60 --json - "
-                                       "--orphan-retries " + r);
-        INFO(run.err);
-        REQUIRE(run.code == 0);
-        const auto j = nlohmann::json::parse(run.out);
-        REQUIRE(j.at("rows").size() == 1);
-        const auto& gone = j.at("rows")[0].at("gone_seconds");
-        INFO(gone.dump());
-        REQUIRE(gone.at("max").is_number());
-        CHECK(gone.at("min").get<double>() <= seconds);
-        CHECK(gone.at("max").get<double>() >= seconds);
+        for (const char* hz : {"250", "any"}) {
+            INFO("--hz " << hz);
+            const auto gone = lost_fin_gone(r, hz);
+            INFO(gone.dump());
+            REQUIRE(gone.at("max").is_number());
+            CHECK(gone.at("min").get<double>() <= seconds);
+            CHECK(gone.at("max").get<double>() >= seconds);
+        }
     }
+}
+
+TEST_CASE("lifetime --our-fin lost --hz 250: the time-based retry kill makes the bounds tight (most/least <= 1.3)") {
+    // tcp_write_timeout kills at the first RTO expiry whose time since the first RTO retransmission reaches
+    // tcp_model_timeout(R); with the RTO in whole jiffies and the timer wheel's rounding that expiry is one.
+    for (const auto& [r, seconds] : kMeasuredKills) {
+        const auto gone = lost_fin_gone(r, "250");
+        const double lo = gone.at("min").get<double>(), hi = gone.at("max").get<double>();
+        INFO("tcp_orphan_retries " << r << ": " << lo << "-" << hi << " s, measured " << seconds << " s");
+        CHECK(hi / lo <= 1.3);
+    }
+    // With HZ unknown, R = 3 is not decided: at HZ 100 the RTO is 210 ms and the 4th expiry may come 3 s after
+    // the first retransmission, or not.
+    const auto any = lost_fin_gone("3", "any");
+    INFO(any.dump());
+    CHECK(any.at("max").get<double>() / any.at("min").get<double>() > 2.0);
 }
 
 TEST_CASE("lifetime --our-fin delivered vs lost: a lost FIN keeps the orphan longer, the bounds differ") {
@@ -42,10 +66,15 @@ TEST_CASE("lifetime --our-fin delivered vs lost: a lost FIN keeps the orphan lon
     CHECK(any.at("min").get<double>() <= lost.at("min").get<double>());
 }
 
-TEST_CASE("lifetime --our-fin: bad or pointless values are one line and exit 2") {
+TEST_CASE("lifetime --our-fin, --hz, --rto-max-ms, --rtt-max-ms, --step-ms: bad or pointless values are one line and exit 2") {
     for (const auto& [args, names] : std::vector<std::pair<std::string, std::string>>{
              {"lifetime --our-fin sometimes", "--our-fin: 'sometimes' is not delivered, lost or any"},
              {"lifetime --our-fin lost --loss no", "--our-fin lost changes nothing with --loss no"},
+             {"lifetime --hz 0", "--hz: '0' is not host, any or a tick rate 24..10000"},
+             {"lifetime --hz fast", "--hz: 'fast' is not host, any or a tick rate"},
+             {"lifetime --rto-max-ms 100", "--rto-max-ms: --rto-min-ms <= it <= 120000"},
+             {"lifetime --rtt-max-ms -1", "--rtt-max-ms: 0..60000"},
+             {"lifetime --step-ms -5", "--step-ms: 0..60000"},
          })
         test::check_refused(args, names);
 }

@@ -24,6 +24,20 @@ struct Weighed {
     checker::Label label;
 };
 
+bool is_rto(checker::Label l, model::EventKind k) { return !checker::is_env_label(l) && model::kind_of(l) == k; }
+
+// The time-based retry kill of an orphan (retry_kill_at), where the model's count-based rows offer both the
+// kill and another retransmission at an RTO expiry. Where they offer one only, it stays (the count is then
+// the kernel's too, or the RTO is too large for the count to follow the time: O16).
+RetryKill retry_rule(const SocketGraph& g, std::size_t u, const LifetimeQuery& q) {
+    const auto offered = [&](model::EventKind k) {
+        return std::any_of(g.out[u].begin(), g.out[u].end(), [&](const SocketEdge& e) { return is_rto(e.label, k); });
+    };
+    if (!g.views[u].dead || !offered(model::EventKind::rto_timed_out) || !offered(model::EventKind::rto_expire)) return {};
+    const RetryKill r = retry_kill_at(g.locals[u].data.retries, q.config.sysctl, q.clock);
+    return r.may_kill || r.may_survive ? r : RetryKill{};
+}
+
 // Kosaraju: component ids in topological order of the condensation (sources first).
 std::vector<int> components(const std::vector<std::vector<Weighed>>& out, const std::vector<bool>& live, int& count) {
     const std::size_t n = out.size();
@@ -110,8 +124,11 @@ Lifetime lifetime(const LifetimeQuery& q) {
         const bool armed = std::any_of(g.out[u].begin(), g.out[u].end(), [](const SocketEdge& e) {
             return move_timing(e.label) == MoveTiming::timer;
         });
+        const RetryKill rule = retry_rule(g, u, q);
         for (const SocketEdge& e : g.out[u]) {
             if (is_close(e.label) || (urgent && move_timing(e.label) == MoveTiming::timer)) continue;
+            if (is_rto(e.label, model::EventKind::rto_timed_out) && !rule.may_kill) continue;
+            if (is_rto(e.label, model::EventKind::rto_expire) && !rule.may_survive) continue;
             Interval d = move_delay(g.locals[u], e.label, q.config.sysctl, opts, q.seconds, q.clock);
             if ((armed || urgent) && move_timing(e.label) == MoveTiming::anytime) d = {0, 0.0};
             out[u].push_back({e.to, d, e.label});

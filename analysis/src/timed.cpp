@@ -2,19 +2,79 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
 namespace orphancheck::analysis {
 namespace {
-Interval timer(double lo, double hi, const Clock& c) { return {lo, hi * (1 + c.late) + c.tick}; }
+// A length in whole jiffies, rounded up (usecs_to_jiffies).
+double jiffies_up(double seconds, int hz) { return std::ceil(seconds * hz - 1e-9) / hz; }
+
+Interval timer(double lo, double hi, const Clock& c) { return {lo, hi + c.late(hi)}; }
 
 // tcp_fin_time(): TCP_LINGER2 or the sysctl, at least 3.5 RTO.
 Interval fin_time(const model::SysctlConfig& s, OptionSeconds sec, const Clock& c) {
     const double l = sec.linger2 > 0 ? sec.linger2 : s.fin_timeout_seconds;
-    return {std::max(l, 3.5 * c.rto_min), std::max(l, 3.5 * c.rto_first_max)};
+    return {std::max(l, 3.5 * c.rto_first_lo()), std::max(l, 3.5 * c.rto_first_hi())};
+}
+
+// The RTO timer armed after `retries` RTO retransmissions: the RTO doubled that often, capped at TCP_RTO_MAX.
+Interval backed_off(int retries, const Clock& c) {
+    const double backoff = std::pow(2.0, retries);
+    return timer(std::min(c.rto_first_lo() * backoff, c.rto_max), std::min(c.rto_first_hi() * backoff, c.rto_max), c);
 }
 }  // namespace
+
+double Clock::rto_first_lo() const {
+    if (rto_lo) return *rto_lo;
+    double lo = std::numeric_limits<double>::infinity();
+    for (const int h : hz) lo = std::min(lo, jiffies_up(rto_min + 1e-6, h));
+    return lo;
+}
+
+double Clock::rto_first_hi() const {
+    if (rto_hi) return *rto_hi;
+    double hi = 0;
+    for (const int h : hz) hi = std::max(hi, jiffies_up(rto_min + rtt_max, h));
+    return hi;
+}
+
+double Clock::late(double seconds) const {
+    // kernel/time/timer.c: LVL_START(n) = 63 << 3(n-1) jiffies, granularity 8^n jiffies; the expiry is
+    // rounded up to the next multiple of it (never early). One jiffy more for a timer armed mid-jiffy.
+    double worst = 0;
+    for (const int h : hz) {
+        const double delta = std::ceil(seconds * h - 1e-9) + 1;
+        double gran = 1;
+        for (double start = 63; delta >= start && gran < 8.0 * 8 * 8 * 8 * 8 * 8 * 8; start *= 8) gran *= 8;
+        worst = std::max(worst, gran / h);
+    }
+    return worst + tick;
+}
+
+double model_timeout(int boundary, const Clock& c) {
+    // tcp_model_timeout(): doubling from TCP_RTO_MIN up to linear_backoff_thresh = ilog2(RTO_MAX / RTO_MIN),
+    // then TCP_RTO_MAX per retry.
+    const int thresh = int(std::floor(std::log2(c.rto_max / c.rto_min) + 1e-9));
+    if (boundary <= thresh) return double((2 << boundary) - 1) * c.rto_min;
+    return double((2 << thresh) - 1) * c.rto_min + (boundary - thresh) * c.rto_max;
+}
+
+RetryKill retry_kill_at(int retries, const model::SysctlConfig& s, const Clock& c) {
+    // retransmits_timed_out() is false before the first RTO retransmission; once the RTO reached
+    // TCP_RTO_MAX the orphan is no longer "alive" and its budget drops (the model's rows say when).
+    if (retries == 0) return {false, true};
+    if (retries >= s.kernel.retransmits_until_rto_max) return {};
+    Interval since_first{0, 0.0};  // from the first RTO retransmission to this expiry
+    for (int j = 1; j <= retries; ++j) {
+        const Interval d = backed_off(j, c);
+        since_first.lo += d.lo;
+        *since_first.hi += *d.hi;
+    }
+    const double limit = model_timeout(s.effective_orphan_retries(), c);
+    return {*since_first.hi >= limit, since_first.lo < limit};
+}
 
 std::string describe(const Interval& i) {
     if (std::isinf(i.lo)) return "never";
@@ -44,16 +104,16 @@ Interval move_delay(const model::LocalKey& from, checker::Label label, const mod
         case model::Timing::instant: return {0, c.instant};
         case model::Timing::anytime: return {0, std::nullopt};
         case model::Timing::rto: {
-            // The k-th expiry comes RTO * 2^(k-1) after the one before; the first may follow a loss probe.
-            const double backoff = std::pow(2.0, from.data.retries);
-            const double lo = std::min(c.rto_min * backoff, c.rto_max);
-            const double hi = std::min(c.rto_first_max * backoff, c.rto_max) + (from.data.retries == 0 ? c.tlp_max : 0);
-            return timer(lo, hi, c);
+            // The k-th expiry comes RTO * 2^(k-1) after the one before. The first follows a tail-loss probe
+            // (when one is sent: its timeout is capped by the RTO), which re-arms the RTO.
+            const Interval d = backed_off(from.data.retries, c);
+            if (from.data.retries != 0) return d;
+            return {d.lo, *d.hi + c.rto_first_hi() + c.late(c.rto_first_hi())};
         }
         case model::Timing::probe: {
             // tcp_probe0_when: the RTO shifted by icsk_backoff (one more per probe sent), capped at RTO_MAX.
             const double backoff = std::pow(2.0, from.data.backoff);
-            return timer(std::min(c.rto_min * backoff, c.rto_max), std::min(c.rto_first_max * backoff, c.rto_max), c);
+            return timer(std::min(c.rto_first_lo() * backoff, c.rto_max), std::min(c.rto_first_hi() * backoff, c.rto_max), c);
         }
         case model::Timing::keepalive:  // armed for fin_time - 60 s, or fin_time in the "bad case"
             return from.data.fin_long ? timer(ft.lo - twl, *ft.hi - twl, c) : timer(ft.lo, *ft.hi, c);
@@ -61,7 +121,7 @@ Interval move_delay(const model::LocalKey& from, checker::Label label, const mod
             if (from.state != model::TcpState::tw_fin_wait2) return timer(twl, twl, c);
             // tcp_time_wait(FIN_WAIT2, tmo): fin_time at close or on the ACK, fin_time - 60 s (at least
             // 3.5 RTO) after the keepalive wait.
-            return fin_long ? timer(std::max(ft.lo - twl, 3.5 * c.rto_min), std::max(*ft.hi - twl, 3.5 * c.rto_first_max), c)
+            return fin_long ? timer(std::max(ft.lo - twl, 3.5 * c.rto_first_lo()), std::max(*ft.hi - twl, 3.5 * c.rto_first_hi()), c)
                             : timer(ft.lo, *ft.hi, c);
         case model::Timing::linger:
             // The wait lasts while the state is FIN_WAIT1, CLOSING or LAST_ACK: there only the SO_LINGER

@@ -1,6 +1,7 @@
 // Parent side of `orphancheck conform`: the run in its own namespace, then
 // the checks of what it recorded against the model.
 #include "orphancheck/conform/conform.hpp"
+#include "orphancheck/conform/kernel_config.hpp"
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -99,6 +100,12 @@ void measure_times(const RunRecord& r, const analysis::Lifetime& model, Scenario
 }
 }  // namespace
 
+analysis::Clock host_clock() {
+    analysis::Clock c;
+    if (const std::optional<int> hz = running_kernel_hz()) c.hz = {*hz};
+    return c;
+}
+
 std::string running_kernel_profile() {
     utsname u{};
     if (uname(&u) != 0) return "linux-6.12";
@@ -147,7 +154,7 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
     const analysis::OptionSeconds seconds = s.option_seconds();
     const model::CloseOpts opts = model::close_opts_of(config.close_events.front());
     const ObservedModel model(analysis::socket_graph(config, s.connections, never, ruled_out), config.sysctl, opts,
-                              seconds, analysis::Clock{});
+                              seconds, host_clock());
     std::set<model::RowId> confirmed;
     for (std::size_t j = 0; j < std::size_t(s.connections); ++j) {
         const std::vector<TimedObservation> trace = trace_of(r, j);
@@ -170,7 +177,7 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
     out.counter_problem = counter_problem(r);
     out.predicted = analysis::lifetime({config, s.connections,
                                         s.peer_closes_first() ? analysis::CloseFrom::close_wait : analysis::CloseFrom::established,
-                                        seconds, analysis::Clock{}, never, ruled_out});
+                                        seconds, host_clock(), never, ruled_out});
     measure_times(r, out.predicted, out);
     for (const auto* times : {&out.orphan_times, &out.gone_times})
         for (const TimeCheck& t : *times)

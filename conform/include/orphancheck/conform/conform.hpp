@@ -39,6 +39,8 @@ struct ScenarioResult {
 
 // The kernel profile of the running kernel (from uname): linux-5.15, linux-6.12 or linux-6.18.
 [[nodiscard]] std::string running_kernel_profile();
+// The timed reading's clock for this host: its CONFIG_HZ when readable, else every common one.
+[[nodiscard]] analysis::Clock host_clock();
 
 // Runs the scenario (global sysctls restored on every exit path) and checks it.
 [[nodiscard]] ScenarioResult run_scenario(const Scenario& s, const std::string& profile);
