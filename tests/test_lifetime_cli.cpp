@@ -78,3 +78,43 @@ TEST_CASE("lifetime --our-fin, --hz, --rto-max-ms, --rtt-max-ms, --step-ms: bad 
          })
         test::check_refused(args, names);
 }
+
+TEST_CASE("lifetime --peer-fin yes: loss is finite, so every row has a finite most time") {
+    // A lost peer FIN that the peer sends again used to loop forever in the timed reading ("at least 0.00 s").
+    const auto run = test::run_cli("lifetime --peer-fin yes --peer-data yes --peer-rst yes --linger2 all --unread all "
+                                   "--fin-timeout 30,60,120 --orphan-retries 0,1,3 --hz 250 --json -");
+    INFO(run.err);
+    REQUIRE(run.code == 0);
+    const auto rows = nlohmann::json::parse(run.out).at("rows");
+    CHECK(rows.size() >= 400);
+    for (const auto& row : rows) {
+        INFO(row.dump());
+        CHECK(row.at("always_gone") == true);
+        CHECK(row.at("gone_seconds").at("max").is_number());
+        CHECK(row.at("orphan_seconds").at("max").is_number());
+        CHECK(row.at("unbounded_because") == "");
+    }
+}
+
+TEST_CASE("lifetime --peer-window closes: unbounded only where the kernel never kills, and it says why") {
+    const auto rows_of = [](const std::string& retries2) {
+        const auto r = test::run_cli("lifetime --peer-window closes --peer-fin yes --linger off --hz 250 --json - "
+                                     "--tcp-retries2 " + retries2);
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        return nlohmann::json::parse(r.out).at("rows");
+    };
+    // tcp_retries2 9: a peer that answers every probe keeps the orphan forever (errata row 37).
+    bool named = false;
+    for (const auto& row : rows_of("9")) {
+        INFO(row.dump());
+        if (row.at("orphan_seconds").at("max").is_null())
+            named = named || row.at("unbounded_because").get<std::string>().find("peer window ACK arrives") != std::string::npos;
+    }
+    CHECK(named);
+    // tcp_retries2 15: the backoff reaches RTO_MAX and the orphan is aborted: every row bounded.
+    for (const auto& row : rows_of("15")) {
+        INFO(row.dump());
+        CHECK(row.at("orphan_seconds").at("max").is_number());
+    }
+}

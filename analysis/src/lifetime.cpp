@@ -38,6 +38,16 @@ RetryKill retry_rule(const SocketGraph& g, std::size_t u, const LifetimeQuery& q
     return r.may_kill || r.may_survive ? r : RetryKill{};
 }
 
+// Loss is finite: the peer retransmits a segment at most this often (a loss probe and tcp_retries2 = 15
+// RTO retransmissions), then gives up. Our own retransmissions are bounded by the model's retry rows.
+constexpr int kPeerResends = 16;
+
+// A move of the network alone that leaves this socket as it was (a segment of the peer lost, the peer
+// sending it again): it can repeat only as often as the peer resends.
+bool lost_in_network(const SocketGraph& g, std::size_t u, const Weighed& e) {
+    return checker::is_env_label(e.label) && g.locals[u] == g.locals[e.to];
+}
+
 // Kosaraju: component ids in topological order of the condensation (sources first).
 std::vector<int> components(const std::vector<std::vector<Weighed>>& out, const std::vector<bool>& live, int& count) {
     const std::size_t n = out.size();
@@ -192,7 +202,8 @@ Lifetime lifetime(const LifetimeQuery& q) {
         std::vector<std::vector<std::size_t>> members(static_cast<std::size_t>(count));
         for (std::size_t u = 0; u < n; ++u)
             if (live[u]) members[std::size_t(comp[u])].push_back(u);
-        for (int c = count - 1; c >= 0; --c)
+        for (int c = count - 1; c >= 0; --c) {
+            double exits = 0, losses = 0;  // the longest way out; the longest lost segment inside
             for (std::size_t u : members[std::size_t(c)])
                 for (const Weighed& e : out[u]) {
                     if (!live[e.to]) continue;
@@ -203,14 +214,18 @@ Lifetime lifetime(const LifetimeQuery& q) {
                     }
                     const double w = counts ? *e.delay.hi : 0;
                     if (comp[e.to] == c) {
-                        if (w > 0) {
+                        if (w > 0 && lost_in_network(g, u, e)) {
+                            losses = std::max(losses, w);
+                        } else if (w > 0) {
                             why = fmt::format("{} can repeat '{}'", model::describe(g.locals[u]), checker::label_name(e.label));
                             return std::nullopt;
                         }
                         continue;
                     }
-                    longest[std::size_t(c)] = std::max(longest[std::size_t(c)], w + longest[std::size_t(comp[e.to])]);
+                    exits = std::max(exits, w + longest[std::size_t(comp[e.to])]);
                 }
+            longest[std::size_t(c)] = exits + kPeerResends * losses;
+        }
         double best = 0;
         for (std::size_t s : starts) best = std::max(best, longest[std::size_t(comp[s])]);
         return best;
