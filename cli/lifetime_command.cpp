@@ -19,6 +19,20 @@ std::string close_name(model::EventId e) {
     return fmt::format("SO_LINGER={} TCP_LINGER2={}{}{}", model::linger_name(o.linger), model::linger2_name(o.linger2),
                        o.unread ? " unread" : "", o.window_closed ? " window-zero" : "");
 }
+void print_path(const char* which, const std::vector<analysis::PathStep>& path) {
+    if (path.empty()) {
+        fmt::print("      {} time: no path (unbounded)\n", which);
+        return;
+    }
+    fmt::print("      {} time, {:.2f} s:\n", which, path.back().at);
+    for (const analysis::PathStep& s : path) fmt::print("        {:>9.3f} s  {:<44} -> {}\n", s.at, s.event, s.to);
+}
+
+nlohmann::json path_json(const std::vector<analysis::PathStep>& path) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const analysis::PathStep& s : path) steps.push_back({{"event", s.event}, {"to", s.to}, {"at_seconds", s.at}});
+    return steps;
+}
 }  // namespace
 
 OptionValues lifetime_defaults() {
@@ -101,9 +115,15 @@ int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
                     fmt::print("  {:<46} from {:<11}  orphan {:<18} gone {:<18}{}\n", close_name(e), from_name,
                                analysis::describe(l.orphan), analysis::describe(l.gone),
                                l.why_unbounded.empty() ? "" : "  (" + l.why_unbounded + ")");
-                rows.push_back({{"case", c.describe()}, {"close", close_name(e)}, {"from", from_name},
-                                {"orphan_seconds", interval_json(l.orphan)}, {"gone_seconds", interval_json(l.gone)},
-                                {"always_gone", l.always_gone}, {"unbounded_because", l.why_unbounded}});
+                if (text && args.explain) {
+                    print_path("least", l.least_path);
+                    print_path("most", l.most_path);
+                }
+                nlohmann::json row{{"case", c.describe()}, {"close", close_name(e)}, {"from", from_name},
+                                   {"orphan_seconds", interval_json(l.orphan)}, {"gone_seconds", interval_json(l.gone)},
+                                   {"always_gone", l.always_gone}, {"unbounded_because", l.why_unbounded}};
+                if (args.explain) row["explain"] = {{"least", path_json(l.least_path)}, {"most", path_json(l.most_path)}};
+                rows.push_back(std::move(row));
             }
         }
     }

@@ -19,6 +19,7 @@ struct LifetimeArgs {
     double rtt_max_ms = 4;      // the largest srtt (loopback: a few ms at most)
     double step_ms = 10;        // a segment or a step of close() (conform allows 50 on a loaded test host)
     std::string hz = "host";    // CONFIG_HZ: host (the running kernel's, else any), any, or a number
+    bool explain = false;       // print the path behind each least and most time
     std::string json_path;
 };
 

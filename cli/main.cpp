@@ -366,6 +366,7 @@ int main(int argc, char** argv) {
     lifetime->add_option("--rto-min-ms", la.rto_min_ms, "TCP_RTO_MIN [default: 200]");
     lifetime->add_option("--rto-max-ms", la.rto_max_ms, "largest RTO before backoff, when known [default: TCP_RTO_MIN + srtt, in whole jiffies]");
     lifetime->add_option("--rtt-max-ms", la.rtt_max_ms, "largest smoothed RTT [default: 4, loopback]");
+    lifetime->add_flag("--explain", la.explain, "print the path behind each row's least and most time");
     lifetime->add_option("--step-ms", la.step_ms, "longest a segment or a step of close() takes [default: 10]");
     lifetime->add_option("--hz", la.hz, "the kernel's CONFIG_HZ: host (the running kernel's), any, or a number [default: host]");
     lifetime->add_option("--json", la.json_path, "write the table as JSON to FILE, or to stdout with -");

@@ -118,3 +118,29 @@ TEST_CASE("lifetime --peer-window closes: unbounded only where the kernel never 
         CHECK(row.at("orphan_seconds").at("max").is_number());
     }
 }
+
+TEST_CASE("lifetime --explain: the path behind each least and most time, from close() to the end, timed") {
+    const auto run = test::run_cli("lifetime --linger off --our-fin lost --orphan-retries 2 --from established "
+                                   "--fin-timeout 60 --hz 250 --explain --json -");
+    INFO(run.err);
+    REQUIRE(run.code == 0);
+    const auto row = nlohmann::json::parse(run.out).at("rows").at(0);
+    for (const char* which : {"least", "most"}) {
+        const auto& path = row.at("explain").at(which);
+        INFO(which << ": " << path.dump());
+        REQUIRE(path.size() >= 3);
+        CHECK(path.front().at("event") == "close()");
+        CHECK(path.back().at("to") == "DESTROYED");
+        CHECK(path.back().at("event") == "retransmit timer fires, retry budget spent");
+        const double bound = row.at("gone_seconds").at(std::string(which) == "least" ? "min" : "max").get<double>();
+        CHECK(path.back().at("at_seconds").get<double>() == doctest::Approx(bound));
+        int expiries = 0;
+        for (const auto& s : path) expiries += s.at("event") == "retransmit timer fires" ? 1 : 0;
+        CHECK(expiries == 3);  // killed at the 4th expiry, as tcp_write_timeout decides at HZ 250
+    }
+    const auto text = test::run_cli("lifetime --linger off --our-fin lost --orphan-retries 2 --from established "
+                                    "--fin-timeout 60 --hz 250 --explain");
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("least time, 3.06 s:") != std::string::npos);
+    CHECK(text.out.find("most time, 3.48 s:") != std::string::npos);
+}

@@ -175,21 +175,33 @@ Lifetime lifetime(const LifetimeQuery& q) {
         }
 
     // Least time: Dijkstra on the lower bounds; counting every move, or only those out of an orphan.
-    const auto least = [&](bool orphan_only) {
+    const auto step = [&](checker::Label label, std::size_t to, double at) {
+        return PathStep{std::string(checker::label_name(label)), model::describe(g.locals[to]), at};
+    };
+    const auto least = [&](bool orphan_only, std::vector<PathStep>* path) {
         std::vector<double> d(n, std::numeric_limits<double>::infinity());
+        std::vector<const Weighed*> via(n, nullptr);
+        std::vector<std::size_t> from(n, n);
         using Item = std::pair<double, std::size_t>;
         std::priority_queue<Item, std::vector<Item>, std::greater<>> pq;
         for (std::size_t s : starts) d[s] = 0, pq.push({0, s});
         double best = std::numeric_limits<double>::infinity();
+        std::size_t best_at = n;
         while (!pq.empty()) {
             const auto [du, u] = pq.top();
             pq.pop();
             if (du > d[u]) continue;
-            if (gone(g.views[u])) best = std::min(best, du);
+            if (gone(g.views[u]) && du < best) best = du, best_at = u;
             for (const Weighed& e : out[u]) {
                 const double w = orphan_only && !orphan(g.views[u]) ? 0 : e.delay.lo;
-                if (du + w < d[e.to]) d[e.to] = du + w, pq.push({du + w, e.to});
+                if (du + w < d[e.to]) d[e.to] = du + w, via[e.to] = &e, from[e.to] = u, pq.push({du + w, e.to});
             }
+        }
+        if (path != nullptr && best_at != n) {
+            std::size_t v = best_at;
+            for (; via[v] != nullptr; v = from[v]) path->push_back(step(via[v]->label, v, d[v]));
+            path->push_back({"close()", model::describe(g.locals[v]), 0});
+            std::reverse(path->begin(), path->end());
         }
         return best;
     };
@@ -197,8 +209,9 @@ Lifetime lifetime(const LifetimeQuery& q) {
     // for the peer or an administrator.
     int count = 0;
     const std::vector<int> comp = components(out, live, count);
-    const auto most = [&](bool orphan_only, std::string& why) -> std::optional<double> {
-        std::vector<double> longest(static_cast<std::size_t>(count), 0.0);
+    const auto most = [&](bool orphan_only, std::string& why, std::vector<PathStep>* path) -> std::optional<double> {
+        std::vector<double> longest(static_cast<std::size_t>(count), 0.0), resent(static_cast<std::size_t>(count), 0.0);
+        std::vector<std::pair<std::size_t, const Weighed*>> exit(static_cast<std::size_t>(count), {n, nullptr});
         std::vector<std::vector<std::size_t>> members(static_cast<std::size_t>(count));
         for (std::size_t u = 0; u < n; ++u)
             if (live[u]) members[std::size_t(comp[u])].push_back(u);
@@ -222,19 +235,51 @@ Lifetime lifetime(const LifetimeQuery& q) {
                         }
                         continue;
                     }
-                    exits = std::max(exits, w + longest[std::size_t(comp[e.to])]);
+                    if (w + longest[std::size_t(comp[e.to])] >= exits || exit[std::size_t(c)].second == nullptr) {
+                        exits = w + longest[std::size_t(comp[e.to])];
+                        exit[std::size_t(c)] = {u, &e};
+                    }
                 }
-            longest[std::size_t(c)] = exits + kPeerResends * losses;
+            resent[std::size_t(c)] = kPeerResends * losses;
+            longest[std::size_t(c)] = exits + resent[std::size_t(c)];
         }
         double best = 0;
-        for (std::size_t s : starts) best = std::max(best, longest[std::size_t(comp[s])]);
+        std::size_t entry = starts.front();
+        for (std::size_t s : starts)
+            if (longest[std::size_t(comp[s])] > best) best = longest[std::size_t(comp[s])], entry = s;
+        // The path: inside a component, the moves (taking no time) from where it was entered to its longest way out.
+        if (path != nullptr) path->push_back({"close()", model::describe(g.locals[entry]), 0});
+        for (double at = 0; path != nullptr;) {
+            const std::size_t c = std::size_t(comp[entry]);
+            const auto [u, e] = exit[c];
+            std::vector<std::size_t> back(n, n);
+            std::vector<const Weighed*> by(n, nullptr);
+            std::vector<std::size_t> todo{entry};
+            back[entry] = entry;
+            for (std::size_t k = 0; k < todo.size() && back[u] == n && u != n; ++k)
+                for (const Weighed& x : out[todo[k]])
+                    if (live[x.to] && std::size_t(comp[x.to]) == c && back[x.to] == n)
+                        back[x.to] = todo[k], by[x.to] = &x, todo.push_back(x.to);
+            std::vector<PathStep> inside;
+            for (std::size_t v = u; u != n && v != entry && back[v] != n; v = back[v]) inside.push_back(step(by[v]->label, v, at));
+            path->insert(path->end(), inside.rbegin(), inside.rend());
+            if (resent[c] > 0) {
+                at += resent[c];
+                path->push_back({"(a lost segment of the peer sent again, up to 16 times)", model::describe(g.locals[entry]), at});
+            }
+            if (e == nullptr) break;
+            at += orphan_only && !orphan(g.views[u]) ? 0 : *e->delay.hi;
+            path->push_back(step(e->label, e->to, at));
+            entry = e->to;
+        }
         return best;
     };
-    r.gone.lo = least(false);
-    r.orphan.lo = least(true);
+    r.gone.lo = least(false, &r.least_path);
+    r.orphan.lo = least(true, nullptr);
     std::string why_orphan, why_gone;
-    r.orphan.hi = r.always_gone ? most(true, why_orphan) : std::nullopt;
-    r.gone.hi = r.always_gone ? most(false, why_gone) : std::nullopt;
+    r.orphan.hi = r.always_gone ? most(true, why_orphan, nullptr) : std::nullopt;
+    r.gone.hi = r.always_gone ? most(false, why_gone, &r.most_path) : std::nullopt;
+    if (!r.gone.hi) r.most_path.clear();
     if (r.why_unbounded.empty()) r.why_unbounded = !why_gone.empty() ? why_gone : why_orphan;
     return r;
 }

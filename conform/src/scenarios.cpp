@@ -256,6 +256,11 @@ std::vector<Scenario> build() {
     add({.name = "zero-window-default-retries", .what = "as zero-window, tcp_orphan_retries=0 (8 probes while alive): about 111 s",
          .long_run = true, .connections = 3, .orphan_retries = 0,
          .actions = {{A::fill_window}, {A::close}, {A::drop_from_peer}}, .deadline_s = 150, .peer = kSilent});
+    // The peer answers every probe it is sent (its dup ACKs are rate-limited to one per 500 ms, so an early
+    // probe may go unanswered): the orphan lives until the backoff reaches RTO_MAX and it is no longer alive.
+    add({.name = "zero-window-answered", .what = "as zero-window-default-retries, every probe may be answered: about 325 s",
+         .long_run = true, .connections = 2, .orphan_retries = 0, .actions = {{A::fill_window}, {A::close}},
+         .deadline_s = 420, .peer = kSilent});
     add({.name = "zero-window-last-ack", .what = "the peer closes first and stops reading: LAST_ACK, FIN behind the window",
          .connections = 3, .orphan_retries = 1,
          .actions = {{A::peer_close}, {A::wait, 100}, {A::fill_window}, {A::close}, {A::drop_from_peer}},

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "orphancheck/analysis/socket_graph.hpp"
 #include "orphancheck/analysis/timed.hpp"
@@ -29,11 +30,20 @@ struct LifetimeQuery {
     std::span<const model::RowId> ruled_out;
 };
 
+// One move of a path behind a bound: the event, the configuration it leads to, and when it comes (counted
+// with the least delays on the least path, the greatest on the most path).
+struct PathStep {
+    std::string event;
+    std::string to;
+    double at = 0;
+};
+
 struct Lifetime {
     Interval orphan;  // time as an orphan (a full socket without an owner)
     Interval gone;    // close() until gone
     bool always_gone = true;  // every path ends gone (else gone.hi is unbounded)
     std::string why_unbounded;  // when gone.hi or orphan.hi is unbounded: the first reason found
+    std::vector<PathStep> least_path, most_path;  // close() until gone; most_path empty when unbounded
 };
 
 // Throws std::invalid_argument when close() cannot happen from the requested state.
