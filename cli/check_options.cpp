@@ -133,6 +133,7 @@ const std::vector<OptionInfo>& check_options() {
         {"fin-timeout", "60,120", "net.ipv4.tcp_fin_timeout in seconds (<=60 and >60 differ), comma list or all"},
         {"orphan-retries", "1", "net.ipv4.tcp_orphan_retries 0..255 (0 means 8), comma list or all (0,1,2)"},
         {"tcp-retries2", "15", "net.ipv4.tcp_retries2 0..15: the zero-window probe backoff stops growing there (<= 9: RTO_MAX is never reached, an answered orphan probes forever) and it is the probe budget of a socket whose close() waits; only with --peer-window closes; comma list or all (9,15)"},
+        {"user-timeout", "0", "TCP_USER_TIMEOUT of every socket in ms, 0..28800000 (0: unset); when set it alone decides when an unacked FIN is given up (it replaces tcp_orphan_retries, and may lengthen the orphan's life); not with --peer-window closes; comma list or all (0,1000,3000)"},
         {"max-orphans", "1", "net.ipv4.tcp_max_orphans, comma list or all (0..sockets)"},
         {"max-tw-buckets", "1", "net.ipv4.tcp_max_tw_buckets, comma list or all (0..sockets)"},
         {"memory-pressure", "no", "tcp_out_of_memory() true for every closing socket (an over-approximation: the kernel also needs queued data): no, yes or all"},
@@ -221,6 +222,10 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     if (!zero_window && retries2s != std::vector<int>{model::SysctlConfig{}.retries2})
         throw UsageError("--tcp-retries2 changes nothing here: it only matters with --peer-window closes "
                          "(the zero-window probe timer)");
+    const auto user_timeouts = int_list("user-timeout", v["user-timeout"], 0, 28'800'000, {0, 1000, 3000});
+    if (zero_window && std::any_of(user_timeouts.begin(), user_timeouts.end(), [](int t) { return t != 0; }))
+        throw UsageError("--user-timeout with --peer-window closes: the probe timer's TCP_USER_TIMEOUT rule is not "
+                         "in the model yet");
     const int n = spec.sockets;
     std::vector<int> upto_n;
     for (int i = 0; i <= n; ++i) upto_n.push_back(i);
@@ -230,6 +235,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     for (int f : fins)
         for (int r : retries)
           for (int r2 : retries2s)
+           for (int ut : user_timeouts)
             for (int mo : max_orphans)
                 for (int tw : max_tw)
                     for (bool mp : pressures) {
@@ -237,7 +243,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                         // Limits above the socket count are never reached: one value stands for all of them,
                         // one no cached count (at most 255) and no bucket count (at most n) can reach, so
                         // that the guard inputs show they never matter.
-                        c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2};
+                        c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2, ut};
                         c.peer = peer;
                         c.close_events = closes;
                         bool dup = false;

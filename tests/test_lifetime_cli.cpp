@@ -1,6 +1,8 @@
 // `orphancheck lifetime --our-fin`: what the network does with our FIN, asked directly.
 #include <doctest/doctest.h>
 
+#include <tuple>
+
 #include <nlohmann/json.hpp>
 
 #include "helpers.hpp"
@@ -143,4 +145,25 @@ TEST_CASE("lifetime --explain: the path behind each least and most time, from cl
     REQUIRE(text.code == 0);
     CHECK(text.out.find("least time, 3.06 s:") != std::string::npos);
     CHECK(text.out.find("most time, 3.48 s:") != std::string::npos);
+}
+
+TEST_CASE("lifetime --user-timeout: TCP_USER_TIMEOUT replaces the orphan budget (measured on 6.18, HZ 250)") {
+    // conform user-timeout-longer / -shorter: FIN lost, gone 3.43 s (TCP_USER_TIMEOUT 3 s, tcp_orphan_retries 1,
+    // 1.68 s without it) and 1.45 s (1 s, tcp_orphan_retries 0: 106.9 s without it).
+    const std::tuple<const char*, const char*, double> measured[] = {{"1", "3000", 3.43}, {"0", "1000", 1.45}};
+    for (const auto& [r, ut, seconds] : measured) {
+        const auto run = test::run_cli(std::string("lifetime --linger off --our-fin lost --from established --fin-timeout 60 "
+                                                   "--hz 250 --json - --orphan-retries ") + r + " --user-timeout " + ut);
+        INFO("tcp_orphan_retries " << r << ", TCP_USER_TIMEOUT " << ut << " ms: " << run.err);
+        REQUIRE(run.code == 0);
+        const auto gone = nlohmann::json::parse(run.out).at("rows")[0].at("gone_seconds");
+        INFO(gone.dump() << ", measured " << seconds);
+        CHECK(gone.at("min").get<double>() <= seconds);
+        CHECK(gone.at("max").get<double>() >= seconds);
+        CHECK(gone.at("max").get<double>() / gone.at("min").get<double>() <= 1.4);
+    }
+    test::check_refused("lifetime --user-timeout -1", "--user-timeout");
+    test::check_refused("check --user-timeout 28800001", "--user-timeout");
+    test::check_refused("check --user-timeout 1000 --peer-window closes",
+                        "--user-timeout with --peer-window closes: the probe timer's TCP_USER_TIMEOUT rule is not in the model yet");
 }

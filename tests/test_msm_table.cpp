@@ -110,6 +110,22 @@ TEST_CASE("orphan retries: 0 means 8, the budget is bounded by RTO_MAX") {
     CHECK(c.must_kill_after() == KernelOptions{}.retransmits_until_rto_max);
 }
 
+TEST_CASE("TCP_USER_TIMEOUT replaces the orphan retries: the expiry whose elapsed time reaches it") {
+    SysctlConfig c;
+    c.orphan_retries = 0;  // 8: killed at the 9th expiry without a user timeout
+    c.user_timeout_ms = 1000;
+    // RTO 200 ms: 0.4 s after the first retransmission the 2nd expiry, 1.2 s the 3rd (clamped to 1 s).
+    CHECK(c.may_kill_after() == 2);
+    CHECK(c.must_kill_after() == 2);
+    c.orphan_retries = 1;  // 2 at most without it
+    c.user_timeout_ms = 3000;
+    CHECK(c.may_kill_after() == 3);   // RTO 400 ms: 5.6 s at the 4th expiry
+    CHECK(c.must_kill_after() == 4);  // RTO 200 ms: 2.8 s at the 4th, 6.0 s (clamped to 3 s) at the 5th
+    c.user_timeout_ms = 600'000;      // past RTO_MAX the RTO stays at 120 s: no "alive" cut-off
+    CHECK(c.must_kill_after() > KernelOptions{}.retransmits_until_rto_max);
+    CHECK(c.describe().find("TCP_USER_TIMEOUT=600000ms") != std::string::npos);
+}
+
 TEST_CASE("patches edit rows by name: remove, drop and add effects, retarget") {
     const SysctlConfig cfg{60, 1, 1, 1, false};
     MsmClosePath msm(cfg);

@@ -73,3 +73,18 @@ TEST_CASE("timed: an orphan's retry kill comes at the first RTO expiry past tcp_
     // The first expiry never kills: nothing was retransmitted yet.
     CHECK_FALSE(analysis::retry_kill_at(0, s, hz250).may_kill);
 }
+
+TEST_CASE("timed: TCP_USER_TIMEOUT is the kill limit, and the last RTO timer is clamped to it") {
+    model::SysctlConfig s;
+    s.orphan_retries = 1;
+    s.user_timeout_ms = 3000;
+    const analysis::Clock hz250 = at_hz(250);
+    CHECK(analysis::kill_limit(s, hz250) == doctest::Approx(3.0));
+    // 0.408 + 0.816 + 1.632 s plus the wheel's rounding stays below 3 s at the 4th expiry: the 5th kills.
+    CHECK_FALSE(analysis::retry_kill_at(3, s, hz250).may_kill);
+    CHECK(analysis::retry_kill_at(4, s, hz250).may_kill);
+    CHECK_FALSE(analysis::retry_kill_at(4, s, hz250).may_survive);
+    // Past RTO_MAX the user timeout still decides (the orphan budget's "alive" cut-off does not apply).
+    s.user_timeout_ms = 28'800'000;
+    CHECK_FALSE(analysis::retry_kill_at(12, s, hz250).may_kill);
+}

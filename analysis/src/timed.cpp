@@ -61,19 +61,32 @@ double model_timeout(int boundary, const Clock& c) {
     return double((2 << thresh) - 1) * c.rto_min + (boundary - thresh) * c.rto_max;
 }
 
-RetryKill retry_kill_at(int retries, const model::SysctlConfig& s, const Clock& c) {
-    // retransmits_timed_out() is false before the first RTO retransmission; once the RTO reached
-    // TCP_RTO_MAX the orphan is no longer "alive" and its budget drops (the model's rows say when).
-    if (retries == 0) return {false, true};
-    if (retries >= s.kernel.retransmits_until_rto_max) return {};
-    Interval since_first{0, 0.0};  // from the first RTO retransmission to this expiry
+namespace {
+// From the first RTO retransmission (at the first expiry) to the expiry after `retries` of them, unclamped.
+Interval since_first(int retries, const Clock& c) {
+    Interval t{0, 0.0};
     for (int j = 1; j <= retries; ++j) {
         const Interval d = backed_off(j, c);
-        since_first.lo += d.lo;
-        *since_first.hi += *d.hi;
+        t.lo += d.lo;
+        *t.hi += *d.hi;
     }
-    const double limit = model_timeout(s.effective_orphan_retries(), c);
-    return {*since_first.hi >= limit, since_first.lo < limit};
+    return t;
+}
+}  // namespace
+
+double kill_limit(const model::SysctlConfig& s, const Clock& c) {
+    return s.user_timeout_ms > 0 ? s.user_timeout_ms / 1000.0 : model_timeout(s.effective_orphan_retries(), c);
+}
+
+RetryKill retry_kill_at(int retries, const model::SysctlConfig& s, const Clock& c) {
+    // retransmits_timed_out() is false before the first RTO retransmission; once the RTO reached
+    // TCP_RTO_MAX the orphan is no longer "alive" and its budget drops (the model's rows say when), unless
+    // TCP_USER_TIMEOUT decides alone.
+    if (retries == 0) return {false, true};
+    if (s.user_timeout_ms == 0 && retries >= s.kernel.retransmits_until_rto_max) return {};
+    const Interval t = since_first(retries, c);
+    const double limit = kill_limit(s, c);
+    return {*t.hi >= limit, t.lo < limit};
 }
 
 std::string describe(const Interval& i) {
@@ -107,8 +120,15 @@ Interval move_delay(const model::LocalKey& from, checker::Label label, const mod
             // The k-th expiry comes RTO * 2^(k-1) after the one before. The first follows a tail-loss probe
             // (when one is sent: its timeout is capped by the RTO), which re-arms the RTO.
             const Interval d = backed_off(from.data.retries, c);
-            if (from.data.retries != 0) return d;
-            return {d.lo, *d.hi + c.rto_first_hi() + c.late(c.rto_first_hi())};
+            if (from.data.retries == 0) return {d.lo, *d.hi + c.rto_first_hi() + c.late(c.rto_first_hi())};
+            if (s.user_timeout_ms == 0) return d;
+            // tcp_clamp_rto_to_user_timeout: the timer fires no later than TCP_USER_TIMEOUT after the first
+            // RTO retransmission.
+            const Interval before = since_first(from.data.retries - 1, c);
+            const double limit = s.user_timeout_ms / 1000.0;
+            const double lo = std::min(d.lo, std::max(0.0, limit - *before.hi));
+            const double hi = std::min(*d.hi, std::max(0.0, limit - before.lo) + c.late(std::max(0.0, limit - before.lo)));
+            return {lo, hi};
         }
         case model::Timing::probe: {
             // tcp_probe0_when: the RTO shifted by icsk_backoff (one more per probe sent), capped at RTO_MAX.

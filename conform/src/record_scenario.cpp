@@ -252,6 +252,7 @@ RunRecord record_scenario(const Scenario& sc) {
             checked(setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l), "SO_LINGER");
         }
         if (sc.linger2 != 0) set_int_option(fd, IPPROTO_TCP, TCP_LINGER2, sc.linger2, "TCP_LINGER2");
+        if (sc.user_timeout_ms != 0) set_int_option(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, sc.user_timeout_ms, "TCP_USER_TIMEOUT");
     }
     rec.closed_at.assign(ours.size(), -1);
     const auto mib_before = read_tcp_ext();

@@ -221,6 +221,13 @@ std::vector<Scenario> build() {
          .connections = 5, .orphan_retries = 2, .max_orphans = 2,
          .actions = {{A::drop_fin_to_peer}, {A::close}, {A::wait, 100}, {A::peer_close}}, .deadline_s = 12,
          .peer = kClosesLossy});
+    // --- TCP_USER_TIMEOUT replaces the orphan retry budget: it can lengthen the orphan's life, or shorten it.
+    add({.name = "user-timeout-longer", .what = "TCP_USER_TIMEOUT 3 s, tcp_orphan_retries=1, FIN lost: gone 3 s after the first retransmission, not 1.7 s",
+         .connections = 2, .orphan_retries = 1, .user_timeout_ms = 3000, .actions = {{A::drop_fin_to_peer}, {A::close}},
+         .deadline_s = 6, .peer = kSilent});
+    add({.name = "user-timeout-shorter", .what = "TCP_USER_TIMEOUT 1 s, tcp_orphan_retries=0 (8), FIN lost: gone at about 1.4 s, not 107 s",
+         .connections = 2, .orphan_retries = 0, .user_timeout_ms = 1000, .actions = {{A::drop_fin_to_peer}, {A::close}},
+         .deadline_s = 4, .peer = kSilent});
     add({.name = "linger-retries", .what = "SO_LINGER {1, 30}, FIN lost, tcp_retries2=1: close() times out while it waits",
          .connections = 2, .orphan_retries = 1, .retries2 = 1, .linger = 30,
          .actions = {{A::drop_fin_to_peer}, {A::close}}, .deadline_s = 8, .peer = kSilent, .expect_orphans = 0});
@@ -326,6 +333,7 @@ checker::CaseConfig Scenario::model_case(std::string_view profile) const {
     o.unread = unread;
     o.window_closed = peer_window_closed();
     c.sysctl.retries2 = retries2.value_or(c.sysctl.retries2);  // a fresh namespace has the kernel default, 15
+    c.sysctl.user_timeout_ms = user_timeout_ms;
     c.close_events = {model::close_event(o)};
     return c;
 }

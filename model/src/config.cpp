@@ -6,13 +6,30 @@
 
 namespace orphancheck::model {
 
+namespace {
+// The fewest RTO retransmissions r >= 1 after which the (r+1)-th expiry comes at least `timeout_ms` after the
+// first one, the un-backed-off RTO being `rto_ms` (doubled per retransmission, at most TCP_RTO_MAX, 120 s).
+// At most 255 (the width of the count).
+int retransmissions_until(int timeout_ms, double rto_ms) {
+    double elapsed = 0, rto = rto_ms;
+    for (int r = 1; r < 255; ++r) {
+        rto = std::min(rto * 2, 120000.0);
+        elapsed += rto;
+        if (elapsed >= timeout_ms) return r;
+    }
+    return 255;
+}
+}  // namespace
+
 int SysctlConfig::must_kill_after() const {
+    if (user_timeout_ms > 0) return retransmissions_until(user_timeout_ms, 200);
     // Past about 10 RTO doublings from TCP_RTO_MIN the RTO reaches TCP_RTO_MAX and the orphan is no longer
     // "alive": the retry budget drops to 0.
     return std::min(effective_orphan_retries() + 1, kernel.retransmits_until_rto_max);
 }
 
 int SysctlConfig::may_kill_after() const {
+    if (user_timeout_ms > 0) return std::min(retransmissions_until(user_timeout_ms, 400), must_kill_after());
     return std::min(std::max(1, effective_orphan_retries()), must_kill_after());
 }
 
@@ -38,8 +55,9 @@ std::string SysctlConfig::describe() const {
     for (const KernelConstantInfo& c : kernel_constant_infos())
         if (kernel.*c.member != defaults.*c.member) off += fmt::format(" {}={}", c.name, kernel.*c.member);
     const std::string r2 = retries2 == SysctlConfig{}.retries2 ? "" : fmt::format(" tcp_retries2={}", retries2);
-    return fmt::format("tcp_fin_timeout={} tcp_orphan_retries={} tcp_max_orphans={} tcp_max_tw_buckets={}{}{}{}",
-                       fin_timeout_seconds, orphan_retries, max_orphans, max_tw_buckets, r2,
+    const std::string ut = user_timeout_ms == 0 ? "" : fmt::format(" TCP_USER_TIMEOUT={}ms", user_timeout_ms);
+    return fmt::format("tcp_fin_timeout={} tcp_orphan_retries={} tcp_max_orphans={} tcp_max_tw_buckets={}{}{}{}{}",
+                       fin_timeout_seconds, orphan_retries, max_orphans, max_tw_buckets, r2, ut,
                        memory_pressure ? " memory_pressure" : "", off);
 }
 

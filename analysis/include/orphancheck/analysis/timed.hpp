@@ -62,13 +62,16 @@ enum class MoveTiming { instant, timer, anytime };
 
 // tcp_write_timeout() on an orphan: at the k-th RTO expiry (k-1 RTO retransmissions done, `retries` in the
 // model) it is killed when the time since the first RTO retransmission (the TLP does not count) reaches
-// tcp_model_timeout(tcp_orphan_retries). That time lies in an interval fixed by the RTO and the timer
+// kill_limit(). That time lies in an interval fixed by the RTO and the timer
 // wheel; whether the kill may happen there and whether the orphan may go on.
 struct RetryKill {
     bool may_kill = true;
     bool may_survive = true;
 };
 [[nodiscard]] RetryKill retry_kill_at(int retries, const model::SysctlConfig& sysctl, const Clock& clock);
+// The time retransmits_timed_out() compares with: TCP_USER_TIMEOUT when set, else
+// tcp_model_timeout(tcp_orphan_retries).
+[[nodiscard]] double kill_limit(const model::SysctlConfig& sysctl, const Clock& clock);
 // tcp_model_timeout(boundary, TCP_RTO_MIN) in seconds.
 [[nodiscard]] double model_timeout(int boundary, const Clock& clock);
 

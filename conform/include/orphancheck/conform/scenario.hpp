@@ -53,6 +53,7 @@ struct Scenario {
     int linger = -1;   // SO_LINGER seconds; -1: off
     int linger2 = 0;   // TCP_LINGER2 seconds; 0: the sysctl
     bool unread = false;  // the peer's byte is left unread at close()
+    int user_timeout_ms = 0;  // TCP_USER_TIMEOUT; 0: unset
     std::vector<Action> actions;
     double deadline_s = 10;  // sampling stops this long after the last action
     checker::PeerConfig peer;  // what the model lets the peer and the network do

@@ -20,6 +20,10 @@ struct SysctlConfig {
     bool memory_pressure = false;  // tcp_out_of_memory() true for closing sockets
     KernelOptions kernel{};        // version-dependent behaviour (kernel_profile.hpp)
     int retries2 = 15;             // net.ipv4.tcp_retries2: probe budget of a socket not yet orphaned, backoff cap
+    // TCP_USER_TIMEOUT of every socket, in ms (0: unset). When set, tcp_write_timeout() kills on it alone:
+    // the time since the first RTO retransmission reaches it (the orphan retries no longer decide), and the
+    // retransmit timer is clamped so that it fires then.
+    int user_timeout_ms = 0;
 
     // The FIN_WAIT2 handling switches at TCP_TIMEWAIT_LEN (60 s).
     [[nodiscard]] bool fin_timeout_long() const { return fin_timeout_seconds > kernel.timewait_len_seconds; }
@@ -29,6 +33,8 @@ struct SysctlConfig {
     // lazily at RTO expiry. Counted in RTO retransmissions: with an RTO just above
     // TCP_RTO_MIN the kill comes after R or R+1 retransmissions (measured: R=1 -> 2,
     // R=8 -> 8), never before the first one, and at the latest once RTO reaches RTO_MAX.
+    // With TCP_USER_TIMEOUT: the first expiry whose elapsed time, with an RTO between TCP_RTO_MIN and twice
+    // it, reaches the timeout.
     [[nodiscard]] int may_kill_after() const;
     [[nodiscard]] int must_kill_after() const;
     // tcp_probe_timer's budget: icsk_probes_out >= max_probes kills. An orphan gets tcp_orphan_retries(sk,
