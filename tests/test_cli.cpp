@@ -89,6 +89,17 @@ TEST_CASE("cli: the shipped example check passes") {
     CHECK(r.out.find("verdict: pass") != std::string::npos);
 }
 
+TEST_CASE("cli: the shipped TCP_USER_TIMEOUT check passes, and the user timeout is in its JSON cases") {
+    const Run r = run(std::string("check --config ") + ORPHANCHECK_CHECKS + "/user-timeout-orphans.toml --json -");
+    INFO(r.err);
+    CHECK(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["verdict"] == "pass");
+    REQUIRE(j["config"]["cases"].size() == 2);
+    CHECK(j["config"]["cases"][0]["tcp_user_timeout_ms"] == 1000);
+    CHECK(j["config"]["cases"][1]["tcp_user_timeout_ms"] == 3000);
+}
+
 TEST_CASE("cli: a patch file breaks the model and the check names the property") {
     const std::string patches = std::string(ORPHANCHECK_CHECKS) + "/../model/patches/broken/";
     const Run r = run("check --sockets 1 --json - --patch " + patches + "double-decrement.toml");

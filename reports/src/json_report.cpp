@@ -41,6 +41,8 @@ json config_json(const checker::ExploreSpec& spec) {
                          {"tcp_max_orphans", c.sysctl.max_orphans},
                          {"tcp_max_tw_buckets", c.sysctl.max_tw_buckets},
                          {"memory_pressure", c.sysctl.memory_pressure},
+                         {"tcp_retries2", c.sysctl.retries2},
+                         {"tcp_user_timeout_ms", c.sysctl.user_timeout_ms},
                          {"kernel", c.sysctl.describe()},
                          {"peer", {{"fin", c.peer.fin}, {"rst", c.peer.rst}, {"data", c.peer.data}, {"loss", c.peer.loss},
                                    {"abort", c.peer.abort}}},
