@@ -137,6 +137,7 @@ const std::vector<OptionInfo>& check_options() {
         {"max-orphans", "1", "net.ipv4.tcp_max_orphans, comma list or all (0..sockets)"},
         {"max-tw-buckets", "1", "net.ipv4.tcp_max_tw_buckets, comma list or all (0..sockets)"},
         {"memory-pressure", "no", "tcp_out_of_memory() true for every closing socket (an over-approximation: the kernel also needs queued data): no, yes or all"},
+        {"fin-alloc-fail", "no", "the system may be short of atomic memory at close(): tcp_send_fin's skb allocation fails, no FIN is queued and no timer armed (errata O7, read from the kernel code, not confirmed on a live kernel; the socket's queue is empty, so --memory-pressure does not see it): no, yes"},
         {"peer-fin", "yes", "the peer may close its side (FIN)"},
         {"peer-rst", "yes", "the peer may abort (RST)"},
         {"peer-data", "yes", "the peer may send data after our close()"},
@@ -232,6 +233,10 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     const auto max_orphans = int_list("max-orphans", v["max-orphans"], 0, 1 << 30, upto_n);
     const auto max_tw = int_list("max-tw-buckets", v["max-tw-buckets"], 0, 1 << 30, upto_n);
     const auto pressures = word_list<bool>("memory-pressure", v["memory-pressure"], {{"no", false}, {"yes", true}});
+    const bool fin_alloc_fail = yes_no("fin-alloc-fail", v["fin-alloc-fail"]);
+    if (fin_alloc_fail && zero_window && windows.size() == 1)
+        throw UsageError("--fin-alloc-fail yes changes nothing with --peer-window closes only (the FIN joins the "
+                         "unsent data, nothing is allocated)");
     for (int f : fins)
         for (int r : retries)
           for (int r2 : retries2s)
@@ -243,7 +248,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                         // Limits above the socket count are never reached: one value stands for all of them,
                         // one no cached count (at most 255) and no bucket count (at most n) can reach, so
                         // that the guard inputs show they never matter.
-                        c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2, ut};
+                        c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2, ut, fin_alloc_fail};
                         c.peer = peer;
                         c.close_events = closes;
                         bool dup = false;

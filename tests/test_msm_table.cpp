@@ -10,8 +10,12 @@ using namespace orphancheck::model;
 
 namespace {
 std::vector<SysctlConfig> configs() {
-    // The last one is the linux-5.15 profile: tcp_abort leaves orphans and refuses buckets.
-    return {{60, 1, 1, 1, false}, {120, 0, 2, 0, false}, {30, 3, 0, 2, true}, {60, 1, 1, 1, false, {false, false, false}}};
+    // The third lets tcp_send_fin's allocation fail (O7); the last one is the linux-5.15 profile: tcp_abort
+    // leaves orphans and refuses buckets.
+    return {{60, 1, 1, 1, false},
+            {120, 0, 2, 0, false},
+            {30, 3, 0, 2, true, KernelOptions{}, 15, 0, true},
+            {60, 1, 1, 1, false, {false, false, false}}};
 }
 }  // namespace
 

@@ -58,6 +58,11 @@ std::string_view why_unconfirmed(model::RowId row) {
         case R::window_ack_last_ack:
             return "the peer's answer to a probe only resets icsk_probes_out: the state samples do not show it, and a "
                    "later death is explained by late timers as well (the probe count is sampled, not yet compared)";
+        case R::close_fin_alloc_failed:
+        case R::close_fin_linger_alloc_failed:
+        case R::close_wait_fin_alloc_failed:
+        case R::close_wait_fin_linger_alloc_failed:
+            return "needs tcp_send_fin's skb allocation to fail: fault injection (failslab) is host-wide, not run";
         default: return "no scenario here confirmed it";
     }
 }

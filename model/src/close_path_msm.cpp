@@ -101,6 +101,8 @@ OC_PRED(abort_frees_timewait, e.ctx->cfg->kernel.abort_frees_timewait) // 6.x tc
 OC_PRED(retries_exhausted, f.d.retries >= e.ctx->cfg->must_kill_after())
 OC_PRED(peer_window_zero, e.opts.window_closed)                        // tcp_send_fin: unsent data, zero send window
 OC_PRED(fin_waits_for_window, f.d.window_wait)                         // FIN queued, not sent: ICSK_TIME_PROBE0 armed
+OC_PRED(fin_alloc_may_fail, e.ctx->cfg->fin_alloc_fail)              // alloc_skb_fclone(GFP_ATOMIC) == NULL
+OC_PRED(fin_not_queued, f.d.fin_unqueued)                              // tcp_send_fin gave up: nothing to retransmit
 // tcp_probe_timer: an orphan at RTO_MAX (!alive) whose backoff reached tcp_orphan_retries(sk, alive) aborts
 // before the OOM check.
 OC_PRED(probe_backoff_spent, f.d.dead && e.ctx->cfg->probe_backoff_spent(f.d.backoff))
@@ -167,6 +169,9 @@ OC_ACT(retransmit_fin, if (f.d.retries < e.ctx->cfg->must_kill_after()) ++f.d.re
 // tcp_send_fin with unsent data and a zero window: the FIN joins the queue tail, nothing is sent,
 // tcp_check_probe_timer arms the probe timer.
 OC_ACT(tcp_send_fin_queued, f.d.window_wait = true)
+// tcp_send_fin: the FIN skb cannot be allocated and the write queue is empty: it returns, nothing is queued,
+// no timer is armed.
+OC_ACT(tcp_send_fin_alloc_failed, f.d.fin_unqueued = true)
 // tcp_send_probe0: icsk_probes_out++, icsk_backoff++ while below tcp_retries2 (kept up to probe_backoff_cap).
 OC_ACT(tcp_send_probe0, if (f.d.retries < 255) ++f.d.retries;
        if (f.d.backoff < e.ctx->cfg->probe_backoff_cap()) ++f.d.backoff; e.ctx->fx.push(Effect::send_probe))
@@ -211,6 +216,7 @@ struct FinWait2 : tcp_state<TcpState::fin_wait2> {
         f.d.retries = 0;
         f.d.purged = false;  // nothing is retransmitted in FIN_WAIT2
         f.d.window_wait = false;
+        f.d.fin_unqueued = false;  // snd_una == write_seq: any ACK "acked" the FIN that was never queued
         f.d.backoff = 0;
     }
 };
@@ -236,6 +242,7 @@ struct Closed : tcp_state<TcpState::closed> {
         f.d.l2neg = false;
         f.d.purged = false;
         f.d.window_wait = false;
+        f.d.fin_unqueued = false;
         f.d.backoff = 0;
     }
 };
@@ -289,6 +296,11 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger_zero_window, set_sockopts, tcp_send_fin_queued, start_linger>, G<N<unread_data>, linger_timeout, peer_window_zero> >,
     msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_zero_window, set_sockopts, tcp_send_fin_queued, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, peer_window_zero> >,
     msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_zero_window, set_sockopts, tcp_send_fin_queued, start_linger>, G<N<unread_data>, linger_timeout, peer_window_zero> >,
+    // (atomic memory short: tcp_send_fin cannot allocate the FIN and gives up; the state is FIN_WAIT1/LAST_ACK already)
+    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail> >,
+    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail> >,
+    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail> >,
+    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail> >,
     // ---- SO_LINGER wait ends: sk_stream_wait_close returns, adjudge_to_death (C9)
     msmf::Row<FinWait1,    LingerWake,   FinWait1,   row_<R::linger_wake_fin_wait1, sock_orphan>,                             G<lingering> >,
     msmf::Row<FinWait2,    LingerWake,   FinWait2,   row_<R::linger_wake_fin_wait2, sock_orphan>,                             G<lingering> >,
@@ -362,26 +374,26 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<TwTimeWait,  RxRst,        Destroyed,  row_<R::rst_tw_time_wait>,                                            G<> >,
     msmf::Row<ClosedTw,    RxRst,        Closed,     row_<R::rst_closed_tw>,                                               G<> >,
     // ---- retransmit timer, elapsed time below the orphan budget: tcp_retransmit_timer
-    msmf::Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
-    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_left> >,
-    msmf::Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
-    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_left> >,
-    msmf::Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
-    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_left> >,
+    msmf::Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
+    msmf::Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
+    msmf::Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
+    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
     // ---- retransmit timer, orphan budget spent: tcp_write_timeout -> tcp_write_err (no RST)
-    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
-    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_spent> >,
-    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
-    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_spent> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, check_oom> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
     // (not yet an orphan: the lingering close() is woken with an error, tcp_retries2 / TCP_USER_TIMEOUT)
-    msmf::Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_exhausted> >,
-    msmf::Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_exhausted> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<dead>, retries_exhausted> >,
+    msmf::Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
+    msmf::Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
+    msmf::Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
     // ---- zero-window probe timer (ICSK_TIME_PROBE0): tcp_probe_timer, our FIN waits behind unsent data
     msmf::Row<FinWait1,    ProbeExpire,  Destroyed,  row_<R::probe_fin_wait1_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
     msmf::Row<FinWait1,    ProbeExpire,  Destroyed,  row_<R::probe_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,

@@ -10,7 +10,7 @@ bool row_has_effect(RowId row, Effect effect) {
     static const std::vector<std::uint32_t> masks = [] {
         std::vector<std::uint32_t> m(kRows, 0);
         for (const SysctlConfig& cfg : {SysctlConfig{60, 1, 1, 1, false}, SysctlConfig{120, 0, 2, 0, false},
-                                        SysctlConfig{30, 3, 0, 2, true}}) {
+                                        SysctlConfig{30, 3, 0, 2, true, KernelOptions{}, 15, 0, true}}) {
             const auto t = SocketTable::extract(cfg);
             for (std::uint16_t i = 0; i < t.size(); ++i)
                 for (int ev = 0; ev < kEvents; ++ev)

@@ -24,6 +24,10 @@ struct SysctlConfig {
     // the time since the first RTO retransmission reaches it (the orphan retries no longer decide), and the
     // retransmit timer is clamped so that it fires then.
     int user_timeout_ms = 0;
+    // The system is short of atomic memory at close(): tcp_send_fin's skb allocation may fail, the FIN is
+    // never queued and no timer is armed (errata O7, read from the code, not confirmed on a live kernel).
+    // The socket's own queue is empty then, so tcp_out_of_memory() (memory_pressure) does not see it.
+    bool fin_alloc_fail = false;
 
     // The FIN_WAIT2 handling switches at TCP_TIMEWAIT_LEN (60 s).
     [[nodiscard]] bool fin_timeout_long() const { return fin_timeout_seconds > kernel.timewait_len_seconds; }

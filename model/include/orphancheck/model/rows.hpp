@@ -23,6 +23,10 @@ namespace orphancheck::model {
     X(close_fin_linger_zero_window, "tcp_send_fin", "SO_LINGER > 0, peer window zero: FIN queued, close() waits")                     \
     X(close_wait_fin_zero_window, "tcp_send_fin", "close in CLOSE_WAIT, peer window zero: LAST_ACK, FIN queued")                      \
     X(close_wait_fin_linger_zero_window, "tcp_send_fin", "close in CLOSE_WAIT, SO_LINGER > 0, window zero: waits")                    \
+    X(close_fin_alloc_failed, "tcp_send_fin", "normal close, FIN skb allocation fails: FIN_WAIT1 orphan, no FIN, no timer (O7)")   \
+    X(close_fin_linger_alloc_failed, "tcp_send_fin", "SO_LINGER > 0, FIN skb allocation fails: close() waits, no FIN (O7)")           \
+    X(close_wait_fin_alloc_failed, "tcp_send_fin", "close in CLOSE_WAIT, FIN skb allocation fails: LAST_ACK, no FIN (O7)")            \
+    X(close_wait_fin_linger_alloc_failed, "tcp_send_fin", "close in CLOSE_WAIT, SO_LINGER > 0, allocation fails: waits (O7)")         \
     X(linger_wake_fin_wait1, "sk_stream_wait_close", "linger wait ends in FIN_WAIT1: sock_orphan")                                    \
     X(linger_wake_fin_wait2, "sk_stream_wait_close", "linger wait ends in FIN_WAIT2: sock_orphan")                                    \
     X(linger_wake_closing, "sk_stream_wait_close", "linger wait ends in CLOSING: sock_orphan")                                        \
