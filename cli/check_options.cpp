@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -70,6 +71,16 @@ std::uint64_t parse_size(const std::string& opt, const std::string& v) {
         throw UsageError(fmt::format("--{}: {} is below the {} MiB a run needs to start", opt, v,
                                      checker::kMinMemoryLimit >> 20));
     return bytes;
+}
+
+// MemAvailable of /proc/meminfo in bytes; 0 when it cannot be read.
+std::uint64_t mem_available_bytes() {
+    std::ifstream f("/proc/meminfo");
+    std::string key, unit;
+    std::uint64_t kib = 0;
+    while (f >> key >> kib >> unit)
+        if (key == "MemAvailable:") return kib << 10;
+    return 0;
 }
 
 // A comma list of integers, or `all` standing for `all_values`.
@@ -150,7 +161,7 @@ const std::vector<OptionInfo>& check_options() {
         {"bitstate-size", "256M", "size of the bit array of --store bitstate (e.g. 64M, 1G)"},
         {"max-states", "0", "stop (verdict incomplete) after this many states; 0 = no limit"},
         {"time-limit", "0", "stop (verdict incomplete) after this many seconds; 0 = no limit"},
-        {"memory-limit", "0", "stop (verdict incomplete) before the state store outgrows this (e.g. 512M, 4G); 0 = no limit"},
+        {"memory-limit", "auto", "stop (verdict incomplete) before the state store outgrows this (e.g. 512M, 4G); auto = 80 % of the memory available when the run starts (MemAvailable), so a run never meets the OOM killer; 0 = no limit"},
         {"engine", "table", "table (extracted from the MSM machine) or msm (MSM machines in the loop)"},
     };
     return kOpts;
@@ -167,7 +178,14 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     spec.sockets = int(parse_int("sockets", v["sockets"], 1, checker::kMaxSockets));
     spec.max_states = std::uint64_t(parse_int("max-states", v["max-states"], 0, 4'000'000'000LL));
     spec.time_limit_seconds = parse_seconds("time-limit", v["time-limit"]);
-    spec.memory_limit_bytes = parse_size("memory-limit", v["memory-limit"]);
+    if (v["memory-limit"] == "auto") {
+        if (const std::uint64_t available = mem_available_bytes()) {
+            spec.memory_available_bytes = available;
+            spec.memory_limit_bytes = std::max<std::uint64_t>(available / 5 * 4, checker::kMinMemoryLimit);
+        }
+    } else {
+        spec.memory_limit_bytes = parse_size("memory-limit", v["memory-limit"]);
+    }
     spec.engine = word_list<checker::Engine>("engine", v["engine"],
                                              {{"table", checker::Engine::table}, {"msm", checker::Engine::msm}})[0];
     if (split(v["engine"]).size() != 1 || v["engine"] == "all") throw UsageError("--engine: choose one of table, msm");

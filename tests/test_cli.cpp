@@ -89,6 +89,20 @@ TEST_CASE("cli: the shipped example check passes") {
     CHECK(r.out.find("verdict: pass") != std::string::npos);
 }
 
+TEST_CASE("cli: the default memory limit is 80 % of MemAvailable, stated in the report; --memory-limit 0 is none") {
+    const Run r = run("check --sockets 1 --json -");
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["config"]["memory_limit_auto"] == true);
+    CHECK(j["config"]["memory_limit_bytes"].get<std::uint64_t>() > 0);
+    const Run text = run("check --sockets 1");
+    CHECK(text.out.find("GiB available at the start (--memory-limit 0: none)") != std::string::npos);
+    const Run none = run("check --sockets 1 --memory-limit 0 --json -");
+    const auto k = nlohmann::json::parse(none.out);
+    CHECK(k["config"]["memory_limit_bytes"] == 0);
+    CHECK(k["config"]["memory_limit_auto"] == false);
+}
+
 TEST_CASE("cli: the shipped TCP_USER_TIMEOUT check passes, and the user timeout is in its JSON cases") {
     const Run r = run(std::string("check --config ") + ORPHANCHECK_CHECKS + "/user-timeout-orphans.toml --json -");
     INFO(r.err);

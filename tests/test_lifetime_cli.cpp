@@ -25,7 +25,9 @@ nlohmann::json lost_fin_gone(const std::string& r, const std::string& hz) {
 constexpr std::pair<const char*, double> kMeasuredKills[] = {{"1", 1.68}, {"2", 3.35}, {"3", 6.66}, {"0", 106.9}};
 
 TEST_CASE("lifetime --our-fin lost: the measured retry kills (errata row 34) lie inside the bounds, for any HZ") {
-    for (const auto& [r, seconds] : kMeasuredKills) {
+    for (const auto& kill : kMeasuredKills) {
+        const std::string r = kill.first;
+        const double seconds = kill.second;
         INFO("tcp_orphan_retries " << r << ", measured " << seconds << " s");
         for (const char* hz : {"250", "any"}) {
             INFO("--hz " << hz);
@@ -41,7 +43,9 @@ TEST_CASE("lifetime --our-fin lost: the measured retry kills (errata row 34) lie
 TEST_CASE("lifetime --our-fin lost --hz 250: the time-based retry kill makes the bounds tight (most/least <= 1.3)") {
     // tcp_write_timeout kills at the first RTO expiry whose time since the first RTO retransmission reaches
     // tcp_model_timeout(R); with the RTO in whole jiffies and the timer wheel's rounding that expiry is one.
-    for (const auto& [r, seconds] : kMeasuredKills) {
+    for (const auto& kill : kMeasuredKills) {
+        const std::string r = kill.first;
+        const double seconds = kill.second;
         const auto gone = lost_fin_gone(r, "250");
         const double lo = gone.at("min").get<double>(), hi = gone.at("max").get<double>();
         INFO("tcp_orphan_retries " << r << ": " << lo << "-" << hi << " s, measured " << seconds << " s");
@@ -151,9 +155,11 @@ TEST_CASE("lifetime --user-timeout: TCP_USER_TIMEOUT replaces the orphan budget 
     // conform user-timeout-longer / -shorter: FIN lost, gone 3.43 s (TCP_USER_TIMEOUT 3 s, tcp_orphan_retries 1,
     // 1.68 s without it) and 1.45 s (1 s, tcp_orphan_retries 0: 106.9 s without it).
     const std::tuple<const char*, const char*, double> measured[] = {{"1", "3000", 3.43}, {"0", "1000", 1.45}};
-    for (const auto& [r, ut, seconds] : measured) {
-        const auto run = test::run_cli(std::string("lifetime --linger off --our-fin lost --from established --fin-timeout 60 "
-                                                   "--hz 250 --json - --orphan-retries ") + r + " --user-timeout " + ut);
+    for (const auto& m : measured) {
+        const std::string r = std::get<0>(m), ut = std::get<1>(m);
+        const double seconds = std::get<2>(m);
+        const auto run = test::run_cli("lifetime --linger off --our-fin lost --from established --fin-timeout 60 --hz 250 --json - "
+                                       "--orphan-retries " + r + " --user-timeout " + ut);
         INFO("tcp_orphan_retries " << r << ", TCP_USER_TIMEOUT " << ut << " ms: " << run.err);
         REQUIRE(run.code == 0);
         const auto gone = nlohmann::json::parse(run.out).at("rows")[0].at("gone_seconds");

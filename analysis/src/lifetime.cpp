@@ -256,7 +256,7 @@ Lifetime lifetime(const LifetimeQuery& q) {
             std::vector<const Weighed*> by(n, nullptr);
             std::vector<std::size_t> todo{entry};
             back[entry] = entry;
-            for (std::size_t k = 0; k < todo.size() && back[u] == n && u != n; ++k)
+            for (std::size_t k = 0; k < todo.size() && u != n && back[u] == n; ++k)
                 for (const Weighed& x : out[todo[k]])
                     if (live[x.to] && std::size_t(comp[x.to]) == c && back[x.to] == n)
                         back[x.to] = todo[k], by[x.to] = &x, todo.push_back(x.to);

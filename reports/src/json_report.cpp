@@ -57,6 +57,7 @@ json config_json(const checker::ExploreSpec& spec) {
            {"threads", spec.threads},
            {"max_states", spec.max_states},
            {"memory_limit_bytes", spec.memory_limit_bytes},
+           {"memory_limit_auto", spec.memory_available_bytes != 0},
            {"time_limit", spec.time_limit_seconds},
            {"cases", cases}};
     if (!spec.patch.empty()) j["patch"] = {{"name", spec.patch.name}, {"edits", spec.patch.describe()}};

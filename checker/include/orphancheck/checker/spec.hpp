@@ -47,6 +47,7 @@ struct ExploreSpec {
     std::uint64_t max_states = 0;  // 0: unlimited
     double time_limit_seconds = 0;  // 0: unlimited
     std::uint64_t memory_limit_bytes = 0;  // 0: unlimited; the visited store and the liveness arrays
+    std::uint64_t memory_available_bytes = 0;  // when the limit was derived from MemAvailable: what it was
     bool progress = false;          // a progress line on stderr every second
     // Symmetry reduction: sockets are interchangeable (they share every configuration choice), so a
     // global state is stored once per permutation class, with its per-socket parts sorted.

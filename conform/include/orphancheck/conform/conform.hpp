@@ -39,7 +39,8 @@ struct ScenarioResult {
 
 // The kernel profile of the running kernel (from uname): linux-5.15, linux-6.12 or linux-6.18.
 [[nodiscard]] std::string running_kernel_profile();
-// The timed reading's clock for this host: its CONFIG_HZ when readable, else every common one.
+// The timed reading's clock for this host: its CONFIG_HZ when readable, else every common one; srtt up to
+// 50 ms (a loaded host).
 [[nodiscard]] analysis::Clock host_clock();
 
 // Runs the scenario (global sysctls restored on every exit path) and checks it.
