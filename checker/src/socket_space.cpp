@@ -93,6 +93,7 @@ struct SocketSpace::Builder {
         v.probe_sent = fx.count(model::Effect::send_probe) > 0;
         v.oom = in.oom;
         v.tw_full = in.tw_full;
+        v.probe_backoff_spent = from.data.dead && sp.case_.sysctl.probe_backoff_spent(from.data.backoff);
         return std::uint16_t(properties::violated_by_step(v));
     }
     // A kernel step after the environment changed to `e`: push the move if enabled.

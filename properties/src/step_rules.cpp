@@ -160,8 +160,8 @@ bool rst_expected(const StepView& v) {
                     f.state == S::fin_wait2);
         case Stimulus::probe:
             // tcp_out_of_resources resets; a spent budget (tcp_write_err) is silent and, once the probe
-            // interval reached RTO_MAX, is tested before the OOM check: under OOM either may be right.
-            return to == S::destroyed && v.oom && v.rst_sent;
+            // interval reached RTO_MAX, is tested before the OOM check.
+            return to == S::destroyed && v.oom && !v.probe_backoff_spent;
         case Stimulus::linger_wake:
         case Stimulus::release_sock:
         case Stimulus::fin:

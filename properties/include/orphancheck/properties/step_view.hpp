@@ -23,6 +23,9 @@ struct StepView {
     bool fin_sent = false;
     bool probe_sent = false;  // a zero-window probe
     bool oom = false;      // tcp_check_oom() true
+    // tcp_probe_timer's first test: an orphan no longer "alive" whose backoff reached its budget is aborted
+    // silently, before the OOM check (SysctlConfig::probe_backoff_spent of the socket's backoff).
+    bool probe_backoff_spent = false;
     bool tw_full = false;  // no timewait bucket available
 };
 
