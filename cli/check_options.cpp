@@ -181,7 +181,8 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     if (v["memory-limit"] == "auto") {
         if (const std::uint64_t available = mem_available_bytes()) {
             spec.memory_available_bytes = available;
-            spec.memory_limit_bytes = std::max<std::uint64_t>(available / 5 * 4, checker::kMinMemoryLimit);
+            spec.memory_limit_bytes = std::max<std::uint64_t>(available / 100 * checker::kAutoMemoryLimitPercent,
+                                                              checker::kMinMemoryLimit);
         }
     } else {
         spec.memory_limit_bytes = parse_size("memory-limit", v["memory-limit"]);

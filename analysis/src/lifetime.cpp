@@ -34,8 +34,7 @@ RetryKill retry_rule(const SocketGraph& g, std::size_t u, const LifetimeQuery& q
         return std::any_of(g.out[u].begin(), g.out[u].end(), [&](const SocketEdge& e) { return is_rto(e.label, k); });
     };
     if (!g.views[u].dead || !offered(model::EventKind::rto_timed_out) || !offered(model::EventKind::rto_expire)) return {};
-    const RetryKill r = retry_kill_at(g.locals[u].data.retries, q.config.sysctl, q.clock);
-    return r.may_kill || r.may_survive ? r : RetryKill{};
+    return retry_kill_at(g.locals[u].data.retries, q.config.sysctl, q.clock);
 }
 
 // Loss is finite: the peer retransmits a segment at most this often (a loss probe and tcp_retries2 = 15

@@ -125,10 +125,9 @@ Interval move_delay(const model::LocalKey& from, checker::Label label, const mod
             // tcp_clamp_rto_to_user_timeout: the timer fires no later than TCP_USER_TIMEOUT after the first
             // RTO retransmission.
             const Interval before = since_first(from.data.retries - 1, c);
-            const double limit = s.user_timeout_ms / 1000.0;
-            const double lo = std::min(d.lo, std::max(0.0, limit - *before.hi));
-            const double hi = std::min(*d.hi, std::max(0.0, limit - before.lo) + c.late(std::max(0.0, limit - before.lo)));
-            return {lo, hi};
+            const double limit = kill_limit(s, c);
+            const double left_most = std::max(0.0, limit - before.lo);
+            return {std::min(d.lo, std::max(0.0, limit - *before.hi)), std::min(*d.hi, left_most + c.late(left_most))};
         }
         case model::Timing::probe: {
             // tcp_probe0_when: the RTO shifted by icsk_backoff (one more per probe sent), capped at RTO_MAX.

@@ -157,8 +157,9 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
     const std::vector<model::RowId> ruled_out = rows_ruled_out(r.mib);
     const analysis::OptionSeconds seconds = s.option_seconds();
     const model::CloseOpts opts = model::close_opts_of(config.close_events.front());
+    const analysis::Clock clock = host_clock();  // reads the kernel's config once per scenario
     const ObservedModel model(analysis::socket_graph(config, s.connections, never, ruled_out), config.sysctl, opts,
-                              seconds, host_clock());
+                              seconds, clock);
     std::set<model::RowId> confirmed;
     for (std::size_t j = 0; j < std::size_t(s.connections); ++j) {
         const std::vector<TimedObservation> trace = trace_of(r, j);
@@ -181,7 +182,7 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
     out.counter_problem = counter_problem(r);
     out.predicted = analysis::lifetime({config, s.connections,
                                         s.peer_closes_first() ? analysis::CloseFrom::close_wait : analysis::CloseFrom::established,
-                                        seconds, host_clock(), never, ruled_out});
+                                        seconds, clock, never, ruled_out});
     measure_times(r, out.predicted, out);
     for (const auto* times : {&out.orphan_times, &out.gone_times})
         for (const TimeCheck& t : *times)

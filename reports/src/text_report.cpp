@@ -49,8 +49,9 @@ void write_text(std::ostream& out, const checker::ExploreSpec& spec, const check
                spec.engine == checker::Engine::table ? "table" : "msm", spec.symmetry ? "on" : "off",
                spec.por ? "on" : "off", kStores[int(spec.store)], spec.threads, spec.threads == 1 ? "" : "s");
     if (spec.memory_available_bytes)
-        fmt::print(out, "memory limit {:.1f} GiB: 80 % of the {:.1f} GiB available at the start (--memory-limit 0: none)\n",
-                   double(spec.memory_limit_bytes) / (1 << 30), double(spec.memory_available_bytes) / (1 << 30));
+        fmt::print(out, "memory limit {:.1f} GiB: {} % of the {:.1f} GiB available at the start (--memory-limit 0: none)\n",
+                   double(spec.memory_limit_bytes) / (1 << 30), checker::kAutoMemoryLimitPercent,
+                   double(spec.memory_available_bytes) / (1 << 30));
     constexpr std::size_t kListed = 8;
     for (std::size_t i = 0; i < spec.cases.size() && i < kListed; ++i)
         fmt::print(out, "configuration {}: {}\n", i + 1, spec.cases[i].describe());

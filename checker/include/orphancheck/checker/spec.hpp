@@ -37,6 +37,9 @@ enum class Engine : std::uint8_t { table, msm };
 // How visited states are stored (see the README): exactly, as 64-bit fingerprints, or as bits.
 enum class StoreKind : std::uint8_t { full, compact, bitstate };
 
+// --memory-limit auto: this share of MemAvailable when the run starts.
+inline constexpr int kAutoMemoryLimitPercent = 80;
+
 struct ExploreSpec {
     std::string profile{model::kDefaultProfile};  // kernel profile the cases' KernelOptions come from
     int sockets = 2;
