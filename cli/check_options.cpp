@@ -141,6 +141,7 @@ const std::vector<OptionInfo>& check_options() {
         {"linger2", "sysctl", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s), comma list or all"},
         {"unread", "all", "unread data in the receive queue at close(): no, yes"},
         {"peer-window", "open", "the peer's receive window at close(): open, or closes (it stopped reading: our data and FIN wait behind a zero window, the probe timer runs); comma list or all"},
+        {"shutdown", "no", "shutdown(SHUT_WR) before close(), per socket: no (close() only), wr (shutdown first: our FIN goes out with the file still open, not an orphan, and close() comes later from whichever state the socket reached); comma list or all"},
         {"fin-timeout", "60,120", "net.ipv4.tcp_fin_timeout in seconds (<=60 and >60 differ), comma list or all"},
         {"orphan-retries", "1", "net.ipv4.tcp_orphan_retries 0..255 (0 means 8), comma list or all (0,1,2)"},
         {"tcp-retries2", "15", "net.ipv4.tcp_retries2 0..15: the zero-window probe backoff stops growing there (<= 9: RTO_MAX is never reached, an answered orphan probes forever) and it is the probe budget of a socket whose close() waits; only with --peer-window closes; comma list or all (9,15)"},
@@ -199,6 +200,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
          {"long", Linger2::long_}});
     const auto unreads = word_list<bool>("unread", v["unread"], {{"no", false}, {"yes", true}});
     const auto windows = word_list<bool>("peer-window", v["peer-window"], {{"open", false}, {"closes", true}});
+    const auto shutdowns = word_list<bool>("shutdown", v["shutdown"], {{"no", false}, {"wr", true}});
     std::vector<model::EventId> closes;
     for (Linger l : lingers)
         for (Linger2 l2 : linger2s)
@@ -270,6 +272,8 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                         c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2, ut, fin_alloc_fail};
                         c.peer = peer;
                         c.close_events = closes;
+                        c.shutdown_first = std::find(shutdowns.begin(), shutdowns.end(), true) != shutdowns.end();
+                        c.close_first = std::find(shutdowns.begin(), shutdowns.end(), false) != shutdowns.end();
                         bool dup = false;
                         for (const auto& o : spec.cases) dup = dup || o.sysctl == c.sysctl;
                         if (!dup) spec.cases.push_back(c);

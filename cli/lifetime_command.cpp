@@ -44,6 +44,9 @@ OptionValues lifetime_defaults() {
 int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
     if (args.from != "established" && args.from != "close-wait" && args.from != "both")
         throw UsageError(fmt::format("--from: '{}' is not established, close-wait or both", args.from));
+    if (spec.cases.front().shutdown_first)
+        throw UsageError("--shutdown wr: lifetime times a socket from close() of an open connection; shutdown() "
+                         "before close() is not in the timed reading yet (use check)");
     std::vector<checker::EnvEvent> never;
     if (args.our_fin == "delivered") never = {checker::EnvEvent::drop_fin_to_peer};
     else if (args.our_fin == "lost") never = {checker::EnvEvent::fin_to_peer};

@@ -430,6 +430,9 @@ int main(int argc, char** argv) {
         return fail_usage(e.what());
     } catch (const model::PatchError& e) {
         return fail_usage(e.what());
+    } catch (const checker::CapacityError& e) {
+        std::cerr << "orphancheck: incomplete: " << e.what() << "\n";
+        return kExitIncomplete;
     } catch (const std::exception& e) {
         std::cerr << "orphancheck: internal error: " << e.what() << "\n";
         return kExitIncomplete;

@@ -1,5 +1,7 @@
 #include "orphancheck/checker/explorer.hpp"
 
+#include <algorithm>
+
 #include <fmt/ranges.h>
 
 #include "search.hpp"
@@ -37,8 +39,24 @@ std::string CaseConfig::describe_closes() const {
     // The peer's window is named only when it may be zero (runs before --peer-window read the same).
     const std::string window =
         windows == std::vector<std::string>{"open"} ? "" : fmt::format(" x peer window {{{}}}", fmt::join(windows, ", "));
-    return fmt::format("SO_LINGER {{{}}} x TCP_LINGER2 {{{}}} x unread data {{{}}}{}", fmt::join(lingers, ", "),
-                       fmt::join(linger2s, ", "), fmt::join(unreads, ", "), window);
+    const std::string shut = !shutdown_first ? "" : close_first ? " x shutdown(SHUT_WR) first {no, yes}" : " x shutdown(SHUT_WR) first";
+    return fmt::format("SO_LINGER {{{}}} x TCP_LINGER2 {{{}}} x unread data {{{}}}{}{}", fmt::join(lingers, ", "),
+                       fmt::join(linger2s, ", "), fmt::join(unreads, ", "), window, shut);
+}
+
+bool CaseConfig::may_call(model::EventId ev, const model::LocalKey& local) const {
+    using model::TcpState;
+    const bool unshut = local.state == TcpState::established || local.state == TcpState::close_wait;
+    const auto window_zero = [&](bool zero) {
+        return std::any_of(close_events.begin(), close_events.end(),
+                           [&](model::EventId c) { return model::close_opts_of(c).window_closed == zero; });
+    };
+    const model::EventKind k = model::kind_of(ev);
+    if (k == model::EventKind::close)
+        return std::find(close_events.begin(), close_events.end(), ev) != close_events.end() && (close_first || !unshut);
+    if (k == model::EventKind::shutdown) return shutdown_first && window_zero(false);
+    if (k == model::EventKind::shutdown_zero_window) return shutdown_first && window_zero(true);
+    return false;  // not an application call
 }
 
 namespace {
@@ -65,7 +83,8 @@ ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
     if (spec.threads < 1 || spec.threads > 256) throw SpecError("threads must be between 1 and 256");
     if (spec.cases.empty() || spec.cases.size() > 255) throw SpecError("between 1 and 255 configurations are needed");
     for (const CaseConfig& c : spec.cases)
-        if (c.close_events.empty()) throw SpecError("no close() variant selected");
+        if (c.close_events.empty() || (!c.close_first && !c.shutdown_first))
+            throw SpecError("no close() variant selected");
     if (spec.por && !por_decides(spec.properties))
         throw SpecError("partial-order reduction keeps safety properties only (leave out eventually-destroyed), and "
                         "decides counter-never-negative only together with orphan-balance");

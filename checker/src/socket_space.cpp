@@ -1,5 +1,7 @@
 #include "orphancheck/checker/socket_space.hpp"
 
+#include "orphancheck/checker/explorer.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -51,7 +53,9 @@ Combo SocketSpace::intern(std::uint32_t local, std::uint16_t env_bits) {
     const std::uint64_t key = (std::uint64_t(local) << 16) | env_bits;
     const auto [it, fresh] = index_.try_emplace(key, Combo(combos_.size()));
     if (!fresh) return it->second;
-    if (combos_.size() >= 0xffff) throw std::runtime_error("more than 65535 configurations of one socket");
+    if (combos_.size() >= 0xffff)
+        throw CapacityError("one socket has more than 65535 configurations (the explorer numbers them in 16 bits): "
+                            "split the run, e.g. one --peer-window, --linger2 or --shutdown value at a time");
     combos_.push_back({local, env_bits});
     views_.push_back(socket_view(LocalKey::unpack(local), env_bits));
     memo_.resize(combos_.size() * model::kGuardInputCombos);
@@ -86,6 +90,7 @@ struct SocketSpace::Builder {
         properties::StepView v;
         v.what = what;
         if (what == Stimulus::close) v.opts = model::close_opts_of(ev);
+        if (what == Stimulus::shutdown) v.opts.window_closed = model::kind_of(ev) == EventKind::shutdown_zero_window;
         v.from = from;
         v.to = to;
         v.rst_sent = fx.count(model::Effect::send_rst) > 0;
@@ -121,13 +126,17 @@ struct SocketSpace::Builder {
 
     // The application's close() variants, the kernel's timers and continuations, the administrator.
     void kernel_moves() {
-        for (EventId ev : sp.case_.close_events) kernel_move(kernel_label(ev), ev, e0);
+        for (EventId ev : sp.case_.close_events)
+            if (sp.case_.may_call(ev, from)) kernel_move(kernel_label(ev), ev, e0);
         for (const model::EventInfo& i : model::event_infos()) {
             switch (i.source) {
                 case model::Source::close_call:  // above, once per variant
                 case model::Source::segment: continue;  // network_moves
                 case model::Source::admin:
                     if (!sp.case_.peer.abort) continue;
+                    break;
+                case model::Source::shutdown_call:
+                    if (!sp.case_.may_call(model::event_of(i.kind), from)) continue;
                     break;
                 case model::Source::direct: break;
             }
@@ -221,7 +230,8 @@ struct SocketSpace::Builder {
         properties::EnabledView en;
         en.local = from;
         en.every_close = true;
-        for (EventId ev : sp.case_.close_events) en.every_close = en.every_close && has(kernel_label(ev));
+        for (EventId ev : sp.case_.close_events)
+            en.every_close = en.every_close && (!sp.case_.may_call(ev, from) || has(kernel_label(ev)));
         for (const model::EventInfo& i : model::event_infos())
             if (i.kind != EventKind::close && has(kernel_label(model::event_of(i.kind)))) en.enable(i.kind);
         en.abort_allowed = sp.case_.peer.abort;

@@ -69,6 +69,9 @@ using Abort = Event<EventKind::abort>;
 using ProbeExpire = Event<EventKind::probe_expire>;
 using RxWindowAck = Event<EventKind::rx_window_ack>;
 using RxWindowOpen = Event<EventKind::rx_window_open>;
+struct Shutdown : Event<EventKind::shutdown> {  // also shutdown_zero_window, with opts.window_closed set
+    CloseOpts opts;                             // only window_closed is read
+};
 
 // ---------------------------------------------------------------- guards
 #define OC_PRED(NAME, EXPR)                                                                   \
@@ -301,6 +304,34 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail> >,
     msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail> >,
     msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail> >,
+    // ---- shutdown(SHUT_WR): tcp_shutdown -> tcp_close_state + tcp_send_fin; no SOCK_DEAD, no orphan count
+    msmf::Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin, tcp_send_fin>,                                      G<N<peer_window_zero>> >,
+    msmf::Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin_zero_window, tcp_send_fin_queued>,                   G<peer_window_zero> >,
+    msmf::Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin_alloc_failed, tcp_send_fin_alloc_failed>,            G<N<peer_window_zero>, fin_alloc_may_fail> >,
+    msmf::Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin, tcp_send_fin>,                           G<N<peer_window_zero>> >,
+    msmf::Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin_zero_window, tcp_send_fin_queued>,        G<peer_window_zero> >,
+    msmf::Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin_alloc_failed, tcp_send_fin_alloc_failed>, G<N<peer_window_zero>, fin_alloc_may_fail> >,
+    // ---- close() after shutdown: __tcp_close in a state tcp_close_state keeps (no new FIN)
+    msmf::Row<FinWait1,    Close,        Closed,     row_<R::close_shut_unread_rst_fin_wait1, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, unread_data> >,
+    msmf::Row<FinWait2,    Close,        Closed,     row_<R::close_shut_unread_rst_fin_wait2, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, unread_data> >,
+    msmf::Row<Closing,     Close,        Closed,     row_<R::close_shut_unread_rst_closing, send_active_reset, sock_orphan>,     G<N<dead>, N<lingering>, unread_data> >,
+    msmf::Row<LastAck,     Close,        Closed,     row_<R::close_shut_unread_rst_last_ack, send_active_reset, sock_orphan>,    G<N<dead>, N<lingering>, unread_data> >,
+    // (SO_LINGER 0: tcp_disconnect resets in a tcp_need_reset state, or while our FIN is still queued)
+    msmf::Row<FinWait1,    Close,        Closed,     row_<R::close_shut_linger0_rst_fin_wait1, send_active_reset, sock_orphan>,  G<N<dead>, N<lingering>, N<unread_data>, linger_zero> >,
+    msmf::Row<FinWait2,    Close,        Closed,     row_<R::close_shut_linger0_rst_fin_wait2, send_active_reset, sock_orphan>,  G<N<dead>, N<lingering>, N<unread_data>, linger_zero> >,
+    msmf::Row<Closing,     Close,        Closed,     row_<R::close_shut_linger0_closing, sock_orphan>,                           G<N<dead>, N<lingering>, N<unread_data>, linger_zero, N<fin_waits_for_window>> >,
+    msmf::Row<Closing,     Close,        Closed,     row_<R::close_shut_linger0_rst_closing, send_active_reset, sock_orphan>,    G<N<dead>, N<lingering>, N<unread_data>, linger_zero, fin_waits_for_window> >,
+    msmf::Row<LastAck,     Close,        Closed,     row_<R::close_shut_linger0_last_ack, sock_orphan>,                          G<N<dead>, N<lingering>, N<unread_data>, linger_zero, N<fin_waits_for_window>> >,
+    msmf::Row<LastAck,     Close,        Closed,     row_<R::close_shut_linger0_rst_last_ack, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, N<unread_data>, linger_zero, fin_waits_for_window> >,
+    msmf::Row<FinWait1,    Close,        FinWait1,   row_<R::close_shut_fin_wait1, set_sockopts, sock_orphan>,                   G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
+    // (sk_stream_wait_close does not wait in FIN_WAIT2: SO_LINGER > 0 closes at once)
+    msmf::Row<FinWait2,    Close,        FinWait2,   row_<R::close_shut_fin_wait2, set_sockopts, sock_orphan>,                   G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>> >,
+    msmf::Row<Closing,     Close,        Closing,    row_<R::close_shut_closing, set_sockopts, sock_orphan>,                     G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
+    msmf::Row<LastAck,     Close,        LastAck,    row_<R::close_shut_last_ack, set_sockopts, sock_orphan>,                    G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
+    msmf::Row<FinWait1,    Close,        FinWait1,   row_<R::close_shut_linger_fin_wait1, set_sockopts, start_linger>,           G<N<dead>, N<lingering>, N<unread_data>, linger_timeout> >,
+    msmf::Row<Closing,     Close,        Closing,    row_<R::close_shut_linger_closing, set_sockopts, start_linger>,             G<N<dead>, N<lingering>, N<unread_data>, linger_timeout> >,
+    msmf::Row<LastAck,     Close,        LastAck,    row_<R::close_shut_linger_last_ack, set_sockopts, start_linger>,            G<N<dead>, N<lingering>, N<unread_data>, linger_timeout> >,
+    msmf::Row<ClosedTw,    Close,        ClosedTw,   row_<R::close_shut_closed_tw, sock_orphan>,                                 G<N<dead>, N<lingering>> >,
     // ---- SO_LINGER wait ends: sk_stream_wait_close returns, adjudge_to_death (C9)
     msmf::Row<FinWait1,    LingerWake,   FinWait1,   row_<R::linger_wake_fin_wait1, sock_orphan>,                             G<lingering> >,
     msmf::Row<FinWait2,    LingerWake,   FinWait2,   row_<R::linger_wake_fin_wait2, sock_orphan>,                             G<lingering> >,
@@ -355,9 +386,12 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<TwFinWait2,  RxFin,        TwTimeWait, row_<R::fin_tw_fin_wait2, send_ack>,                                  G<> >,
     // ---- new data after close(): RCV_SHUTDOWN set, RFC 1122 reset
     msmf::Row<FinWait1,    RxData,       Destroyed,  row_<R::data_fin_wait1_reset, send_active_reset, inet_csk_destroy_sock>, G<dead> >,
-    msmf::Row<FinWait1,    RxData,       Closed,     row_<R::data_fin_wait1_linger_reset, send_active_reset, sk_state_change>, G<N<dead>> >,
+    msmf::Row<FinWait1,    RxData,       Closed,     row_<R::data_fin_wait1_linger_reset, send_active_reset, sk_state_change>, G<lingering> >,
     msmf::Row<FinWait2,    RxData,       Destroyed,  row_<R::data_fin_wait2_reset, send_active_reset, inet_csk_destroy_sock>, G<dead> >,
-    msmf::Row<FinWait2,    RxData,       Closed,     row_<R::data_fin_wait2_linger_reset, send_active_reset, sk_state_change>, G<N<dead>> >,
+    msmf::Row<FinWait2,    RxData,       Closed,     row_<R::data_fin_wait2_linger_reset, send_active_reset, sk_state_change>, G<lingering> >,
+    // (after shutdown(SHUT_WR) only RCV_SHUTDOWN is clear: the data is received as in ESTABLISHED)
+    msmf::Row<FinWait1,    RxData,       FinWait1,   row_<R::data_fin_wait1_shut, send_ack>,                               G<N<dead>, N<lingering>> >,
+    msmf::Row<FinWait2,    RxData,       FinWait2,   row_<R::data_fin_wait2_shut, send_ack>,                               G<N<dead>, N<lingering>> >,
     msmf::Row<TwFinWait2,  RxData,       Destroyed,  row_<R::data_tw_fin_wait2_rst, send_active_reset>,                    G<> >,
     // ---- acceptable RST from the peer: tcp_reset -> tcp_done
     msmf::Row<Established, RxRst,        Closed,     row_<R::rst_established, sk_state_change>,                            G<> >,
@@ -428,6 +462,11 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     // ---- tcp_abort (ss -K): waits for the socket lock; an orphan is destroyed only since 6.11
     msmf::Row<Established, Abort,        Closed,     row_<R::abort_established, send_active_reset, sk_state_change>,      G<> >,
     msmf::Row<CloseWait,   Abort,        Closed,     row_<R::abort_close_wait, send_active_reset, sk_state_change>,       G<> >,
+    // (not yet an orphan: shut down with the file open, or close() lingering; every kernel resets it the same way)
+    msmf::Row<FinWait1,    Abort,        Closed,     row_<R::abort_fin_wait1_linger, send_active_reset, sk_state_change>, G<N<dead>> >,
+    msmf::Row<FinWait2,    Abort,        Closed,     row_<R::abort_fin_wait2_linger, send_active_reset, sk_state_change>, G<N<dead>> >,
+    msmf::Row<Closing,     Abort,        Closed,     row_<R::abort_closing_linger, sk_state_change>,                      G<N<dead>> >,
+    msmf::Row<LastAck,     Abort,        Closed,     row_<R::abort_last_ack_linger, sk_state_change>,                     G<N<dead>> >,
     msmf::Row<FinWait1,    Abort,        Destroyed,  row_<R::abort_fin_wait1, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, abort_kills_orphans> >,
     msmf::Row<FinWait2,    Abort,        Destroyed,  row_<R::abort_fin_wait2, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, abort_kills_orphans> >,
     msmf::Row<Closing,     Abort,        Destroyed,  row_<R::abort_closing, inet_csk_destroy_sock>,                       G<N<owned>, dead, abort_kills_orphans> >,
@@ -506,6 +545,12 @@ msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
         case EventKind::probe_expire: return m.process_event(ProbeExpire{{&ctx}});
         case EventKind::rx_window_ack: return m.process_event(RxWindowAck{{&ctx}});
         case EventKind::rx_window_open: return m.process_event(RxWindowOpen{{&ctx}});
+        case EventKind::shutdown: return m.process_event(Shutdown{{&ctx}, {}});
+        case EventKind::shutdown_zero_window: {
+            CloseOpts o;
+            o.window_closed = true;
+            return m.process_event(Shutdown{{&ctx}, o});
+        }
     }
     return msm::back::HANDLED_FALSE;
 }

@@ -85,6 +85,7 @@ std::string_view source_name(Source s) {
         case Source::direct: return "kernel";
         case Source::admin: return "administrator";
         case Source::segment: return "segment";
+        case Source::shutdown_call: return "application (shutdown)";
     }
     return "?";
 }

@@ -21,6 +21,8 @@ bool in(StateSet set, S s) { return (set & one(s)) != 0; }
 bool retransmits_fin(S s) { return s == S::fin_wait1 || s == S::closing || s == S::last_ack; }
 bool full_closing(S s) { return model::is_orphan_state(s); }  // FIN_WAIT1/2, CLOSING, LAST_ACK
 bool abortive(const model::CloseOpts& o) { return o.unread || o.linger == model::Linger::zero; }
+// Shut down for sending with the file still open: close() has not run (nor is it waiting in SO_LINGER).
+bool shut_open(const LocalKey& f) { return full_closing(f.state) && !f.data.dead && !f.data.lingering; }
 
 // Where the peer's ACK of our FIN takes a socket (RFC 793 "ESTABLISHED ... LAST-ACK" ACK processing).
 StateSet after_ack(const LocalKey& f) {
@@ -63,14 +65,25 @@ bool transition_allowed(const StepView& v) {
     switch (v.what) {
         case Stimulus::close: {
             if (d.dead || d.lingering) return false;  // close() runs once
-            if (f.state == S::closed) return to == S::closed && v.to.data.dead;
+            if (f.state == S::closed || f.state == S::closed_tw) return to == f.state && v.to.data.dead;
+            if (abortive(v.opts)) return (f.state == S::established || f.state == S::close_wait || full_closing(f.state)) &&
+                                         to == S::closed && v.to.data.dead;
+            if (full_closing(f.state)) {  // after shutdown(SHUT_WR): our FIN is out already, the state stays
+                const bool waits = v.opts.linger == model::Linger::timeout && f.state != S::fin_wait2;
+                return to == f.state && !v.fin_sent && v.to.data.dead == !waits && v.to.data.lingering == waits;
+            }
             if (f.state != S::established && f.state != S::close_wait) return false;
-            if (abortive(v.opts)) return to == S::closed && v.to.data.dead;
             const S next = f.state == S::established ? S::fin_wait1 : S::last_ack;
             const bool waits = v.opts.linger == model::Linger::timeout;
             // Behind a zero window the FIN is queued, not sent, and the probe timer runs (RFC 1122 4.2.2.17).
             const bool fin_right = v.opts.window_closed ? !v.fin_sent && v.to.data.window_wait : v.fin_sent;
             return to == next && fin_right && v.to.data.dead == !waits && v.to.data.lingering == waits;
+        }
+        case Stimulus::shutdown: {  // RFC 793 CLOSE of the sending side: our FIN, the connection stays the user's
+            if (d.dead || d.lingering) return false;
+            const S next = f.state == S::established ? S::fin_wait1 : f.state == S::close_wait ? S::last_ack : S::closed;
+            const bool fin_right = v.opts.window_closed ? !v.fin_sent && v.to.data.window_wait : v.fin_sent;
+            return next != S::closed && to == next && fin_right && !v.to.data.dead && !v.to.data.lingering;
         }
         case Stimulus::linger_wake:
             return d.lingering && to == f.state && v.to.data.dead && !v.to.data.lingering;
@@ -88,6 +101,7 @@ bool transition_allowed(const StepView& v) {
         case Stimulus::fin: return in(after_fin(f), to);
         case Stimulus::fin_ack: return in(after_fin_ack(f), to);
         case Stimulus::data:  // RFC 1122 4.2.2.13: new data after close() resets the connection
+            if (shut_open(f)) return to == f.state;  // shutdown(SHUT_WR) leaves the receive side open
             if (f.state == S::fin_wait1 || f.state == S::fin_wait2) return to == (d.dead ? S::destroyed : S::closed);
             if (f.state == S::tw_fin_wait2) return to == S::destroyed;
             return to == f.state;
@@ -143,14 +157,21 @@ bool rst_expected(const StepView& v) {
     const auto& d = f.data;
     switch (v.what) {
         case Stimulus::close:
-            return abortive(v.opts) && (f.state == S::established || f.state == S::close_wait);
+            if (f.state == S::established || f.state == S::close_wait) return abortive(v.opts);
+            if (!full_closing(f.state)) return false;  // already CLOSE: nothing to reset
+            // After shutdown: unread data resets; SO_LINGER 0 is tcp_disconnect, which resets in a tcp_need_reset
+            // state, or in CLOSING/LAST_ACK while our FIN is still queued (snd_nxt != write_seq).
+            if (v.opts.unread) return true;
+            if (v.opts.linger != model::Linger::zero) return false;
+            return f.state == S::fin_wait1 || f.state == S::fin_wait2 || d.window_wait;
         case Stimulus::close_tail:  // OOM kill, TCP_LINGER2 < 0; a timewait overflow closes silently
             if (to != S::destroyed) return false;
             if (retransmits_fin(f.state)) return true;
             return f.state == S::fin_wait2 && (d.l2neg || d.fin_long);
         case Stimulus::ack:
         case Stimulus::fin_ack: return f.state == S::fin_wait1 && d.dead && d.l2neg;  // TCP_LINGER2 < 0
-        case Stimulus::data: return f.state == S::fin_wait1 || f.state == S::fin_wait2 || f.state == S::tw_fin_wait2;
+        case Stimulus::data:
+            return !shut_open(f) && (f.state == S::fin_wait1 || f.state == S::fin_wait2 || f.state == S::tw_fin_wait2);
         case Stimulus::rto: return to == S::destroyed;  // only tcp_out_of_resources kills here
         case Stimulus::rto_timeout: return d.dead && v.oom;  // tcp_write_err is silent
         case Stimulus::keepalive: return to == S::destroyed && (d.l2neg || !d.fin_long);
@@ -162,6 +183,7 @@ bool rst_expected(const StepView& v) {
             // tcp_out_of_resources resets; a spent budget (tcp_write_err) is silent and, once the probe
             // interval reached RTO_MAX, is tested before the OOM check.
             return to == S::destroyed && v.oom && !v.probe_backoff_spent;
+        case Stimulus::shutdown:
         case Stimulus::linger_wake:
         case Stimulus::release_sock:
         case Stimulus::fin:
@@ -220,6 +242,7 @@ bool tw_handoff_right(const StepView& v) {
             if (fw2_to_bucket && d.fin_long) return to == S::tw_fin_wait2;
             return true;
         case Stimulus::close:
+        case Stimulus::shutdown:
         case Stimulus::linger_wake:
         case Stimulus::release_sock:
         case Stimulus::data:
@@ -263,13 +286,14 @@ PropertyMask violated_by_enabled(const EnabledView& e) {
         (model::holds_tw_bucket(k.state) && !e.has(K::tw_expire)) || (d.lingering && !e.has(K::linger_wake)))
         m |= bit(PropertyId::timer_armed);
     // close() is accepted in every open state and, once started, runs to its end.
-    const bool open = (k.state == S::established || k.state == S::close_wait || k.state == S::closed) && !d.dead &&
-                      !d.lingering;
+    const bool open = (k.state == S::established || k.state == S::close_wait || k.state == S::closed ||
+                       k.state == S::closed_tw || full_closing(k.state)) &&
+                      !d.dead && !d.lingering;
     if ((open && !e.every_close) || (d.tail && !e.has(K::close_tail)) || (d.owned && !d.tail && !e.has(K::release_sock)))
         m |= bit(PropertyId::close_progress);
     // tcp_abort takes the socket lock, so it waits while close() holds it; otherwise it answers
     // (kills, purges or refuses) on every socket a socket lookup can find.
-    const bool findable = k.state != S::destroyed && k.state != S::closed && k.state != S::closed_tw && !d.lingering;
+    const bool findable = k.state != S::destroyed && k.state != S::closed && k.state != S::closed_tw;
     if (e.abort_allowed && findable && !d.owned && !e.has(K::abort)) m |= bit(PropertyId::abort_accepted);
     return m;
 }

@@ -16,6 +16,11 @@ struct SpecError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Thrown when one socket's configurations outgrow the explorer's 16-bit numbering: the run stops, incomplete.
+struct CapacityError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // With a sink, a complete exploration also hands out every state and edge.
 ExploreResult explore(const ExploreSpec& spec, GraphSink* sink = nullptr);
 

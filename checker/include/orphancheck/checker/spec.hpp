@@ -8,6 +8,7 @@
 
 #include "orphancheck/model/config.hpp"
 #include "orphancheck/model/events.hpp"
+#include "orphancheck/model/local.hpp"
 #include "orphancheck/model/table_patch.hpp"
 #include "orphancheck/properties/property.hpp"
 
@@ -29,6 +30,13 @@ struct CaseConfig {
     model::SysctlConfig sysctl;
     PeerConfig peer;
     std::vector<model::EventId> close_events;
+    // shutdown(SHUT_WR) before close() (--shutdown): `shutdown_first` lets the application shut the sending side
+    // down first, with a FIN for each peer window of close_events; `close_first` lets it close() an open
+    // (ESTABLISHED/CLOSE_WAIT) socket without that. At least one of them is set.
+    bool shutdown_first = false;
+    bool close_first = true;
+    // The events the application may call on a socket in `local`: close() variants and shutdown() calls.
+    [[nodiscard]] bool may_call(model::EventId ev, const model::LocalKey& local) const;
     [[nodiscard]] std::string describe() const;          // the sysctls
     [[nodiscard]] std::string describe_closes() const;   // "SO_LINGER {off,0} x TCP_LINGER2 {...} x unread {...}"
 };

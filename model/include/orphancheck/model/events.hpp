@@ -57,6 +57,7 @@ enum class Source : std::uint8_t {
     direct,      // by itself whenever a row accepts it (timers, the rest of close())
     admin,       // tcp_abort, when the run lets an administrator act
     segment,     // a segment from the peer arriving (the network model delivers it)
+    shutdown_call,  // the application's shutdown(SHUT_WR) before close(), when the run lets it (--shutdown)
 };
 
 // The stimulus of a step as the TCP specification names it (what the step properties judge).
@@ -78,6 +79,7 @@ enum class Stimulus : std::uint8_t {
     probe,         // zero-window probe timer (RFC 1122 4.2.2.17)
     window_ack,    // the peer's ACK of a probe, window still zero
     window_open,   // the peer's ACK opens its window: the queued data and FIN go out
+    shutdown,      // shutdown(SHUT_WR): our FIN, the file stays open (RFC 793 CLOSE of the send side)
 };
 
 // X(id, kernel function, fairness, timing, source, stimulus, text)
@@ -101,7 +103,10 @@ enum class Stimulus : std::uint8_t {
     X(rx_fin_old_ack, "tcp_rcv_state_process", none, instant, segment, fin, "peer FIN with an old ACK")            \
     X(probe_expire, "tcp_probe_timer", write_timer, probe, direct, probe, "zero-window probe timer fires")         \
     X(rx_window_ack, "tcp_ack_probe", none, instant, segment, window_ack, "peer ACK, window still zero")           \
-    X(rx_window_open, "tcp_ack_probe", none, instant, segment, window_open, "peer ACK opens its window")
+    X(rx_window_open, "tcp_ack_probe", none, instant, segment, window_open, "peer ACK opens its window")          \
+    X(shutdown, "tcp_shutdown", app, anytime, shutdown_call, shutdown, "shutdown(SHUT_WR)")                       \
+    X(shutdown_zero_window, "tcp_shutdown", app, anytime, shutdown_call, shutdown,                                \
+      "shutdown(SHUT_WR), peer window zero")
 
 enum class EventKind : std::uint8_t {
 #define ORPHANCHECK_EVENT_ENUM(id, fn, fair, timing, source, stimulus, text) id,

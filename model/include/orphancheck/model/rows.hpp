@@ -27,6 +27,30 @@ namespace orphancheck::model {
     X(close_fin_linger_alloc_failed, "tcp_send_fin", "SO_LINGER > 0, FIN skb allocation fails: close() waits, no FIN (O7)")           \
     X(close_wait_fin_alloc_failed, "tcp_send_fin", "close in CLOSE_WAIT, FIN skb allocation fails: LAST_ACK, no FIN (O7)")            \
     X(close_wait_fin_linger_alloc_failed, "tcp_send_fin", "close in CLOSE_WAIT, SO_LINGER > 0, allocation fails: waits (O7)")         \
+    X(shutdown_fin, "tcp_shutdown/tcp_send_fin", "shutdown(SHUT_WR): FIN_WAIT1 + FIN, the file stays open: not an orphan")            \
+    X(shutdown_fin_zero_window, "tcp_shutdown/tcp_send_fin", "shutdown(SHUT_WR), peer window zero: FIN queued, probe timer")          \
+    X(shutdown_fin_alloc_failed, "tcp_shutdown/tcp_send_fin", "shutdown(SHUT_WR), FIN allocation fails: FIN_WAIT1, no FIN (O7)")      \
+    X(shutdown_close_wait_fin, "tcp_shutdown/tcp_send_fin", "shutdown(SHUT_WR) in CLOSE_WAIT: LAST_ACK + FIN, file open")             \
+    X(shutdown_close_wait_fin_zero_window, "tcp_shutdown/tcp_send_fin", "shutdown(SHUT_WR) in CLOSE_WAIT, window zero: FIN queued")   \
+    X(shutdown_close_wait_fin_alloc_failed, "tcp_shutdown/tcp_send_fin", "shutdown(SHUT_WR) in CLOSE_WAIT, allocation fails: no FIN (O7)")\
+    X(close_shut_unread_rst_fin_wait1, "__tcp_close", "close() after shutdown, FIN_WAIT1, unread data: CLOSE + RST")                  \
+    X(close_shut_unread_rst_fin_wait2, "__tcp_close", "close() after shutdown, FIN_WAIT2, unread data: CLOSE + RST")                  \
+    X(close_shut_unread_rst_closing, "__tcp_close", "close() after shutdown, CLOSING, unread data: CLOSE + RST")                      \
+    X(close_shut_unread_rst_last_ack, "__tcp_close", "close() after shutdown, LAST_ACK, unread data: CLOSE + RST")                    \
+    X(close_shut_linger0_rst_fin_wait1, "tcp_disconnect", "close() after shutdown, SO_LINGER 0, FIN_WAIT1: RST (tcp_need_reset)")     \
+    X(close_shut_linger0_rst_fin_wait2, "tcp_disconnect", "close() after shutdown, SO_LINGER 0, FIN_WAIT2: RST (tcp_need_reset)")     \
+    X(close_shut_linger0_closing, "tcp_disconnect", "close() after shutdown, SO_LINGER 0, CLOSING, FIN sent: CLOSE, no RST")          \
+    X(close_shut_linger0_rst_closing, "tcp_disconnect", "SO_LINGER 0, CLOSING, FIN still queued (snd_nxt != write_seq): RST")         \
+    X(close_shut_linger0_last_ack, "tcp_disconnect", "close() after shutdown, SO_LINGER 0, LAST_ACK, FIN sent: CLOSE, no RST")        \
+    X(close_shut_linger0_rst_last_ack, "tcp_disconnect", "SO_LINGER 0, LAST_ACK, FIN still queued (snd_nxt != write_seq): RST")       \
+    X(close_shut_fin_wait1, "__tcp_close", "close() after shutdown in FIN_WAIT1: no new FIN, orphaned now")                           \
+    X(close_shut_fin_wait2, "__tcp_close", "close() after shutdown in FIN_WAIT2: orphaned now, FIN_WAIT2 timer or bucket")            \
+    X(close_shut_closing, "__tcp_close", "close() after shutdown in CLOSING: no new FIN, orphaned now")                               \
+    X(close_shut_last_ack, "__tcp_close", "close() after shutdown in LAST_ACK: no new FIN, orphaned now")                             \
+    X(close_shut_linger_fin_wait1, "sk_stream_wait_close", "close() after shutdown, SO_LINGER > 0, FIN_WAIT1: waits")                 \
+    X(close_shut_linger_closing, "sk_stream_wait_close", "close() after shutdown, SO_LINGER > 0, CLOSING: waits")                     \
+    X(close_shut_linger_last_ack, "sk_stream_wait_close", "close() after shutdown, SO_LINGER > 0, LAST_ACK: waits")                   \
+    X(close_shut_closed_tw, "__tcp_close", "close() after shutdown, already CLOSE with a TIME_WAIT bucket: orphaned")                 \
     X(linger_wake_fin_wait1, "sk_stream_wait_close", "linger wait ends in FIN_WAIT1: sock_orphan")                                    \
     X(linger_wake_fin_wait2, "sk_stream_wait_close", "linger wait ends in FIN_WAIT2: sock_orphan")                                    \
     X(linger_wake_closing, "sk_stream_wait_close", "linger wait ends in CLOSING: sock_orphan")                                        \
@@ -76,6 +100,8 @@ namespace orphancheck::model {
     X(data_fin_wait1_linger_reset, "tcp_rcv_state_process", "data while lingering in FIN_WAIT1: RST")                                 \
     X(data_fin_wait2_reset, "tcp_rcv_state_process", "data after close in FIN_WAIT2: tcp_reset + RST")                                \
     X(data_fin_wait2_linger_reset, "tcp_rcv_state_process", "data while lingering in FIN_WAIT2: RST")                                 \
+    X(data_fin_wait1_shut, "tcp_data_queue", "data to FIN_WAIT1 after shutdown(SHUT_WR), file open: received, ACKed")                 \
+    X(data_fin_wait2_shut, "tcp_data_queue", "data to FIN_WAIT2 after shutdown(SHUT_WR), file open: received, ACKed")                 \
     X(data_tw_fin_wait2_rst, "tcp_timewait_state_process", "data to a FIN_WAIT2 bucket: RST, bucket freed")                           \
     X(rst_established, "tcp_reset", "RST before close: CLOSE, user still holds the socket")                                           \
     X(rst_close_wait, "tcp_reset", "RST in CLOSE_WAIT before close: CLOSE")                                                           \
@@ -137,6 +163,10 @@ namespace orphancheck::model {
     X(closed_tw_expire, "tw_timer_handler", "bucket of a not yet orphaned CLOSE socket expires")                                      \
     X(abort_established, "tcp_abort", "ss -K before close(): CLOSE + RST, the user still holds the socket")                           \
     X(abort_close_wait, "tcp_abort", "ss -K in CLOSE_WAIT before close(): CLOSE + RST")                                               \
+    X(abort_fin_wait1_linger, "tcp_abort", "ss -K on FIN_WAIT1 before it is an orphan (shut down or lingering): RST, CLOSE")          \
+    X(abort_fin_wait2_linger, "tcp_abort", "ss -K on FIN_WAIT2 before it is an orphan: RST, CLOSE")                                   \
+    X(abort_closing_linger, "tcp_abort", "ss -K on CLOSING before it is an orphan: CLOSE, no RST")                                    \
+    X(abort_last_ack_linger, "tcp_abort", "ss -K on LAST_ACK before it is an orphan: CLOSE, no RST")                                  \
     X(abort_fin_wait1, "tcp_abort", "ss -K on a FIN_WAIT1 orphan: RST + destroy (6.11+)")                                             \
     X(abort_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 orphan: RST + destroy (6.11+)")                                             \
     X(abort_closing, "tcp_abort", "ss -K on a CLOSING orphan: destroy, no RST (6.11+)")                                               \
