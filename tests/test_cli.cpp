@@ -89,7 +89,7 @@ TEST_CASE("cli: the shipped example check passes") {
     CHECK(r.out.find("verdict: pass") != std::string::npos);
 }
 
-TEST_CASE("cli: the default memory limit is 80 % of MemAvailable, stated in the report; --memory-limit 0 is none") {
+TEST_CASE("cli: the default memory limit is 80 % of MemAvailable, stated in the report, --memory-limit 0 is none") {
     const Run r = run("check --sockets 1 --json -");
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);
@@ -212,7 +212,7 @@ TEST_CASE("cli: diff on a patch that removes the orphan decrement exits 1 and na
     CHECK(d["distinguishing_trace"]["possible_in"] == "B");
 }
 
-TEST_CASE("cli: diff linux-5.15 linux-6.12 shows the tcp_abort fix; the other way round is a regression") {
+TEST_CASE("cli: diff linux-5.15 linux-6.12 shows the tcp_abort fix, the other way round is a regression") {
     const Run r = run("diff linux-5.15 linux-6.12 --sockets 1");
     CHECK(r.code == 0);
     CHECK(r.out.find("timer-armed              violated   holds      fixed") != std::string::npos);

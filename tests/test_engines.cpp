@@ -32,6 +32,12 @@ TEST_CASE("engines agree: orphan_retries 0 (means 8), tw overflow, memory pressu
     check_same({{"sockets", "1"}, {"orphan-retries", "0"}, {"max-tw-buckets", "0"}, {"memory-pressure", "all"}});
 }
 
+TEST_CASE("engines agree: shutdown(SHUT_WR) before close(), every option and peer window, tcp_abort") {
+    check_same(test::with(test::with(test::with(test::one_socket_all(), "shutdown", "all"), "peer-window", "all"), "abort",
+                          "yes"));
+    check_same(test::with(test::two_sockets_lean(), "shutdown", "wr"));
+}
+
 TEST_CASE("engines agree on a patched model") {
     model::TablePatch p{"no-keepalive-rst", {{model::RowEdit::Kind::remove_row, model::RowId::keepalive_rst}}};
     check_same(test::one_socket_all(), p);

@@ -44,7 +44,7 @@ TEST_CASE("fin-alloc-fail: close() that cannot allocate its FIN leaves an orphan
     CHECK(shown);
 }
 
-TEST_CASE("fin-alloc-fail: without it, the same case holds; where nothing is allocated it is refused") {
+TEST_CASE("fin-alloc-fail: without it, the same case holds, where nothing is allocated it is refused") {
     const auto run = test::run_cli(kCase);
     INFO(run.err);
     CHECK(run.code == 0);

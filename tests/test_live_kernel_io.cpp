@@ -138,7 +138,7 @@ TEST_CASE("live kernel: a private namespace has only lo, no TCP socket, its own 
     CHECK(read_sysctl("net.ipv4.tcp_fin_timeout") == host_fin);
 }
 
-TEST_CASE("live kernel: inet_diag sees an orphaned FIN_WAIT2 and its CLOSE_WAIT peer; SOCK_DESTROY clears all") {
+TEST_CASE("live kernel: inet_diag sees an orphaned FIN_WAIT2 and its CLOSE_WAIT peer, SOCK_DESTROY clears all") {
     LIVE_KERNEL_OR_SKIP();
     const ChildResult r = run_in_private_netns([](int out) {
         int lport = 0;
@@ -175,7 +175,7 @@ TEST_CASE("live kernel: inet_diag sees an orphaned FIN_WAIT2 and its CLOSE_WAIT 
     CHECK(f["left"] == "0");
 }
 
-TEST_CASE("live kernel: nft rules stay in the private namespace; a malformed script throws") {
+TEST_CASE("live kernel: nft rules stay in the private namespace, a malformed script throws") {
     LIVE_KERNEL_OR_SKIP();
     const ChildResult r = run_in_private_netns([](int out) {
         int lport = 0;

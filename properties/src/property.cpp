@@ -28,12 +28,13 @@ constexpr std::array<PropertyInfo, kProperties> kInfo = {{
      "in every state without successors the orphan counter is zero", "no drift: sockstat 'orphan' returns to 0"},
     {PropertyId::orphan_classification, "orphan-classification", PropertyKind::invariant,
      "after close, FIN_WAIT1/FIN_WAIT2/CLOSING/LAST_ACK sockets are counted orphans; timewait buckets and "
-     "open sockets are not counted",
+     "open sockets are not counted, shut down (shutdown(SHUT_WR): FIN sent, file open) or not",
      "sock_orphan + counter in __tcp_close; tcp_time_wait hands off to an uncounted inet_timewait_sock"},
     {PropertyId::rfc_transitions, "rfc-transitions", PropertyKind::step,
-     "every step follows the TCP state diagram for its stimulus: close() leaves ESTABLISHED for FIN_WAIT1 and "
-     "CLOSE_WAIT for LAST_ACK with a FIN, ACKs/FINs/RSTs/timers move a socket only where RFC 793 says, data "
-     "after close() resets (RFC 1122), ABORT deletes the connection",
+     "every step follows the TCP state diagram for its stimulus: close() and shutdown(SHUT_WR) leave ESTABLISHED "
+     "for FIN_WAIT1 and CLOSE_WAIT for LAST_ACK with a FIN (close() after shutdown sends none), ACKs/FINs/RSTs/"
+     "timers move a socket only where RFC 793 says, data after close() resets (RFC 1122; after shutdown(SHUT_WR) "
+     "alone it is received), ABORT deletes the connection",
      "RFC 793 section 3.9 event processing; Linux's FIN_WAIT2/TIME_WAIT hand-off to inet_timewait_sock"},
     {PropertyId::rst_discipline, "rst-discipline", PropertyKind::step,
      "an RST goes out exactly on abortive paths: close() with unread data or SO_LINGER 0, data after close(), "

@@ -31,6 +31,14 @@ const char* store_name(checker::StoreKind k) {
     return "full";
 }
 
+// --shutdown: "no" (close() of an open connection), "wr" (shutdown(SHUT_WR) first, close() later).
+json shutdown_choices(const checker::CaseConfig& c) {
+    json v = json::array();
+    if (c.close_first) v.push_back("no");
+    if (c.shutdown_first) v.push_back("wr");
+    return v;
+}
+
 json config_json(const checker::ExploreSpec& spec) {
     json cases = json::array();
     for (const auto& c : spec.cases) {
@@ -46,7 +54,8 @@ json config_json(const checker::ExploreSpec& spec) {
                          {"kernel", c.sysctl.describe()},
                          {"peer", {{"fin", c.peer.fin}, {"rst", c.peer.rst}, {"data", c.peer.data}, {"loss", c.peer.loss},
                                    {"abort", c.peer.abort}}},
-                         {"close", closes}});
+                         {"close", closes},
+                         {"shutdown", shutdown_choices(c)}});
     }
     json j{{"profile", spec.profile},
            {"sockets", spec.sockets},
