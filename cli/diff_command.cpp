@@ -9,6 +9,7 @@
 #include "orphancheck/model/kernel_profile.hpp"
 #include "orphancheck/reports/diff_report.hpp"
 #include "patch_file.hpp"
+#include "orphancheck/reports/output_file.hpp"
 
 namespace orphancheck::cli {
 namespace {
@@ -48,14 +49,13 @@ analysis::ModelRef model_ref(const std::string& text, OptionValues options) {
 int run_diff(const DiffArgs& args, const OptionValues& options) {
     const auto a = model_ref(args.a, options);
     const auto b = model_ref(args.b, options);
-    std::ofstream json_file;
-    if (!args.json_path.empty() && args.json_path != "-") {
-        json_file.open(args.json_path);
-        if (!json_file) throw UsageError(fmt::format("--json: cannot write '{}'", args.json_path));
-    }
+    const bool json_file = !args.json_path.empty() && args.json_path != "-";
+    if (json_file) reports::check_writable(args.json_path);
+    if (!args.dot_path.empty() && args.dot_path != "-") reports::check_writable(args.dot_path);
     const auto d = analysis::diff_models(a, b, args.max_pairs);
+    if (json_file) reports::write_file_atomically(args.json_path, reports::diff_json(d).dump(2) + "\n");
+    if (args.json_path == "-") std::cout << reports::diff_json(d).dump(2) << "\n";
     if (!args.quiet && args.json_path != "-") reports::write_diff_text(std::cout, d);
-    if (!args.json_path.empty()) (args.json_path == "-" ? std::cout : json_file) << reports::diff_json(d).dump(2) << "\n";
     if (!args.dot_path.empty()) reports::write_graph_file(reports::diff_graph(d), args.dot_path);
     return d.regression() ? 1 : d.incomplete() ? 3 : 0;
 }

@@ -1,12 +1,13 @@
 #include "export_command.hpp"
 
-#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "check_options.hpp"
 #include "orphancheck/promela/promela_export.hpp"
+#include "orphancheck/reports/output_file.hpp"
 
 namespace orphancheck::cli {
 
@@ -19,11 +20,10 @@ int run_export(const ExportArgs& args, const checker::ExploreSpec& spec) {
         if (!std::cout) throw UsageError("writing the model to stdout failed");
         return 0;
     }
-    std::ofstream f(args.output);
-    if (!f) throw UsageError(fmt::format("-o: cannot write '{}'", args.output));
-    const promela::ExportSummary s = promela::write_promela(f, spec);
-    f.flush();
-    if (!f) throw UsageError(fmt::format("-o: writing '{}' failed", args.output));
+    reports::check_writable(args.output);
+    std::ostringstream text;
+    const promela::ExportSummary s = promela::write_promela(text, spec);
+    reports::write_file_atomically(args.output, text.view());
     fmt::print("wrote {}: {} socket{}, {} configuration{}, {} socket configurations; SPIN stores orphancheck's "
                "states + {}\n",
                args.output, spec.sockets, spec.sockets == 1 ? "" : "s", s.cases, s.cases == 1 ? "" : "s",

@@ -1,7 +1,6 @@
 #include "lifetime_command.hpp"
 
 #include <charconv>
-#include <fstream>
 #include <iostream>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "interval_json.hpp"
 #include "orphancheck/analysis/lifetime.hpp"
 #include "orphancheck/conform/kernel_config.hpp"
+#include "orphancheck/reports/output_file.hpp"
 
 namespace orphancheck::cli {
 namespace {
@@ -140,8 +140,7 @@ int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
         if (args.json_path == "-") {
             std::cout << j.dump(2) << "\n";
         } else {
-            std::ofstream f(args.json_path);
-            if (!(f << j.dump(2) << "\n")) throw UsageError(fmt::format("--json: cannot write {}", args.json_path));
+            reports::write_file_atomically(args.json_path, j.dump(2) + "\n");
         }
     }
     return 0;

@@ -3,6 +3,8 @@
 #include <bit>
 #include <fstream>
 #include <iostream>
+#include <sstream>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -17,6 +19,7 @@
 #include "patch_file.hpp"
 #include "orphancheck/analysis/mutate.hpp"
 #include "orphancheck/checker/explorer.hpp"
+#include "orphancheck/reports/output_file.hpp"
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/rows.hpp"
 #include "orphancheck/properties/property.hpp"
@@ -62,11 +65,7 @@ void write_json_file(const nlohmann::json& j, const std::string& path) {
         std::cout << j.dump(2) << "\n";
         return;
     }
-    std::ofstream f(path);
-    if (!f) throw cli::UsageError(fmt::format("cannot write '{}'", path));
-    f << j.dump(2) << "\n";
-    f.flush();
-    if (!f) throw cli::UsageError(fmt::format("writing '{}' failed", path));
+    reports::write_file_atomically(path, j.dump(2) + "\n");
 }
 
 int run_graph(const GraphArgs& a, checker::ExploreSpec spec) {
@@ -203,30 +202,20 @@ int run_check(checker::ExploreSpec spec, const std::string& json_path, const std
         spec.threads = 1;
         spec.por = false;
     }
-    std::ofstream json_file;
-    if (json_path != "-" && !json_path.empty()) {
-        json_file.open(json_path);
-        if (!json_file) throw cli::UsageError(fmt::format("--json: cannot write '{}'", json_path));
-    }
-    std::ofstream html_file;
-    if (!html_path.empty()) {
-        html_file.open(html_path);
-        if (!html_file) throw cli::UsageError(fmt::format("--html: cannot write '{}'", html_path));
-    }
+    // Refused before the run; written whole after it (an existing report stays until the new one is complete).
+    const bool json_file = json_path != "-" && !json_path.empty();
+    if (json_file) reports::check_writable(json_path);
+    if (!html_path.empty()) reports::check_writable(html_path);
     const checker::ExploreResult r = checker::explore(spec);
-    if (html_file.is_open()) {
-        reports::write_html(html_file, spec, r, html_figures(spec, r));
-        html_file.flush();
-        if (!html_file) throw cli::UsageError(fmt::format("--html: writing '{}' failed", html_path));
+    if (!html_path.empty()) {
+        std::ostringstream html;
+        reports::write_html(html, spec, r, html_figures(spec, r));
+        reports::write_file_atomically(html_path, html.view());
     }
     if (json_path == "-") {
         std::cout << reports::to_json(spec, r).dump(2) << "\n";
     } else {
-        if (json_file.is_open()) {  // first, so that a failed write prints no verdict
-            json_file << reports::to_json(spec, r).dump(2) << "\n";
-            json_file.flush();
-            if (!json_file) throw cli::UsageError(fmt::format("--json: writing '{}' failed", json_path));
-        }
+        if (json_file) reports::write_file_atomically(json_path, reports::to_json(spec, r).dump(2) + "\n");  // first: a failed write prints no verdict
         if (!quiet) reports::write_text(std::cout, spec, r);
     }
     switch (r.verdict) {
@@ -277,7 +266,7 @@ void list_rows() {
 }
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run_command(int argc, char** argv) {
     CLI::App app{"orphancheck: model checker for the Linux TCP close path and orphan-socket accounting"};
     app.require_subcommand(1);
     app.set_help_all_flag("--help-all", "help for all subcommands");
@@ -430,6 +419,8 @@ int main(int argc, char** argv) {
         return fail_usage(e.what());
     } catch (const model::PatchError& e) {
         return fail_usage(e.what());
+    } catch (const std::system_error&) {  // fmt::print could not write standard output
+        return fail_usage("writing standard output failed");
     } catch (const checker::CapacityError& e) {
         std::cerr << "orphancheck: incomplete: " << e.what() << "\n";
         return kExitIncomplete;
@@ -437,4 +428,16 @@ int main(int argc, char** argv) {
         std::cerr << "orphancheck: internal error: " << e.what() << "\n";
         return kExitIncomplete;
     }
+}
+
+// Every write is checked, standard output included: a report that did not reach its reader is a failure.
+int main(int argc, char** argv) {
+    const int code = run_command(argc, argv);
+    if (code == kExitBadInput) return code;  // said already, in its one line
+    try {
+        reports::check_stdout();
+    } catch (const reports::OutputError& e) {
+        return fail_usage(e.what());
+    }
+    return code;
 }

@@ -1,4 +1,5 @@
 #include "orphancheck/reports/dot.hpp"
+#include "orphancheck/reports/output_file.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -126,24 +127,36 @@ void run_dot(const char* format, const std::string& path, const std::string& inp
 
 bool have_dot() { return std::system("command -v dot >/dev/null 2>&1") == 0; }
 
-std::string render_svg(const DotGraph& g) {
+namespace {
+// `dot_source` laid out by `dot FORMAT`, through a private temporary file.
+std::string render(const char* format, const std::string& dot_source) {
     if (!have_dot()) throw OutputError("Graphviz 'dot' is not installed");
     char tmpl[] = "/tmp/orphancheck-XXXXXX";
     const int fd = mkstemp(tmpl);
     if (fd < 0) throw OutputError("cannot create a temporary file");
     close(fd);
     const std::string path = tmpl;
-    std::ostringstream buf;
-    write_dot(buf, g);
     try {
-        run_dot("-Tsvg", path, buf.str());
+        run_dot(format, path, dot_source);
     } catch (...) {
         std::remove(path.c_str());
         throw;
     }
-    std::ifstream in(path);
-    std::string svg((std::istreambuf_iterator<char>(in)), {});
+    std::ifstream in(path, std::ios::binary);
+    std::string out((std::istreambuf_iterator<char>(in)), {});
     std::remove(path.c_str());
+    return out;
+}
+
+std::string dot_text(const DotGraph& g) {
+    std::ostringstream buf;
+    write_dot(buf, g);
+    return std::move(buf).str();
+}
+}  // namespace
+
+std::string render_svg(const DotGraph& g) {
+    const std::string svg = render("-Tsvg", dot_text(g));
     const auto start = svg.find("<svg");
     return start == std::string::npos ? svg : svg.substr(start);
 }
@@ -183,21 +196,13 @@ void write_graph_file(const DotGraph& g, const std::string& path) {
         return;
     }
     const bool svg = path.ends_with(".svg"), png = path.ends_with(".png");
+    check_writable(path);
     if (!svg && !png) {
-        std::ofstream f(path);
-        if (!f) throw OutputError(fmt::format("cannot write '{}'", path));
-        write_dot(f, g);
-        if (!f) throw OutputError(fmt::format("cannot write '{}'", path));
+        write_file_atomically(path, dot_text(g));
         return;
     }
     if (!have_dot()) throw OutputError("Graphviz 'dot' is not installed: write a .dot file, or install graphviz for " + path);
-    {
-        std::ofstream probe(path);
-        if (!probe) throw OutputError(fmt::format("cannot write '{}'", path));
-    }
-    std::ostringstream buf;
-    write_dot(buf, g);
-    run_dot(svg ? "-Tsvg" : "-Tpng", path, buf.str());
+    write_file_atomically(path, render(svg ? "-Tsvg" : "-Tpng", dot_text(g)));
 }
 
 }  // namespace orphancheck::reports

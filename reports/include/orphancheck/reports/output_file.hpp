@@ -1,0 +1,22 @@
+// Report files are written whole or not at all, and standard output is checked.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace orphancheck::reports {
+
+// Throws OutputError (dot.hpp) unless `path` can be written: its directory exists and is writable, and it is not
+// a directory itself. Commands call it before a long run, so that a bad path is refused at once.
+void check_writable(const std::string& path);
+
+// Writes `content` to `path` atomically: into an unnamed temporary file in the same directory (O_TMPFILE; a
+// hidden named one where the file system has none), flushed to disk, then given the name in one rename. A
+// failed, interrupted or killed run leaves an existing report as it was and no partial file. Throws OutputError.
+void write_file_atomically(const std::string& path, std::string_view content);
+
+// Flushes standard output (the iostream and the stdio buffers) and throws OutputError when any write to it
+// failed (a full disk, a closed pipe): a report that did not reach its reader is not a success.
+void check_stdout();
+
+}  // namespace orphancheck::reports

@@ -1,0 +1,79 @@
+// Outputs: a report file is replaced only by a complete new one, a bad path is refused before the run, and a
+// write that fails (standard output included) is an error, never a silent success.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "helpers.hpp"
+
+using namespace orphancheck;
+namespace fs = std::filesystem;
+
+namespace {
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+struct ScratchDir {
+    fs::path path = fs::temp_directory_path() / ("oc-outputs-" + std::to_string(getpid()));
+    ScratchDir() { fs::create_directories(path); }
+    ~ScratchDir() { fs::remove_all(path); }
+    [[nodiscard]] std::size_t entries() const {
+        return std::size_t(std::distance(fs::directory_iterator(path), fs::directory_iterator{}));
+    }
+};
+}  // namespace
+
+TEST_CASE("outputs: a run killed with SIGKILL leaves the old report as it was, and no partial file") {
+    const ScratchDir dir;
+    const fs::path report = dir.path / "report.json";
+    std::ofstream(report) << "old report\n";
+    // Three sockets with every default choice run for minutes: the kill lands in the middle of the run.
+    const std::string cmd = "sh -c '" + std::string(ORPHANCHECK_BIN) + " check --sockets 3 --json " + report.string() +
+                            " >/dev/null 2>&1 & p=$!; sleep 1; kill -9 $p; wait $p; exit 0'";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    CHECK(slurp(report) == "old report\n");
+    CHECK(dir.entries() == 1);
+}
+
+TEST_CASE("outputs: a finished run replaces the report whole") {
+    const ScratchDir dir;
+    const fs::path report = dir.path / "report.json";
+    std::ofstream(report) << "old report\n";
+    const auto run = test::run_cli("check --sockets 1 --quiet --json " + report.string());
+    INFO(run.err);
+    CHECK(run.code == 0);
+    const std::string text = slurp(report);
+    CHECK(text.starts_with("{"));
+    CHECK(text.find("\"verdict\": \"pass\"") != std::string::npos);
+    CHECK(dir.entries() == 1);
+}
+
+TEST_CASE("outputs: an unwritable report path is refused before the run, in one line with exit 2") {
+    test::check_refused("check --sockets 1 --json /nonexistent-dir/report.json", "/nonexistent-dir/report.json");
+    test::check_refused("check --sockets 1 --html /nonexistent-dir/report.html", "/nonexistent-dir/report.html");
+    test::check_refused("check --sockets 1 --json /tmp", "it is a directory");
+    test::check_refused("graph -o /nonexistent-dir/g.dot", "/nonexistent-dir/g.dot");
+    test::check_refused("export --promela -o /nonexistent-dir/m.pml", "/nonexistent-dir/m.pml");
+    test::check_refused("lifetime --linger off --json /nonexistent-dir/l.json", "/nonexistent-dir/l.json");
+}
+
+TEST_CASE("outputs: a report that cannot reach standard output (a full disk) is an error, not a verdict") {
+    for (const char* args : {"check --sockets 1", "rows", "lifetime --linger off"}) {
+        INFO(args);
+        const std::string err = "oc_outputs_full_" + std::to_string(getpid()) + ".txt";
+        const int status = std::system((std::string(ORPHANCHECK_BIN) + " " + args + " >/dev/full 2>" + err).c_str());
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 2);
+        const std::string text = slurp(err);
+        std::remove(err.c_str());
+        CHECK(text == "orphancheck: error: writing standard output failed\n");
+    }
+}
