@@ -141,6 +141,7 @@ const std::vector<OptionInfo>& check_options() {
         {"linger2", "sysctl", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s), comma list or all"},
         {"unread", "all", "unread data in the receive queue at close(): no, yes"},
         {"peer-window", "open", "the peer's receive window at close(): open, or closes (it stopped reading: our data and FIN wait behind a zero window, the probe timer runs); comma list or all"},
+        {"send-queue", "empty", "sent data the peer has not acked at close() (window open): empty, or unacked (our FIN goes out behind it; an ACK of the data alone restarts the FIN's retry budget); unsent data behind a closed window is --peer-window closes; comma list or all"},
         {"shutdown", "no", "shutdown(SHUT_WR) before close(), per socket: no (close() only), wr (shutdown first: our FIN goes out with the file still open, not an orphan, and close() comes later from whichever state the socket reached); comma list or all"},
         {"fin-timeout", "60,120", "net.ipv4.tcp_fin_timeout in seconds (<=60 and >60 differ), comma list or all"},
         {"orphan-retries", "1", "net.ipv4.tcp_orphan_retries 0..255 (0 means 8), comma list or all (0,1,2)"},
@@ -201,11 +202,25 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     const auto unreads = word_list<bool>("unread", v["unread"], {{"no", false}, {"yes", true}});
     const auto windows = word_list<bool>("peer-window", v["peer-window"], {{"open", false}, {"closes", true}});
     const auto shutdowns = word_list<bool>("shutdown", v["shutdown"], {{"no", false}, {"wr", true}});
+    if (split(v["send-queue"]) == std::vector<std::string>{"unsent"})
+        throw UsageError("--send-queue unsent: unsent data waits only behind a closed window here: --peer-window closes");
+    const auto queues = word_list<bool>("send-queue", v["send-queue"], {{"empty", false}, {"unacked", true}});
+    if (std::find(windows.begin(), windows.end(), false) == windows.end() && queues != std::vector<bool>{false})
+        throw UsageError("--send-queue changes nothing with --peer-window closes only (the FIN waits behind the "
+                         "unsent data)");
     std::vector<model::EventId> closes;
     for (Linger l : lingers)
         for (Linger2 l2 : linger2s)
             for (bool u : unreads)
-                for (bool w : windows) closes.push_back(model::close_event({l, l2, u, w}));
+                for (bool w : windows)
+                    for (bool q : queues)
+                        if (!(w && q)) closes.push_back(model::close_event({l, l2, u, w, q}));
+    for (Linger l : lingers)  // behind a closed window whatever was sent waits with the FIN: one variant
+        for (Linger2 l2 : linger2s)
+            for (bool u : unreads)
+                if (std::find(windows.begin(), windows.end(), true) != windows.end() &&
+                    std::find(queues.begin(), queues.end(), false) == queues.end())
+                    closes.push_back(model::close_event({l, l2, u, true, false}));
 
     checker::PeerConfig peer;
     peer.fin = yes_no("peer-fin", v["peer-fin"]);

@@ -16,8 +16,8 @@ namespace orphancheck::cli {
 namespace {
 std::string close_name(model::EventId e) {
     const model::CloseOpts o = model::close_opts_of(e);
-    return fmt::format("SO_LINGER={} TCP_LINGER2={}{}{}", model::linger_name(o.linger), model::linger2_name(o.linger2),
-                       o.unread ? " unread" : "", o.window_closed ? " window-zero" : "");
+    return fmt::format("SO_LINGER={} TCP_LINGER2={}{}{}{}", model::linger_name(o.linger), model::linger2_name(o.linger2),
+                       o.unread ? " unread" : "", o.window_closed ? " window-zero" : "", o.unacked ? " data-unacked" : "");
 }
 void print_path(const char* which, const std::vector<analysis::PathStep>& path) {
     if (path.empty()) {

@@ -38,6 +38,10 @@ TEST_CASE("engines agree: shutdown(SHUT_WR) before close(), every option and pee
     check_same(test::with(test::two_sockets_lean(), "shutdown", "wr"));
 }
 
+TEST_CASE("engines agree: unacked data ahead of the FIN") {
+    check_same(test::with(test::with(test::one_socket_all(), "send-queue", "all"), "shutdown", "all"));
+}
+
 TEST_CASE("engines agree on a patched model") {
     model::TablePatch p{"no-keepalive-rst", {{model::RowEdit::Kind::remove_row, model::RowId::keepalive_rst}}};
     check_same(test::one_socket_all(), p);

@@ -27,7 +27,7 @@ std::string describe_env(std::uint16_t e) {
         s += what;
     };
     add(e & env::fin_out, "FIN->peer");
-    add(e & env::ack_in, "ACK<-peer");
+    add(e & env::ack_in, (e & env::peer_got_fin) ? "ACK<-peer" : "data-ACK<-peer");
     add(e & env::fin_in, (e & env::fin_acks) ? "FIN+ACK<-peer" : "FIN<-peer");
     add(e & env::data_in, "data<-peer");
     add(e & env::rst_in, "RST<-peer");

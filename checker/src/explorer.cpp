@@ -25,7 +25,7 @@ bool por_decides(properties::PropertyMask wanted) {
 std::string CaseConfig::describe() const { return sysctl.describe(); }
 
 std::string CaseConfig::describe_closes() const {
-    std::vector<std::string> lingers, linger2s, unreads, windows;
+    std::vector<std::string> lingers, linger2s, unreads, windows, queues;
     auto add = [](std::vector<std::string>& v, std::string_view x) {
         if (std::find(v.begin(), v.end(), x) == v.end()) v.emplace_back(x);
     };
@@ -35,27 +35,34 @@ std::string CaseConfig::describe_closes() const {
         add(linger2s, model::linger2_name(o.linger2));
         add(unreads, o.unread ? "yes" : "no");
         add(windows, o.window_closed ? "zero" : "open");
+        add(queues, o.unacked ? "unacked" : "empty");
     }
     // The peer's window is named only when it may be zero (runs before --peer-window read the same).
     const std::string window =
         windows == std::vector<std::string>{"open"} ? "" : fmt::format(" x peer window {{{}}}", fmt::join(windows, ", "));
+    const std::string queue =
+        queues == std::vector<std::string>{"empty"} ? "" : fmt::format(" x sent data {{{}}}", fmt::join(queues, ", "));
     const std::string shut = !shutdown_first ? "" : close_first ? " x shutdown(SHUT_WR) first {no, yes}" : " x shutdown(SHUT_WR) first";
-    return fmt::format("SO_LINGER {{{}}} x TCP_LINGER2 {{{}}} x unread data {{{}}}{}{}", fmt::join(lingers, ", "),
-                       fmt::join(linger2s, ", "), fmt::join(unreads, ", "), window, shut);
+    return fmt::format("SO_LINGER {{{}}} x TCP_LINGER2 {{{}}} x unread data {{{}}}{}{}{}", fmt::join(lingers, ", "),
+                       fmt::join(linger2s, ", "), fmt::join(unreads, ", "), window, queue, shut);
 }
 
 bool CaseConfig::may_call(model::EventId ev, const model::LocalKey& local) const {
     using model::TcpState;
     const bool unshut = local.state == TcpState::established || local.state == TcpState::close_wait;
-    const auto window_zero = [&](bool zero) {
-        return std::any_of(close_events.begin(), close_events.end(),
-                           [&](model::EventId c) { return model::close_opts_of(c).window_closed == zero; });
+    // shutdown() sends the FIN as close() would: behind what each close() variant has queued or in flight.
+    const auto fin_behind = [&](bool zero, bool unacked) {
+        return std::any_of(close_events.begin(), close_events.end(), [&](model::EventId c) {
+            const model::CloseOpts o = model::close_opts_of(c);
+            return o.window_closed == zero && o.unacked == unacked;
+        });
     };
     const model::EventKind k = model::kind_of(ev);
     if (k == model::EventKind::close)
         return std::find(close_events.begin(), close_events.end(), ev) != close_events.end() && (close_first || !unshut);
-    if (k == model::EventKind::shutdown) return shutdown_first && window_zero(false);
-    if (k == model::EventKind::shutdown_zero_window) return shutdown_first && window_zero(true);
+    if (k == model::EventKind::shutdown) return shutdown_first && fin_behind(false, false);
+    if (k == model::EventKind::shutdown_zero_window) return shutdown_first && fin_behind(true, false);
+    if (k == model::EventKind::shutdown_unacked) return shutdown_first && fin_behind(false, true);
     return false;  // not an application call
 }
 

@@ -90,7 +90,10 @@ struct SocketSpace::Builder {
         properties::StepView v;
         v.what = what;
         if (what == Stimulus::close) v.opts = model::close_opts_of(ev);
-        if (what == Stimulus::shutdown) v.opts.window_closed = model::kind_of(ev) == EventKind::shutdown_zero_window;
+        if (what == Stimulus::shutdown) {
+            v.opts.window_closed = model::kind_of(ev) == EventKind::shutdown_zero_window;
+            v.opts.unacked = model::kind_of(ev) == EventKind::shutdown_unacked;
+        }
         v.from = from;
         v.to = to;
         v.rst_sent = fx.count(model::Effect::send_rst) > 0;
@@ -152,9 +155,13 @@ struct SocketSpace::Builder {
             const auto e = std::uint16_t(e0 & ~fin_out);
             env_only(EnvEvent::fin_to_peer, (e0 & peer_gone) ? std::uint16_t(e | rst_in) : std::uint16_t(e | peer_got_fin | ack_in));
             if (peer.loss) env_only(EnvEvent::drop_fin_to_peer, e);
+            // Data ahead of the FIN: the data may arrive and the FIN be lost; the peer ACKs the data alone.
+            if (peer.loss && from.data.data_ahead && !(e0 & peer_gone))
+                env_only(EnvEvent::fin_lost_behind_data, std::uint16_t(e | ack_in));
         }
         if (e0 & ack_in) {
-            deliver(EnvEvent::deliver_ack, EventKind::rx_ack, std::uint16_t(e0 & ~ack_in));
+            const bool of_fin = (e0 & peer_got_fin) != 0;  // else it acks the data ahead of our FIN only
+            deliver(EnvEvent::deliver_ack, of_fin ? EventKind::rx_ack : EventKind::rx_data_ack, std::uint16_t(e0 & ~ack_in));
             if (peer.loss) env_only(EnvEvent::drop_ack, std::uint16_t(e0 & ~ack_in));
         }
         if (e0 & fin_in) fin_arrives();

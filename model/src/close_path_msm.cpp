@@ -69,9 +69,10 @@ using Abort = Event<EventKind::abort>;
 using ProbeExpire = Event<EventKind::probe_expire>;
 using RxWindowAck = Event<EventKind::rx_window_ack>;
 using RxWindowOpen = Event<EventKind::rx_window_open>;
-struct Shutdown : Event<EventKind::shutdown> {  // also shutdown_zero_window, with opts.window_closed set
-    CloseOpts opts;                             // only window_closed is read
+struct Shutdown : Event<EventKind::shutdown> {  // also shutdown_zero_window and shutdown_unacked
+    CloseOpts opts;                             // only window_closed and unacked are read
 };
+using RxDataAck = Event<EventKind::rx_data_ack>;
 
 // ---------------------------------------------------------------- guards
 #define OC_PRED(NAME, EXPR)                                                                   \
@@ -105,6 +106,8 @@ OC_PRED(retries_exhausted, f.d.retries >= e.ctx->cfg->must_kill_after())
 OC_PRED(peer_window_zero, e.opts.window_closed)                        // tcp_send_fin: unsent data, zero send window
 OC_PRED(fin_waits_for_window, f.d.window_wait)                         // FIN queued, not sent: ICSK_TIME_PROBE0 armed
 OC_PRED(fin_alloc_may_fail, e.ctx->cfg->fin_alloc_fail)              // alloc_skb_fclone(GFP_ATOMIC) == NULL
+OC_PRED(data_unacked, e.opts.unacked)                                   // tcp_send_fin behind sent, unacked data
+OC_PRED(data_ahead_of_fin, f.d.data_ahead)                              // snd_una below the data ahead of our FIN
 OC_PRED(fin_not_queued, f.d.fin_unqueued)                              // tcp_send_fin gave up: nothing to retransmit
 // tcp_probe_timer: an orphan at RTO_MAX (!alive) whose backoff reached tcp_orphan_retries(sk, alive) aborts
 // before the OOM check.
@@ -159,7 +162,8 @@ OC_ACT(start_linger, f.d.lingering = true)
 OC_ACT(release_ownership, f.d.owned = false)
 OC_ACT(orphan_count_inc, e.ctx->fx.push(Effect::orphan_inc); f.d.tail = false)
 OC_ACT(inet_csk_destroy_sock, e.ctx->fx.push(Effect::destroy); e.ctx->fx.push(Effect::orphan_dec))
-OC_ACT(tcp_send_fin, e.ctx->fx.push(Effect::send_fin))
+// tcp_send_fin: the FIN goes out (behind the sent, unacked data when there is some).
+OC_ACT(tcp_send_fin, e.ctx->fx.push(Effect::send_fin); f.d.data_ahead = e.opts.unacked)
 OC_ACT(send_active_reset, e.ctx->fx.push(Effect::send_rst))
 OC_ACT(send_ack, e.ctx->fx.push(Effect::send_ack))
 OC_ACT(twsk_alloc, e.ctx->fx.push(Effect::tw_alloc))
@@ -178,6 +182,9 @@ OC_ACT(tcp_send_fin_alloc_failed, f.d.fin_unqueued = true)
 // tcp_send_probe0: icsk_probes_out++, icsk_backoff++ while below tcp_retries2 (kept up to probe_backoff_cap).
 OC_ACT(tcp_send_probe0, if (f.d.retries < 255) ++f.d.retries;
        if (f.d.backoff < e.ctx->cfg->probe_backoff_cap()) ++f.d.backoff; e.ctx->fx.push(Effect::send_probe))
+// tcp_ack, SND.UNA advanced (FLAG_SND_UNA_ADVANCED): icsk_retransmits = 0, and with no retransmitted data left
+// outstanding retrans_stamp is cleared: the retry clock of the FIN starts again at its next retransmission.
+OC_ACT(tcp_ack_snd_una_advanced, f.d.data_ahead = false; f.d.retries = 0)
 // tcp_ack: any acceptable ACK clears icsk_probes_out.
 OC_ACT(tcp_ack_clears_probes, if (f.d.window_wait) f.d.retries = 0)
 // tcp_ack_probe on an open window: backoff cleared, the queue (FIN last) goes out, the RTO runs from here.
@@ -220,6 +227,7 @@ struct FinWait2 : tcp_state<TcpState::fin_wait2> {
         f.d.purged = false;  // nothing is retransmitted in FIN_WAIT2
         f.d.window_wait = false;
         f.d.fin_unqueued = false;  // snd_una == write_seq: any ACK "acked" the FIN that was never queued
+        f.d.data_ahead = false;
         f.d.backoff = 0;
     }
 };
@@ -246,6 +254,7 @@ struct Closed : tcp_state<TcpState::closed> {
         f.d.purged = false;
         f.d.window_wait = false;
         f.d.fin_unqueued = false;
+        f.d.data_ahead = false;
         f.d.backoff = 0;
     }
 };
@@ -300,17 +309,17 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_zero_window, set_sockopts, tcp_send_fin_queued, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, peer_window_zero> >,
     msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_zero_window, set_sockopts, tcp_send_fin_queued, start_linger>, G<N<unread_data>, linger_timeout, peer_window_zero> >,
     // (atomic memory short: tcp_send_fin cannot allocate the FIN and gives up; the state is FIN_WAIT1/LAST_ACK already)
-    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail> >,
-    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail> >,
-    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail> >,
-    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail> >,
+    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
+    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
+    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
+    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
     // ---- shutdown(SHUT_WR): tcp_shutdown -> tcp_close_state + tcp_send_fin; no SOCK_DEAD, no orphan count
     msmf::Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin, tcp_send_fin>,                                      G<N<peer_window_zero>> >,
     msmf::Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin_zero_window, tcp_send_fin_queued>,                   G<peer_window_zero> >,
-    msmf::Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin_alloc_failed, tcp_send_fin_alloc_failed>,            G<N<peer_window_zero>, fin_alloc_may_fail> >,
+    msmf::Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin_alloc_failed, tcp_send_fin_alloc_failed>,            G<N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
     msmf::Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin, tcp_send_fin>,                           G<N<peer_window_zero>> >,
     msmf::Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin_zero_window, tcp_send_fin_queued>,        G<peer_window_zero> >,
-    msmf::Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin_alloc_failed, tcp_send_fin_alloc_failed>, G<N<peer_window_zero>, fin_alloc_may_fail> >,
+    msmf::Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin_alloc_failed, tcp_send_fin_alloc_failed>, G<N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
     // ---- close() after shutdown: __tcp_close in a state tcp_close_state keeps (no new FIN)
     msmf::Row<FinWait1,    Close,        Closed,     row_<R::close_shut_unread_rst_fin_wait1, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, unread_data> >,
     msmf::Row<FinWait2,    Close,        Closed,     row_<R::close_shut_unread_rst_fin_wait2, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, unread_data> >,
@@ -451,6 +460,10 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     msmf::Row<FinWait1,    RxWindowOpen, FinWait1,   row_<R::window_open_fin_wait1, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
     msmf::Row<Closing,     RxWindowOpen, Closing,    row_<R::window_open_closing, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
     msmf::Row<LastAck,     RxWindowOpen, LastAck,    row_<R::window_open_last_ack, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
+    // ---- the peer's ACK of the data ahead of our FIN (our FIN lost behind it): tcp_ack, SND.UNA advances
+    msmf::Row<FinWait1,    RxDataAck,    FinWait1,   row_<R::data_ack_fin_wait1, tcp_ack_snd_una_advanced>,            G<data_ahead_of_fin> >,
+    msmf::Row<Closing,     RxDataAck,    Closing,    row_<R::data_ack_closing, tcp_ack_snd_una_advanced>,              G<data_ahead_of_fin> >,
+    msmf::Row<LastAck,     RxDataAck,    LastAck,    row_<R::data_ack_last_ack, tcp_ack_snd_una_advanced>,             G<data_ahead_of_fin> >,
     // ---- FIN_WAIT2 orphan timer: tcp_keepalive_timer
     msmf::Row<FinWait2,    KeepaliveExpire, TwFinWait2, row_<R::keepalive_tw, twsk_alloc, inet_csk_destroy_sock>,          G<N<owned>, dead, N<linger2_negative>, fin_time_long, N<tw_buckets_full>> >,
     msmf::Row<FinWait2,    KeepaliveExpire, Destroyed,  row_<R::keepalive_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<N<owned>, dead, N<linger2_negative>, fin_time_long, tw_buckets_full> >,
@@ -551,6 +564,12 @@ msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
             o.window_closed = true;
             return m.process_event(Shutdown{{&ctx}, o});
         }
+        case EventKind::shutdown_unacked: {
+            CloseOpts o;
+            o.unacked = true;
+            return m.process_event(Shutdown{{&ctx}, o});
+        }
+        case EventKind::rx_data_ack: return m.process_event(RxDataAck{{&ctx}});
     }
     return msm::back::HANDLED_FALSE;
 }

@@ -22,8 +22,8 @@ const EventInfo& info(EventKind k) { return kInfos[std::size_t(k)]; }
 const std::array<EventInfo, kEventKinds>& event_infos() { return kInfos; }
 
 EventId close_event(CloseOpts o) {
-    return EventId(((int(o.linger) * kLinger2s + int(o.linger2)) * 2 + (o.unread ? 1 : 0)) * 2 +
-                   (o.window_closed ? 1 : 0));
+    return EventId((((int(o.linger) * kLinger2s + int(o.linger2)) * 2 + (o.unread ? 1 : 0)) * 2 +
+                    (o.window_closed ? 1 : 0)) * 2 + (o.unacked ? 1 : 0));
 }
 
 EventId event_of(EventKind k) { return EventId(kCloseVariants + int(k) - 1); }
@@ -33,7 +33,8 @@ EventKind kind_of(EventId e) {
 }
 
 CloseOpts close_opts_of(EventId e) {
-    return {Linger(e / (kLinger2s * 4)), Linger2((e / 4) % kLinger2s), ((e / 2) % 2) != 0, (e % 2) != 0};
+    return {Linger(e / (kLinger2s * 8)), Linger2((e / 8) % kLinger2s), ((e / 4) % 2) != 0, ((e / 2) % 2) != 0,
+            (e % 2) != 0};
 }
 
 std::string_view linger_name(Linger l) {
@@ -94,8 +95,9 @@ std::string event_name(EventId e) {
     const EventKind k = kind_of(e);
     if (k != EventKind::close) return std::string(info(k).text);
     const CloseOpts o = close_opts_of(e);
-    return fmt::format("close(SO_LINGER={}, TCP_LINGER2={}{}{})", linger_name(o.linger), linger2_name(o.linger2),
-                       o.unread ? ", unread data" : "", o.window_closed ? ", peer window zero" : "");
+    return fmt::format("close(SO_LINGER={}, TCP_LINGER2={}{}{}{})", linger_name(o.linger), linger2_name(o.linger2),
+                       o.unread ? ", unread data" : "", o.window_closed ? ", peer window zero" : "",
+                       o.unacked ? ", data unacked" : "");
 }
 
 std::string kind_label(EventKind k) {

@@ -21,6 +21,12 @@ bool in(StateSet set, S s) { return (set & one(s)) != 0; }
 bool retransmits_fin(S s) { return s == S::fin_wait1 || s == S::closing || s == S::last_ack; }
 bool full_closing(S s) { return model::is_orphan_state(s); }  // FIN_WAIT1/2, CLOSING, LAST_ACK
 bool abortive(const model::CloseOpts& o) { return o.unread || o.linger == model::Linger::zero; }
+// The FIN of close() or shutdown(): behind a zero window it is queued, not sent, and the probe timer runs (RFC 1122
+// 4.2.2.17); otherwise it goes out, behind the sent data the peer has yet to acknowledge when there is some.
+bool fin_right(const StepView& v) {
+    if (v.opts.window_closed) return !v.fin_sent && v.to.data.window_wait;
+    return v.fin_sent && v.to.data.data_ahead == v.opts.unacked;
+}
 // Shut down for sending with the file still open: close() has not run (nor is it waiting in SO_LINGER).
 bool shut_open(const LocalKey& f) { return full_closing(f.state) && !f.data.dead && !f.data.lingering; }
 
@@ -75,15 +81,12 @@ bool transition_allowed(const StepView& v) {
             if (f.state != S::established && f.state != S::close_wait) return false;
             const S next = f.state == S::established ? S::fin_wait1 : S::last_ack;
             const bool waits = v.opts.linger == model::Linger::timeout;
-            // Behind a zero window the FIN is queued, not sent, and the probe timer runs (RFC 1122 4.2.2.17).
-            const bool fin_right = v.opts.window_closed ? !v.fin_sent && v.to.data.window_wait : v.fin_sent;
-            return to == next && fin_right && v.to.data.dead == !waits && v.to.data.lingering == waits;
+            return to == next && fin_right(v) && v.to.data.dead == !waits && v.to.data.lingering == waits;
         }
         case Stimulus::shutdown: {  // RFC 793 CLOSE of the sending side: our FIN, the connection stays the user's
             if (d.dead || d.lingering) return false;
             const S next = f.state == S::established ? S::fin_wait1 : f.state == S::close_wait ? S::last_ack : S::closed;
-            const bool fin_right = v.opts.window_closed ? !v.fin_sent && v.to.data.window_wait : v.fin_sent;
-            return next != S::closed && to == next && fin_right && !v.to.data.dead && !v.to.data.lingering;
+            return next != S::closed && to == next && fin_right(v) && !v.to.data.dead && !v.to.data.lingering;
         }
         case Stimulus::linger_wake:
             return d.lingering && to == f.state && v.to.data.dead && !v.to.data.lingering;
@@ -127,6 +130,9 @@ bool transition_allowed(const StepView& v) {
             if (!retransmits_fin(f.state) || d.owned || !d.window_wait) return false;
             if (to == f.state) return v.to.data.window_wait && v.probe_sent;
             return to == (d.dead ? S::destroyed : S::closed) && !v.probe_sent;
+        case Stimulus::data_ack:  // SND.UNA advances below our FIN: RFC 793 keeps the state; the retry count restarts
+            if (!d.data_ahead) return to == f.state;
+            return retransmits_fin(f.state) && to == f.state && !v.to.data.data_ahead && v.to.data.retries == 0;
         case Stimulus::window_ack:
             // RFC 1122 4.2.2.17: while the receiver acknowledges the probes the connection MUST stay open, so an
             // answered probe does not count towards giving up (Linux: tcp_ack clears icsk_probes_out).
@@ -190,7 +196,8 @@ bool rst_expected(const StepView& v) {
         case Stimulus::rst:
         case Stimulus::tw_expire:
         case Stimulus::window_ack:
-        case Stimulus::window_open: return false;
+        case Stimulus::window_open:
+        case Stimulus::data_ack: return false;
     }
     return false;
 }
@@ -253,7 +260,8 @@ bool tw_handoff_right(const StepView& v) {
         case Stimulus::abort:
         case Stimulus::probe:
         case Stimulus::window_ack:
-        case Stimulus::window_open: return true;
+        case Stimulus::window_open:
+        case Stimulus::data_ack: return true;
     }
     return true;
 }

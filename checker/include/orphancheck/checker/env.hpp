@@ -21,7 +21,7 @@ enum Bit : int {
     peer_got_fin_bit,   // the peer has received our FIN
     peer_fin_sent_bit,  // the peer has closed its side
     peer_gone_bit,      // the peer has no socket any more (RST)
-    ack_in_bit,         // peer ACK of our FIN in flight
+    ack_in_bit,         // peer ACK in flight: of our FIN, or (peer_got_fin clear) of the data ahead of it
     fin_in_bit,         // peer FIN in flight
     fin_acks_bit,       // ... and it acks our FIN
     data_in_bit,        // peer data in flight
@@ -77,7 +77,8 @@ static_assert(inc_bit1 == inc_bit0 + 1 && dec_bit1 == dec_bit0 + 1, "the ghost c
     X(peer_vanishes, anytime, "peer socket vanishes")  /* its LAST_ACK timed out, TIME_WAIT ended */   \
     X(deliver_window_ack, instant, "peer window ACK arrives")                                          \
     X(drop_window_ack, instant, "probe or its answer is lost")  /* or rate-limited by the peer */      \
-    X(peer_reads, anytime, "peer reads again (window opens)")
+    X(peer_reads, anytime, "peer reads again (window opens)")                                          \
+    X(fin_lost_behind_data, instant, "our data reaches the peer, the FIN behind it is lost") /* it ACKs the data */
 
 enum class EnvEvent : std::uint8_t {
 #define ORPHANCHECK_ENV_ENUM(id, timing, text) id,

@@ -28,10 +28,11 @@ struct CloseOpts {
     Linger2 linger2 = Linger2::sysctl;
     bool unread = false;         // unread bytes in the receive queue at close()
     bool window_closed = false;  // the peer stopped reading: its window is zero and our data (and so the FIN) waits
+    bool unacked = false;  // sent data not yet acked by the peer, window open: our FIN goes out behind it
     bool operator==(const CloseOpts&) const = default;
 };
 inline constexpr int kLingers = 3, kLinger2s = 4;
-inline constexpr int kCloseVariants = kLingers * kLinger2s * 2 * 2;
+inline constexpr int kCloseVariants = kLingers * kLinger2s * 2 * 2 * 2;
 
 // Weak-fairness classes: a class continuously enabled on a socket must eventually fire.
 // `write_timer` is icsk_retransmit_timer, which runs both the retransmissions and the
@@ -79,6 +80,7 @@ enum class Stimulus : std::uint8_t {
     probe,         // zero-window probe timer (RFC 1122 4.2.2.17)
     window_ack,    // the peer's ACK of a probe, window still zero
     window_open,   // the peer's ACK opens its window: the queued data and FIN go out
+    data_ack,      // the peer's ACK of the data ahead of our FIN, not of the FIN: SND.UNA advances
     shutdown,      // shutdown(SHUT_WR): our FIN, the file stays open (RFC 793 CLOSE of the send side)
 };
 
@@ -106,7 +108,10 @@ enum class Stimulus : std::uint8_t {
     X(rx_window_open, "tcp_ack_probe", none, instant, segment, window_open, "peer ACK opens its window")          \
     X(shutdown, "tcp_shutdown", app, anytime, shutdown_call, shutdown, "shutdown(SHUT_WR)")                       \
     X(shutdown_zero_window, "tcp_shutdown", app, anytime, shutdown_call, shutdown,                                \
-      "shutdown(SHUT_WR), peer window zero")
+      "shutdown(SHUT_WR), peer window zero")                                                                        \
+    X(shutdown_unacked, "tcp_shutdown", app, anytime, shutdown_call, shutdown,                                    \
+      "shutdown(SHUT_WR), data unacked")                                                                            \
+    X(rx_data_ack, "tcp_ack", none, instant, segment, data_ack, "peer ACK of the data ahead of our FIN")
 
 enum class EventKind : std::uint8_t {
 #define ORPHANCHECK_EVENT_ENUM(id, fn, fair, timing, source, stimulus, text) id,

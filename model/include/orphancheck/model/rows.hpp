@@ -155,6 +155,9 @@ namespace orphancheck::model {
     X(window_open_fin_wait1, "tcp_ack_probe/tcp_push_pending_frames", "FIN_WAIT1, peer window opens: data and FIN sent")              \
     X(window_open_closing, "tcp_ack_probe/tcp_push_pending_frames", "CLOSING, peer window opens: data and FIN sent")                  \
     X(window_open_last_ack, "tcp_ack_probe/tcp_push_pending_frames", "LAST_ACK, peer window opens: data and FIN sent")                \
+    X(data_ack_fin_wait1, "tcp_ack", "FIN_WAIT1, peer ACKs the data ahead of our lost FIN: retries and retry clock restart")          \
+    X(data_ack_closing, "tcp_ack", "CLOSING, peer ACKs the data ahead of our lost FIN: retries restart")                              \
+    X(data_ack_last_ack, "tcp_ack", "LAST_ACK, peer ACKs the data ahead of our lost FIN: retries restart")                            \
     X(keepalive_tw, "tcp_keepalive_timer", "FIN_WAIT2 orphan timer: FIN_WAIT2 bucket for fin_time-60")                                \
     X(keepalive_tw_overflow, "tcp_keepalive_timer", "FIN_WAIT2 orphan timer, no bucket: destroy")                                     \
     X(keepalive_rst, "tcp_keepalive_timer", "FIN_WAIT2 orphan timer, tmo <= 0: RST + tcp_done")                                       \

@@ -17,7 +17,7 @@ using model::Stimulus;
 
 struct StepView {
     Stimulus what = Stimulus::close;
-    model::CloseOpts opts{};  // close; shutdown: window_closed only
+    model::CloseOpts opts{};  // close; shutdown: window_closed and unacked only
     model::LocalKey from{}, to{};
     bool rst_sent = false;
     bool fin_sent = false;
