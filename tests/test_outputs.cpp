@@ -2,6 +2,7 @@
 // write that fails (standard output included) is an error, never a silent success.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -76,4 +77,23 @@ TEST_CASE("outputs: a report that cannot reach standard output (a full disk) is 
         std::remove(err.c_str());
         CHECK(text == "orphancheck: error: writing standard output failed\n");
     }
+}
+
+TEST_CASE("outputs: a symbolic link is followed and a pipe is fed in place, neither is replaced") {
+    const ScratchDir dir;
+    const fs::path target = dir.path / "target.json", link = dir.path / "link.json", fifo = dir.path / "fifo";
+    std::ofstream(target) << "old report\n";
+    fs::create_symlink(target, link);
+    auto run = test::run_cli("check --sockets 1 --quiet --json " + link.string());
+    CHECK(run.code == 0);
+    CHECK(fs::is_symlink(link));
+    CHECK(slurp(target).starts_with("{"));
+
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const fs::path got = dir.path / "got.json";
+    const std::string cmd = "sh -c 'cat " + fifo.string() + " > " + got.string() + " & " + ORPHANCHECK_BIN +
+                            " check --sockets 1 --quiet --json " + fifo.string() + "; s=$?; wait; exit $s'";
+    CHECK(std::system(cmd.c_str()) == 0);
+    CHECK(fs::is_fifo(fifo));
+    CHECK(slurp(got).starts_with("{"));
 }

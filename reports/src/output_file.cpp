@@ -49,8 +49,31 @@ void check_writable(const std::string& path) {
     if (::access(dir_of(path).c_str(), W_OK) != 0) fail(path, "its directory", errno);
 }
 
-void write_file_atomically(const std::string& path, std::string_view content) {
-    check_writable(path);
+void write_file_atomically(const std::string& given, std::string_view content) {
+    check_writable(given);
+    // A symbolic link is followed: the file it names is replaced, the link stays.
+    std::error_code ec;
+    const std::string path =
+        std::filesystem::is_symlink(given, ec) ? std::filesystem::weakly_canonical(given, ec).string() : given;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        // A device, pipe or socket (/dev/stdout, a FIFO) is written in place: it cannot be replaced, only fed.
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0) fail(given, "open", errno);
+        std::string_view rest = content;
+        while (!rest.empty()) {
+            const ssize_t n = ::write(fd, rest.data(), rest.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                const int err = n < 0 ? errno : EIO;
+                ::close(fd);
+                fail(given, "write", err);
+            }
+            rest.remove_prefix(std::size_t(n));
+        }
+        if (::close(fd) != 0) fail(given, "close", errno);
+        return;
+    }
     const mode_t mask = ::umask(0);
     ::umask(mask);
     const std::string dir = dir_of(path), tmp = temp_name(path);

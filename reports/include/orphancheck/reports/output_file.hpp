@@ -12,7 +12,9 @@ void check_writable(const std::string& path);
 
 // Writes `content` to `path` atomically: into an unnamed temporary file in the same directory (O_TMPFILE; a
 // hidden named one where the file system has none), flushed to disk, then given the name in one rename. A
-// failed, interrupted or killed run leaves an existing report as it was and no partial file. Throws OutputError.
+// failed, interrupted or killed run leaves an existing report as it was and no partial file. A symbolic link is
+// followed (the file it names is replaced); a device or pipe (/dev/stdout, a FIFO) is written in place, since it
+// cannot be replaced. Throws OutputError.
 void write_file_atomically(const std::string& path, std::string_view content);
 
 // Flushes standard output (the iostream and the stdio buffers) and throws OutputError when any write to it
