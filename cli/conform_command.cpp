@@ -1,7 +1,6 @@
 #include "conform_command.hpp"
 
 #include <csignal>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -10,6 +9,7 @@
 
 #include "check_options.hpp"
 #include "interval_json.hpp"
+#include "orphancheck/reports/output_file.hpp"
 #include "orphancheck/conform/coverage.hpp"
 #include "orphancheck/conform/host_guard.hpp"
 #include "orphancheck/conform/netns.hpp"
@@ -72,8 +72,13 @@ void print_result(const ScenarioResult& r, bool verbose) {
     if (!r.record.samples.empty()) {
         fmt::print("    {} sockets, peak {} orphans (kernel counter +{}), {} samples (largest gap {:.1f} ms)\n",
                    s.connections, r.peak_orphans, r.peak_counter, r.record.samples.size(), r.record.max_gap_ms);
-        fmt::print("    orphan for {} (model {}), close() to gone {} (model {})\n", times(r.orphan_times),
-                   analysis::describe(r.predicted.orphan), times(r.gone_times), analysis::describe(r.predicted.gone));
+        if (r.timed)
+            fmt::print("    orphan for {} (model {}), close() to gone {} (model {})\n", times(r.orphan_times),
+                       analysis::describe(r.predicted.orphan), times(r.gone_times), analysis::describe(r.predicted.gone));
+        else
+            fmt::print("    orphan for {}, close() to gone {} (not timed: the timed reading starts at close() of an open "
+                       "connection, not after shutdown(); states and rows are checked)\n",
+                       times(r.orphan_times), times(r.gone_times));
     }
     if (!s.blog.empty())
         fmt::print("    blog: {} -> {}\n", s.blog,
@@ -127,7 +132,8 @@ nlohmann::json result_json(const ScenarioResult& r) {
         return a;
     };
     return {{"scenario", r.scenario->name}, {"verdict", verdict_name(r.verdict)}, {"detail", r.detail},
-            {"peak_orphans", r.peak_orphans}, {"settled_orphans", r.settled_orphans}, {"peak_counter", r.peak_counter}, {"confirmed_rows", rows},
+            {"peak_orphans", r.peak_orphans}, {"settled_orphans", r.settled_orphans}, {"peak_counter", r.peak_counter},
+            {"counter_before_close", r.counter_before_close}, {"timed", r.timed}, {"confirmed_rows", rows},
             {"orphan_seconds", t(r.orphan_times)}, {"gone_seconds", t(r.gone_times)},
             {"model_orphan_seconds", interval_json(r.predicted.orphan)}, {"model_gone_seconds", interval_json(r.predicted.gone)}, {"mib", r.record.mib},
             {"max_gap_ms", r.record.max_gap_ms}, {"sockets", socks}};
@@ -170,6 +176,7 @@ int run_conform(const ConformArgs& args) {
         throw UsageError(e.what());
     }
     const bool to_stdout = args.json_path == "-";
+    if (!args.json_path.empty() && !to_stdout) reports::check_writable(args.json_path);  // before the runs
     std::vector<ScenarioResult> results;
     if (!to_stdout)
         fmt::print("kernel profile {} ({}), {} scenarios\n", profile,
@@ -207,8 +214,7 @@ int run_conform(const ConformArgs& args) {
         if (to_stdout) {
             std::cout << j.dump(2) << "\n";
         } else {
-            std::ofstream f(args.json_path);
-            if (!(f << j.dump(2) << "\n")) throw UsageError(fmt::format("--json: cannot write {}", args.json_path));
+            reports::write_file_atomically(args.json_path, j.dump(2) + "\n");
         }
     }
     bool disagree = false, incomplete = false;

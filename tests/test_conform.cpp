@@ -118,6 +118,39 @@ TEST_CASE("live kernel: conform: zero-window orphans probe, time out without RST
     }
 }
 
+TEST_CASE("live kernel: conform: after shutdown(SHUT_WR) no socket is an orphan until close(), which starts from the state reached") {
+    LIVE_KERNEL_OR_SKIP();
+    const std::map<std::string, std::vector<std::string>> rows{
+        {"shutdown-fin-wait1", {"shutdown_fin", "close_shut_fin_wait1", "timeout_fin_wait1"}},
+        {"shutdown-fin-wait2", {"shutdown_fin", "ack_fin_wait1_linger", "close_shut_fin_wait2", "tail_fin_wait2_tw"}},
+        {"shutdown-last-ack", {"shutdown_close_wait_fin", "close_shut_last_ack", "timeout_last_ack"}},
+        {"shutdown-data", {"close_shut_unread_rst_fin_wait2"}},
+        {"shutdown-linger0", {"close_shut_linger0_rst_fin_wait2"}},
+        {"shutdown-abort", {"abort_fin_wait2_linger", "close_after_reset"}},
+        {"shutdown-zero-window", {"shutdown_fin_zero_window", "close_shut_fin_wait1", "probe_fin_wait1_timeout"}}};
+    std::string args = "conform --json -";
+    for (const auto& [name, _] : rows) args += " --scenario " + name;
+    const auto r = test::run_cli(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const json j = json::parse(r.out);
+    REQUIRE(j.at("scenarios").size() == rows.size());
+    for (const json& s : j.at("scenarios")) {
+        const std::string name = s.at("scenario").get<std::string>();
+        INFO(name << ": " << s.at("detail").get<std::string>());
+        CHECK(s.at("verdict") == "agree");
+        CHECK(s.at("counter_before_close") == 0);  // shut down, file open: not counted
+        CHECK(s.at("timed") == false);             // the timed reading starts at close() of an open connection
+        for (const json& sock : s.at("sockets"))
+            CHECK(sock.at("samples")[0].at(1) == "ESTABLISHED");
+        const auto confirmed = s.at("confirmed_rows").get<std::vector<std::string>>();
+        for (const std::string& row : rows.at(name)) {
+            INFO(row);
+            CHECK(std::find(confirmed.begin(), confirmed.end(), row) != confirmed.end());
+        }
+    }
+}
+
 TEST_CASE("live kernel: conform: Ctrl-C leaves no namespace, nft table, orphan or changed global sysctl behind") {
     LIVE_KERNEL_OR_SKIP();
     const std::string tables = host_nft_tables();
@@ -181,7 +214,8 @@ TEST_CASE("conform --plan: which scenarios can confirm a row, per profile, with 
     };
     CHECK(line_of(now.out, "abort_purge_fin_wait1").find("unreachable under linux-6.18") != std::string::npos);
     CHECK(line_of(now.out, "abort_fin_wait1").find("abort-fin-wait1") != std::string::npos);
-    CHECK(line_of(now.out, "rst_fin_wait2_linger").find("recipe") != std::string::npos);
+    CHECK(line_of(now.out, "data_fin_wait2_linger_reset").find("recipe") != std::string::npos);
+    CHECK(line_of(now.out, "rst_fin_wait2_linger").find("shutdown-fin-wait2-reset") != std::string::npos);
     const auto old = test::run_cli("conform --plan --profile linux-5.15");
     REQUIRE(old.code == 0);
     CHECK(line_of(old.out, "abort_purge_fin_wait1").find("abort-fin-wait1") != std::string::npos);

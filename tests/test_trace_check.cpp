@@ -102,6 +102,57 @@ TEST_CASE("trace check: FIN_WAIT2 with tcp_fin_timeout <= 60 is a timewait bucke
                     .agree);
 }
 
+TEST_CASE("trace check: shutdown() before close(): no orphan until close(), the retransmit timer runs from shutdown()") {
+    const conform::Scenario& s = *conform::find_scenario("shutdown-fin-wait1");  // tcp_orphan_retries=1
+    const checker::CaseConfig c = s.model_case("linux-6.18");
+    CHECK(c.shutdown_first);
+    CHECK_FALSE(c.close_first);  // every socket shuts down before its close()
+    CHECK_FALSE(conform::find_scenario("fin-wait1")->model_case("linux-6.18").shutdown_first);
+    CHECK_FALSE(s.timed());
+    const auto m = model_of(s, {{"TCPAbortOnTimeout", 3}, {"TCPTimeouts", 6}});
+    const Observation fw1{K::socket, conform::kFinWait1, false};
+    const conform::AppCalls calls{0.32, 0.02};
+    // FIN_WAIT1 with its owner from shutdown() on, an orphan from close() on, killed 0.58 s after shutdown():
+    // past the second RTO expiry counted from shutdown() (0.2 + 0.4 s at the earliest), not from close().
+    const std::vector<TimedObservation> trace{{kEstablished, 0},      {fw1, 0.03},           {fw1, 0.31},
+                                              {kFinWait1Orphan, 0.33}, {kFinWait1Orphan, 0.6}, {kGone, 0.62}};
+    const conform::TraceCheck ok = m.check(trace, calls);
+    CHECK(ok.agree);
+    const auto rows = m.necessary_rows(trace, calls);
+    CHECK(has(rows, model::RowId::shutdown_fin));
+    CHECK(has(rows, model::RowId::close_shut_fin_wait1));
+    CHECK_FALSE(has(rows, model::RowId::close_fin));
+    // The same socket shut down at 0.30 s could not die before 0.7 s.
+    const std::vector<TimedObservation> late{{kEstablished, 0},      {fw1, 0.31},           {fw1, 0.315},
+                                             {kFinWait1Orphan, 0.33}, {kFinWait1Orphan, 0.6}, {kGone, 0.62}};
+    CHECK_FALSE(m.check(late, conform::AppCalls{0.32, 0.30}).agree);
+    std::vector<TimedObservation> later = late;
+    later[4].t = 0.9;
+    later[5].t = 0.92;
+    CHECK(m.check(later, conform::AppCalls{0.32, 0.30}).agree);
+    // shutdown() leaves the socket with its owner: an orphan before close() is no path of the model, nor is a
+    // FIN_WAIT1 with an owner when the run never called shutdown().
+    CHECK_FALSE(m.check(std::vector<TimedObservation>{{kEstablished, 0}, {kFinWait1Orphan, 0.03}}, calls).agree);
+    CHECK_FALSE(m.check(trace, conform::AppCalls{0.32, -1}).agree);
+}
+
+TEST_CASE("trace check: close() after shutdown() behind a zero window leaves the probe timer running") {
+    const conform::Scenario& s = *conform::find_scenario("shutdown-zero-window");  // tcp_orphan_retries=1
+    const auto m = model_of(s, {{"TCPAbortOnTimeout", 3}, {"TCPWinProbe", 3}});
+    const Observation fw1{K::socket, conform::kFinWait1, false};
+    // Measured: the probe went out at 0.28 s, before close() (0.34 s); the timer armed then (0.4 s, backed off)
+    // ended the orphan at 0.72 s, less than 0.4 s after close().
+    const auto trace = [&](double gone) {
+        return std::vector<TimedObservation>{{kEstablished, 0},       {kEstablished, 0.06},         {fw1, 0.076}, {fw1, 0.33},
+                                             {kFinWait1Orphan, 0.346}, {kFinWait1Orphan, gone - 0.01}, {kGone, gone}};
+    };
+    const conform::AppCalls calls{0.34, 0.07};
+    CHECK(m.check(trace(0.725), calls).agree);
+    // The check does not know when the probe went out: it counts the backed-off timer (0.4 s) from the last
+    // sample before the socket's FIN_WAIT1 (0.06 s), no sooner.
+    CHECK_FALSE(m.check(trace(0.45), calls).agree);
+}
+
 TEST_CASE("lifetime: a FIN_WAIT1 orphan of a silent peer dies at the first RTO expiry past tcp_model_timeout(R)") {
     const conform::Scenario& s = *conform::find_scenario("fin-wait1");
     const auto never = s.network_never();

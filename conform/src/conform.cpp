@@ -163,12 +163,13 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
     std::set<model::RowId> confirmed;
     for (std::size_t j = 0; j < std::size_t(s.connections); ++j) {
         const std::vector<TimedObservation> trace = trace_of(r, j);
-        out.sockets.push_back(model.check(trace, r.closed_at[j]));
+        const AppCalls calls{r.closed_at[j], j < r.shut_at.size() ? r.shut_at[j] : -1};
+        out.sockets.push_back(model.check(trace, calls));
         if (!out.sockets.back().agree) {
             if (out.detail.empty()) out.detail = disagreement(r, j, out.sockets.back());
             continue;
         }
-        for (model::RowId row : model.necessary_rows(trace, r.closed_at[j])) confirmed.insert(row);
+        for (model::RowId row : model.necessary_rows(trace, calls)) confirmed.insert(row);
     }
     out.confirmed.assign(confirmed.begin(), confirmed.end());
     for (const Sample& x : r.samples) {
@@ -179,10 +180,18 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
     for (const Sample& x : r.samples)
         if (last_close >= 0 && x.t <= last_close + 0.5)
             out.settled_orphans = int(std::count_if(x.sockets.begin(), x.sockets.end(), is_orphan));
+    // Before the first close() no socket of ours is an orphan, shut down or not: the counter stays.
+    const double first_close = *std::min_element(r.closed_at.begin(), r.closed_at.end());
+    for (const Sample& x : r.samples)
+        if (first_close >= 0 && x.t < first_close) out.counter_before_close = std::max(out.counter_before_close, x.counter);
     out.counter_problem = counter_problem(r);
-    out.predicted = analysis::lifetime({config, s.connections,
-                                        s.peer_closes_first() ? analysis::CloseFrom::close_wait : analysis::CloseFrom::established,
-                                        seconds, clock, never, ruled_out});
+    // The timed reading starts at close() of an open connection: a run that shut down first is not timed,
+    // its times are measured against no bounds.
+    out.timed = s.timed();
+    if (out.timed)
+        out.predicted = analysis::lifetime({config, s.connections,
+                                            s.peer_closes_first() ? analysis::CloseFrom::close_wait : analysis::CloseFrom::established,
+                                            seconds, clock, never, ruled_out});
     measure_times(r, out.predicted, out);
     for (const auto* times : {&out.orphan_times, &out.gone_times})
         for (const TimeCheck& t : *times)

@@ -31,8 +31,10 @@ std::string_view why_unconfirmed(model::RowId row) {
             return "one kernel path with rto_*_oom (the orphan limit is checked before the retry budget): runs confirm that row";
         case R::ack_fin_wait1_tw:
         case R::ack_fin_wait1_tw_overflow:
-        case R::tail_fin_wait2_tw_overflow:
             return "the peer's ACK may be handled inside close() or after it: samples cannot tell which row ran";
+        case R::tail_fin_wait2_tw_overflow:
+            return "needs FIN_WAIT2 at close(): an ACK inside close() (a race), or shutdown() first "
+                   "(shutdown-fin-wait2-overflow)";
         case R::ack_fin_wait1_bad_case:
         case R::keepalive_rst:
             return "needs the ACK while close() owns the socket (the 'bad case'): a race, accepted when it happens";
@@ -41,15 +43,30 @@ std::string_view why_unconfirmed(model::RowId row) {
             return "needs a segment that ends the socket inside close(), after sock_orphan(): a race on loopback";
         case R::tail_closing:
         case R::tail_closing_oom:
-        case R::release_closing: return "needs the peer's FIN inside close(): a race on loopback";
+        case R::release_closing:
+            return "needs CLOSING at close(): the peer's FIN inside close() (a race), or shutdown() first "
+                   "(shutdown-closing, shutdown-closing-max-orphans)";
+        case R::data_fin_wait2_linger_reset:
+            return "needs a segment while close() still waits in FIN_WAIT2; the wait ends as FIN_WAIT2 is reached";
         case R::fin_fin_wait2_linger_tw:
         case R::fin_fin_wait2_linger_tw_overflow:
-        case R::data_fin_wait2_linger_reset:
         case R::rst_fin_wait2_linger:
-            return "needs a segment while close() still waits in FIN_WAIT2; the wait ends as FIN_WAIT2 is reached";
+            return "needs a segment to FIN_WAIT2 before close(): shutdown() first (shutdown-fin-wait2-fin, "
+                   "shutdown-fin-wait2-fin-overflow, shutdown-fin-wait2-reset); a lingering close() does not wait there";
         case R::rst_closed_tw:
+            return "needs an RST into the TIME_WAIT bucket of a CLOSE socket still held (shut down, or close() "
+                   "waiting): a peer that sent its FIN and acked ours sends none on ss -K (tcp_need_reset)";
         case R::closed_tw_expire:
-            return "a CLOSE socket with a TIME_WAIT bucket lasts only until close() wakes, at once";
+            return "the TIME_WAIT timer runs 60 s before close(): scenario shutdown-time-wait-expiry (--long)";
+        case R::data_fin_wait1_shut:
+        case R::data_fin_wait2_shut:
+            return "data received while shut down leaves the state as it was: a peer that sent nothing explains the "
+                   "same samples (shutdown-data and shutdown-data-fin-wait1 show no RST, as the row says)";
+        case R::data_ack_fin_wait1:
+        case R::data_ack_closing:
+        case R::data_ack_last_ack:
+            return "needs the peer's ACK of our data while the FIN behind it was lost (an nft rule that drops the FIN "
+                   "segment alone, the data before it acked late); no scenario runs it yet";
         case R::rst_tw_time_wait:
             return "needs an RST at the exact sequence number into TIME_WAIT; the peer that could send it is gone";
         case R::tw_time_wait_expire: return "the TIME_WAIT timer runs 60 s: scenario time-wait-expiry (--long)";
@@ -62,6 +79,8 @@ std::string_view why_unconfirmed(model::RowId row) {
         case R::close_fin_linger_alloc_failed:
         case R::close_wait_fin_alloc_failed:
         case R::close_wait_fin_linger_alloc_failed:
+        case R::shutdown_fin_alloc_failed:
+        case R::shutdown_close_wait_fin_alloc_failed:
             return "needs tcp_send_fin's skb allocation to fail: fault injection (failslab) is host-wide, not run";
         default: return "no scenario here confirmed it";
     }

@@ -255,6 +255,7 @@ RunRecord record_scenario(const Scenario& sc) {
         if (sc.user_timeout_ms != 0) set_int_option(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, sc.user_timeout_ms, "TCP_USER_TIMEOUT");
     }
     rec.closed_at.assign(ours.size(), -1);
+    rec.shut_at.assign(ours.size(), -1);
     const auto mib_before = read_tcp_ext();
     Sampler sampler(ports, read_sockstat().orphan);
     std::vector<std::jthread> lingering;  // close() calls that wait (SO_LINGER > 0); joined on every way out
@@ -291,6 +292,14 @@ RunRecord record_scenario(const Scenario& sc) {
                         close_in_thread(ours[i], lingering);
                     else
                         ::close(ours[i]);
+                }
+                break;
+            case Act::shutdown_wr:
+                for (std::size_t i = 0, done = 0; i < ours.size() && (a.count == 0 || int(done) < a.count); ++i) {
+                    if (rec.closed_at[i] >= 0 || rec.shut_at[i] >= 0) continue;
+                    if (done++ > 0) sleep_ms(a.ms);
+                    rec.shut_at[i] = sampler.now();
+                    checked(shutdown(ours[i], SHUT_WR), "shutdown(SHUT_WR)");
                 }
                 break;
             case Act::abort:

@@ -21,7 +21,18 @@ std::vector<std::string_view> row_counters(model::RowId row) {
         case R::fin_fin_wait2_linger_tw:
         case R::keepalive_tw: return {"TW", "TWKilled"};
         case R::close_unread_rst:
-        case R::close_wait_unread_rst: return {"TCPAbortOnClose"};
+        case R::close_wait_unread_rst:
+        case R::close_shut_unread_rst_fin_wait1:
+        case R::close_shut_unread_rst_fin_wait2:
+        case R::close_shut_unread_rst_closing:
+        case R::close_shut_unread_rst_last_ack: return {"TCPAbortOnClose"};
+        // SO_LINGER 0 after shutdown(): __tcp_close counts the disconnect whether tcp_disconnect resets or not.
+        case R::close_shut_linger0_rst_fin_wait1:
+        case R::close_shut_linger0_rst_fin_wait2:
+        case R::close_shut_linger0_closing:
+        case R::close_shut_linger0_rst_closing:
+        case R::close_shut_linger0_last_ack:
+        case R::close_shut_linger0_rst_last_ack:
         case R::close_linger0_rst:
         case R::close_wait_linger0_rst:
         case R::ack_fin_wait1_linger2_rst:

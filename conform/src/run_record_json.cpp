@@ -23,7 +23,7 @@ std::string to_json(const RunRecord& r) {
         samples.push_back({{"t", s.t}, {"sockets", socks}, {"timers", s.timers}, {"retransmits", s.retransmits}, {"counter", s.counter},
                            {"listed", s.listed}});
     }
-    return json{{"samples", samples}, {"closed_at", r.closed_at}, {"max_gap_ms", r.max_gap_ms}, {"mib", r.mib},
+    return json{{"samples", samples}, {"closed_at", r.closed_at}, {"shut_at", r.shut_at}, {"max_gap_ms", r.max_gap_ms}, {"mib", r.mib},
                 {"all_gone", r.all_gone}, {"error", r.error}}
         .dump();
 }
@@ -43,6 +43,7 @@ RunRecord run_record_from_json(const std::string& text) {
             r.samples.push_back(std::move(x));
         }
         r.closed_at = j.at("closed_at").get<std::vector<double>>();
+        r.shut_at = j.value("shut_at", std::vector<double>(r.closed_at.size(), -1.0));
         r.max_gap_ms = j.at("max_gap_ms").get<double>();
         r.mib = j.at("mib").get<std::map<std::string, long long>>();
         r.all_gone = j.at("all_gone").get<bool>();

@@ -8,27 +8,12 @@
 #include <stdexcept>
 
 #include "orphancheck/model/kernel_profile.hpp"
+#include "scenario_table.hpp"
 
 namespace orphancheck::conform {
 namespace {
 using A = Act;
-
-// Peer behaviours the model is given.
-constexpr checker::PeerConfig kSilent{false, false, false, true, false};        // segments may be lost, peer passive
-constexpr checker::PeerConfig kAcks{false, false, false, false, false};         // delivers, never closes
-constexpr checker::PeerConfig kCloses{true, false, false, false, false};        // delivers, closes
-constexpr checker::PeerConfig kClosesLossy{true, false, false, true, false};    // closes, segments may be lost
-constexpr checker::PeerConfig kData{false, false, true, false, false};           // sends data after our close
-constexpr checker::PeerConfig kResetsLossy{false, true, false, true, false};    // aborts, segments may be lost
-constexpr checker::PeerConfig kClosesResets{true, true, false, true, false};    // closes then aborts
-constexpr checker::PeerConfig kAbortLossy{false, false, false, true, true};     // ss -K on our sockets
-constexpr checker::PeerConfig kAbortAcks{false, false, false, false, true};
-constexpr checker::PeerConfig kAbortCloses{true, false, false, false, true};
-constexpr checker::PeerConfig kAbortClosesLossy{true, false, false, true, true};
-constexpr checker::PeerConfig kDataLossy{false, false, true, true, false};      // data after our close, lossy
-constexpr checker::PeerConfig kResets{false, true, false, false, false};         // aborts
-constexpr checker::PeerConfig kClosesThenResets{true, true, false, false, false};
-constexpr checker::PeerConfig kClosesData{true, false, true, false, false};      // data, then its FIN
+using namespace table;  // the peer behaviours the model is given
 
 std::vector<Scenario> build() {
     std::vector<Scenario> s;
@@ -310,6 +295,7 @@ std::vector<Scenario> build() {
          .actions = {{A::fill_window}, {A::close}, {A::wait, 100}, {A::peer_close}, {A::wait, 400}, {A::peer_read},
                      {A::wait, 300}, {A::abort}},
          .deadline_s = 3, .peer = kAbortClosesLossy});
+    add_shutdown_scenarios(s);
     return s;
 }
 }  // namespace
@@ -335,6 +321,8 @@ checker::CaseConfig Scenario::model_case(std::string_view profile) const {
     c.sysctl.retries2 = retries2.value_or(c.sysctl.retries2);  // a fresh namespace has the kernel default, 15
     c.sysctl.user_timeout_ms = user_timeout_ms;
     c.close_events = {model::close_event(o)};
+    c.shutdown_first = shuts_down();
+    c.close_first = !every_socket_shuts_down_first();
     return c;
 }
 
@@ -348,6 +336,31 @@ bool Scenario::peer_closes_first() const {
 
 bool Scenario::peer_window_closed() const {
     return std::any_of(actions.begin(), actions.end(), [](const Action& a) { return a.act == Act::fill_window; });
+}
+
+bool Scenario::shuts_down() const {
+    return std::any_of(actions.begin(), actions.end(), [](const Action& a) { return a.act == Act::shutdown_wr; });
+}
+
+bool Scenario::every_socket_shuts_down_first() const {
+    // The sockets each call picks, as record_scenario picks them: in order, those not yet closed (shut down).
+    std::vector<bool> shut(std::size_t(connections), false), closed(std::size_t(connections), false);
+    bool every = true;
+    for (const Action& a : actions) {
+        if (a.act != Act::close && a.act != Act::shutdown_wr) continue;
+        int done = 0;
+        for (std::size_t i = 0; i < closed.size() && (a.count == 0 || done < a.count); ++i) {
+            if (closed[i] || (a.act == Act::shutdown_wr && shut[i])) continue;
+            ++done;
+            if (a.act == Act::shutdown_wr) {
+                shut[i] = true;
+            } else {
+                every = every && shut[i];
+                closed[i] = true;
+            }
+        }
+    }
+    return every;
 }
 
 std::vector<checker::EnvEvent> Scenario::network_never() const {

@@ -55,6 +55,7 @@ ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::Sysctl
                              analysis::OptionSeconds seconds, const analysis::Clock& clock) {
     const std::size_t n = g.views.size();
     out_.resize(n);
+    carried_.assign(n, false);
     for (std::size_t i = 0; i < n; ++i) {
         obs_.push_back(observe(g.views[i]));
         closed_.push_back(g.views[i].dead || g.views[i].destroyed);
@@ -66,30 +67,61 @@ ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::Sysctl
         for (const analysis::SocketEdge& e : g.out[i]) {
             double least = analysis::move_delay(g.locals[i], e.label, sysctl, opts, seconds, clock).lo;
             const Observation to = obs_[e.to];
-            const bool close = !checker::is_env_label(e.label) && model::kind_of(e.label) == model::EventKind::close;
-            // The retransmit and linger timers run from close() on, across state changes: the k-th FIN
-            // retransmission comes RTO_MIN * 2^(k-1) after close() at the earliest (the first may be a loss
-            // probe, which does not back off), the end of the linger wait SO_LINGER seconds after it.
+            const std::optional<model::EventKind> kind =
+                checker::is_env_label(e.label) ? std::nullopt : std::optional(model::kind_of(e.label));
+            const bool close = kind == model::EventKind::close;
+            const bool shutdown = kind && model::info(*kind).source == model::Source::shutdown_call;
+            // The retransmit and linger timers run across state changes: the k-th FIN retransmission comes
+            // RTO_MIN * 2^(k-1) after the FIN was sent (by shutdown(), or else close()) at the earliest (the
+            // first may be a loss probe, which does not back off), the end of the linger wait SO_LINGER
+            // seconds after close().
             const model::Timing timing = checker::label_timing(e.label);
-            const bool since_close = (timing == model::Timing::rto || timing == model::Timing::linger) && least > 0;
-            if (since_close && timing == model::Timing::rto)
+            Since since = Since::entry;
+            if (timing == model::Timing::rto && least > 0) {
+                since = Since::fin;
                 least = clock.rto_min * std::pow(2.0, g.locals[i].data.retries);
+            }
+            if (timing == model::Timing::linger && least > 0) since = Since::close;
+            // close() after shutdown() keeps the state, and the timers armed in it run on.
+            if (close && g.views[i].state == g.views[e.to].state) carried_[e.to] = true;
             if (close && to.kind == Observation::Kind::socket && to.orphan) {
                 // close() in two halves, the new state first, then sock_orphan()
                 const auto mid = std::uint32_t(obs_.size());
                 obs_.push_back({Observation::Kind::socket, to.state, false});
                 calm_.push_back(false);
                 closed_.push_back(false);
+                carried_.push_back(carried_[e.to]);
                 out_.push_back({{e.to, e.label, model::RowId::none, model::RowId::none, 0, false, true}});
                 out_[i].push_back({mid, e.label, e.row1, e.row2, least, true});
             } else {
-                out_[i].push_back({e.to, e.label, e.row1, e.row2, least, close, false, since_close});
+                out_[i].push_back({e.to, e.label, e.row1, e.row2, least, close, false, since, shutdown});
             }
         }
+    // ... and through the rest of that close() (sock_orphan, the tail, release_sock) while the state stays.
+    const auto rest_of_close = [](const Edge& e) {
+        if (e.orphaning) return true;
+        if (checker::is_env_label(e.label)) return false;
+        const model::Stimulus what = model::stimulus_of(model::kind_of(e.label));
+        return what == model::Stimulus::close_tail || what == model::Stimulus::release_sock;
+    };
+    std::vector<std::size_t> todo;
+    for (std::size_t u = 0; u < carried_.size(); ++u)
+        if (carried_[u]) todo.push_back(u);
+    while (!todo.empty()) {
+        const std::size_t u = todo.back();
+        todo.pop_back();
+        for (const Edge& e : out_[u])
+            if (!carried_[e.to] && rest_of_close(e) && obs_[e.to].state == obs_[u].state) {
+                carried_[e.to] = true;
+                todo.push_back(e.to);
+            }
+    }
 }
 
-TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, double closed_at,
+TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, AppCalls calls,
                                 std::span<const model::RowId> without) const {
+    const double closed_at = calls.close_at;
+    const double fin_at = calls.shutdown_at >= 0 ? calls.shutdown_at : closed_at;
     const std::vector<Step> trace = collapse(raw);
     TraceCheck result;
     const std::size_t n = obs_.size();
@@ -103,9 +135,10 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, double cl
     };
     const double never = std::numeric_limits<double>::infinity();
     // The longest the socket can have stayed in one observation: from the last sample before it to the first after.
-    const auto stay = [&](std::size_t i) {
-        const double from = i == 0 ? 0 : trace[i - 1].last;
-        return (i + 1 < trace.size() ? trace[i + 1].first : never) - from + kSampleSlack;
+    // `back` 2: in that observation and the one before it (a timer armed before a close() that kept the state).
+    const auto since_sample = [&](std::size_t i, std::size_t back) { return i < back ? 0 : trace[i - back].last; };
+    const auto stay = [&](std::size_t i, std::size_t back) {
+        return (i + 1 < trace.size() ? trace[i + 1].first : never) - since_sample(i, back) + kSampleSlack;
     };
     // Seen for longer than a few instant moves take: the socket rested in a configuration with none due.
     const auto rested = [&](std::size_t i) { return trace[i].last - trace[i].first > kRestAfter; };
@@ -129,20 +162,27 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, double cl
             const bool rest = queue[q] % 2 == 1;
             const bool at_target = obs_[u] == target;
             const bool sampled = at_target || (before != nullptr && obs_[u] == *before);
-            // How long u can have lasted: its observation's stay, or (unsampled) the gap between the two samples.
-            const double longest = at_target ? stay(i) : sampled ? stay(i - 1) : trace[i].first - trace[i - 1].last + kSampleSlack;
+            // How long u can have lasted: its observation's stay, or (unsampled) the gap between the two samples;
+            // after a close() that kept the state, with the time before it.
+            const std::size_t back = carried_[u] ? 2 : 1;
+            const double longest = at_target ? stay(i, back)
+                                   : sampled ? stay(i - 1, back)
+                                             : trace[i].first - since_sample(i, back) + kSampleSlack;
             // When a move out of u can have happened: after the sample before u's observation, before the one after.
             const std::size_t obs_index = at_target || !sampled ? i : i - 1;
             const double earliest = (obs_index == 0 ? 0 : trace[obs_index - 1].last) - kSampleSlack;
             const double latest = at_target ? (i + 1 < trace.size() ? trace[i + 1].first : never) : trace[i].first;
-            const bool may_close = closed_at >= 0 && closed_at >= earliest && closed_at <= latest + kSampleSlack;
+            const auto may_call = [&](double at) { return at >= 0 && at >= earliest && at <= latest + kSampleSlack; };
+            const bool may_close = may_call(closed_at);
+            const bool may_shutdown = may_call(calls.shutdown_at);
             // Leaving a long-seen observation needs a configuration it rested in.
             const bool may_leave = at_target ? (rest || !rested(i)) : !sampled || rest || !rested(i - 1);
             for (std::size_t k = 0; k < out_[u].size(); ++k) {
                 const Edge& e = out_[u][k];
-                const bool too_soon = e.since_close ? closed_at < 0 || latest - closed_at + kSampleSlack < e.least
-                                                    : e.least > longest;
-                if (!usable(e) || too_soon || (e.close && !may_close)) continue;
+                const double since = e.since == Since::close ? closed_at : e.since == Since::fin ? fin_at : 0;
+                const bool too_soon = e.since != Since::entry ? since < 0 || latest - since + kSampleSlack < e.least
+                                                              : e.least > longest;
+                if (!usable(e) || too_soon || (e.close && !may_close) || (e.shutdown && !may_shutdown)) continue;
                 const bool same = obs_[e.to] == obs_[u];
                 if (at_target && !same) continue;  // the next level's business
                 if (!same && !may_leave) continue;
@@ -209,16 +249,16 @@ std::vector<Observation> ObservedModel::onward(const std::vector<int>& from, Usa
     return {seen.begin(), seen.end()};
 }
 
-std::vector<model::RowId> ObservedModel::necessary_rows(std::span<const TimedObservation> trace, double closed_at) const {
+std::vector<model::RowId> ObservedModel::necessary_rows(std::span<const TimedObservation> trace, AppCalls calls) const {
     std::set<model::RowId> used;
-    for (const WitnessStep& s : check(trace, closed_at).witness)
+    for (const WitnessStep& s : check(trace, calls).witness)
         for (model::RowId r : {s.row1, s.row2})
             if (r != model::RowId::none) used.insert(r);
     std::vector<model::RowId> out;
     for (model::RowId r : used) {
         std::vector<model::RowId> without{r};
         if (const auto twin = rto_oom_twin(r)) without.push_back(*twin);
-        if (!check(trace, closed_at, without).agree) out.push_back(r);
+        if (!check(trace, calls, without).agree) out.push_back(r);
     }
     return out;
 }

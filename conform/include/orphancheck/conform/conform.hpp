@@ -33,7 +33,10 @@ struct ScenarioResult {
     std::string counter_problem;          // empty: the counter followed the listed orphans
     std::vector<TimeCheck> orphan_times;  // per socket that was seen as an orphan
     std::vector<TimeCheck> gone_times;    // close() to gone, per socket that went
-    analysis::Lifetime predicted;         // the model's bounds (orphan_times and gone_times are checked against them)
+    int counter_before_close = 0;         // highest kernel orphan counter before the first close() (shutdown: 0)
+    bool timed = true;                    // false: the timed reading does not cover the run (shutdown() first)
+    analysis::Lifetime predicted;         // the model's bounds (orphan_times and gone_times are checked against them;
+                                          // unbounded when !timed)
     bool interrupted = false;
 };
 

@@ -25,6 +25,7 @@ struct Sample {
 struct RunRecord {
     std::vector<Sample> samples;       // one per change
     std::vector<double> closed_at;     // when close() was called on each of our sockets (-1: never)
+    std::vector<double> shut_at;       // when shutdown(SHUT_WR) was called on each (-1: never)
     double max_gap_ms = 0;             // longest time between two samples
     std::map<std::string, long long> mib;  // TcpExt counters that changed, and by how much
     bool all_gone = false;             // every socket of ours was gone before the deadline

@@ -9,9 +9,13 @@
 // socket can have been in one (from the last sample before it to the first
 // after it). close() sets the new state (FIN_WAIT1, LAST_ACK) before
 // sock_orphan(), and a sample can fall between the two: the model's close
-// step passes through that state with an owner. A configuration with a
-// segment or a step of close() due is left within Clock::instant, so an
-// observation seen for longer needs a configuration with none due.
+// step passes through that state with an owner. shutdown(SHUT_WR), like
+// close(), happens when the run called it; the retransmit timer then counts
+// from shutdown() (our FIN went out there), the linger timer from close(),
+// and a timer armed before a close() that kept the state (the zero-window
+// probe) from before it. A configuration with a segment or a step of close()
+// due is left within Clock::instant, so an observation seen for longer needs
+// a configuration with none due.
 #pragma once
 
 #include <cstdint>
@@ -43,20 +47,36 @@ struct TimedObservation {
     double t = 0;  // seconds
 };
 
+// When the application called close() and shutdown(SHUT_WR) on the socket (negative: never).
+struct AppCalls {
+    double close_at = -1;
+    double shutdown_at = -1;
+};
+
 class ObservedModel {
 public:
     ObservedModel(const analysis::SocketGraph& g, const model::SysctlConfig& sysctl, model::CloseOpts opts,
                   analysis::OptionSeconds seconds, const analysis::Clock& clock);
-    // `trace` may repeat an observation; repeats are one observation. `closed_at`: when the application called
-    // close() (negative: never). `without`: as if these rows were not in the model.
-    [[nodiscard]] TraceCheck check(std::span<const TimedObservation> trace, double closed_at,
+    // `trace` may repeat an observation; repeats are one observation. `calls`: when the application called
+    // close() and shutdown(). `without`: as if these rows were not in the model.
+    [[nodiscard]] TraceCheck check(std::span<const TimedObservation> trace, AppCalls calls,
                                    std::span<const model::RowId> without = {}) const;
+    [[nodiscard]] TraceCheck check(std::span<const TimedObservation> trace, double closed_at,
+                                   std::span<const model::RowId> without = {}) const {
+        return check(trace, AppCalls{closed_at, -1}, without);
+    }
     // Rows of the witness without which no path of the model produces the trace: the rows the trace confirms.
     // An OOM kill at an RTO expiry is one kernel path that the model files under two rows (rto_X_oom, and
     // timeout_X_oom when the timer is read as "budget spent"): such a row counts when the trace needs one of the two.
-    [[nodiscard]] std::vector<model::RowId> necessary_rows(std::span<const TimedObservation> trace, double closed_at) const;
+    [[nodiscard]] std::vector<model::RowId> necessary_rows(std::span<const TimedObservation> trace, AppCalls calls) const;
+    [[nodiscard]] std::vector<model::RowId> necessary_rows(std::span<const TimedObservation> trace, double closed_at) const {
+        return necessary_rows(trace, AppCalls{closed_at, -1});
+    }
 
 private:
+    // What a move's least delay counts from: entering the configuration, close() (the linger timer), or the
+    // first FIN, sent by shutdown() or else by close() (the retransmit timer).
+    enum class Since : std::uint8_t { entry, close, fin };
     struct Edge {
         std::uint32_t to;
         checker::Label label;
@@ -64,7 +84,8 @@ private:
         double least;            // seconds the configuration lives at the least before this move
         bool close = false;      // the application's close(): at the time the run recorded
         bool orphaning = false;  // the second half of a close step: sock_orphan()
-        bool since_close = false;  // `least` counts from close(), not from entering the configuration
+        Since since = Since::entry;
+        bool shutdown = false;   // the application's shutdown(): at the time the run recorded
     };
     template <class Usable>
     std::vector<Observation> onward(const std::vector<int>& from, Usable usable) const;
@@ -72,6 +93,7 @@ private:
     std::vector<Observation> obs_;
     std::vector<bool> calm_;    // no segment or step of close() due: the socket can rest here
     std::vector<bool> closed_;  // close() has run (the socket is dead, or destroyed)
+    std::vector<bool> carried_;  // entered by a close() that kept the state (after shutdown): its timers ran before
 };
 
 }  // namespace orphancheck::conform
