@@ -17,7 +17,7 @@ int run_export(const ExportArgs& args, const checker::ExploreSpec& spec) {
     if (args.output == "-") {
         promela::write_promela(std::cout, spec);
         std::cout.flush();
-        if (!std::cout) throw UsageError("writing the model to stdout failed");
+        if (!std::cout) throw UsageError("writing standard output failed");
         return 0;
     }
     reports::check_writable(args.output);

@@ -57,6 +57,25 @@ TEST_CASE("outputs: a finished run replaces the report whole") {
     CHECK(dir.entries() == 1);
 }
 
+TEST_CASE("outputs: a report write that fails (the file size limit) is exit 2 and the old report stays byte for byte") {
+    const ScratchDir dir;
+    const fs::path report = dir.path / "report.json";
+    const std::string old = "old report\n";
+    std::ofstream(report) << old;
+    const fs::path err = dir.path / "err.txt";
+    // SIGXFSZ ignored: a write past RLIMIT_FSIZE fails with EFBIG instead of killing the process.
+    const std::string cmd = "sh -c 'trap \"\" XFSZ; ulimit -f 1; " + std::string(ORPHANCHECK_BIN) +
+                            " check --sockets 1 --quiet --json " + report.string() + " 2>" + err.string() + "'";
+    const int status = std::system(cmd.c_str());
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 2);
+    CHECK(slurp(report) == old);
+    const std::string text = slurp(err);
+    CHECK(text.find("cannot write '" + report.string() + "'") != std::string::npos);
+    CHECK(text.find('\n') == text.size() - 1);
+    CHECK(dir.entries() == 2);  // the report and the captured error: no temporary file left
+}
+
 TEST_CASE("outputs: an unwritable report path is refused before the run, in one line with exit 2") {
     test::check_refused("check --sockets 1 --json /nonexistent-dir/report.json", "/nonexistent-dir/report.json");
     test::check_refused("check --sockets 1 --html /nonexistent-dir/report.html", "/nonexistent-dir/report.html");
@@ -67,7 +86,9 @@ TEST_CASE("outputs: an unwritable report path is refused before the run, in one 
 }
 
 TEST_CASE("outputs: a report that cannot reach standard output (a full disk) is an error, not a verdict") {
-    for (const char* args : {"check --sockets 1", "rows", "lifetime --linger off"}) {
+    for (const std::string args : {"check --sockets 1", "check --sockets 1 --json -", "rows", "events", "profiles",
+                                   "properties", "lifetime --linger off", "graph", "diff linux-5.15 linux-6.12",
+                                   "export --promela -o -"}) {
         INFO(args);
         const std::string err = "oc_outputs_full_" + std::to_string(getpid()) + ".txt";
         const int status = std::system((std::string(ORPHANCHECK_BIN) + " " + args + " >/dev/full 2>" + err).c_str());
