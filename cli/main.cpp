@@ -1,6 +1,7 @@
 // orphancheck: a model checker for the Linux TCP close path and its orphan
 // accounting. Subcommands: check, graph, diff, mutate, export, conform, lifetime, profiles, properties, rows.
 #include <bit>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "patch_file.hpp"
 #include "orphancheck/analysis/mutate.hpp"
 #include "orphancheck/checker/explorer.hpp"
+#include "orphancheck/checker/interrupt.hpp"
 #include "orphancheck/reports/output_file.hpp"
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/rows.hpp"
@@ -150,6 +152,17 @@ reports::HtmlFigures html_figures(const checker::ExploreSpec& spec, const checke
     return fig;
 }
 
+// SIGINT, SIGTERM, SIGHUP: the search stops at its next check and reports what it has, verdict incomplete, exit 3.
+// The handler is reset by the first one, so a second Ctrl-C ends the process at once.
+void on_interrupt(int sig) { checker::request_interrupt(sig); }
+void catch_interrupts() {
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+}
+
 int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, bool progress) {
     const auto mutants = analysis::all_mutants();
     const auto rep = analysis::run_mutation(spec, mutants, [progress](std::size_t done, std::size_t total) {
@@ -167,12 +180,16 @@ int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, b
         fmt::print("mutation score: {:.1f} % (killed / (killed + survived); equivalent = same reachable moves as "
                    "the original model in this configuration)\n",
                    100.0 * rep.score());
+        if (rep.incomplete)
+            fmt::print("incomplete: {} mutants undecided (a limit or an interrupt stopped them); the score covers the "
+                       "decided ones\n",
+                       rep.incomplete);
         for (const auto& [p, n] : kills) fmt::print("  {:<24} kills {}\n", properties::info(p).name, n);
         if (rep.survived) fmt::print("survivors (edits no property notices):\n");
         for (const auto& r : rep.results)
             if (r.outcome == analysis::MutantOutcome::survived)
                 fmt::print("  {:<60} [{}]\n", r.mutant.describe(), model::row_summary(r.mutant.edit.row));
-        return kExitHolds;
+        return rep.incomplete ? kExitIncomplete : kExitHolds;
     }
     nlohmann::json j{{"tool", "orphancheck"},
                      {"mutants", rep.results.size()},
@@ -192,7 +209,7 @@ int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, b
     }
     j["results"] = list;
     write_json_file(j, json_path);
-    return kExitHolds;
+    return rep.incomplete ? kExitIncomplete : kExitHolds;
 }
 
 int run_check(checker::ExploreSpec spec, const std::string& json_path, const std::string& html_path, bool quiet,
@@ -381,6 +398,7 @@ static int run_command(int argc, char** argv) {
         std::string msg = e.what();
         return fail_usage(msg.substr(0, msg.find('\n')));
     }
+    if (!app.got_subcommand("conform")) catch_interrupts();  // conform restores the host on its own signals
     try {
         if (app.got_subcommand("profiles")) {
             cli::list_profiles();

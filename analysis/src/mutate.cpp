@@ -1,3 +1,4 @@
+#include "orphancheck/checker/interrupt.hpp"
 #include "orphancheck/analysis/mutate.hpp"
 
 #include <fmt/format.h>
@@ -61,6 +62,11 @@ MutationReport run_mutation(const checker::ExploreSpec& base, const std::vector<
         if (p.status == checker::Status::violated) already |= properties::bit(p.id);
     for (std::size_t i = 0; i < mutants.size(); ++i) {
         MutantResult r{mutants[i]};
+        if (checker::interrupt_signal()) {  // stopped from outside: the rest stay undecided, the report is written
+            ++rep.incomplete;
+            rep.results.push_back(r);
+            continue;
+        }
         checker::ExploreSpec spec = original;
         spec.patch.name = base.patch.name.empty() ? "mutant" : base.patch.name + "+mutant";
         spec.patch.edits.push_back(mutants[i].edit);

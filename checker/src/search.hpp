@@ -6,6 +6,7 @@
 // counterexamples and graphs in search_trace.hpp.
 #pragma once
 
+#include <csignal>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "orphancheck/checker/interrupt.hpp"
 #include "orphancheck/checker/explorer.hpp"
 #include "orphancheck/checker/socket_space.hpp"
 #include "sharded_store.hpp"
@@ -276,6 +278,11 @@ private:
 
 template <int W>
 bool Search<W>::out_of_time() {
+    if (const int sig = interrupt_signal()) {
+        incomplete_ = fmt::format("interrupted by {}", sig == SIGINT ? "SIGINT (Ctrl-C)" : sig == SIGTERM ? "SIGTERM"
+                                                       : sig == SIGHUP ? "SIGHUP" : "a signal");
+        return true;
+    }
     if (spec_.time_limit_seconds <= 0) return false;
     if (std::chrono::duration<double>(Clock::now() - start_).count() <= spec_.time_limit_seconds) return false;
     incomplete_ = fmt::format("time limit {} s reached", spec_.time_limit_seconds);
