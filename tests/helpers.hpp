@@ -17,6 +17,7 @@
 #include "check_options.hpp"
 #include "patch_file.hpp"
 #include "orphancheck/checker/explorer.hpp"
+#include "orphancheck/checker/socket_space.hpp"
 
 namespace orphancheck::test {
 
@@ -81,6 +82,18 @@ inline void check_refused(const std::string& args, const std::string& names) {
     REQUIRE(!r.err.empty());
     CHECK(r.err.find('\n') == r.err.size() - 1);
     CHECK(r.err.find(names) != std::string::npos);
+}
+
+// Calls f(move) for every move of every socket configuration of `opts` (one socket, every case, every guard input).
+template <class F>
+void for_each_socket_move(const cli::OptionValues& opts, F&& f) {
+    for (const checker::CaseConfig& c : spec_of(opts).cases) {
+        checker::SocketSpace sp(c, checker::Engine::table, {});
+        sp.complete(1);
+        for (std::size_t i = 0; i < sp.size(); ++i)
+            for (int gin : sp.guard_inputs(1))
+                for (const checker::SockMove& m : sp.moves(checker::Combo(i), gin)) f(m);
+    }
 }
 
 inline const checker::PropertyResult& result_of(const checker::ExploreResult& r, properties::PropertyId p) {

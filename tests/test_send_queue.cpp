@@ -45,20 +45,13 @@ TEST_CASE("send queue: every option and peer behaviour, one socket, with shutdow
     opts["send-queue"] = "all";
     opts["shutdown"] = "all";
     opts["abort"] = "yes";
-    const auto spec = test::spec_of(opts);
-    CHECK(checker::explore(spec).verdict == checker::Verdict::pass);
+    CHECK(checker::explore(test::spec_of(opts)).verdict == checker::Verdict::pass);
     std::set<RowId> rows;
     std::set<EventKind> kinds;
-    for (const checker::CaseConfig& c : spec.cases) {
-        checker::SocketSpace sp(c, checker::Engine::table, {});
-        sp.complete(1);
-        for (std::size_t i = 0; i < sp.size(); ++i)
-            for (int gin : sp.guard_inputs(1))
-                for (const checker::SockMove& mv : sp.moves(checker::Combo(i), gin)) {
-                    rows.insert(mv.row1);
-                    if (!checker::is_env_label(mv.label)) kinds.insert(model::kind_of(mv.label));
-                }
-    }
+    test::for_each_socket_move(opts, [&](const checker::SockMove& mv) {
+        rows.insert(mv.row1);
+        if (!checker::is_env_label(mv.label)) kinds.insert(model::kind_of(mv.label));
+    });
     for (RowId r : {RowId::data_ack_fin_wait1, RowId::data_ack_closing, RowId::data_ack_last_ack}) {
         INFO("row " << model::row_name(r));
         CHECK(rows.count(r) == 1);

@@ -30,16 +30,10 @@ std::string status_of(const nlohmann::json& report, const std::string& property)
 // Rows that fire anywhere in the explored socket configurations of `opts` (every case, every guard input).
 std::set<RowId> rows_fired(const cli::OptionValues& opts) {
     std::set<RowId> rows;
-    for (const checker::CaseConfig& c : test::spec_of(opts).cases) {
-        checker::SocketSpace sp(c, checker::Engine::table, {});
-        sp.complete(1);
-        for (std::size_t i = 0; i < sp.size(); ++i)
-            for (int gin : sp.guard_inputs(1))
-                for (const checker::SockMove& m : sp.moves(checker::Combo(i), gin)) {
-                    rows.insert(m.row1);
-                    rows.insert(m.row2);
-                }
-    }
+    test::for_each_socket_move(opts, [&](const checker::SockMove& m) {
+        rows.insert(m.row1);
+        rows.insert(m.row2);
+    });
     return rows;
 }
 
