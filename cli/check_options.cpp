@@ -212,15 +212,13 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     for (Linger l : lingers)
         for (Linger2 l2 : linger2s)
             for (bool u : unreads)
-                for (bool w : windows)
-                    for (bool q : queues)
-                        if (!(w && q)) closes.push_back(model::close_event({l, l2, u, w, q}));
-    for (Linger l : lingers)  // behind a closed window whatever was sent waits with the FIN: one variant
-        for (Linger2 l2 : linger2s)
-            for (bool u : unreads)
-                if (std::find(windows.begin(), windows.end(), true) != windows.end() &&
-                    std::find(queues.begin(), queues.end(), false) == queues.end())
-                    closes.push_back(model::close_event({l, l2, u, true, false}));
+                for (bool w : windows) {
+                    if (w) {  // behind a closed window whatever was sent waits with the FIN: one variant
+                        closes.push_back(model::close_event({l, l2, u, true, false}));
+                        continue;
+                    }
+                    for (bool q : queues) closes.push_back(model::close_event({l, l2, u, false, q}));
+                }
 
     checker::PeerConfig peer;
     peer.fin = yes_no("peer-fin", v["peer-fin"]);
