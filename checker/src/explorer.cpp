@@ -35,13 +35,14 @@ std::string CaseConfig::describe_closes() const {
         add(linger2s, model::linger2_name(o.linger2));
         add(unreads, o.unread ? "yes" : "no");
         add(windows, o.window_closed ? "zero" : "open");
-        add(queues, o.unacked ? "unacked" : "empty");
+        if (!o.window_closed) add(queues, o.unacked ? "unacked" : "empty");  // behind a zero window: unsent
     }
     // The peer's window is named only when it may be zero (runs before --peer-window read the same).
     const std::string window =
         windows == std::vector<std::string>{"open"} ? "" : fmt::format(" x peer window {{{}}}", fmt::join(windows, ", "));
     const std::string queue =
-        queues == std::vector<std::string>{"empty"} ? "" : fmt::format(" x sent data {{{}}}", fmt::join(queues, ", "));
+        queues.empty() || queues == std::vector<std::string>{"empty"} ? ""
+                                                                       : fmt::format(" x sent data {{{}}}", fmt::join(queues, ", "));
     const std::string shut = !shutdown_first ? "" : close_first ? " x shutdown(SHUT_WR) first {no, yes}" : " x shutdown(SHUT_WR) first";
     return fmt::format("SO_LINGER {{{}}} x TCP_LINGER2 {{{}}} x unread data {{{}}}{}{}{}", fmt::join(lingers, ", "),
                        fmt::join(linger2s, ", "), fmt::join(unreads, ", "), window, queue, shut);
