@@ -84,9 +84,9 @@ bool transition_allowed(const StepView& v) {
             return to == next && fin_right(v) && v.to.data.dead == !waits && v.to.data.lingering == waits;
         }
         case Stimulus::shutdown: {  // RFC 793 CLOSE of the sending side: our FIN, the connection stays the user's
-            if (d.dead || d.lingering) return false;
-            const S next = f.state == S::established ? S::fin_wait1 : f.state == S::close_wait ? S::last_ack : S::closed;
-            return next != S::closed && to == next && fin_right(v) && !v.to.data.dead && !v.to.data.lingering;
+            if (d.dead || d.lingering || (f.state != S::established && f.state != S::close_wait)) return false;
+            const S next = f.state == S::established ? S::fin_wait1 : S::last_ack;
+            return to == next && fin_right(v) && !v.to.data.dead && !v.to.data.lingering;
         }
         case Stimulus::linger_wake:
             return d.lingering && to == f.state && v.to.data.dead && !v.to.data.lingering;
