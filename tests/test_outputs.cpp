@@ -87,7 +87,7 @@ TEST_CASE("outputs: an unwritable report path is refused before the run, in one 
 
 TEST_CASE("outputs: a report that cannot reach standard output (a full disk) is an error, not a verdict") {
     for (const std::string args : {"check --sockets 1", "check --sockets 1 --json -", "rows", "events", "profiles",
-                                   "properties", "lifetime --linger off", "graph", "diff linux-5.15 linux-6.12",
+                                   "properties", "lifetime --linger off", "graph", "diff linux-5.15 linux-6.12 --sockets 1",
                                    "export --promela -o -"}) {
         INFO(args);
         const std::string err = "oc_outputs_full_" + std::to_string(getpid()) + ".txt";
