@@ -162,6 +162,14 @@ TEST_CASE("shutdown: a socket counted at shutdown(), or twice after it, is caugh
     j = nlohmann::json::parse(run.out);
     CHECK(status_of(j, "single-increment") == "violated");
 
+    // shutdown() must be accepted wherever the application may call it (a removed row was a mutant no property saw).
+    const PatchFile no_shutdown("shutdown_fin", "remove = true");
+    run = test::run_cli(std::string(kLean) + "--shutdown all --patch " + no_shutdown.path);
+    INFO(run.err);
+    REQUIRE(run.code == 1);
+    j = nlohmann::json::parse(run.out);
+    CHECK(status_of(j, "close-progress") == "violated");
+
     // Unpatched, the same runs hold, and the JSON names the choice.
     run = test::run_cli(std::string(kLean) + "--shutdown all");
     CHECK(run.code == 0);

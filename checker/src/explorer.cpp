@@ -61,9 +61,11 @@ bool CaseConfig::may_call(model::EventId ev, const model::LocalKey& local) const
     const model::EventKind k = model::kind_of(ev);
     if (k == model::EventKind::close)
         return std::find(close_events.begin(), close_events.end(), ev) != close_events.end() && (close_first || !unshut);
-    if (k == model::EventKind::shutdown) return shutdown_first && fin_behind(false, false);
-    if (k == model::EventKind::shutdown_zero_window) return shutdown_first && fin_behind(true, false);
-    if (k == model::EventKind::shutdown_unacked) return shutdown_first && fin_behind(false, true);
+    // shutdown(SHUT_WR) acts on an open connection only (elsewhere tcp_shutdown changes nothing).
+    const bool shut = shutdown_first && unshut && !local.data.dead && !local.data.lingering;
+    if (k == model::EventKind::shutdown) return shut && fin_behind(false, false);
+    if (k == model::EventKind::shutdown_zero_window) return shut && fin_behind(true, false);
+    if (k == model::EventKind::shutdown_unacked) return shut && fin_behind(false, true);
     return false;  // not an application call
 }
 

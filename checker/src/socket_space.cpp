@@ -239,6 +239,9 @@ struct SocketSpace::Builder {
         en.every_close = true;
         for (EventId ev : sp.case_.close_events)
             en.every_close = en.every_close && (!sp.case_.may_call(ev, from) || has(kernel_label(ev)));
+        for (const model::EventInfo& i : model::event_infos())  // shutdown() as well, where it may be called
+            if (i.source == model::Source::shutdown_call && sp.case_.may_call(model::event_of(i.kind), from))
+                en.every_close = en.every_close && has(kernel_label(model::event_of(i.kind)));
         for (const model::EventInfo& i : model::event_infos())
             if (i.kind != EventKind::close && has(kernel_label(model::event_of(i.kind)))) en.enable(i.kind);
         en.abort_allowed = sp.case_.peer.abort;

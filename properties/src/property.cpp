@@ -56,7 +56,8 @@ constexpr std::array<PropertyInfo, kProperties> kInfo = {{
      "its SO_LINGER timeout",
      "no timer-less orphan (the tcp_abort forever-orphan bug, bac76cf89816)"},
     {PropertyId::close_progress, "close-progress", PropertyKind::invariant,
-     "close() is accepted in every open state for every socket option, and once started runs to its end "
+     "close() is accepted in every open state for every socket option, and shutdown(SHUT_WR) in every open "
+     "connection where the application may call it; once started close() runs to its end "
      "(the rest of __tcp_close, then release_sock)",
      "tcp_close always reaches adjudge_to_death and release_sock"},
     {PropertyId::abort_accepted, "abort-accepted", PropertyKind::invariant,

@@ -35,7 +35,8 @@ struct CaseConfig {
     // (ESTABLISHED/CLOSE_WAIT) socket without that. At least one of them is set.
     bool shutdown_first = false;
     bool close_first = true;
-    // The events the application may call on a socket in `local`: close() variants and shutdown() calls.
+    // Whether the application may call `ev` (a close() variant or a shutdown() call) on a socket in `local`:
+    // close-progress demands that every such call is accepted there.
     [[nodiscard]] bool may_call(model::EventId ev, const model::LocalKey& local) const;
     [[nodiscard]] std::string describe() const;          // the sysctls
     [[nodiscard]] std::string describe_closes() const;   // "SO_LINGER {off,0} x TCP_LINGER2 {...} x unread {...}"

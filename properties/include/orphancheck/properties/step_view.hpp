@@ -35,7 +35,7 @@ struct StepView {
 // Events enabled in one socket configuration (under one set of guard inputs).
 struct EnabledView {
     model::LocalKey local{};
-    bool every_close = false;    // every close() variant the application may call here is handled
+    bool every_close = false;    // every close() variant and shutdown() the application may call here is handled
     bool abort_allowed = false;  // the run lets an administrator call tcp_abort
     std::uint32_t kinds = 0;     // bit k: an event of EventKind k (other than close) is enabled
     static_assert(model::kEventKinds <= 32, "one bit per event kind");
