@@ -51,22 +51,18 @@ std::string CaseConfig::describe_closes() const {
 bool CaseConfig::may_call(model::EventId ev, const model::LocalKey& local) const {
     using model::TcpState;
     const bool unshut = local.state == TcpState::established || local.state == TcpState::close_wait;
-    // shutdown() sends the FIN as close() would: behind what each close() variant has queued or in flight.
-    const auto fin_behind = [&](bool zero, bool unacked) {
-        return std::any_of(close_events.begin(), close_events.end(), [&](model::EventId c) {
-            const model::CloseOpts o = model::close_opts_of(c);
-            return o.window_closed == zero && o.unacked == unacked;
-        });
-    };
     const model::EventKind k = model::kind_of(ev);
     if (k == model::EventKind::close)
         return std::find(close_events.begin(), close_events.end(), ev) != close_events.end() && (close_first || !unshut);
-    // shutdown(SHUT_WR) acts on an open connection only (elsewhere tcp_shutdown changes nothing).
-    const bool shut = shutdown_first && unshut && !local.data.dead && !local.data.lingering;
-    if (k == model::EventKind::shutdown) return shut && fin_behind(false, false);
-    if (k == model::EventKind::shutdown_zero_window) return shut && fin_behind(true, false);
-    if (k == model::EventKind::shutdown_unacked) return shut && fin_behind(false, true);
-    return false;  // not an application call
+    if (model::info(k).source != model::Source::shutdown_call) return false;  // not an application call
+    // shutdown(SHUT_WR) acts on an open connection only (elsewhere tcp_shutdown changes nothing), and sends the FIN
+    // as close() would: behind what some close() variant has queued or in flight.
+    const model::CloseOpts s = model::shutdown_opts(k);
+    return shutdown_first && unshut && !local.data.dead && !local.data.lingering &&
+           std::any_of(close_events.begin(), close_events.end(), [&](model::EventId c) {
+               const model::CloseOpts o = model::close_opts_of(c);
+               return o.window_closed == s.window_closed && o.unacked == s.unacked;
+           });
 }
 
 namespace {

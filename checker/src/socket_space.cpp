@@ -90,10 +90,7 @@ struct SocketSpace::Builder {
         properties::StepView v;
         v.what = what;
         if (what == Stimulus::close) v.opts = model::close_opts_of(ev);
-        if (what == Stimulus::shutdown) {
-            v.opts.window_closed = model::kind_of(ev) == EventKind::shutdown_zero_window;
-            v.opts.unacked = model::kind_of(ev) == EventKind::shutdown_unacked;
-        }
+        if (what == Stimulus::shutdown) v.opts = model::shutdown_opts(model::kind_of(ev));
         v.from = from;
         v.to = to;
         v.rst_sent = fx.count(model::Effect::send_rst) > 0;

@@ -558,17 +558,9 @@ msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
         case EventKind::probe_expire: return m.process_event(ProbeExpire{{&ctx}});
         case EventKind::rx_window_ack: return m.process_event(RxWindowAck{{&ctx}});
         case EventKind::rx_window_open: return m.process_event(RxWindowOpen{{&ctx}});
-        case EventKind::shutdown: return m.process_event(Shutdown{{&ctx}, {}});
-        case EventKind::shutdown_zero_window: {
-            CloseOpts o;
-            o.window_closed = true;
-            return m.process_event(Shutdown{{&ctx}, o});
-        }
-        case EventKind::shutdown_unacked: {
-            CloseOpts o;
-            o.unacked = true;
-            return m.process_event(Shutdown{{&ctx}, o});
-        }
+        case EventKind::shutdown:
+        case EventKind::shutdown_zero_window:
+        case EventKind::shutdown_unacked: return m.process_event(Shutdown{{&ctx}, shutdown_opts(kind_of(ev))});
         case EventKind::rx_data_ack: return m.process_event(RxDataAck{{&ctx}});
     }
     return msm::back::HANDLED_FALSE;

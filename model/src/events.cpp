@@ -37,6 +37,13 @@ CloseOpts close_opts_of(EventId e) {
             (e % 2) != 0};
 }
 
+CloseOpts shutdown_opts(EventKind k) {
+    CloseOpts o;
+    o.window_closed = k == EventKind::shutdown_zero_window;
+    o.unacked = k == EventKind::shutdown_unacked;
+    return o;
+}
+
 std::string_view linger_name(Linger l) {
     switch (l) {
         case Linger::off: return "off";

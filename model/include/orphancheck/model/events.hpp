@@ -144,6 +144,9 @@ struct EventInfo {
 [[nodiscard]] EventId event_of(EventKind k);  // k != close
 [[nodiscard]] EventKind kind_of(EventId e);
 [[nodiscard]] CloseOpts close_opts_of(EventId e);  // precondition: kind_of(e) == close
+// What a shutdown() call (source shutdown_call) finds ahead of its FIN, in close() variant terms: only
+// window_closed and unacked are set.
+[[nodiscard]] CloseOpts shutdown_opts(EventKind k);
 // e.g. "close(SO_LINGER=off, TCP_LINGER2=0 (sysctl))", "retransmit timer fires"
 [[nodiscard]] std::string event_name(EventId e);
 [[nodiscard]] std::string kind_label(EventKind k);  // "close()" for every close variant, else as event_name
