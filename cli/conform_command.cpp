@@ -211,11 +211,7 @@ int run_conform(const ConformArgs& args) {
         nlohmann::json confirmed = nlohmann::json::array();
         for (model::RowId row : cov.confirmed) confirmed.push_back(model::row_name(row));
         j["coverage"] = {{"rows", model::kRows}, {"confirmed", confirmed}, {"missing", missing}};
-        if (to_stdout) {
-            std::cout << j.dump(2) << "\n";
-        } else {
-            reports::write_file_atomically(args.json_path, j.dump(2) + "\n");
-        }
+        reports::write_json(j, args.json_path);
     }
     bool disagree = false, incomplete = false;
     for (const ScenarioResult& r : results) {

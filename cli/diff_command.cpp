@@ -49,12 +49,10 @@ analysis::ModelRef model_ref(const std::string& text, OptionValues options) {
 int run_diff(const DiffArgs& args, const OptionValues& options) {
     const auto a = model_ref(args.a, options);
     const auto b = model_ref(args.b, options);
-    const bool json_file = !args.json_path.empty() && args.json_path != "-";
-    if (json_file) reports::check_writable(args.json_path);
+    if (!args.json_path.empty() && args.json_path != "-") reports::check_writable(args.json_path);
     if (!args.dot_path.empty() && args.dot_path != "-") reports::check_writable(args.dot_path);
     const auto d = analysis::diff_models(a, b, args.max_pairs);
-    if (json_file) reports::write_file_atomically(args.json_path, reports::diff_json(d).dump(2) + "\n");
-    if (args.json_path == "-") std::cout << reports::diff_json(d).dump(2) << "\n";
+    if (!args.json_path.empty()) reports::write_json(reports::diff_json(d), args.json_path);
     if (!args.quiet && args.json_path != "-") reports::write_diff_text(std::cout, d);
     if (!args.dot_path.empty()) reports::write_graph_file(reports::diff_graph(d), args.dot_path);
     return d.regression() ? 1 : d.incomplete() ? 3 : 0;

@@ -137,11 +137,7 @@ int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
                                  {"hz", clock.hz},
                                  {"tcp_rto_min_seconds", clock.rto_min}}},
                                {"rows", rows}};
-        if (args.json_path == "-") {
-            std::cout << j.dump(2) << "\n";
-        } else {
-            reports::write_file_atomically(args.json_path, j.dump(2) + "\n");
-        }
+        reports::write_json(j, args.json_path);
     }
     return 0;
 }

@@ -62,13 +62,6 @@ struct GraphArgs {
     std::uint64_t max_nodes = 300;
 };
 
-void write_json_file(const nlohmann::json& j, const std::string& path) {
-    if (path == "-") {
-        std::cout << j.dump(2) << "\n";
-        return;
-    }
-    reports::write_file_atomically(path, j.dump(2) + "\n");
-}
 
 int run_graph(const GraphArgs& a, checker::ExploreSpec spec) {
     spec.threads = 1;  // a drawing needs the state numbering of one thread (counterexample view: two runs)
@@ -101,7 +94,7 @@ int run_graph(const GraphArgs& a, checker::ExploreSpec spec) {
             throw cli::UsageError(fmt::format("the full graph has more than {} states: use --view quotient or "
                                               "--view socket, fewer sockets or options, or raise --max-nodes",
                                               a.max_nodes));
-        if (json) write_json_file(v.json(), a.output);
+        if (json) reports::write_json(v.json(), a.output);
         else reports::write_graph_file(v.graph(), a.output);
         return kExitHolds;
     }
@@ -208,7 +201,7 @@ int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, b
                         {"states", r.states}});
     }
     j["results"] = list;
-    write_json_file(j, json_path);
+    reports::write_json(j, json_path);
     return rep.incomplete ? kExitIncomplete : kExitHolds;
 }
 
@@ -220,8 +213,7 @@ int run_check(checker::ExploreSpec spec, const std::string& json_path, const std
         spec.por = false;
     }
     // Refused before the run; written whole after it (an existing report stays until the new one is complete).
-    const bool json_file = json_path != "-" && !json_path.empty();
-    if (json_file) reports::check_writable(json_path);
+    if (json_path != "-" && !json_path.empty()) reports::check_writable(json_path);
     if (!html_path.empty()) reports::check_writable(html_path);
     const checker::ExploreResult r = checker::explore(spec);
     if (!html_path.empty()) {
@@ -229,12 +221,8 @@ int run_check(checker::ExploreSpec spec, const std::string& json_path, const std
         reports::write_html(html, spec, r, html_figures(spec, r));
         reports::write_file_atomically(html_path, html.view());
     }
-    if (json_path == "-") {
-        std::cout << reports::to_json(spec, r).dump(2) << "\n";
-    } else {
-        if (json_file) reports::write_file_atomically(json_path, reports::to_json(spec, r).dump(2) + "\n");  // first: a failed write prints no verdict
-        if (!quiet) reports::write_text(std::cout, spec, r);
-    }
+    if (!json_path.empty()) reports::write_json(reports::to_json(spec, r), json_path);  // first: a failed write prints no verdict
+    if (json_path != "-" && !quiet) reports::write_text(std::cout, spec, r);
     switch (r.verdict) {
         case checker::Verdict::pass: return kExitHolds;
         case checker::Verdict::fail: return kExitViolated;

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -25,14 +26,24 @@ std::string dir_of(const std::string& path) {
     throw OutputError(fmt::format("cannot write '{}': {}: {}", path, what, std::strerror(err)));
 }
 
-void write_all(int fd, std::string_view s, const std::string& path) {
+// An open file descriptor, closed when it goes out of scope (release() hands it back first).
+struct Fd {
+    int fd;
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
+    int release() { return std::exchange(fd, -1); }
+};
+
+// All of `s` to `fd`; with `sync`, flushed to disk as well.
+void write_all(int fd, std::string_view s, const std::string& path, bool sync) {
     while (!s.empty()) {
         const ssize_t n = ::write(fd, s.data(), s.size());
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) fail(path, "write", n < 0 ? errno : EIO);
         s.remove_prefix(std::size_t(n));
     }
-    if (::fsync(fd) != 0) fail(path, "fsync", errno);
+    if (sync && ::fsync(fd) != 0) fail(path, "fsync", errno);
 }
 
 // A hidden name beside the target for the moment before the rename.
@@ -58,56 +69,44 @@ void write_file_atomically(const std::string& given, std::string_view content) {
     struct stat st {};
     if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
         // A device, pipe or socket (/dev/stdout, a FIFO) is written in place: it cannot be replaced, only fed.
-        const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0) fail(given, "open", errno);
-        std::string_view rest = content;
-        while (!rest.empty()) {
-            const ssize_t n = ::write(fd, rest.data(), rest.size());
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                const int err = n < 0 ? errno : EIO;
-                ::close(fd);
-                fail(given, "write", err);
-            }
-            rest.remove_prefix(std::size_t(n));
-        }
-        if (::close(fd) != 0) fail(given, "close", errno);
+        Fd out{::open(path.c_str(), O_WRONLY | O_CLOEXEC)};
+        if (out.fd < 0) fail(given, "open", errno);
+        write_all(out.fd, content, given, false);
+        if (::close(out.release()) != 0) fail(given, "close", errno);
         return;
     }
     const mode_t mask = ::umask(0);
     ::umask(mask);
     const std::string dir = dir_of(path), tmp = temp_name(path);
-    int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666 & ~mask);
-    if (fd >= 0) {  // unnamed until it is complete: a killed run leaves nothing behind
-        try {
-            write_all(fd, content, path);
-        } catch (...) {
-            ::close(fd);
-            throw;
-        }
-        const std::string self = fmt::format("/proc/self/fd/{}", fd);
+    if (Fd unnamed{::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666 & ~mask)}; unnamed.fd >= 0) {
+        // Unnamed until it is complete: a killed run leaves nothing behind.
+        write_all(unnamed.fd, content, path, true);
+        const std::string self = fmt::format("/proc/self/fd/{}", unnamed.fd);
         std::remove(tmp.c_str());
-        const bool linked = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) == 0;
-        const int err = errno;
-        ::close(fd);
-        if (!linked) fail(path, "link", err);
+        if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) != 0) fail(path, "link", errno);
     } else {  // no O_TMPFILE here: a named temporary file
-        fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0666 & ~mask);
-        if (fd < 0) fail(path, "temporary file", errno);
+        Fd named{::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0666 & ~mask)};
+        if (named.fd < 0) fail(path, "temporary file", errno);
         try {
-            write_all(fd, content, path);
+            write_all(named.fd, content, path, true);
         } catch (...) {
-            ::close(fd);
             std::remove(tmp.c_str());
             throw;
         }
-        ::close(fd);
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         const int err = errno;
         std::remove(tmp.c_str());
         fail(path, "rename", err);
     }
+}
+
+void write_json(const nlohmann::json& j, const std::string& path) {
+    if (path == "-") {
+        std::cout << j.dump(2) << "\n";
+        return;
+    }
+    write_file_atomically(path, j.dump(2) + "\n");
 }
 
 void check_stdout() {

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace orphancheck::reports {
 
 // Throws OutputError (dot.hpp) unless `path` can be written: its directory exists and is writable, and it is not
@@ -16,6 +18,9 @@ void check_writable(const std::string& path);
 // followed (the file it names is replaced); a device or pipe (/dev/stdout, a FIFO) is written in place, since it
 // cannot be replaced. Throws OutputError.
 void write_file_atomically(const std::string& path, std::string_view content);
+
+// A JSON report, indented, to `path` as write_file_atomically does, or to standard output for "-".
+void write_json(const nlohmann::json& j, const std::string& path);
 
 // Flushes standard output (the iostream and the stdio buffers) and throws OutputError when any write to it
 // failed (a full disk, a closed pipe): a report that did not reach its reader is not a success.
