@@ -1,6 +1,7 @@
 #include "config_file.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -9,29 +10,30 @@
 namespace orphancheck::cli {
 namespace {
 
-std::string scalar_text(const std::string& path, const std::string& key, const toml::value& v) {
-    if (v.is_integer()) return std::to_string(v.as_integer());
-    if (v.is_floating()) {
+std::string scalar_text(const std::string& path, const std::string& key, const toml::node& v) {
+    if (const auto i = v.value_exact<std::int64_t>()) return std::to_string(*i);
+    if (const auto d = v.value_exact<double>()) {
         if (key != "time-limit" && key != "time_limit")
             throw UsageError(fmt::format("{}: key '{}' must be an integer, not a floating-point number", path, key));
-        return fmt::format("{}", v.as_floating());
+        return fmt::format("{}", *d);
     }
-    if (v.is_string()) return v.as_string().str;
-    if (v.is_boolean()) return v.as_boolean() ? "yes" : "no";
+    if (const auto s = v.value_exact<std::string>()) return *s;
+    if (const auto b = v.value_exact<bool>()) return *b ? "yes" : "no";
     throw UsageError(fmt::format("{}: key '{}' must be a number, string, boolean or array of them", path, key));
 }
 
 }  // namespace
 
 FileOptions read_config_file(const std::string& path) {
-    const toml::value root = read_toml_file("--config", path);
+    const toml::table root = read_toml_file("--config", path);
     FileOptions out;
-    for (const auto& [raw_key, v] : root.as_table()) {
+    for (const auto& [toml_key, v] : root) {
+        const std::string raw_key(toml_key.str());
         std::string key = raw_key;
         std::replace(key.begin(), key.end(), '_', '-');
         if (key == "properties") {
             if (!v.is_array()) throw UsageError(fmt::format("{}: 'properties' must be an array of names", path));
-            for (const auto& p : v.as_array()) out.properties.push_back(scalar_text(path, key, p));
+            for (const auto& p : *v.as_array()) out.properties.push_back(scalar_text(path, key, p));
             if (out.properties.empty()) throw UsageError(fmt::format("{}: 'properties' is empty", path));
             continue;
         }
@@ -42,7 +44,7 @@ FileOptions read_config_file(const std::string& path) {
             throw UsageError(fmt::format("{}: key '{}' given twice (dashes and underscores are the same)", path, raw_key));
         std::string text;
         if (v.is_array()) {
-            for (const auto& item : v.as_array()) {
+            for (const auto& item : *v.as_array()) {
                 if (!text.empty()) text += ',';
                 text += scalar_text(path, raw_key, item);
             }

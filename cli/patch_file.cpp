@@ -1,6 +1,7 @@
 #include "patch_file.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <vector>
 
@@ -53,9 +54,10 @@ std::vector<std::string> state_names() {
     return v;
 }
 
-std::string text_of(const std::string& path, const std::string& key, const toml::value& v) {
-    if (!v.is_string()) throw UsageError(fmt::format("{}: '{}' must be a string", path, key));
-    return v.as_string().str;
+std::string text_of(const std::string& path, std::string_view key, const toml::node& v) {
+    const auto s = v.value_exact<std::string>();
+    if (!s) throw UsageError(fmt::format("{}: '{}' must be a string", path, key));
+    return *s;
 }
 
 model::Effect effect_of(const std::string& path, const std::string& name) {
@@ -64,66 +66,72 @@ model::Effect effect_of(const std::string& path, const std::string& name) {
     return *e;
 }
 // [options]: kernel options (booleans) by name.
-void read_options(const std::string& path, const toml::value& v, std::vector<model::OptionEdit>& out) {
+void read_options(const std::string& path, const toml::node& v, std::vector<model::OptionEdit>& out) {
     if (!v.is_table()) throw UsageError(fmt::format("{}: 'options' must be a table ([options])", path));
-    for (const auto& [name, val] : v.as_table()) {
+    for (const auto& [key, val] : *v.as_table()) {
+        const std::string name(key.str());
         const model::KernelOptionInfo* info = model::find_kernel_option(name);
         if (!info) {
             std::vector<std::string> known;
             for (const auto& o : model::kernel_option_infos()) known.emplace_back(o.name);
             throw UsageError(fmt::format("{}: unknown kernel option '{}' (nearest: {})", path, name, nearest(name, known)));
         }
-        if (!val.is_boolean()) throw UsageError(fmt::format("{}: option '{}' must be true or false", path, name));
-        out.push_back({info, val.as_boolean()});
+        const auto on = val.value_exact<bool>();
+        if (!on) throw UsageError(fmt::format("{}: option '{}' must be true or false", path, name));
+        out.push_back({info, *on});
     }
 }
 
 // [constants]: guard constants (integers in their range) by name.
-void read_constants(const std::string& path, const toml::value& v, std::vector<model::ConstantEdit>& out) {
+void read_constants(const std::string& path, const toml::node& v, std::vector<model::ConstantEdit>& out) {
     if (!v.is_table()) throw UsageError(fmt::format("{}: 'constants' must be a table ([constants])", path));
-    for (const auto& [name, val] : v.as_table()) {
+    for (const auto& [key, val] : *v.as_table()) {
+        const std::string name(key.str());
         const model::KernelConstantInfo* info = model::find_kernel_constant(name);
         if (!info) {
             std::vector<std::string> known;
             for (const auto& c : model::kernel_constant_infos()) known.emplace_back(c.name);
             throw UsageError(fmt::format("{}: unknown guard constant '{}' (nearest: {})", path, name, nearest(name, known)));
         }
-        if (!val.is_integer() || val.as_integer() < info->min || val.as_integer() > info->max)
+        const auto n = val.value_exact<std::int64_t>();
+        if (!n || *n < info->min || *n > info->max)
             throw UsageError(
                 fmt::format("{}: constant '{}' must be an integer in {}..{}", path, name, info->min, info->max));
-        out.push_back({info, int(val.as_integer())});
+        out.push_back({info, int(*n)});
     }
 }
 }  // namespace
 
 void read_patch_file(const std::string& path, model::TablePatch& patch) {
-    const toml::value root = read_toml_file("--patch", path);
+    const toml::table root = read_toml_file("--patch", path);
     std::vector<model::RowEdit> edits;
     std::vector<model::OptionEdit> options;
     std::vector<model::ConstantEdit> constants;
     std::string name = std::filesystem::path(path).stem().string();
-    for (const auto& [key, v] : root.as_table()) {
+    for (const auto& [toml_key, v] : root) {
+        const std::string key(toml_key.str());
         if (key == "name") {
             name = text_of(path, key, v);
         } else if (key == "description") {
             text_of(path, key, v);
         } else if (key == "edit") {
             if (!v.is_array()) throw UsageError(fmt::format("{}: 'edit' must be an array of tables ([[edit]])", path));
-            for (const auto& item : v.as_array()) {
+            for (const auto& item : *v.as_array()) {
                 if (!item.is_table()) throw UsageError(fmt::format("{}: every [[edit]] must be a table", path));
-                const auto& t = item.as_table();
-                if (!t.count("row")) throw UsageError(fmt::format("{}: an [[edit]] has no 'row'", path));
-                const std::string row = text_of(path, "row", t.at("row"));
+                const auto& t = *item.as_table();
+                if (!t.contains("row")) throw UsageError(fmt::format("{}: an [[edit]] has no 'row'", path));
+                const std::string row = text_of(path, "row", *t.get("row"));
                 const auto id = model::row_from_name(row);
                 if (!id) throw UsageError(fmt::format("{}: unknown row '{}' (nearest: {})", path, row, nearest(row, row_names())));
                 int kinds = 0;
-                for (const auto& [k, val] : t) {
+                for (const auto& [edit_key, val] : t) {
+                    const std::string k(edit_key.str());
                     if (k == "row") continue;
                     ++kinds;
                     model::RowEdit e;
                     e.row = *id;
                     if (k == "remove") {
-                        if (!val.is_boolean() || !val.as_boolean())
+                        if (val.value_exact<bool>() != true)
                             throw UsageError(fmt::format("{}: 'remove' must be true", path));
                         e.kind = model::RowEdit::Kind::remove_row;
                     } else if (k == "drop_effect" || k == "add_effect") {

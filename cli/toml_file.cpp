@@ -1,8 +1,12 @@
+// The one translation unit that compiles toml++'s parser (TOML_HEADER_ONLY=0
+// is set for the whole target, with the nesting bound TOML_MAX_NESTED_VALUES).
+#define TOML_IMPLEMENTATION
 #include "toml_file.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -10,22 +14,38 @@
 
 namespace orphancheck::cli {
 
-toml::value read_toml_file(const std::string& option, const std::string& path) {
+toml::table parse_toml_text(const std::string& option, const std::string& path, std::string_view text) {
+    if (text.size() > kMaxTomlBytes)
+        throw UsageError(fmt::format("{}: '{}' is larger than 1 MiB: not a config or patch file", option, path));
+    std::size_t line = 1;
+    for (std::size_t at = 0; at < text.size(); ++line) {
+        const std::size_t end = std::min(text.find('\n', at), text.size());
+        if (end - at > kMaxTomlLine)
+            throw UsageError(fmt::format("{}: line {} of '{}' is longer than {} bytes", option, line, path, kMaxTomlLine));
+        at = end + 1;
+    }
+    try {
+        return toml::parse(text, path);
+    } catch (const toml::parse_error& e) {
+        std::string msg(e.description());
+        std::replace(msg.begin(), msg.end(), '\n', ' ');
+        throw UsageError(fmt::format("{}: malformed TOML in '{}' at line {}: {}", option, path, e.source().begin.line,
+                                     msg.substr(0, 200)));
+    }
+}
+
+toml::table read_toml_file(const std::string& option, const std::string& path) {
     if (path.empty()) throw UsageError(fmt::format("{}: empty file name", option));
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw UsageError(fmt::format("{}: cannot read '{}'", option, path));
-    std::ifstream in(path);
-    if (!in) throw UsageError(fmt::format("{}: cannot read '{}'", option, path));
-    toml::value root;
-    try {
-        root = toml::parse(in, path);
-    } catch (const std::exception& e) {
-        std::string msg = e.what();
-        msg.erase(std::remove(msg.begin(), msg.end(), '\n'), msg.end());
-        throw UsageError(fmt::format("{}: malformed TOML in '{}': {}", option, path, msg.substr(0, 200)));
-    }
-    if (!root.is_table()) throw UsageError(fmt::format("{}: '{}' is not a TOML table", option, path));
-    return root;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > kMaxTomlBytes)
+        throw UsageError(fmt::format("{}: '{}' is larger than 1 MiB: not a config or patch file", option, path));
+    std::ifstream in(path, std::ios::binary);
+    std::string text;
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) throw UsageError(fmt::format("{}: cannot read '{}'", option, path));
+    return parse_toml_text(option, path, text);
 }
 
 }  // namespace orphancheck::cli
