@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -232,4 +233,32 @@ TEST_CASE("promela: export on the command line, and its bad input") {
         CHECK(r.err.find('\n') == r.err.size() - 1);
         CHECK(r.err.find(names) != std::string::npos);
     }
+}
+
+TEST_CASE("promela: bench/spin-compare --smoke finds SPIN's state and transition counts equal to orphancheck's") {
+    // The script would install what is missing; a test does not: it skips instead.
+    std::string missing;
+    for (const char* tool : {"spin", "gcc", "python3"})
+        if (!have(tool)) missing += std::string(missing.empty() ? "" : ", ") + tool;
+    if (access("/usr/bin/time", X_OK) != 0) missing += std::string(missing.empty() ? "" : ", ") + "/usr/bin/time";
+    if (!missing.empty()) {
+        MESSAGE("skipped: bench/spin-compare needs spin, gcc, python3 and /usr/bin/time; not installed: " << missing);
+        return;
+    }
+    // Lean N = 1 and 2 (one configuration) and the default options at N = 1 (several): each row must say
+    // "yes" (equal states and transitions after the export's offsets), and the script exits 0 only then.
+    const std::string cmd = "bash '" + std::string(ORPHANCHECK_CHECKS) + "/../bench/spin-compare' --smoke --bin '" +
+                            std::string(ORPHANCHECK_BIN) + "' 2>&1";
+    std::string output;
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) output.append(buf.data(), n);
+    const int status = pclose(p);
+    INFO("command: " << cmd << "\noutput:\n" << output);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(count(output, " | yes | ") == 3);
+    CHECK(output.find("**NO**") == std::string::npos);
 }
