@@ -100,6 +100,23 @@ TEST_CASE("outputs: a report that cannot reach standard output (a full disk) is 
     }
 }
 
+TEST_CASE("outputs: conform --plan and an interrupted mutate with standard output on a full disk: exit 2, not 3") {
+    // mutate takes minutes; SIGTERM after 2 s makes it print its (incomplete) summary at once, into /dev/full.
+    for (const std::string run : {"conform --plan", "mutate --sockets 1 & p=$!; sleep 2; kill -TERM $p; wait $p"}) {
+        INFO(run);
+        const std::string err = "oc_outputs_full_" + std::to_string(getpid()) + ".txt";
+        const std::string cmd = "sh -c '" + std::string(ORPHANCHECK_BIN) + " " + run.substr(0, run.find(" &")) +
+                                " >/dev/full 2>" + err + run.substr(std::min(run.find(" &"), run.size())) + "'";
+        const int status = std::system(cmd.c_str());
+        const std::string text = slurp(err);
+        std::remove(err.c_str());
+        INFO("stderr: " << text);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 2);
+        CHECK(text.ends_with("orphancheck: error: writing standard output failed\n"));
+    }
+}
+
 TEST_CASE("outputs: a symbolic link is followed and a pipe is fed in place, neither is replaced") {
     const ScratchDir dir;
     const fs::path target = dir.path / "target.json", link = dir.path / "link.json", fifo = dir.path / "fifo";
