@@ -82,7 +82,9 @@ void print_result(const ScenarioResult& r, bool verbose) {
     }
     if (!s.blog.empty())
         fmt::print("    blog: {} -> {}\n", s.blog,
-                   !s.expect_orphans ? "see above"
+                   r.verdict == Verdict::incomplete
+                       ? (r.record.samples.empty() ? "not run (see below)" : "undecided: the run is incomplete (see below)")
+                   : !s.expect_orphans ? "see above"
                    : *s.expect_orphans == r.settled_orphans
                        ? fmt::format("reproduced ({} orphans 0.5 s after close())", r.settled_orphans)
                        : fmt::format("NOT reproduced ({} orphans 0.5 s after close(), expected {})", r.settled_orphans,

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -260,4 +261,22 @@ TEST_CASE("lifetime: a FIN_WAIT1 orphan of a silent peer, and FIN_WAIT2 above 60
             CHECK(x.at("gone_seconds").at("max").is_number());  // LAST_ACK, the peer acks at once
         }
     }
+}
+
+TEST_CASE("live kernel: conform: a scenario whose setup fails (nft fails) is not run, exit 3, never NOT reproduced") {
+    LIVE_KERNEL_OR_SKIP();
+    // An `nft` first on PATH that fails as a broken nftables would: the namespace's drop rules cannot be set.
+    const std::string dir = std::filesystem::absolute("oc-failing-nft-" + std::to_string(getpid())).string();
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/nft") << "#!/bin/sh\necho 'nft: broken' >&2\nexit 1\n";
+    std::filesystem::permissions(dir + "/nft", std::filesystem::perms::owner_all);
+    const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin";
+    setenv("PATH", (dir + ":" + path).c_str(), 1);
+    const auto r = test::run_cli("conform --scenario fin-wait1");
+    setenv("PATH", path.c_str(), 1);
+    std::filesystem::remove_all(dir);
+    INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
+    CHECK(r.code == 3);
+    CHECK(r.out.find("NOT reproduced") == std::string::npos);
+    CHECK(r.out.find("not run") != std::string::npos);
 }
