@@ -31,12 +31,9 @@ std::vector<std::string> split(const std::string& s) {
 }
 
 long long parse_int(const std::string& opt, const std::string& v, long long lo, long long hi) {
-    long long x = 0;
-    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-    if (v.empty() || ec != std::errc() || end != v.data() + v.size())
-        throw UsageError(fmt::format("--{}: '{}' is not an integer", opt, v));
-    if (x < lo || x > hi) throw UsageError(fmt::format("--{}: {} is out of range {}..{}", opt, v, lo, hi));
-    return x;
+    if (const std::string why = integer_problem(v, lo, hi); !why.empty())
+        throw UsageError(fmt::format("--{}: {}", opt, why));
+    return std::stoll(v);
 }
 
 double parse_seconds(const std::string& opt, const std::string& v) {
@@ -132,6 +129,30 @@ bool yes_no(const std::string& opt, const std::string& v) {
     return l[0];
 }
 }  // namespace
+
+std::string integer_problem(const std::string& v, long long lo, long long hi) {
+    if (v.empty()) return "empty value";
+    long long x = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (ec == std::errc::result_out_of_range && end == v.data() + v.size())
+        return fmt::format("{} is out of range {}..{}", v, lo, hi);
+    if (ec != std::errc() || end != v.data() + v.size()) return fmt::format("'{}' is not an integer", v);
+    if (x < lo || x > hi) return fmt::format("{} is out of range {}..{}", v, lo, hi);
+    return "";
+}
+
+std::string decimal_problem(const std::string& v, double lo, double hi) {
+    if (v.empty()) return "empty value";
+    const std::string_view digits = std::string_view(v).substr(v.starts_with('-') ? 1 : 0);
+    double x = 0;
+    const bool plain = digits.find_first_not_of("0123456789.") == std::string_view::npos &&
+                       std::count(digits.begin(), digits.end(), '.') <= 1 &&
+                       digits.find_first_of("0123456789") != std::string_view::npos;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (!plain || ec != std::errc() || end != v.data() + v.size()) return fmt::format("'{}' is not a number", v);
+    if (!(x >= lo && x <= hi)) return fmt::format("{} is out of range {}..{}", v, lo, hi);
+    return "";
+}
 
 const std::vector<OptionInfo>& check_options() {
     static const std::vector<OptionInfo> kOpts = {

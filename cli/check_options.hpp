@@ -28,4 +28,10 @@ using OptionValues = std::map<std::string, std::string>;  // option name -> valu
 
 [[nodiscard]] checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std::string>& props);
 
+// Why `v` is not a whole number in lo..hi, or "" when it is: decimal digits with an optional '-' only (no '+', 0x,
+// exponent, space or trailing text), so that nothing wraps around or is read in part.
+[[nodiscard]] std::string integer_problem(const std::string& v, long long lo, long long hi);
+// The same for a decimal number: digits with at most one '.', an optional '-' (no exponent, inf or nan).
+[[nodiscard]] std::string decimal_problem(const std::string& v, double lo, double hi);
+
 }  // namespace orphancheck::cli

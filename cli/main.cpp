@@ -1,11 +1,16 @@
 // orphancheck: a model checker for the Linux TCP close path and its orphan
 // accounting. Subcommands: check, graph, diff, mutate, export, conform, lifetime, profiles, properties, rows.
+#include <algorithm>
 #include <bit>
+#include <cfloat>
+#include <climits>
 #include <csignal>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -242,6 +247,33 @@ void add_check_options(CLI::App* app, cli::OptionValues& values) {
     }
 }
 
+std::string option_name(const CLI::Option& o) {  // -o rather than --output, as the messages of the writers say
+    return o.get_snames().empty() ? "--" + o.get_lnames().front() : "-" + o.get_snames().front();
+}
+
+// After parsing, for the subcommand given: an option with an empty value (--json '') is refused, naming the option.
+void refuse_empty_values(const CLI::App& cmd) {
+    for (const CLI::Option* o : cmd.get_options()) {
+        if (!o->nonpositional() || o->count() == 0) continue;
+        if (o->get_type_size() != 0)
+            for (const std::string& v : o->results())
+                if (v.empty()) throw cli::UsageError(fmt::format("{}: empty value", option_name(*o)));
+    }
+}
+
+// A number option of a subcommand, checked as text before CLI11 converts it (which reads -1 into an unsigned as
+// 2^64 - 1, and 0x10 as 16).
+CLI::Validator integer_in(long long lo, long long hi) {
+    return {[lo, hi](std::string& v) { return cli::integer_problem(v, lo, hi); }, fmt::format("{}..{}", lo, hi)};
+}
+// The same for options whose range the command checks with its own message (lifetime's): the text only.
+CLI::Validator integer_text() {
+    return {[](std::string& v) { return cli::integer_problem(v, INT_MIN, INT_MAX); }, ""};
+}
+CLI::Validator decimal_text() {
+    return {[](std::string& v) { return cli::decimal_problem(v, -DBL_MAX, DBL_MAX); }, ""};
+}
+
 void list_properties() {
     for (auto p : properties::all_properties()) {
         const auto& i = properties::info(p);
@@ -305,7 +337,8 @@ static int run_command(int argc, char** argv) {
     graph->add_option("--format", ga.format, "dot, svg, png or json (full view: nodes and edges); default: from the file name");
     graph->add_option("--colour", ga.colour, "colour states by orphans (count) or property (invariant violated)");
     graph->add_flag("--rank-by-depth", ga.rank_by_depth, "draw states of one BFS depth on one rank");
-    graph->add_option("--max-nodes", ga.max_nodes, "full view: refuse graphs with more states [default: 300]");
+    graph->add_option("--max-nodes", ga.max_nodes, "full view: refuse graphs with more states [default: 300]")
+        ->check(integer_in(1, 4'000'000'000LL));
     add_check_options(graph, graph_cmdline);
     graph->add_option("--property", graph_props, "counterexample view: the property");
     graph->add_option("--config", graph_config, "TOML file with check options");
@@ -327,7 +360,8 @@ static int run_command(int argc, char** argv) {
     add_check_options(diff, diff_cmdline);
     diff->add_option("--json", da.json_path, "write the comparison as JSON to FILE, or to stdout with -");
     diff->add_option("--dot", da.dot_path, "write the union of both per-socket graphs, differences coloured (.dot/.svg/.png)");
-    diff->add_option("--max-pairs", da.max_pairs, "stop the distinguishing-trace search after this many pairs of states [default: 20000000]");
+    diff->add_option("--max-pairs", da.max_pairs, "stop the distinguishing-trace search after this many pairs of states [default: 20000000]")
+        ->check(integer_in(1, 4'000'000'000LL));
     diff->add_flag("--quiet", da.quiet, "no text report");
     auto* exporter = app.add_subcommand("export", "write the explored transition system as a Promela model (for SPIN)");
     cli::ExportArgs ea;
@@ -353,15 +387,19 @@ static int run_command(int argc, char** argv) {
     cli::LifetimeArgs la;
     cli::OptionValues lifetime_cmdline = cli::lifetime_defaults();
     add_check_options(lifetime, lifetime_cmdline);
-    lifetime->add_option("--linger-seconds", la.linger_seconds, "SO_LINGER timeout of --linger timeout [default: 1]");
-    lifetime->add_option("--linger2-seconds", la.linger2_seconds, "TCP_LINGER2 of --linger2 short/long [default: 30 / 90]");
+    lifetime->add_option("--linger-seconds", la.linger_seconds, "SO_LINGER timeout of --linger timeout [default: 1]")
+        ->check(integer_text());
+    lifetime->add_option("--linger2-seconds", la.linger2_seconds, "TCP_LINGER2 of --linger2 short/long [default: 30 / 90]")
+        ->check(integer_text());
     lifetime->add_option("--from", la.from, "close() in ESTABLISHED, in CLOSE_WAIT (after the peer's FIN) or both: established, close-wait, both [default: both]");
     lifetime->add_option("--our-fin", la.our_fin, "our FIN and its retransmissions: delivered (never lost), lost (never reach the peer) or any [default: any]");
-    lifetime->add_option("--rto-min-ms", la.rto_min_ms, "TCP_RTO_MIN [default: 200]");
-    lifetime->add_option("--rto-max-ms", la.rto_max_ms, "largest RTO before backoff, when known [default: TCP_RTO_MIN + srtt, in whole jiffies]");
-    lifetime->add_option("--rtt-max-ms", la.rtt_max_ms, "largest smoothed RTT [default: 4, loopback]");
+    lifetime->add_option("--rto-min-ms", la.rto_min_ms, "TCP_RTO_MIN [default: 200]")->check(decimal_text());
+    lifetime->add_option("--rto-max-ms", la.rto_max_ms, "largest RTO before backoff, when known [default: TCP_RTO_MIN + srtt, in whole jiffies]")
+        ->check(decimal_text());
+    lifetime->add_option("--rtt-max-ms", la.rtt_max_ms, "largest smoothed RTT [default: 4, loopback]")->check(decimal_text());
     lifetime->add_flag("--explain", la.explain, "print the path behind each row's least and most time");
-    lifetime->add_option("--step-ms", la.step_ms, "longest a segment or a step of close() takes [default: 10]");
+    lifetime->add_option("--step-ms", la.step_ms, "longest a segment or a step of close() takes [default: 10]")
+        ->check(decimal_text());
     lifetime->add_option("--hz", la.hz, "the kernel's CONFIG_HZ: host (the running kernel's), any, or a number [default: host]");
     lifetime->add_option("--json", la.json_path, "write the table as JSON to FILE, or to stdout with -");
     app.add_subcommand("profiles", "list the kernel profiles and the kernel options they set");
@@ -388,6 +426,7 @@ static int run_command(int argc, char** argv) {
     }
     if (!app.got_subcommand("conform")) catch_interrupts();  // conform restores the host on its own signals
     try {
+        for (const CLI::App* cmd : app.get_subcommands()) refuse_empty_values(*cmd);
         if (app.got_subcommand("profiles")) {
             cli::list_profiles();
             return kExitHolds;
@@ -413,8 +452,6 @@ static int run_command(int argc, char** argv) {
             list_events();
             return kExitHolds;
         }
-        for (const auto& [opt, value] : {std::pair{"--config", &config}, {"--json", &json_path}, {"--html", &html_path}})
-            if (check->count(opt) && value->empty()) throw cli::UsageError(fmt::format("{}: empty value", opt));
         return run_check(spec_from(cmdline, props, config, patches), json_path, html_path, quiet,
                          progress && isatty(2));
     } catch (const cli::UsageError& e) {

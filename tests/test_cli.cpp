@@ -193,6 +193,50 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("diff linux-6.12 linux-6.12+" + data("patch_absent_effect.toml"), "has no effect 'send_rst'");
 }
 
+// Issue 16: numbers, empty values, output names, unused options, conflicting patches, Promela properties and
+// output paths, each refused in one line with exit 2.
+TEST_CASE("cli: numbers are range-checked text: no wrap-around, no hex, no trailing garbage") {
+    bad_input("graph --view full --sockets 1 --max-nodes -1", "--max-nodes: -1 is out of range");
+    bad_input("graph --view full --sockets 1 --max-nodes 0", "--max-nodes");
+    bad_input("graph --view full --sockets 1 --max-nodes 0x10", "--max-nodes: '0x10' is not an integer");
+    bad_input("graph --view full --sockets 1 --max-nodes 99999999999999999999", "--max-nodes");
+    bad_input("graph --view full --sockets 1 --max-nodes 12abc", "--max-nodes");
+    bad_input("diff linux-6.12 linux-6.12 --sockets 1 --max-pairs -1", "--max-pairs: -1 is out of range");
+    bad_input("diff linux-6.12 linux-6.12 --sockets 1 --max-pairs 0", "--max-pairs");
+    bad_input("lifetime --linger-seconds 0x10", "--linger-seconds: '0x10' is not an integer");
+    bad_input("lifetime --linger-seconds -1", "--linger-seconds");
+    bad_input("lifetime --linger2-seconds 121", "--linger2-seconds");
+    bad_input("lifetime --rto-min-ms 0x10", "--rto-min-ms: '0x10' is not a number");
+    bad_input("lifetime --rto-min-ms 1e3", "--rto-min-ms");
+    bad_input("lifetime --rto-max-ms -5", "--rto-max-ms");
+    bad_input("lifetime --rtt-max-ms nan", "--rtt-max-ms");
+    bad_input("lifetime --step-ms inf", "--step-ms");
+    bad_input("lifetime --step-ms 1.2.3", "--step-ms");
+    bad_input("lifetime --hz +100", "--hz");
+    bad_input("check --sockets +1", "--sockets");
+    bad_input("check --sockets ' 1'", "--sockets");
+    bad_input("check --max-states -1", "--max-states");
+    bad_input("check --max-states 99999999999999999999", "--max-states");
+    bad_input("check --user-timeout 0x10", "--user-timeout");
+}
+
+TEST_CASE("cli: an empty value is refused, naming the option, by every subcommand") {
+    for (const std::string args :
+         {"check --json ''", "check --html ''", "check --config ''", "check --patch ''", "check --property ''",
+          "check --sockets ''", "check --profile ''", "graph -o ''", "graph --output ''", "graph --format ''",
+          "graph --view ''", "graph --colour ''", "graph --max-nodes ''", "graph --config ''", "graph --patch ''",
+          "diff linux-6.12 linux-6.12 --json ''", "diff linux-6.12 linux-6.12 --dot ''",
+          "diff linux-6.12 linux-6.12 --max-pairs ''", "diff linux-6.12 linux-6.12 --sockets ''",
+          "mutate --json ''", "mutate --sockets ''", "export --promela -o ''", "export --promela --config ''",
+          "export --promela --patch ''", "export --promela --property ''", "conform --json ''", "conform --profile ''",
+          "conform --scenario ''", "lifetime --json ''", "lifetime --hz ''", "lifetime --from ''",
+          "lifetime --our-fin ''", "lifetime --step-ms ''", "lifetime --linger-seconds ''"}) {
+        const std::string head = args.substr(0, args.size() - 3);  // without " ''"
+        const std::string option = head.substr(head.rfind(' ') + 1);
+        bad_input(args, (option == "--output" ? "-o" : option) + ": empty value");
+    }
+}
+
 TEST_CASE("cli: diff on a patch that removes the orphan decrement exits 1 and names orphan-balance") {
     const Run r = run("diff linux-6.12 linux-6.12+" + data("no-orphan-decrement.toml") + " --sockets 1");
     CHECK(r.code == 1);
