@@ -143,6 +143,7 @@ nlohmann::json result_json(const ScenarioResult& r) {
 }  // namespace
 
 int run_conform(const ConformArgs& args) {
+    if (!args.json_path.empty()) reports::check_output("--json", args.json_path, {"JSON"});  // before the runs
     if (args.list) {
         for (const conform::Scenario& s : conform::scenarios())
             fmt::print("{:<26} {}{}\n", s.name, s.what, s.long_run ? " [--long]" : "");
@@ -178,7 +179,6 @@ int run_conform(const ConformArgs& args) {
         throw UsageError(e.what());
     }
     const bool to_stdout = args.json_path == "-";
-    if (!args.json_path.empty() && !to_stdout) reports::check_writable(args.json_path);  // before the runs
     std::vector<ScenarioResult> results;
     if (!to_stdout)
         fmt::print("kernel profile {} ({}), {} scenarios\n", profile,

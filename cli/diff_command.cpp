@@ -8,6 +8,7 @@
 #include "orphancheck/analysis/model_diff.hpp"
 #include "orphancheck/model/kernel_profile.hpp"
 #include "orphancheck/reports/diff_report.hpp"
+#include "orphancheck/reports/dot.hpp"
 #include "patch_file.hpp"
 #include "orphancheck/reports/output_file.hpp"
 
@@ -47,10 +48,11 @@ analysis::ModelRef model_ref(const std::string& text, OptionValues options) {
 }  // namespace
 
 int run_diff(const DiffArgs& args, const OptionValues& options) {
+    // Refused before the work.
+    if (!args.json_path.empty()) reports::check_output("--json", args.json_path, {"JSON"});
+    if (!args.dot_path.empty()) reports::check_graph_file("--dot", args.dot_path);
     const auto a = model_ref(args.a, options);
     const auto b = model_ref(args.b, options);
-    if (!args.json_path.empty() && args.json_path != "-") reports::check_writable(args.json_path);
-    if (!args.dot_path.empty() && args.dot_path != "-") reports::check_writable(args.dot_path);
     const auto d = analysis::diff_models(a, b, args.max_pairs);
     if (!args.json_path.empty()) reports::write_json(reports::diff_json(d), args.json_path);
     if (!args.quiet && args.json_path != "-") reports::write_diff_text(std::cout, d);

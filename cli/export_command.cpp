@@ -14,13 +14,13 @@ namespace orphancheck::cli {
 int run_export(const ExportArgs& args, const checker::ExploreSpec& spec) {
     if (!args.promela) throw UsageError("export: choose a format: --promela");
     if (args.output.empty()) throw UsageError("-o: empty value");
+    reports::check_output("-o", args.output, {"Promela"});
     if (args.output == "-") {
         promela::write_promela(std::cout, spec);
         std::cout.flush();
         if (!std::cout) throw UsageError("writing standard output failed");
         return 0;
     }
-    reports::check_writable(args.output);
     std::ostringstream text;
     const promela::ExportSummary s = promela::write_promela(text, spec);
     reports::write_file_atomically(args.output, text.view());

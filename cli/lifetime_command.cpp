@@ -42,6 +42,7 @@ OptionValues lifetime_defaults() {
 }
 
 int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
+    if (!args.json_path.empty()) reports::check_output("--json", args.json_path, {"JSON"});  // before the table
     if (args.from != "established" && args.from != "close-wait" && args.from != "both")
         throw UsageError(fmt::format("--from: '{}' is not established, close-wait or both", args.from));
     if (spec.cases.front().shutdown_first)

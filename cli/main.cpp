@@ -30,6 +30,7 @@
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/rows.hpp"
 #include "orphancheck/properties/property.hpp"
+#include "orphancheck/reports/dot.hpp"
 #include "orphancheck/reports/html_report.hpp"
 #include "orphancheck/reports/report.hpp"
 #include "orphancheck/reports/socket_view.hpp"
@@ -68,24 +69,36 @@ struct GraphArgs {
 };
 
 
-int run_graph(const GraphArgs& a, checker::ExploreSpec spec) {
+// Before the drawing: the view and the output (format from --format or the file name, which must
+// agree; the file writable; Graphviz there for SVG/PNG). Returns the format: dot, svg, png or json.
+std::string check_graph_args(const GraphArgs& a) {
+    if (a.view != "socket" && a.view != "full" && a.view != "quotient" && a.view != "counterexample")
+        throw cli::UsageError(
+            fmt::format("--view: unknown view '{}' (socket, full, quotient or counterexample)", a.view));
+    if (a.colour != "orphans" && a.colour != "property")
+        throw cli::UsageError(fmt::format("--colour: unknown value '{}' (orphans or property)", a.colour));
+    const std::string_view named = reports::format_of_name(a.output);  // "" for - or a name without a format
+    std::string format = a.format;
+    if (format.empty()) format = named == "SVG" ? "svg" : named == "PNG" ? "png" : named == "JSON" ? "json" : "dot";
+    if (format != "dot" && format != "svg" && format != "png" && format != "json")
+        throw cli::UsageError(fmt::format("--format: unknown format '{}' (dot, svg, png or json)", format));
+    reports::check_output("-o", a.output, {"DOT", "SVG", "PNG", "JSON"});  // not x.gif, x.pdf, x.html
+    const std::string upper = format == "json" ? "JSON" : format == "dot" ? "DOT" : format == "svg" ? "SVG" : "PNG";
+    if (!named.empty() && named != upper)
+        throw cli::UsageError(fmt::format("--format {}: the name '{}' says {}", format, a.output, named));
+    if ((format == "svg" || format == "png") && !a.output.ends_with("." + format))
+        throw cli::UsageError(fmt::format("--format {}: the output file name must end in .{}", format, format));
+    if (format == "json" && a.view != "full") throw cli::UsageError("--format json: only --view full exports the graph as JSON");
+    if (format != "json") reports::check_graph_file("-o", a.output);
+    return format;
+}
+
+int run_graph(const GraphArgs& a, const std::string& format, checker::ExploreSpec spec) {
     spec.threads = 1;  // a drawing needs the state numbering of one thread (counterexample view: two runs)
     reports::ViewOptions opt;
     if (a.colour == "property") opt.colour = reports::Colour::property;
-    else if (a.colour != "orphans") throw cli::UsageError(fmt::format("--colour: unknown value '{}' (orphans or property)", a.colour));
     opt.rank_by_depth = a.rank_by_depth;
-    std::string format = a.format;
-    if (format.empty()) {
-        for (const char* ext : {"svg", "png", "json"})
-            if (a.output.ends_with(std::string(".") + ext)) format = ext;
-        if (format.empty()) format = "dot";
-    }
-    if (format != "dot" && format != "svg" && format != "png" && format != "json")
-        throw cli::UsageError(fmt::format("--format: unknown format '{}' (dot, svg, png or json)", format));
-    if ((format == "svg" || format == "png") && !a.output.ends_with("." + format))
-        throw cli::UsageError(fmt::format("--format {}: the output file name must end in .{}", format, format));
     const bool json = format == "json";
-    if (json && a.view != "full") throw cli::UsageError("--format json: only --view full exports the graph as JSON");
     if (a.view == "socket") {
         reports::write_graph_file(reports::socket_view(!a.no_guards), a.output);
         return kExitHolds;
@@ -126,7 +139,7 @@ int run_graph(const GraphArgs& a, checker::ExploreSpec spec) {
         reports::write_graph_file(v.graph(), a.output);
         return kExitHolds;
     }
-    throw cli::UsageError(fmt::format("--view: unknown view '{}' (socket, full, quotient or counterexample)", a.view));
+    throw std::logic_error("graph: view not checked");
 }
 
 // Diagrams for the HTML report: the socket view and each counterexample with its neighbourhood.
@@ -162,6 +175,7 @@ void catch_interrupts() {
 }
 
 int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, bool progress) {
+    if (!json_path.empty()) reports::check_output("--json", json_path, {"JSON"});  // before the mutants, not after
     const auto mutants = analysis::all_mutants();
     const auto rep = analysis::run_mutation(spec, mutants, [progress](std::size_t done, std::size_t total) {
         if (progress) fmt::print(stderr, "\r{}/{} mutants", done, total);
@@ -218,8 +232,9 @@ int run_check(checker::ExploreSpec spec, const std::string& json_path, const std
         spec.por = false;
     }
     // Refused before the run; written whole after it (an existing report stays until the new one is complete).
-    if (json_path != "-" && !json_path.empty()) reports::check_writable(json_path);
-    if (!html_path.empty()) reports::check_writable(html_path);
+    if (!json_path.empty()) reports::check_output("--json", json_path, {"JSON"});
+    if (html_path == "-") throw cli::UsageError("--html: the HTML report is written to a file, not to standard output");
+    if (!html_path.empty()) reports::check_output("--html", html_path, {"HTML"});
     const checker::ExploreResult r = checker::explore(spec);
     if (!html_path.empty()) {
         std::ostringstream html;
@@ -440,8 +455,10 @@ static int run_command(int argc, char** argv) {
         }
         if (app.got_subcommand("mutate"))
             return run_mutate(spec_from(mutate_cmdline, {}, "", {}), mutate_json, mutate_progress && isatty(2));
-        if (app.got_subcommand("graph"))
-            return run_graph(ga, spec_from(graph_cmdline, graph_props, graph_config, graph_patches));
+        if (app.got_subcommand("graph")) {
+            const std::string format = check_graph_args(ga);
+            return run_graph(ga, format, spec_from(graph_cmdline, graph_props, graph_config, graph_patches));
+        }
         if (app.got_subcommand("export"))
             return cli::run_export(ea, spec_from(export_cmdline, export_props, export_config, export_patches));
         if (app.got_subcommand("rows")) {

@@ -1,6 +1,7 @@
 // The orphancheck command as users run it: exit codes, reports, bad input.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <fstream>
 #include <string>
 
@@ -234,6 +235,50 @@ TEST_CASE("cli: an empty value is refused, naming the option, by every subcomman
         const std::string head = args.substr(0, args.size() - 3);  // without " ''"
         const std::string option = head.substr(head.rfind(' ') + 1);
         bad_input(args, (option == "--output" ? "-o" : option) + ": empty value");
+    }
+}
+
+TEST_CASE("cli: an output's file name must say the format it gets") {
+    bad_input("diff --dot x.gif linux-6.12 linux-6.12 --sockets 1", "--dot: the name 'x.gif' says GIF");
+    bad_input("diff --dot x.pdf linux-6.12 linux-6.12 --sockets 1", "says PDF");
+    bad_input("diff --dot x.json linux-6.12 linux-6.12 --sockets 1", "--dot writes DOT, SVG or PNG");
+    bad_input("diff --json x.dot linux-6.12 linux-6.12 --sockets 1", "--json writes JSON");
+    bad_input("graph -o x.gif", "-o: the name 'x.gif' says GIF");
+    bad_input("graph --format dot -o x.svg", "--format dot: the name 'x.svg' says SVG");
+    bad_input("graph --view full --sockets 1 --format json -o x.dot", "says DOT");
+    bad_input("graph --format svg -o -", "--format svg");
+    bad_input("check --sockets 1 --json report.svg", "--json: the name 'report.svg' says SVG");
+    bad_input("check --sockets 1 --html report.json", "--html writes HTML");
+    bad_input("check --sockets 1 --html -", "--html");
+    bad_input("mutate --json mutants.html", "--json");
+    bad_input("lifetime --json table.png", "--json");
+    bad_input("conform --json results.pdf", "--json");
+    bad_input("export --promela -o model.json", "-o: the name 'model.json' says JSON");
+    // What stays accepted: DOT under .gv or a name without an extension, JSON under any other extension.
+    const std::string dot = "oc_cli_rules_graph";
+    CHECK(run("graph -o " + dot).code == 0);
+    std::ifstream in(dot);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    CHECK(text.starts_with("digraph"));
+    std::remove(dot.c_str());
+    const std::string txt = "oc_cli_rules_lifetime.txt";
+    CHECK(run("lifetime --linger off --json " + txt).code == 0);
+    CHECK(std::ifstream(txt).good());
+    std::remove(txt.c_str());
+}
+
+TEST_CASE("cli: an unwritable output path is refused before the work starts") {
+    // mutate takes minutes on its defaults and a --view quotient of 3 sockets tens of seconds: a refusal after
+    // the work would show in the time.
+    for (const std::string args :
+         {"mutate --json /nonexistent-dir/m.json", "conform --json /nonexistent-dir/c.json",
+          "lifetime --json /nonexistent-dir/l.json", "diff linux-5.15 linux-6.12 --json /nonexistent-dir/d.json",
+          "diff linux-5.15 linux-6.12 --dot /nonexistent-dir/d.dot",
+          "graph --view quotient --sockets 3 -o /nonexistent-dir/q.dot",
+          "export --promela --sockets 3 -o /nonexistent-dir/m.pml", "check --sockets 3 --html /nonexistent-dir/r.html"}) {
+        const auto start = std::chrono::steady_clock::now();
+        bad_input(args, "/nonexistent-dir/");
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
     }
 }
 

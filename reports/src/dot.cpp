@@ -120,8 +120,10 @@ void run_dot(const char* format, const std::string& path, const std::string& inp
     close(fds[1]);
     int status = 0;
     waitpid(pid, &status, 0);
+    // `path` is a private temporary file: the caller names the user's output.
     if (off != input.size() || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw OutputError(fmt::format("dot failed to render '{}'", path));
+        throw OutputError(WIFEXITED(status) ? fmt::format("Graphviz 'dot' failed (exit status {})", WEXITSTATUS(status))
+                                            : std::string("Graphviz 'dot' was killed"));
 }
 }  // namespace
 
@@ -190,19 +192,32 @@ void write_dot(std::ostream& out, const DotGraph& g) {
 #pragma GCC diagnostic pop
 #endif
 
+void check_graph_file(std::string_view option, const std::string& path) {
+    check_output(option, path, {"DOT", "SVG", "PNG"});
+    const std::string_view f = format_of_name(path);
+    if ((f == "SVG" || f == "PNG") && !have_dot())
+        throw OutputError(fmt::format("{}{}Graphviz 'dot' is not installed: write a .dot file, or install graphviz for {}",
+                                      option, option.empty() ? "" : ": ", path));
+}
+
 void write_graph_file(const DotGraph& g, const std::string& path) {
     if (path == "-" || path.empty()) {
         write_dot(std::cout, g);
         return;
     }
     const bool svg = path.ends_with(".svg"), png = path.ends_with(".png");
-    check_writable(path);
+    check_graph_file("", path);
     if (!svg && !png) {
         write_file_atomically(path, dot_text(g));
         return;
     }
-    if (!have_dot()) throw OutputError("Graphviz 'dot' is not installed: write a .dot file, or install graphviz for " + path);
-    write_file_atomically(path, render(svg ? "-Tsvg" : "-Tpng", dot_text(g)));
+    std::string image;
+    try {
+        image = render(svg ? "-Tsvg" : "-Tpng", dot_text(g));
+    } catch (const OutputError& e) {
+        throw OutputError(fmt::format("cannot write '{}': {}", path, e.what()));
+    }
+    write_file_atomically(path, image);
 }
 
 }  // namespace orphancheck::reports

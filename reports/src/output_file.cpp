@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -58,6 +59,32 @@ void check_writable(const std::string& path) {
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         throw OutputError(fmt::format("cannot write '{}': it is a directory", path));
     if (::access(dir_of(path).c_str(), W_OK) != 0) fail(path, "its directory", errno);
+}
+
+std::string_view format_of_name(const std::string& path) {
+    static const std::pair<std::string_view, std::string_view> kFormats[] = {
+        {".dot", "DOT"},   {".gv", "DOT"},    {".svg", "SVG"},   {".png", "PNG"},         {".json", "JSON"},
+        {".html", "HTML"}, {".htm", "HTML"},  {".pml", "Promela"}, {".gif", "GIF"},       {".jpg", "JPEG"},
+        {".jpeg", "JPEG"}, {".pdf", "PDF"},   {".ps", "PostScript"}, {".eps", "PostScript"}, {".bmp", "BMP"},
+        {".tif", "TIFF"},  {".tiff", "TIFF"}, {".webp", "WebP"}};
+    if (path == "-") return "";
+    const std::string ext = std::filesystem::path(path).extension().string();
+    for (const auto& [e, name] : kFormats)
+        if (ext == e) return name;
+    return "";
+}
+
+void check_output(std::string_view option, const std::string& path, std::initializer_list<std::string_view> writes) {
+    if (path == "-") return;
+    const std::string_view named = format_of_name(path);
+    if (!named.empty() && std::find(writes.begin(), writes.end(), named) == writes.end()) {
+        std::string list;
+        for (std::size_t i = 0; i < writes.size(); ++i)
+            list += std::string(i == 0 ? "" : i + 1 == writes.size() ? " or " : ", ") + std::string(writes.begin()[i]);
+        throw OutputError(fmt::format("{}{}the name '{}' says {}, and {} writes {}", option, option.empty() ? "" : ": ",
+                                      path, named, option.empty() ? "this output" : option, list));
+    }
+    check_writable(path);
 }
 
 void write_file_atomically(const std::string& given, std::string_view content) {

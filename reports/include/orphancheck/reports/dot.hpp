@@ -7,6 +7,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace orphancheck::reports {
@@ -42,7 +43,13 @@ struct OutputError : std::runtime_error {
 // `g` laid out by `dot -Tsvg`, as the <svg> element only (no XML prolog), for inlining.
 [[nodiscard]] std::string render_svg(const DotGraph& g);
 
-// Writes `g` to `path`: DOT for *.dot (or "-" for stdout), SVG/PNG through `dot` for *.svg / *.png.
+// Before the work, for an option writing a graph file: the name must ask for DOT (*.dot, *.gv, "-" or a name without
+// a format's extension), SVG or PNG (*.svg, *.png: then Graphviz must be installed), and be writable. Throws
+// OutputError naming `option` (check_output): DOT text is never written under a name like x.gif or x.pdf.
+void check_graph_file(std::string_view option, const std::string& path);
+
+// Writes `g` to `path`: DOT for *.dot (or "-" for stdout), SVG/PNG through `dot` for *.svg / *.png
+// (check_graph_file first).
 void write_graph_file(const DotGraph& g, const std::string& path);
 
 }  // namespace orphancheck::reports
