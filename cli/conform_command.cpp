@@ -143,6 +143,24 @@ nlohmann::json result_json(const ScenarioResult& r) {
 }  // namespace
 
 int run_conform(const ConformArgs& args) {
+    // Options that --list, --plan or named scenarios would ignore are refused.
+    const std::pair<bool, std::string_view> run_only[] = {{!args.scenarios.empty(), "--scenario"},
+                                                          {args.long_runs, "--long"},
+                                                          {args.verbose, "--verbose"},
+                                                          {!args.json_path.empty(), "--json"}};
+    for (const auto& [given, name] : run_only) {
+        if (given && args.list)
+            throw UsageError(fmt::format("conform --list does not use {} (it lists the scenarios and runs none)", name));
+        if (given && args.plan)
+            throw UsageError(fmt::format("conform --plan does not use {} (it reads the model and runs no scenario)", name));
+    }
+    if (args.list && args.plan) throw UsageError("conform: --list or --plan, not both");
+    if (args.list && !args.profile.empty())
+        throw UsageError("conform --list does not use --profile (the scenarios are the same for every profile)");
+    const bool all = args.scenarios.empty() || (args.scenarios.size() == 1 && args.scenarios[0] == "all");
+    if (args.long_runs && !all)
+        throw UsageError("conform does not use --long with named scenarios (a scenario named by --scenario runs "
+                         "whatever its length; --long adds the long ones to all)");
     if (!args.json_path.empty()) reports::check_output("--json", args.json_path, {"JSON"});  // before the runs
     if (args.list) {
         for (const conform::Scenario& s : conform::scenarios())
@@ -150,7 +168,6 @@ int run_conform(const ConformArgs& args) {
         return 0;
     }
     std::vector<const conform::Scenario*> chosen;
-    const bool all = args.scenarios.empty() || (args.scenarios.size() == 1 && args.scenarios[0] == "all");
     if (all) {
         for (const conform::Scenario& s : conform::scenarios())
             if (args.long_runs || !s.long_run) chosen.push_back(&s);

@@ -48,9 +48,15 @@ analysis::ModelRef model_ref(const std::string& text, OptionValues options) {
 }  // namespace
 
 int run_diff(const DiffArgs& args, const OptionValues& options) {
-    // Refused before the work.
+    // Refused before the work: the outputs, and options neither model reads.
     if (!args.json_path.empty()) reports::check_output("--json", args.json_path, {"JSON"});
     if (!args.dot_path.empty()) reports::check_graph_file("--dot", args.dot_path);
+    if (options.count("profile")) {
+        (void)build_spec(options, {});  // an unknown --profile is refused even where A and B name their own
+        if (!is_patch_path(args.a.substr(0, args.a.find('+'))) && !is_patch_path(args.b.substr(0, args.b.find('+'))))
+            throw UsageError("diff does not use --profile here: A and B both name their kernel profile (it is the "
+                             "profile of a model given as PATCH.toml alone)");
+    }
     const auto a = model_ref(args.a, options);
     const auto b = model_ref(args.b, options);
     const auto d = analysis::diff_models(a, b, args.max_pairs);

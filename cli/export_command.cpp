@@ -7,6 +7,7 @@
 
 #include "check_options.hpp"
 #include "orphancheck/promela/promela_export.hpp"
+#include "orphancheck/properties/property.hpp"
 #include "orphancheck/reports/output_file.hpp"
 
 namespace orphancheck::cli {
@@ -14,6 +15,19 @@ namespace orphancheck::cli {
 int run_export(const ExportArgs& args, const checker::ExploreSpec& spec) {
     if (!args.promela) throw UsageError("export: choose a format: --promela");
     if (args.output.empty()) throw UsageError("-o: empty value");
+    // Promela asserts invariants and step properties; terminal-state and liveness properties asked for by name are
+    // refused, not silently left out (without --property, the file asserts every property it can).
+    if (args.properties_given) {
+        std::string left;
+        for (properties::PropertyId p : properties::all_properties())
+            if ((spec.properties & properties::bit(p)) && !(promela::assertable_properties() & properties::bit(p)))
+                left += (left.empty() ? "" : ", ") + std::string(properties::info(p).name);
+        if (!left.empty())
+            throw UsageError(fmt::format("--property: the Promela export cannot assert {} (terminal-state and liveness "
+                                         "properties: orphancheck check checks them; SPIN gets invariants and step "
+                                         "properties)",
+                                         left));
+    }
     reports::check_output("-o", args.output, {"Promela"});
     if (args.output == "-") {
         promela::write_promela(std::cout, spec);

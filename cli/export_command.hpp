@@ -10,6 +10,7 @@ namespace orphancheck::cli {
 struct ExportArgs {
     bool promela = false;      // the only format so far; required, so that more can come
     std::string output = "-";  // FILE, or - for stdout
+    bool properties_given = false;  // --property given: each must be one Promela can assert
 };
 
 // Writes the model; exit code 0. Bad input (no format, unwritable output) throws UsageError.

@@ -69,12 +69,35 @@ struct GraphArgs {
 };
 
 
-// Before the drawing: the view and the output (format from --format or the file name, which must
+// Refuses an option of `cmd` that this run does not read (`unused`: option and why): "<what> does not use --x (why)".
+void refuse_given(const CLI::App& cmd, const std::string& what,
+                  const std::vector<std::pair<std::string, std::string>>& unused) {
+    for (const auto& [option, why] : unused)
+        if (cmd.count(option)) throw cli::UsageError(fmt::format("{} does not use {} ({})", what, option, why));
+}
+
+// Before the drawing: the view, its options and the output (format from --format or the file name, which must
 // agree; the file writable; Graphviz there for SVG/PNG). Returns the format: dot, svg, png or json.
-std::string check_graph_args(const GraphArgs& a) {
+std::string check_graph_args(const GraphArgs& a, const CLI::App& cmd) {
     if (a.view != "socket" && a.view != "full" && a.view != "quotient" && a.view != "counterexample")
         throw cli::UsageError(
             fmt::format("--view: unknown view '{}' (socket, full, quotient or counterexample)", a.view));
+    std::vector<std::pair<std::string, std::string>> unused;
+    if (a.view == "socket") {
+        const char* why = "the socket view draws the close-path table, the same for every configuration";
+        for (const auto& o : cli::check_options()) unused.emplace_back("--" + std::string(o.name), why);
+        for (const char* o : {"--config", "--patch", "--property", "--colour", "--rank-by-depth", "--max-nodes"})
+            unused.emplace_back(o, why);
+    } else {
+        unused.emplace_back("--no-guards", "only the socket view has guards on its edges");
+        if (a.view == "full") unused.emplace_back("--max-states", "--max-nodes bounds the full view");
+        else unused.emplace_back("--max-nodes", "only --view full has a node limit");
+        if (a.view != "counterexample") {
+            unused.emplace_back("--property", "only --view counterexample draws a property");
+            unused.emplace_back("--por", "a drawing explores every state, unreduced");
+        }
+    }
+    refuse_given(cmd, "graph --view " + a.view, unused);
     if (a.colour != "orphans" && a.colour != "property")
         throw cli::UsageError(fmt::format("--colour: unknown value '{}' (orphans or property)", a.colour));
     const std::string_view named = reports::format_of_name(a.output);  // "" for - or a name without a format
@@ -251,14 +274,43 @@ int run_check(checker::ExploreSpec spec, const std::string& json_path, const std
     return kExitIncomplete;
 }
 
+// Check options a subcommand registers with the others but never reads: left out of its help, and refused when
+// given (refuse_empty_and_unused) rather than ignored.
+struct UnusedOptions {
+    std::string_view command;
+    std::vector<std::string_view> options;
+    std::string_view why;
+};
+const std::vector<UnusedOptions>& unused_check_options() {
+    static const std::vector<UnusedOptions> kUnused = {
+        {"graph", {"threads"}, "a drawing is explored on one thread"},
+        {"mutate", {"threads", "por"},
+         "every mutant is searched on one thread without partial-order reduction, to compare its behaviour"},
+        {"diff", {"engine", "threads", "por"},
+         "both models are explored by the table engine on one thread without partial-order reduction"},
+        {"export", {"symmetry", "por", "store", "bitstate-size", "threads", "max-states", "time-limit", "memory-limit"},
+         "export writes the transition system for SPIN and searches nothing"},
+        {"lifetime",
+         {"engine", "symmetry", "por", "store", "bitstate-size", "threads", "max-states", "time-limit", "memory-limit"},
+         "the timed reading walks one socket's configurations, with no global search"},
+    };
+    return kUnused;
+}
+bool unused_by(std::string_view command, std::string_view option) {
+    for (const UnusedOptions& u : unused_check_options())
+        if (u.command == command && std::find(u.options.begin(), u.options.end(), option) != u.options.end()) return true;
+    return false;
+}
+
 // Every option of `check` on subcommand `app`, collected into `values` as typed.
 // The check options; `values` may arrive with a subcommand's own defaults, which the help shows.
 void add_check_options(CLI::App* app, cli::OptionValues& values) {
     for (const auto& o : cli::check_options()) {
         const auto own = values.find(o.name);
-        app->add_option_function<std::string>(
+        CLI::Option* opt = app->add_option_function<std::string>(
             std::string("--") + o.name, [&values, name = std::string(o.name)](const std::string& v) { values[name] = v; },
             fmt::format("{} [default: {}]", o.help, own != values.end() ? own->second : o.default_value));
+        if (unused_by(app->get_name(), o.name)) opt->group("");  // hidden
     }
 }
 
@@ -266,13 +318,19 @@ std::string option_name(const CLI::Option& o) {  // -o rather than --output, as 
     return o.get_snames().empty() ? "--" + o.get_lnames().front() : "-" + o.get_snames().front();
 }
 
-// After parsing, for the subcommand given: an option with an empty value (--json '') is refused, naming the option.
-void refuse_empty_values(const CLI::App& cmd) {
+// After parsing, for the subcommand given: an option with an empty value (--json '') and a check option the
+// subcommand does not use are refused, naming the option.
+void refuse_empty_and_unused(const CLI::App& cmd) {
     for (const CLI::Option* o : cmd.get_options()) {
         if (!o->nonpositional() || o->count() == 0) continue;
         if (o->get_type_size() != 0)
             for (const std::string& v : o->results())
                 if (v.empty()) throw cli::UsageError(fmt::format("{}: empty value", option_name(*o)));
+        for (const UnusedOptions& u : unused_check_options())
+            if (u.command == cmd.get_name())
+                for (std::string_view name : u.options)
+                    if (option_name(*o) == "--" + std::string(name))
+                        throw cli::UsageError(fmt::format("{} does not use --{} ({})", u.command, name, u.why));
     }
 }
 
@@ -441,7 +499,7 @@ static int run_command(int argc, char** argv) {
     }
     if (!app.got_subcommand("conform")) catch_interrupts();  // conform restores the host on its own signals
     try {
-        for (const CLI::App* cmd : app.get_subcommands()) refuse_empty_values(*cmd);
+        for (const CLI::App* cmd : app.get_subcommands()) refuse_empty_and_unused(*cmd);
         if (app.got_subcommand("profiles")) {
             cli::list_profiles();
             return kExitHolds;
@@ -456,11 +514,13 @@ static int run_command(int argc, char** argv) {
         if (app.got_subcommand("mutate"))
             return run_mutate(spec_from(mutate_cmdline, {}, "", {}), mutate_json, mutate_progress && isatty(2));
         if (app.got_subcommand("graph")) {
-            const std::string format = check_graph_args(ga);
+            const std::string format = check_graph_args(ga, *graph);
             return run_graph(ga, format, spec_from(graph_cmdline, graph_props, graph_config, graph_patches));
         }
-        if (app.got_subcommand("export"))
+        if (app.got_subcommand("export")) {
+            ea.properties_given = !export_props.empty();
             return cli::run_export(ea, spec_from(export_cmdline, export_props, export_config, export_patches));
+        }
         if (app.got_subcommand("rows")) {
             list_rows();
             return kExitHolds;

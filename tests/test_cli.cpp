@@ -282,6 +282,50 @@ TEST_CASE("cli: an unwritable output path is refused before the work starts") {
     }
 }
 
+TEST_CASE("cli: an option a subcommand does not use is refused, not ignored") {
+    bad_input("diff --profile bogus linux-6.12 linux-6.12", "unknown kernel profile 'bogus'");
+    bad_input("diff --profile linux-5.15 linux-6.12 linux-6.18", "diff does not use --profile here");
+    bad_input("diff linux-6.12 linux-6.18 --sockets 1 --threads 2", "diff does not use --threads");
+    bad_input("diff linux-6.12 linux-6.18 --sockets 1 --engine msm", "diff does not use --engine");
+    bad_input("mutate --threads 4", "mutate does not use --threads");
+    bad_input("mutate --por no", "mutate does not use --por");
+    for (const char* o : {"--threads 2", "--store compact", "--symmetry no", "--por no", "--max-states 10",
+                          "--time-limit 5", "--memory-limit 1G", "--bitstate-size 64M"}) {
+        bad_input(std::string("export --promela --sockets 1 ") + o, "export does not use --");
+        bad_input(std::string("lifetime ") + o, "lifetime does not use --");
+    }
+    bad_input("lifetime --engine msm", "lifetime does not use --engine");
+    bad_input("graph --threads 2", "graph does not use --threads");
+    bad_input("graph --sockets 2", "graph --view socket does not use --sockets");
+    bad_input("graph --profile linux-5.15", "graph --view socket does not use --profile");
+    bad_input("graph --colour property", "graph --view socket does not use --colour");
+    bad_input("graph --max-nodes 10", "graph --view socket does not use --max-nodes");
+    bad_input("graph --patch " + data("no-orphan-decrement.toml"), "graph --view socket does not use --patch");
+    bad_input("graph --view full --sockets 1 --no-guards", "graph --view full does not use --no-guards");
+    bad_input("graph --view full --sockets 1 --max-states 10", "graph --view full does not use --max-states");
+    bad_input("graph --view quotient --sockets 1 --max-nodes 10", "does not use --max-nodes");
+    bad_input("graph --view quotient --sockets 1 --property orphan-balance", "does not use --property");
+    bad_input("conform --list --json x.json", "conform --list does not use --json");
+    bad_input("conform --list --profile linux-6.12", "conform --list does not use --profile");
+    bad_input("conform --plan --scenario fin-wait2-timeout", "conform --plan does not use --scenario");
+    bad_input("conform --list --plan", "--list or --plan");
+    bad_input("conform --scenario fin-wait2-timeout --long", "conform does not use --long");
+    // The help of a subcommand leaves out what it does not use.
+    const Run help = run("export --help");
+    CHECK(help.out.find("--threads") == std::string::npos);
+    CHECK(help.out.find("--sockets") != std::string::npos);
+}
+
+TEST_CASE("cli: export refuses the properties Promela cannot assert") {
+    bad_input("export --promela -o oc_cli_rules.pml --property eventually-destroyed",
+              "cannot assert eventually-destroyed");
+    bad_input("export --promela --property no-deadlock", "cannot assert no-deadlock");
+    bad_input("export --promela --property safety", "no-deadlock, counter-zero-at-end");
+    const Run ok = run("export --promela --sockets 1 --linger off --unread no --property orphan-balance -o -");
+    CHECK(ok.code == 0);
+    CHECK(ok.out.find("Asserted invariants: orphan-balance") != std::string::npos);
+}
+
 TEST_CASE("cli: diff on a patch that removes the orphan decrement exits 1 and names orphan-balance") {
     const Run r = run("diff linux-6.12 linux-6.12+" + data("no-orphan-decrement.toml") + " --sockets 1");
     CHECK(r.code == 1);
