@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -37,11 +38,10 @@ analysis::ModelRef model_ref(const std::string& text, OptionValues options) {
         first_patch = 1;
     }
     analysis::ModelRef ref{text, build_spec(options, {})};
-    for (std::size_t i = first_patch; i < parts.size(); ++i) {
+    for (std::size_t i = first_patch; i < parts.size(); ++i)
         if (!is_patch_path(parts[i]))
             throw UsageError(fmt::format("diff: '{}' in '{}' is not a patch file (*.toml)", parts[i], text));
-        read_patch_file(parts[i], ref.spec.patch);
-    }
+    read_patch_files(std::vector<std::string>(parts.begin() + std::ptrdiff_t(first_patch), parts.end()), ref.spec.patch);
     if (first_patch == 0) ref.name = ref.spec.profile + "+" + text;
     return ref;
 }

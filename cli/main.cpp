@@ -58,7 +58,7 @@ checker::ExploreSpec spec_from(const cli::OptionValues& cmdline, const std::vect
     }
     for (const auto& [k, v] : cmdline) values[k] = v;
     checker::ExploreSpec spec = cli::build_spec(values, all_props);
-    for (const auto& p : patches) cli::read_patch_file(p, spec.patch);
+    cli::read_patch_files(patches, spec.patch);
     return spec;
 }
 

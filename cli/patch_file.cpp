@@ -100,14 +100,24 @@ void read_constants(const std::string& path, const toml::node& v, std::vector<mo
         out.push_back({info, int(*n)});
     }
 }
-}  // namespace
 
-void read_patch_file(const std::string& path, model::TablePatch& patch) {
-    const toml::table root = read_toml_file("--patch", path);
+// One patch file's content, read and checked on its own.
+struct PatchFileText {
+    std::string path, name;
     std::vector<model::RowEdit> edits;
+    std::vector<int> edit_numbers;  // the [[edit]] each edit came from, counted from 1 in its file
     std::vector<model::OptionEdit> options;
     std::vector<model::ConstantEdit> constants;
-    std::string name = std::filesystem::path(path).stem().string();
+};
+
+PatchFileText parse_patch_file(const std::string& path) {
+    const toml::table root = read_toml_file("--patch", path);
+    PatchFileText f{path, std::filesystem::path(path).stem().string(), {}, {}, {}, {}};
+    std::string& name = f.name;
+    std::vector<model::RowEdit>& edits = f.edits;
+    std::vector<model::OptionEdit>& options = f.options;
+    std::vector<model::ConstantEdit>& constants = f.constants;
+    int number = 0;
     for (const auto& [toml_key, v] : root) {
         const std::string key(toml_key.str());
         if (key == "name") {
@@ -117,6 +127,7 @@ void read_patch_file(const std::string& path, model::TablePatch& patch) {
         } else if (key == "edit") {
             if (!v.is_array()) throw UsageError(fmt::format("{}: 'edit' must be an array of tables ([[edit]])", path));
             for (const auto& item : *v.as_array()) {
+                ++number;
                 if (!item.is_table()) throw UsageError(fmt::format("{}: every [[edit]] must be a table", path));
                 const auto& t = *item.as_table();
                 if (!t.contains("row")) throw UsageError(fmt::format("{}: an [[edit]] has no 'row'", path));
@@ -153,6 +164,7 @@ void read_patch_file(const std::string& path, model::TablePatch& patch) {
                             "{}: unknown edit '{}' for row {} (remove, drop_effect, add_effect, retarget)", path, k, row));
                     }
                     edits.push_back(e);
+                    f.edit_numbers.push_back(number);
                 }
                 if (kinds != 1)
                     throw UsageError(fmt::format("{}: the [[edit]] of row {} needs exactly one of remove, drop_effect, "
@@ -169,10 +181,86 @@ void read_patch_file(const std::string& path, model::TablePatch& patch) {
     }
     if (edits.empty() && options.empty() && constants.empty())
         throw UsageError(fmt::format("{}: no [[edit]], [options] or [constants]", path));
-    patch.name = patch.name.empty() ? name : patch.name + "+" + name;
-    patch.edits.insert(patch.edits.end(), edits.begin(), edits.end());
-    patch.options.insert(patch.options.end(), options.begin(), options.end());
-    patch.constants.insert(patch.constants.end(), constants.begin(), constants.end());
+    return f;
 }
+
+// An edit as the patch file writes it: "ack_last_ack: add_effect orphan_dec".
+std::string edit_text(const model::RowEdit& e) {
+    const std::string row(model::row_name(e.row));
+    switch (e.kind) {
+        case model::RowEdit::Kind::remove_row: return row + ": remove";
+        case model::RowEdit::Kind::drop_effect: return fmt::format("{}: drop_effect {}", row, model::effect_name(e.effect));
+        case model::RowEdit::Kind::add_effect: return fmt::format("{}: add_effect {}", row, model::effect_name(e.effect));
+        case model::RowEdit::Kind::retarget: return fmt::format("{}: retarget {}", row, model::state_name(e.target));
+    }
+    return row;
+}
+
+// Why two edits cannot both be meant, or "" when they can: one edit twice, or two whose outcome would depend on
+// their order or on one of them being ignored.
+std::string conflict(const model::RowEdit& a, const model::RowEdit& b) {
+    using Kind = model::RowEdit::Kind;
+    if (a.row != b.row) return "";
+    if (a.kind == b.kind && a.effect == b.effect && a.target == b.target) return "repeats";
+    if (a.kind == Kind::remove_row || b.kind == Kind::remove_row) return "a removed row takes no other edit";
+    if (a.kind == Kind::retarget && b.kind == Kind::retarget) return "a row has one target state";
+    if (a.effect == b.effect && (a.kind == Kind::add_effect || a.kind == Kind::drop_effect) &&
+        (b.kind == Kind::add_effect || b.kind == Kind::drop_effect))
+        return "adding and dropping one effect";
+    return "";
+}
+}  // namespace
+
+void read_patch_files(const std::vector<std::string>& paths, model::TablePatch& patch) {
+    std::vector<PatchFileText> files;
+    for (const std::string& path : paths) files.push_back(parse_patch_file(path));
+    for (std::size_t j = 0; j < files.size(); ++j) {
+        const PatchFileText& fb = files[j];
+        for (std::size_t i = 0; i < j; ++i) {
+            std::error_code ec;
+            if (files[i].path == fb.path || std::filesystem::equivalent(files[i].path, fb.path, ec))
+                throw UsageError(files[i].path == fb.path
+                                     ? fmt::format("{}: the same patch file is given twice", fb.path)
+                                     : fmt::format("{}: the same patch file as {}, given twice", fb.path, files[i].path));
+        }
+        // Each edit against every earlier one, in this file and the files before it.
+        for (std::size_t y = 0; y < fb.edits.size(); ++y)
+            for (std::size_t i = 0; i <= j; ++i) {
+                const PatchFileText& fa = files[i];
+                for (std::size_t x = 0; x < (i == j ? y : fa.edits.size()); ++x) {
+                    const std::string why = conflict(fa.edits[x], fb.edits[y]);
+                    if (why.empty()) continue;
+                    const std::string other =
+                        fmt::format("[[edit]] {}{}", fa.edit_numbers[x], i == j ? "" : " of " + fa.path);
+                    if (why == "repeats")
+                        throw UsageError(fmt::format("{}: [[edit]] {} ({}) repeats {}", fb.path, fb.edit_numbers[y],
+                                                     edit_text(fb.edits[y]), other));
+                    throw UsageError(fmt::format("{}: [[edit]] {} ({}) conflicts with {} ({}): {}", fb.path,
+                                                 fb.edit_numbers[y], edit_text(fb.edits[y]), other,
+                                                 edit_text(fa.edits[x]), why));
+                }
+            }
+        for (std::size_t i = 0; i < j; ++i) {
+            for (const model::OptionEdit& o : fb.options)
+                for (const model::OptionEdit& p : files[i].options)
+                    if (o.option == p.option)
+                        throw UsageError(fmt::format("{}: [options] {} is set again (also in {})", fb.path,
+                                                     o.option->name, files[i].path));
+            for (const model::ConstantEdit& c : fb.constants)
+                for (const model::ConstantEdit& p : files[i].constants)
+                    if (c.constant == p.constant)
+                        throw UsageError(fmt::format("{}: [constants] {} is set again (also in {})", fb.path,
+                                                     c.constant->name, files[i].path));
+        }
+    }
+    for (const PatchFileText& f : files) {
+        patch.name = patch.name.empty() ? f.name : patch.name + "+" + f.name;
+        patch.edits.insert(patch.edits.end(), f.edits.begin(), f.edits.end());
+        patch.options.insert(patch.options.end(), f.options.begin(), f.options.end());
+        patch.constants.insert(patch.constants.end(), f.constants.begin(), f.constants.end());
+    }
+}
+
+void read_patch_file(const std::string& path, model::TablePatch& patch) { read_patch_files({path}, patch); }
 
 }  // namespace orphancheck::cli

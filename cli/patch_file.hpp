@@ -13,13 +13,18 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "orphancheck/model/table_patch.hpp"
 
 namespace orphancheck::cli {
 
-// Appends the file's edits to `patch`. Throws UsageError naming the file and
-// the problem (with the nearest row, effect or state name for a typo).
+// Appends the files' edits to `patch`, in order. Throws UsageError naming the file and the problem (with the
+// nearest row, effect or state name for a typo), and naming both places for edits that cannot both be meant: the
+// same file twice, one [[edit]] twice, a removed row edited again, two retargets of one row, one effect added and
+// dropped, one [options] or [constants] key set in two files.
+void read_patch_files(const std::vector<std::string>& paths, model::TablePatch& patch);
+// One file: read_patch_files({path}, patch).
 void read_patch_file(const std::string& path, model::TablePatch& patch);
 
 }  // namespace orphancheck::cli

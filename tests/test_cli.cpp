@@ -326,6 +326,26 @@ TEST_CASE("cli: export refuses the properties Promela cannot assert") {
     CHECK(ok.out.find("Asserted invariants: orphan-balance") != std::string::npos);
 }
 
+TEST_CASE("cli: repeated or conflicting patch edits are refused, naming both") {
+    bad_input("check --patch " + data("patch_same_edit_twice.toml"),
+              "[[edit]] 2 (ack_last_ack: drop_effect orphan_dec) repeats [[edit]] 1");
+    bad_input("check --patch " + data("patch_remove_then_edit.toml"),
+              "[[edit]] 2 (ack_last_ack: drop_effect orphan_dec) conflicts with [[edit]] 1 (ack_last_ack: remove)");
+    bad_input("check --patch " + data("patch_two_retargets.toml"), "a row has one target state");
+    bad_input("check --patch " + data("patch_add_drop.toml"), "adding and dropping one effect");
+    const std::string p = data("no-orphan-decrement.toml");
+    bad_input("check --patch " + p + " --patch " + p, "no-orphan-decrement.toml: the same patch file is given twice");
+    bad_input("diff linux-6.12 linux-6.12+" + p + "+" + p, "the same patch file is given twice");
+    bad_input("check --patch " + p + " --patch " + data("../data/no-orphan-decrement.toml"), "the same patch file as");
+    bad_input("check --patch " + p + " --patch " + data("patch_add_drop.toml"),
+              "conflicts with [[edit]] 1 of " + p);
+    const std::string cases = std::string(ORPHANCHECK_CHECKS) + "/../model/patches/";
+    bad_input("check --patch " + cases + "cases/tcp-abort-forever-orphan.toml --patch " + data("patch_abort_kills.toml"),
+              "[options] abort_kills_orphans is set again (also in " + cases + "cases/tcp-abort-forever-orphan.toml)");
+    bad_input("diff linux-6.12 linux-6.12+" + cases + "examples/rto-max-1s.toml+" + data("patch_rto_max_5.toml"),
+              "[constants] retransmits_until_rto_max is set again");
+}
+
 TEST_CASE("cli: diff on a patch that removes the orphan decrement exits 1 and names orphan-balance") {
     const Run r = run("diff linux-6.12 linux-6.12+" + data("no-orphan-decrement.toml") + " --sockets 1");
     CHECK(r.code == 1);
