@@ -109,7 +109,7 @@ std::string check_graph_args(const GraphArgs& a, const CLI::App& cmd) {
     const std::string upper = format == "json" ? "JSON" : format == "dot" ? "DOT" : format == "svg" ? "SVG" : "PNG";
     if (!named.empty() && named != upper)
         throw cli::UsageError(fmt::format("--format {}: the name '{}' says {}", format, a.output, named));
-    if ((format == "svg" || format == "png") && !a.output.ends_with("." + format))
+    if ((format == "svg" || format == "png") && named.empty())
         throw cli::UsageError(fmt::format("--format {}: the output file name must end in .{}", format, format));
     if (format == "json" && a.view != "full") throw cli::UsageError("--format json: only --view full exports the graph as JSON");
     if (format != "json") reports::check_graph_file("-o", a.output);

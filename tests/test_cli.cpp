@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -247,6 +248,8 @@ TEST_CASE("cli: an output's file name must say the format it gets") {
     bad_input("graph --format dot -o x.svg", "--format dot: the name 'x.svg' says SVG");
     bad_input("graph --view full --sockets 1 --format json -o x.dot", "says DOT");
     bad_input("graph --format svg -o -", "--format svg");
+    bad_input("diff --dot X.GIF linux-6.12 linux-6.12 --sockets 1", "says GIF");  // in any case
+    bad_input("graph --format dot -o x.SVG", "says SVG");
     bad_input("check --sockets 1 --json report.svg", "--json: the name 'report.svg' says SVG");
     bad_input("check --sockets 1 --html report.json", "--html writes HTML");
     bad_input("check --sockets 1 --html -", "--html");
@@ -261,6 +264,14 @@ TEST_CASE("cli: an output's file name must say the format it gets") {
     const std::string text((std::istreambuf_iterator<char>(in)), {});
     CHECK(text.starts_with("digraph"));
     std::remove(dot.c_str());
+    if (std::system("command -v dot >/dev/null 2>&1") == 0) {  // an upper-case extension is rendered as well
+        const std::string svg = "oc_cli_rules_graph.SVG";
+        CHECK(run("graph -o " + svg).code == 0);
+        std::ifstream s(svg);
+        const std::string head((std::istreambuf_iterator<char>(s)), {});
+        CHECK(head.find("<svg") != std::string::npos);
+        std::remove(svg.c_str());
+    }
     const std::string txt = "oc_cli_rules_lifetime.txt";
     CHECK(run("lifetime --linger off --json " + txt).code == 0);
     CHECK(std::ifstream(txt).good());

@@ -205,7 +205,7 @@ void write_graph_file(const DotGraph& g, const std::string& path) {
         write_dot(std::cout, g);
         return;
     }
-    const bool svg = path.ends_with(".svg"), png = path.ends_with(".png");
+    const bool svg = format_of_name(path) == "SVG", png = format_of_name(path) == "PNG";
     check_graph_file("", path);
     if (!svg && !png) {
         write_file_atomically(path, dot_text(g));

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -68,7 +69,8 @@ std::string_view format_of_name(const std::string& path) {
         {".jpeg", "JPEG"}, {".pdf", "PDF"},   {".ps", "PostScript"}, {".eps", "PostScript"}, {".bmp", "BMP"},
         {".tif", "TIFF"},  {".tiff", "TIFF"}, {".webp", "WebP"}};
     if (path == "-") return "";
-    const std::string ext = std::filesystem::path(path).extension().string();
+    std::string ext = std::filesystem::path(path).extension().string();
+    for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));  // x.SVG is an SVG file too
     for (const auto& [e, name] : kFormats)
         if (ext == e) return name;
     return "";

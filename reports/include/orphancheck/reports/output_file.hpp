@@ -15,7 +15,8 @@ void check_writable(const std::string& path);
 
 // The format the extension of `path` names, among the formats orphancheck writes and the picture and document formats
 // a reader would take for one: "DOT" (.dot, .gv), "SVG", "PNG", "JSON", "HTML" (.html, .htm), "Promela" (.pml),
-// "GIF", "JPEG", "PDF", "PostScript", ...; "" for "-", a name without an extension or any other extension.
+// "GIF", "JPEG", "PDF", "PostScript", ... (in any case: x.SVG is SVG); "" for "-", a name without an extension or
+// any other extension.
 [[nodiscard]] std::string_view format_of_name(const std::string& path);
 
 // Before the work, for an output option that writes one of `writes` (e.g. {"JSON"}): refuses, naming `option`, a file
