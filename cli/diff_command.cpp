@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "orphancheck/analysis/model_diff.hpp"
 #include "orphancheck/model/kernel_profile.hpp"
 #include "orphancheck/reports/diff_report.hpp"
 #include "orphancheck/reports/dot.hpp"
@@ -18,7 +17,8 @@ namespace {
 
 bool is_patch_path(const std::string& s) { return s.size() > 5 && s.ends_with(".toml"); }
 
-// "linux-5.15", "fix.toml" (on --profile) or "linux-6.12+a.toml+b.toml".
+}  // namespace
+
 analysis::ModelRef model_ref(const std::string& text, OptionValues options) {
     if (text.empty()) throw UsageError("diff: an empty model name (expected PROFILE, PATCH.toml or PROFILE+PATCH.toml)");
     std::vector<std::string> parts;
@@ -45,7 +45,6 @@ analysis::ModelRef model_ref(const std::string& text, OptionValues options) {
     if (first_patch == 0) ref.name = ref.spec.profile + "+" + text;
     return ref;
 }
-}  // namespace
 
 int run_diff(const DiffArgs& args, const OptionValues& options) {
     // Refused before the work: the outputs, and options neither model reads.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "check_options.hpp"
+#include "orphancheck/analysis/model_diff.hpp"
 
 namespace orphancheck::cli {
 
@@ -14,6 +15,10 @@ struct DiffArgs {
     std::uint64_t max_pairs = 20'000'000;
     bool quiet = false;
 };
+
+// A model named on diff's command line: "linux-5.15", "fix.toml" (on --profile) or "linux-6.12+a.toml+b.toml",
+// with `options` as the configuration; UsageError when the name or a patch file is bad.
+[[nodiscard]] analysis::ModelRef model_ref(const std::string& text, OptionValues options);
 
 // Exit code: 0 no property goes from holds to violated, 1 one does, 3 incomplete.
 int run_diff(const DiffArgs& args, const OptionValues& options);

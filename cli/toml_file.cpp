@@ -20,8 +20,18 @@ toml::table parse_toml_text(const std::string& option, const std::string& path, 
     std::size_t line = 1;
     for (std::size_t at = 0; at < text.size(); ++line) {
         const std::size_t end = std::min(text.find('\n', at), text.size());
-        if (end - at > kMaxTomlLine)
+        const std::string_view text_line = text.substr(at, end - at);
+        if (text_line.size() > kMaxTomlLine)
             throw UsageError(fmt::format("{}: line {} of '{}' is longer than {} bytes", option, line, path, kMaxTomlLine));
+        // Non-ASCII text only in comment lines: toml++ 3.3 (Debian 12's) reaches undefined behaviour on some
+        // non-ASCII characters in keys and strings (marzer/tomlplusplus#190, #295; found here by fuzz/).
+        const bool non_ascii =
+            std::any_of(text_line.begin(), text_line.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        const std::size_t first = text_line.find_first_not_of(" \t");
+        if (non_ascii && (first == std::string_view::npos || text_line[first] != '#'))
+            throw UsageError(fmt::format("{}: line {} of '{}' has a non-ASCII character outside a comment line (keys, "
+                                         "names and descriptions are ASCII)",
+                                         option, line, path));
         at = end + 1;
     }
     try {
