@@ -1,5 +1,6 @@
 #include "conform_command.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <optional>
@@ -175,6 +176,8 @@ int run_conform(const ConformArgs& args) {
         for (const std::string& name : args.scenarios) {
             const conform::Scenario* s = conform::find_scenario(name);
             if (s == nullptr) throw UsageError(fmt::format("--scenario: unknown scenario '{}' (see --list)", name));
+            if (std::find(chosen.begin(), chosen.end(), s) != chosen.end())
+                throw UsageError(fmt::format("--scenario: '{}' is given twice", name));
             chosen.push_back(s);
         }
     }

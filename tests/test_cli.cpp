@@ -318,9 +318,10 @@ TEST_CASE("cli: an option a subcommand does not use is refused, not ignored") {
     bad_input("graph --view quotient --sockets 1 --property orphan-balance", "does not use --property");
     bad_input("conform --list --json x.json", "conform --list does not use --json");
     bad_input("conform --list --profile linux-6.12", "conform --list does not use --profile");
-    bad_input("conform --plan --scenario fin-wait2-timeout", "conform --plan does not use --scenario");
+    bad_input("conform --plan --scenario last-ack", "conform --plan does not use --scenario");
     bad_input("conform --list --plan", "--list or --plan");
-    bad_input("conform --scenario fin-wait2-timeout --long", "conform does not use --long");
+    bad_input("conform --scenario last-ack --long", "conform does not use --long");
+    bad_input("conform --scenario last-ack --scenario last-ack", "'last-ack' is given twice");
     // The help of a subcommand leaves out what it does not use.
     const Run help = run("export --help");
     CHECK(help.out.find("--threads") == std::string::npos);
