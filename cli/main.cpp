@@ -261,7 +261,13 @@ int run_check(checker::ExploreSpec spec, const std::string& json_path, const std
     const checker::ExploreResult r = checker::explore(spec);
     if (!html_path.empty()) {
         std::ostringstream html;
-        reports::write_html(html, spec, r, html_figures(spec, r));
+        reports::HtmlFigures figures;
+        try {
+            figures = html_figures(spec, r);
+        } catch (const reports::OutputError& e) {  // Graphviz: the user's file, not dot's temporary one
+            throw reports::OutputError(fmt::format("cannot write '{}': {}", html_path, e.what()));
+        }
+        reports::write_html(html, spec, r, figures);
         reports::write_file_atomically(html_path, html.view());
     }
     if (!json_path.empty()) reports::write_json(reports::to_json(spec, r), json_path);  // first: a failed write prints no verdict

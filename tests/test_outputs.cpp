@@ -135,3 +135,25 @@ TEST_CASE("outputs: a symbolic link is followed and a pipe is fed in place, neit
     CHECK(fs::is_fifo(fifo));
     CHECK(slurp(got).starts_with("{"));
 }
+
+TEST_CASE("outputs: when Graphviz fails, the error names the user's file and the old reports stay byte for byte") {
+    const ScratchDir dir;
+    std::ofstream(dir.path / "dot") << "#!/bin/sh\necho 'dot: broken' >&2\nexit 1\n";
+    fs::permissions(dir.path / "dot", fs::perms::owner_all);
+    const fs::path svg = dir.path / "old.svg", json = dir.path / "old.json", html = dir.path / "new.html";
+    std::ofstream(svg) << "old drawing\n";
+    std::ofstream(json) << "{\"old\": 1}\n";
+    const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    setenv("PATH", (dir.path.string() + ":" + path).c_str(), 1);
+    const auto graph = test::run_cli("graph -o " + svg.string());
+    const auto check = test::run_cli("check --sockets 1 --json " + json.string() + " --html " + html.string());
+    setenv("PATH", path.c_str(), 1);
+    INFO("graph: " << graph.err << "check: " << check.err);
+    CHECK(graph.code == 2);
+    CHECK(graph.err == "orphancheck: error: cannot write '" + svg.string() + "': Graphviz 'dot' failed (exit status 1)\n");
+    CHECK(check.code == 2);
+    CHECK(check.err == "orphancheck: error: cannot write '" + html.string() + "': Graphviz 'dot' failed (exit status 1)\n");
+    CHECK(slurp(svg) == "old drawing\n");
+    CHECK(slurp(json) == "{\"old\": 1}\n");
+    CHECK_FALSE(fs::exists(html));
+}
