@@ -74,7 +74,7 @@ TEST_CASE("live kernel: conform: every short scenario agrees, kernel runs confir
     INFO(r.err);
     REQUIRE(r.code == 0);
     const json j = json::parse(r.out);
-    CHECK(j.at("scenarios").size() >= 70);
+    CHECK(j.at("scenarios").size() >= 104);
     for (const json& s : j.at("scenarios")) {
         INFO(s.at("scenario").get<std::string>() << ": " << s.at("detail").get<std::string>());
         CHECK(s.at("verdict") == "agree");
@@ -116,6 +116,48 @@ TEST_CASE("live kernel: conform: zero-window orphans probe, time out without RST
         // A probe timeout is tcp_write_err: TCPAbortOnTimeout, no RST (no TCPAbortOnMemory).
         if (name != "zero-window-read") CHECK(s.at("mib").at("TCPAbortOnTimeout").get<int>() == 2 + (name == "zero-window"));
         CHECK_FALSE(s.at("mib").contains("TCPAbortOnMemory"));
+    }
+}
+
+TEST_CASE("live kernel: conform: the ACK of the data ahead of a lost FIN sets the retransmission count back to 0, the budget starts again") {
+    LIVE_KERNEL_OR_SKIP();
+    const std::map<std::string, std::vector<std::string>> rows{
+        {"unacked-data-fin-wait1", {"close_fin", "rto_fin_wait1", "data_ack_fin_wait1", "timeout_fin_wait1"}},
+        {"unacked-data-last-ack", {"close_wait_fin", "rto_last_ack", "data_ack_last_ack", "timeout_last_ack"}},
+        {"unacked-data-closing", {"fin_fin_wait1", "rto_closing", "data_ack_closing", "timeout_closing"}}};
+    std::string args = "conform --json -";
+    for (const auto& [name, _] : rows) args += " --scenario " + name;
+    const auto r = test::run_cli(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const json j = json::parse(r.out);
+    REQUIRE(j.at("scenarios").size() == rows.size());
+    for (const json& s : j.at("scenarios")) {
+        const std::string name = s.at("scenario").get<std::string>();
+        INFO(name << ": " << s.at("detail").get<std::string>());
+        CHECK(s.at("verdict") == "agree");
+        CHECK(s.at("settled_orphans") == 3);
+        check_measured_within_model(s);
+        const auto confirmed = s.at("confirmed_rows").get<std::vector<std::string>>();
+        for (const std::string& row : rows.at(name)) {
+            INFO(row);
+            CHECK(std::find(confirmed.begin(), confirmed.end(), row) != confirmed.end());
+        }
+        // Every orphan is ended by its retry budget, without an RST; each showed a retransmission and then
+        // the count back to 0 in the same state, under the retransmit timer.
+        CHECK(s.at("mib").at("TCPAbortOnTimeout").get<int>() == 3);
+        CHECK_FALSE(s.at("mib").contains("TCPAbortOnMemory"));
+        for (const json& sock : s.at("sockets")) {
+            bool reset = false;
+            const json& samples = sock.at("samples");
+            for (std::size_t i = 1; i < samples.size(); ++i) {
+                const json& a = samples[i - 1];
+                const json& b = samples[i];
+                reset = reset || (a.at(1) == b.at(1) && a.at(2) == "retransmit" && b.at(2) == "retransmit" &&
+                                  a.at(3).get<int>() > 0 && b.at(3).get<int>() == 0);
+            }
+            CHECK(reset);
+        }
     }
 }
 

@@ -153,6 +153,37 @@ TEST_CASE("trace check: close() after shutdown() behind a zero window leaves the
     CHECK_FALSE(m.check(trace(0.45), calls).agree);
 }
 
+TEST_CASE("trace check: the retransmission count back to 0 in FIN_WAIT1 needs the ACK of the data ahead of our FIN") {
+    const conform::Scenario& s = *conform::find_scenario("unacked-data-fin-wait1");  // tcp_orphan_retries=2
+    CHECK(model::close_opts_of(s.model_case("linux-6.18").close_events.front()).unacked);
+    const auto m = model_of(s, {{"TCPAbortOnTimeout", 3}, {"TCPTimeouts", 15}, {"TCPLossProbes", 3}});
+    // As measured: retransmits 1 from the first RTO (0.2 s), 0 again once the second RTO's copy of the data is
+    // acked (0.6 s); then the FIN alone, lost, until the budget ends the orphan.
+    const auto trace = [&](double reset_at) {
+        return std::vector<TimedObservation>{{kEstablished, 0},
+                                             {kFinWait1Orphan, 0.02},
+                                             {kFinWait1Orphan, reset_at - 0.002},
+                                             {kFinWait1Orphan, reset_at, true},
+                                             {kFinWait1Orphan, 2.0},
+                                             {kGone, 2.05}};
+    };
+    const conform::TraceCheck c = m.check(trace(0.62), 0.01);
+    CHECK(c.agree);
+    const auto rows = m.necessary_rows(trace(0.62), 0.01);
+    CHECK(has(rows, model::RowId::close_fin));
+    CHECK(has(rows, model::RowId::data_ack_fin_wait1));
+    CHECK(has(rows, model::RowId::timeout_fin_wait1));
+    // Without the reset the same states need no ACK of the data.
+    std::vector<TimedObservation> plain = trace(0.62);
+    plain[3].retries_reset = false;
+    CHECK(m.check(plain, 0.01).agree);
+    CHECK_FALSE(has(m.necessary_rows(plain, 0.01), model::RowId::data_ack_fin_wait1));
+    // With nothing sent ahead of the FIN (fin-wait1's model) no move resets the count in FIN_WAIT1.
+    CHECK_FALSE(model_of(*conform::find_scenario("fin-wait1"), {{"TCPAbortOnTimeout", 3}, {"TCPTimeouts", 15}})
+                    .check(trace(0.62), 0.01)
+                    .agree);
+}
+
 TEST_CASE("lifetime: a FIN_WAIT1 orphan of a silent peer dies at the first RTO expiry past tcp_model_timeout(R)") {
     const conform::Scenario& s = *conform::find_scenario("fin-wait1");
     const auto never = s.network_never();

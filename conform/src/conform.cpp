@@ -25,31 +25,50 @@ namespace {
 bool is_orphan(const Observation& o) { return o.kind == Observation::Kind::socket && o.orphan; }
 bool is_gone(const Observation& o) { return o.kind == Observation::Kind::gone; }
 
+// inet_diag's timer 1: the retransmit timer (or a loss probe, or RACK's reordering timer), whose idiag_retrans
+// is icsk_retransmits (under the probe and keepalive timers it is icsk_probes_out).
+constexpr std::uint8_t kRetransmitTimer = 1;
+
+// The states in which the model counts our FIN's retransmissions.
+bool retransmits_fin(const Observation& o) {
+    return o.kind == Observation::Kind::socket && (o.state == kFinWait1 || o.state == kClosing || o.state == kLastAck);
+}
+
 std::vector<TimedObservation> trace_of(const RunRecord& r, std::size_t j) {
     std::vector<TimedObservation> t;
-    for (const Sample& s : r.samples) t.push_back({s.sockets[j], s.t});
+    for (std::size_t i = 0; i < r.samples.size(); ++i) {
+        const Sample& s = r.samples[i];
+        // icsk_retransmits back to 0 while the state stays: in these states only tcp_ack sets it so, when
+        // SND.UNA advances short of our FIN.
+        const Sample* b = i == 0 ? nullptr : &r.samples[i - 1];
+        const bool reset = b != nullptr && b->sockets[j] == s.sockets[j] && retransmits_fin(s.sockets[j]) &&
+                           b->timers[j] == kRetransmitTimer && s.timers[j] == kRetransmitTimer &&
+                           b->retransmits[j] > 0 && s.retransmits[j] == 0;
+        t.push_back({s.sockets[j], s.t, reset});
+    }
     return t;
 }
 
-// The time of the first sample of the k-th distinct observation of socket j.
-double time_of_step(const RunRecord& r, std::size_t j, std::size_t k) {
-    std::size_t seen = 0;
-    for (std::size_t i = 0; i < r.samples.size(); ++i) {
-        if (i > 0 && r.samples[i].sockets[j] == r.samples[i - 1].sockets[j]) continue;
-        if (seen++ == k) return r.samples[i].t;
-    }
-    return r.samples.empty() ? 0 : r.samples.back().t;
+// The steps of socket j's trace as the trace check reads them: each observation, and again where the
+// retransmission count went back to 0 in it; with the time of the step's first sample.
+std::vector<TimedObservation> steps_of(const RunRecord& r, std::size_t j) {
+    std::vector<TimedObservation> steps;
+    for (const TimedObservation& o : trace_of(r, j))
+        if (steps.empty() || steps.back().obs != o.obs || o.retries_reset) steps.push_back(o);
+    return steps;
+}
+
+std::string step_name(const TimedObservation& o) {
+    return o.retries_reset ? o.obs.name() + " (its retransmission count back to 0)" : o.obs.name();
 }
 
 std::string disagreement(const RunRecord& r, std::size_t j, const TraceCheck& c) {
-    std::vector<Observation> steps;
-    for (const TimedObservation& o : trace_of(r, j))
-        if (steps.empty() || steps.back() != o.obs) steps.push_back(o.obs);
+    const std::vector<TimedObservation> steps = steps_of(r, j);
     std::vector<std::string> allowed;
     for (const Observation& o : c.allowed_next) allowed.push_back(o.name());
-    const std::string before = c.explained == 0 ? "the start" : steps[c.explained - 1].name();
+    const std::string before = c.explained == 0 ? "the start" : step_name(steps[c.explained - 1]);
     return fmt::format("socket {}: after {} the kernel showed {} at {:.3f} s; the model allows {}", j + 1, before,
-                       steps[c.explained].name(), time_of_step(r, j, c.explained),
+                       step_name(steps[c.explained]), steps[c.explained].t,
                        allowed.empty() ? "nothing more" : fmt::format("{}", fmt::join(allowed, ", ")));
 }
 

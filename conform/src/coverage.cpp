@@ -62,11 +62,6 @@ std::string_view why_unconfirmed(model::RowId row) {
         case R::data_fin_wait2_shut:
             return "data received while shut down leaves the state as it was: a peer that sent nothing explains the "
                    "same samples (shutdown-data and shutdown-data-fin-wait1 show no RST, as the row says)";
-        case R::data_ack_fin_wait1:
-        case R::data_ack_closing:
-        case R::data_ack_last_ack:
-            return "needs the peer's ACK of our data while the FIN behind it was lost (an nft rule that drops the FIN "
-                   "segment alone, the data before it acked late); no scenario runs it yet";
         case R::rst_tw_time_wait:
             return "needs an RST at the exact sequence number into TIME_WAIT; the peer that could send it is gone";
         case R::tw_time_wait_expire: return "the TIME_WAIT timer runs 60 s: scenario time-wait-expiry (--long)";

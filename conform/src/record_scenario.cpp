@@ -152,6 +152,9 @@ void sleep_ms(int ms) {
     while (!stop_requested() && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
+// The message of a send action: one segment, far below the loopback MSS and the send buffer.
+constexpr std::size_t kSendBytes = 100;
+
 // Zero-window runs: the peer's receive buffer (set on the listener before listen(), so that the window
 // scale stays small) and our send buffer, both small, so that a few writes fill them.
 constexpr int kPeerRcvbuf = 4096;
@@ -227,6 +230,7 @@ RunRecord record_scenario(const Scenario& sc) {
     write_sysctl("net.ipv4.tcp_orphan_retries", std::to_string(sc.orphan_retries));
     if (sc.retries2) write_sysctl("net.ipv4.tcp_retries2", std::to_string(*sc.retries2));
     if (sc.max_tw_buckets) write_sysctl("net.ipv4.tcp_max_tw_buckets", std::to_string(*sc.max_tw_buckets));
+    if (!sc.retrans_collapse) write_sysctl("net.ipv4.tcp_retrans_collapse", "0");
     nft_apply("table inet orphancheck {\n chain in { type filter hook input priority 0; policy accept; }\n}\n");
 
     // Close-on-exec: the nft processes forked during the run must not hold our sockets (a socket whose
@@ -271,9 +275,24 @@ RunRecord record_scenario(const Scenario& sc) {
             case Act::drop_fin_to_peer:
                 nft_apply(fmt::format("add rule inet orphancheck in tcp dport {} tcp flags & fin == fin drop\n", kPort));
                 break;
+            case Act::drop_to_peer:
+                nft_apply(fmt::format("add rule inet orphancheck in tcp dport {} drop\n", kPort));
+                break;
+            case Act::drop_only_fin_to_peer:
+                nft_apply(fmt::format("flush chain inet orphancheck in\n"
+                                      "add rule inet orphancheck in tcp dport {} tcp flags & fin == fin drop\n",
+                                      kPort));
+                break;
             case Act::allow_all: nft_apply("flush chain inet orphancheck in\n"); break;
             case Act::peer_send:
                 for (int fd : peers) checked(int(write(fd, "x", 1)), "write");
+                break;
+            case Act::send:
+                for (int fd : ours) {
+                    static constexpr std::array<char, kSendBytes> message{};
+                    if (checked(int(write(fd, message.data(), message.size())), "write") != int(message.size()))
+                        throw std::runtime_error("write: a short write of our message");
+                }
                 break;
             case Act::peer_close:
                 for (int fd : peers) checked(shutdown(fd, SHUT_WR), "shutdown");

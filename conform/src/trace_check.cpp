@@ -17,13 +17,18 @@ constexpr double kRestAfter = 0.1;
 struct Step {
     Observation obs;
     double first, last;  // times of its first and last sample
+    bool reset = false;  // entered by the kernel's retry count falling back to 0 (the observation stayed)
+    std::size_t run = 0;  // the first step of the run of steps with this observation (itself, unless reset)
 };
 
+// Repeats are one step, unless the retry count went back to 0 between them: a new step of the same run.
 std::vector<Step> collapse(std::span<const TimedObservation> trace) {
     std::vector<Step> out;
     for (const TimedObservation& o : trace)
         if (out.empty() || out.back().obs != o.obs)
-            out.push_back({o.obs, o.t, o.t});
+            out.push_back({o.obs, o.t, o.t, false, out.size()});
+        else if (o.retries_reset)
+            out.push_back({o.obs, o.t, o.t, true, out.back().run});
         else
             out.back().last = o.t;
     return out;
@@ -47,8 +52,15 @@ constexpr int kNone = -1;
 constexpr int kSource = -2;
 struct Parent {
     int from = kNone;  // kNone: not reached; kSource: in the previous level's set
-    int edge = 0;
+    int edge = 0;      // kSource: the node of the previous level it stands for (-1 at the first level)
 };
+
+// A search node: a configuration, whether the socket has rested in the current observation yet, and (in a
+// step entered by a retry reset) whether the model has reset its retry count in this step.
+int node(std::size_t c, bool rest, bool reset) { return int(4 * c + (reset ? 2 : 0) + (rest ? 1 : 0)); }
+std::size_t config_of(int v) { return std::size_t(v) / 4; }
+bool rest_of(int v) { return (v & 1) != 0; }
+bool reset_of(int v) { return (v & 2) != 0; }
 }  // namespace
 
 ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::SysctlConfig& sysctl, model::CloseOpts opts,
@@ -58,6 +70,7 @@ ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::Sysctl
     carried_.assign(n, false);
     for (std::size_t i = 0; i < n; ++i) {
         obs_.push_back(observe(g.views[i]));
+        retries_.push_back(g.locals[i].data.retries);
         closed_.push_back(g.views[i].dead || g.views[i].destroyed);
         calm_.push_back(std::none_of(g.out[i].begin(), g.out[i].end(), [](const analysis::SocketEdge& e) {
             return analysis::move_timing(e.label) == analysis::MoveTiming::instant;
@@ -88,6 +101,7 @@ ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::Sysctl
                 // close() in two halves, the new state first, then sock_orphan()
                 const auto mid = std::uint32_t(obs_.size());
                 obs_.push_back({Observation::Kind::socket, to.state, false});
+                retries_.push_back(retries_[e.to]);
                 calm_.push_back(false);
                 closed_.push_back(false);
                 carried_.push_back(carried_[e.to]);
@@ -134,32 +148,43 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, AppCalls 
         return std::none_of(without.begin(), without.end(), [&](model::RowId r) { return e.row1 == r || e.row2 == r; });
     };
     const double never = std::numeric_limits<double>::infinity();
-    // The longest the socket can have stayed in one observation: from the last sample before it to the first after.
-    // `back` 2: in that observation and the one before it (a timer armed before a close() that kept the state).
-    const auto since_sample = [&](std::size_t i, std::size_t back) { return i < back ? 0 : trace[i - back].last; };
+    // The longest the socket can have stayed in one observation: from the last sample before it (before its
+    // run: a retry reset does not end the observation) to the first after. `back` 2: in that observation and
+    // the one before it (a timer armed before a close() that kept the state).
+    const auto since_sample = [&](std::size_t i, std::size_t back) {
+        std::size_t j = trace[i].run;
+        for (std::size_t k = 1; k < back && j > 0; ++k) j = trace[j - 1].run;
+        return j == 0 ? 0 : trace[j - 1].last;
+    };
     const auto stay = [&](std::size_t i, std::size_t back) {
         return (i + 1 < trace.size() ? trace[i + 1].first : never) - since_sample(i, back) + kSampleSlack;
     };
     // Seen for longer than a few instant moves take: the socket rested in a configuration with none due.
-    const auto rested = [&](std::size_t i) { return trace[i].last - trace[i].first > kRestAfter; };
-    // A search node is a configuration and whether the socket has rested in the current observation yet.
-    const auto node = [](std::size_t c, bool r) { return int(2 * c + (r ? 1 : 0)); };
+    const auto rested = [&](std::size_t i) { return trace[i].last - trace[trace[i].run].first > kRestAfter; };
+    // The model's retry count goes from above 0 to 0 on this move (within one observation).
+    const auto resets = [&](std::size_t u, const Edge& e) { return retries_[u] > 0 && retries_[e.to] == 0; };
     std::vector<std::vector<Parent>> levels;
     std::vector<int> current;  // nodes that show observation i-1
     for (std::size_t i = 0; i < trace.size(); ++i) {
-        std::vector<Parent> parent(2 * n);
+        std::vector<Parent> parent(4 * n);
         std::vector<int> queue;
         if (i == 0) {
-            queue.push_back(node(0, calm_[0]));
+            queue.push_back(node(0, calm_[0], false));
+            parent[std::size_t(queue.back())] = {kSource, -1};
         } else {
-            queue = current;
+            for (int q : current) {  // each level counts its own reset
+                const int v = node(config_of(q), rest_of(q), false);
+                if (parent[std::size_t(v)].from != kNone) continue;
+                parent[std::size_t(v)] = {kSource, q};
+                queue.push_back(v);
+            }
         }
-        for (int q : queue) parent[std::size_t(q)].from = kSource;
         const Observation* before = i == 0 ? nullptr : &trace[i - 1].obs;
         const Observation& target = trace[i].obs;
         for (std::size_t q = 0; q < queue.size(); ++q) {
-            const std::size_t u = std::size_t(queue[q]) / 2;
-            const bool rest = queue[q] % 2 == 1;
+            const std::size_t u = config_of(queue[q]);
+            const bool rest = rest_of(queue[q]);
+            const bool reset = reset_of(queue[q]);
             const bool at_target = obs_[u] == target;
             const bool sampled = at_target || (before != nullptr && obs_[u] == *before);
             // How long u can have lasted: its observation's stay, or (unsampled) the gap between the two samples;
@@ -186,20 +211,23 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, AppCalls 
                 const bool same = obs_[e.to] == obs_[u];
                 if (at_target && !same) continue;  // the next level's business
                 if (!same && !may_leave) continue;
-                const int v = node(e.to, (same && rest) || calm_[e.to]);
+                const int v = node(e.to, (same && rest) || calm_[e.to], reset || (trace[i].reset && resets(u, e)));
                 if (parent[std::size_t(v)].from != kNone) continue;
-                parent[std::size_t(v)] = {int(u) * 2 + (rest ? 1 : 0), int(k)};
+                parent[std::size_t(v)] = {queue[q], int(k)};
                 queue.push_back(v);
             }
         }
         // At the end: rested if seen for long, and past close() if the application called it a while before.
         const bool must_have_closed = closed_at >= 0 && trace.back().last > closed_at + kRestAfter;
         const auto may_end = [&](int v) {
-            return (v % 2 == 1 || !rested(i)) && (!must_have_closed || closed_[std::size_t(v) / 2]);
+            return (rest_of(v) || !rested(i)) && (!must_have_closed || closed_[config_of(v)]);
         };
+        // A step entered by a retry reset is shown only by nodes that reset the count in it.
         std::vector<int> next;
-        for (int v : queue)
-            if (obs_[std::size_t(v) / 2] == target && (i + 1 < trace.size() || may_end(v))) next.push_back(v);
+        for (int v : queue) {
+            const bool shown = obs_[config_of(v)] == target && (!trace[i].reset || reset_of(v));
+            if (shown && (i + 1 < trace.size() || may_end(v))) next.push_back(v);
+        }
         if (next.empty()) {
             result.explained = i;
             result.allowed_next = i == 0 ? std::vector<Observation>{obs_[0]} : onward(current, usable);
@@ -215,11 +243,12 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, AppCalls 
     for (std::size_t i = levels.size(); i-- > 0;) {
         while (levels[i][std::size_t(v)].from != kSource) {
             const int u = levels[i][std::size_t(v)].from;
-            const Edge& e = out_[std::size_t(u) / 2][std::size_t(levels[i][std::size_t(v)].edge)];
+            const Edge& e = out_[config_of(u)][std::size_t(levels[i][std::size_t(v)].edge)];
             result.witness.push_back({e.orphaning ? "sock_orphan() inside close()" : checker::label_name(e.label),
-                                      e.row1, e.row2, obs_[std::size_t(v) / 2]});
+                                      e.row1, e.row2, obs_[config_of(v)]});
             v = u;
         }
+        v = levels[i][std::size_t(v)].edge;  // the previous level's node
     }
     std::reverse(result.witness.begin(), result.witness.end());
     return result;
@@ -231,7 +260,7 @@ std::vector<Observation> ObservedModel::onward(const std::vector<int>& from, Usa
     std::set<Observation> seen;
     std::vector<bool> visited(obs_.size(), false);
     std::vector<std::size_t> stack;
-    for (int v : from) stack.push_back(std::size_t(v) / 2);
+    for (int v : from) stack.push_back(config_of(v));
     const Observation here = obs_[stack.front()];
     while (!stack.empty()) {
         const std::size_t u = stack.back();

@@ -19,8 +19,15 @@ enum class Act : std::uint8_t {
     drop_from_peer,    // nft: drop every segment the peer sends
     drop_from_peer_but_fin,  // nft: drop every segment the peer sends, except those with a FIN
     drop_fin_to_peer,  // nft: drop our segments that carry a FIN
+    drop_to_peer,      // nft: drop every segment we send
+    // nft: every drop replaced by the one of our segments that carry a FIN, in one transaction (the FIN is
+    // never let through): our data reaches the peer again, the peer's segments reach us.
+    drop_only_fin_to_peer,
     allow_all,         // nft: remove the drops
     peer_send,         // the peer writes one byte to each connection
+    // We write a short message (kSendBytes, below one MSS: one segment) to each connection; sent before
+    // close() it is the data ahead of our FIN, unacked at close() while drop_to_peer keeps it from the peer.
+    send,
     peer_close,        // the peer close()s its sockets
     peer_abort,        // the peer's sockets are destroyed (SOCK_DESTROY: RST where tcp_abort sends one)
     close,             // our sockets are close()d, `ms` apart (a thread each when SO_LINGER > 0)
@@ -52,6 +59,9 @@ struct Scenario {
     std::optional<int> retries2;  // tcp_retries2: the budget of a socket whose close() still waits (SO_LINGER)
     std::optional<int> max_tw_buckets;
     std::optional<int> max_orphans;  // global tcp_max_orphans, saved and restored around the run
+    // tcp_retrans_collapse (set when false): a retransmission of the data ahead of our FIN leaves the FIN
+    // out (tcp_retrans_try_collapse would take it along, and the nft rule that drops our FINs the data too).
+    bool retrans_collapse = true;
     // Our sockets' options.
     int linger = -1;   // SO_LINGER seconds; -1: off
     int linger2 = 0;   // TCP_LINGER2 seconds; 0: the sysctl
@@ -75,6 +85,9 @@ struct Scenario {
     [[nodiscard]] bool peer_closes_first() const;
     // The peer's window is zero when we close (a fill_window action): close() queues the FIN behind the data.
     [[nodiscard]] bool peer_window_closed() const;
+    // We write before close() (a send action): our FIN goes out behind sent data the peer has not acked
+    // (the model's --send-queue unacked; the scenario's drops keep it unacked until then).
+    [[nodiscard]] bool data_unacked_at_close() const;
     // Some socket calls shutdown(SHUT_WR) before close() (a shutdown_wr action).
     [[nodiscard]] bool shuts_down() const;
     // Every socket calls shutdown(SHUT_WR) before its close().

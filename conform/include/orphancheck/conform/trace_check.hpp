@@ -15,7 +15,10 @@
 // and a timer armed before a close() that kept the state (the zero-window
 // probe) from before it. A configuration with a segment or a step of close()
 // due is left within Clock::instant, so an observation seen for longer needs
-// a configuration with none due.
+// a configuration with none due. Besides the observations, a sample in which
+// the kernel's retransmission count fell back to 0 while the observation
+// stayed (the ACK of the data ahead of our lost FIN) needs a move of the
+// model that sets its retry count back to 0 between the two samples.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +48,10 @@ struct TraceCheck {
 struct TimedObservation {
     Observation obs;
     double t = 0;  // seconds
+    // Since the sample before, in the same observation, the kernel's retransmission count went back to 0
+    // (idiag_retrans from above 0, the retransmit timer armed in both): SND.UNA advanced, our FIN still
+    // unacked. The model must pass a move that sets its retry count from above 0 to 0 there.
+    bool retries_reset = false;
 };
 
 // When the application called close() and shutdown(SHUT_WR) on the socket (negative: never).
@@ -94,6 +101,7 @@ private:
     std::vector<bool> calm_;    // no segment or step of close() due: the socket can rest here
     std::vector<bool> closed_;  // close() has run (the socket is dead, or destroyed)
     std::vector<bool> carried_;  // entered by a close() that kept the state (after shutdown): its timers ran before
+    std::vector<std::uint8_t> retries_;  // the configuration's retry count (FIN retransmissions or probes)
 };
 
 }  // namespace orphancheck::conform
