@@ -47,6 +47,32 @@ void check_measured_within_model(const json& scenario) {
         if (!model.at("max").is_null()) CHECK(t - 0.02 <= model.at("max").get<double>());
     }
 }
+
+using ScenarioRows = std::map<std::string, std::vector<std::string>>;
+
+// Runs the scenarios named in `rows` (one conform run, --json -): each must agree; calls check(scenario) on each
+// and checks that the kernel run confirmed the rows listed for it.
+template <class F>
+void run_scenarios_confirming(const ScenarioRows& rows, F&& check) {
+    std::string args = "conform --json -";
+    for (const auto& [name, _] : rows) args += " --scenario " + name;
+    const auto r = test::run_cli(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const json j = json::parse(r.out);
+    REQUIRE(j.at("scenarios").size() == rows.size());
+    for (const json& s : j.at("scenarios")) {
+        const std::string name = s.at("scenario").get<std::string>();
+        INFO(name << ": " << s.at("detail").get<std::string>());
+        CHECK(s.at("verdict") == "agree");
+        check(s);
+        const auto confirmed = s.at("confirmed_rows").get<std::vector<std::string>>();
+        for (const std::string& row : rows.at(name)) {
+            INFO("row " << row);
+            CHECK(std::find(confirmed.begin(), confirmed.end(), row) != confirmed.end());
+        }
+    }
+}
 }  // namespace
 
 TEST_CASE("live kernel: conform: the blog's experiments reproduce its numbers and agree with the model") {
@@ -121,28 +147,13 @@ TEST_CASE("live kernel: conform: zero-window orphans probe, time out without RST
 
 TEST_CASE("live kernel: conform: the ACK of the data ahead of a lost FIN sets the retransmission count back to 0, the budget starts again") {
     LIVE_KERNEL_OR_SKIP();
-    const std::map<std::string, std::vector<std::string>> rows{
+    const ScenarioRows rows{
         {"unacked-data-fin-wait1", {"close_fin", "rto_fin_wait1", "data_ack_fin_wait1", "timeout_fin_wait1"}},
         {"unacked-data-last-ack", {"close_wait_fin", "rto_last_ack", "data_ack_last_ack", "timeout_last_ack"}},
         {"unacked-data-closing", {"fin_fin_wait1", "rto_closing", "data_ack_closing", "timeout_closing"}}};
-    std::string args = "conform --json -";
-    for (const auto& [name, _] : rows) args += " --scenario " + name;
-    const auto r = test::run_cli(args);
-    INFO(r.err);
-    REQUIRE(r.code == 0);
-    const json j = json::parse(r.out);
-    REQUIRE(j.at("scenarios").size() == rows.size());
-    for (const json& s : j.at("scenarios")) {
-        const std::string name = s.at("scenario").get<std::string>();
-        INFO(name << ": " << s.at("detail").get<std::string>());
-        CHECK(s.at("verdict") == "agree");
+    run_scenarios_confirming(rows, [](const json& s) {
         CHECK(s.at("settled_orphans") == 3);
         check_measured_within_model(s);
-        const auto confirmed = s.at("confirmed_rows").get<std::vector<std::string>>();
-        for (const std::string& row : rows.at(name)) {
-            INFO(row);
-            CHECK(std::find(confirmed.begin(), confirmed.end(), row) != confirmed.end());
-        }
         // Every orphan is ended by its retry budget, without an RST; each showed a retransmission and then
         // the count back to 0 in the same state, under the retransmit timer.
         CHECK(s.at("mib").at("TCPAbortOnTimeout").get<int>() == 3);
@@ -158,12 +169,12 @@ TEST_CASE("live kernel: conform: the ACK of the data ahead of a lost FIN sets th
             }
             CHECK(reset);
         }
-    }
+    });
 }
 
 TEST_CASE("live kernel: conform: after shutdown(SHUT_WR) no socket is an orphan until close(), which starts from the state reached") {
     LIVE_KERNEL_OR_SKIP();
-    const std::map<std::string, std::vector<std::string>> rows{
+    const ScenarioRows rows{
         {"shutdown-fin-wait1", {"shutdown_fin", "close_shut_fin_wait1", "timeout_fin_wait1"}},
         {"shutdown-fin-wait2", {"shutdown_fin", "ack_fin_wait1_linger", "close_shut_fin_wait2", "tail_fin_wait2_tw"}},
         {"shutdown-last-ack", {"shutdown_close_wait_fin", "close_shut_last_ack", "timeout_last_ack"}},
@@ -171,27 +182,12 @@ TEST_CASE("live kernel: conform: after shutdown(SHUT_WR) no socket is an orphan 
         {"shutdown-linger0", {"close_shut_linger0_rst_fin_wait2"}},
         {"shutdown-abort", {"abort_fin_wait2_linger", "close_after_reset"}},
         {"shutdown-zero-window", {"shutdown_fin_zero_window", "close_shut_fin_wait1", "probe_fin_wait1_timeout"}}};
-    std::string args = "conform --json -";
-    for (const auto& [name, _] : rows) args += " --scenario " + name;
-    const auto r = test::run_cli(args);
-    INFO(r.err);
-    REQUIRE(r.code == 0);
-    const json j = json::parse(r.out);
-    REQUIRE(j.at("scenarios").size() == rows.size());
-    for (const json& s : j.at("scenarios")) {
-        const std::string name = s.at("scenario").get<std::string>();
-        INFO(name << ": " << s.at("detail").get<std::string>());
-        CHECK(s.at("verdict") == "agree");
+    run_scenarios_confirming(rows, [](const json& s) {
         CHECK(s.at("counter_before_close") == 0);  // shut down, file open: not counted
         CHECK(s.at("timed") == false);             // the timed reading starts at close() of an open connection
         for (const json& sock : s.at("sockets"))
             CHECK(sock.at("samples")[0].at(1) == "ESTABLISHED");
-        const auto confirmed = s.at("confirmed_rows").get<std::vector<std::string>>();
-        for (const std::string& row : rows.at(name)) {
-            INFO(row);
-            CHECK(std::find(confirmed.begin(), confirmed.end(), row) != confirmed.end());
-        }
-    }
+    });
 }
 
 TEST_CASE("live kernel: conform: Ctrl-C leaves no namespace, nft table, orphan or changed global sysctl behind") {
