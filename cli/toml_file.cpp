@@ -23,15 +23,14 @@ toml::table parse_toml_text(const std::string& option, const std::string& path, 
         const std::string_view text_line = text.substr(at, end - at);
         if (text_line.size() > kMaxTomlLine)
             throw UsageError(fmt::format("{}: line {} of '{}' is longer than {} bytes", option, line, path, kMaxTomlLine));
-        // Non-ASCII text only in comment lines: toml++ 3.3 (Debian 12's) reaches undefined behaviour on some
-        // non-ASCII characters in keys and strings (marzer/tomlplusplus#190, #295; found here by fuzz/).
-        const bool non_ascii =
-            std::any_of(text_line.begin(), text_line.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-        const std::size_t first = text_line.find_first_not_of(" \t");
-        if (non_ascii && (first == std::string_view::npos || text_line[first] != '#'))
-            throw UsageError(fmt::format("{}: line {} of '{}' has a non-ASCII character outside a comment line (keys, "
-                                         "names and descriptions are ASCII)",
-                                         option, line, path));
+        // ASCII only: toml++ 3.3 (Debian 12's) reaches undefined behaviour on some non-ASCII characters in keys,
+        // in strings and in comment-like lines of multi-line strings (marzer/tomlplusplus#190, #295; found by fuzz/).
+        const auto non_ascii = std::find_if(text_line.begin(), text_line.end(),
+                                            [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+        if (non_ascii != text_line.end())
+            throw UsageError(fmt::format("{}: line {} of '{}' has a non-ASCII character (column {}): config and patch "
+                                         "files are ASCII",
+                                         option, line, path, non_ascii - text_line.begin() + 1));
         at = end + 1;
     }
     try {

@@ -1,6 +1,6 @@
 // Reading a TOML file given to an option (--config, --patch): a regular,
-// readable file of at most 1 MiB with no line longer than 4 KiB, non-ASCII
-// text only in comment lines (see toml_file.cpp), and arrays
+// readable ASCII file (see toml_file.cpp) of at most 1 MiB with no line
+// longer than 4 KiB, and arrays
 // and inline tables nested at most 16 deep, holding a well-formed table; anything else is a
 // one-line UsageError. The bounds keep the reader linear and its recursion
 // shallow whatever the file holds (toml++ bounds array nesting itself; a

@@ -1,7 +1,7 @@
 // Hostile TOML given to --config, --patch and diff's MODEL+PATCH.toml: deeply nested arrays, a 300 KB one-line
 // array, a 200 KB dotted header, a file above 1 MiB. Each is refused in one line with exit 2, quickly (the
-// child's CPU time, which does not depend on how loaded the machine is), and never crashes. Non-ASCII text outside
-// comment lines too: Debian's toml++ 3.3 reaches undefined behaviour on some of it (found by fuzz/).
+// child's CPU time, which does not depend on how loaded the machine is), and never crashes. Non-ASCII text too:
+// Debian's toml++ 3.3 reaches undefined behaviour on some of it (found by fuzz/).
 #include <doctest/doctest.h>
 
 #include <sys/resource.h>
@@ -50,9 +50,9 @@ std::vector<HostileFile> hostile_files() {
         {"nested-inline-tables", "x = " + repeat("{a=", 20) + "1" + repeat("}", 20) + "\n", "nested value depth of 16"},
         {"array-300KB-one-line", "properties = [" + joined("\"x\"", ",", 75000) + "]\n", "longer than 4096 bytes"},
         {"dotted-header-200KB", "[" + joined("a", ".", 100000) + "]\n", "longer than 4096 bytes"},
-        {"non-ASCII-bare-key", "h\xc3\xa9 = 1\n", "non-ASCII character outside a comment line"},
-        {"non-ASCII-after-line-ending-backslash", "s = \"\"\"\\\n\xc2\xa7\"\"\"\n",
-         "non-ASCII character outside a comment line"},
+        {"non-ASCII-bare-key", "h\xc3\xa9 = 1\n", "non-ASCII character (column 2)"},
+        {"non-ASCII-after-line-ending-backslash", "s = \"\"\"\\\n\xc2\xa7\"\"\"\n", "line 2"},
+        {"non-ASCII-comment-in-multi-line-string", "s = \"\"\"x\n#\\\xef\xbb\xbb\"\"\"\n", "non-ASCII character"},
         {"above-1MiB", repeat("# a comment line of a file that is far too long\n", 25000), "larger than 1 MiB"},
     };
 }
@@ -82,11 +82,11 @@ TEST_CASE("toml limits: nested, huge and long-lined files are refused in one lin
     fs::remove_all(dir);
 }
 
-TEST_CASE("toml limits: a well-formed config within the limits is still read (multi-line arrays, non-ASCII comments)") {
+TEST_CASE("toml limits: a well-formed config within the limits is still read (multi-line arrays, comments)") {
     const fs::path file = fs::temp_directory_path() / ("oc-toml-ok-" + std::to_string(getpid()) + ".toml");
     {
         std::ofstream out(file);
-        out << "# lean \xe2\x80\x94 a comment may say anything: \xe5\xad\xa4\xe5\x84\xbf\nsockets = 1\nlinger = [\n  \"off\",\n  \"0\",\n]\nmax_states = 1_000_000\n";
+        out << "# lean\nsockets = 1\nlinger = [\n  \"off\",\n  \"0\",\n]\nmax_states = 1_000_000\n";
     }
     const test::CliRun r = test::run_cli("check --config " + file.string());
     INFO("stderr: " << r.err);
