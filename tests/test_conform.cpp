@@ -98,14 +98,23 @@ TEST_CASE("live kernel: conform: every short scenario agrees, kernel runs confir
     const std::string max_orphans = conform::read_sysctl("net.ipv4.tcp_max_orphans");
     const auto r = test::run_cli("conform --json -");
     INFO(r.err);
-    REQUIRE(r.code == 0);
     const json j = json::parse(r.out);
     CHECK(j.at("scenarios").size() >= 104);
+    // The orphan counter is host-wide: a scenario during which another process's socket moved it is incomplete
+    // (said, not failed); every other one must agree, and the run exits 0 unless one was spoiled that way.
+    int spoiled = 0;
     for (const json& s : j.at("scenarios")) {
-        INFO(s.at("scenario").get<std::string>() << ": " << s.at("detail").get<std::string>());
+        const std::string detail = s.at("detail").get<std::string>();
+        INFO(s.at("scenario").get<std::string>() << ": " << detail);
+        if (s.at("verdict") == "incomplete" && detail.find("moved outside this run") != std::string::npos) {
+            MESSAGE("not judged: " << s.at("scenario").get<std::string>() << ": " << detail);
+            ++spoiled;
+            continue;
+        }
         CHECK(s.at("verdict") == "agree");
         check_measured_within_model(s);
     }
+    CHECK(r.code == (spoiled ? 3 : 0));
     const json& cov = j.at("coverage");
     CHECK(cov.at("confirmed").size() * 100 >= std::size_t(model::kRows) * 75);
     for (const json& m : cov.at("missing")) {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "orphancheck/analysis/lifetime.hpp"
+#include "orphancheck/conform/conform.hpp"
 #include "orphancheck/conform/row_evidence.hpp"
 #include "orphancheck/conform/scenario.hpp"
 #include "orphancheck/conform/trace_check.hpp"
@@ -223,4 +224,28 @@ TEST_CASE("lifetime: a peer that may never answer makes the most time unbounded,
     q.config = c;
     const analysis::Lifetime l = analysis::lifetime(q);
     CHECK(l.gone.hi);  // the retry budget still ends it
+}
+
+TEST_CASE("conform counter: the kernel's counter following our orphans is fine, one that counts more is the host's, fewer is a disagreement") {
+    const auto record = [](std::vector<std::pair<int, int>> counter_listed) {  // one sample each 50 ms
+        conform::RunRecord r;
+        for (std::size_t i = 0; i < counter_listed.size(); ++i) {
+            conform::Sample s;
+            s.t = 0.05 * double(i);
+            s.counter = counter_listed[i].first;
+            s.listed = counter_listed[i].second;
+            r.samples.push_back(s);
+        }
+        return r;
+    };
+    bool outside = true;
+    CHECK(conform::counter_problem(record({{0, 0}, {1, 2}, {2, 2}, {0, 0}}), outside).empty());  // a 50 ms lag
+    const std::string more = conform::counter_problem(record({{0, 0}, {3, 2}, {3, 2}, {3, 2}, {1, 0}}), outside);
+    INFO(more);
+    CHECK(outside);
+    CHECK(more.find("moved outside this run") != std::string::npos);
+    const std::string fewer = conform::counter_problem(record({{0, 0}, {1, 2}, {1, 2}, {1, 2}, {0, 0}}), outside);
+    INFO(fewer);
+    CHECK_FALSE(outside);
+    CHECK(fewer.find("had moved by 1 while 2 orphans were listed") != std::string::npos);
 }

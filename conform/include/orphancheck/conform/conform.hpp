@@ -40,6 +40,11 @@ struct ScenarioResult {
     bool interrupted = false;
 };
 
+// Empty when the kernel's orphan counter followed the orphans listed in the run's namespace (a lag under 100 ms
+// is allowed, not at the end); else when and by how much it did not. `outside`: the counter counted more than
+// the run's orphans, so another process's socket moved it (the host-wide counter), not a verdict on the model.
+[[nodiscard]] std::string counter_problem(const RunRecord& r, bool& outside);
+
 // The kernel profile of the running kernel (from uname): linux-5.15, linux-6.12 or linux-6.18.
 [[nodiscard]] std::string running_kernel_profile();
 // The timed reading's clock for this host: its CONFIG_HZ when readable, else every common one; srtt up to
