@@ -58,7 +58,8 @@ void run_scenarios_confirming(const ScenarioRows& rows, F&& check) {
     for (const auto& [name, _] : rows) args += " --scenario " + name;
     const auto r = test::run_cli(args);
     INFO(r.err);
-    REQUIRE(r.code == 0);
+    CHECK(r.code == 0);  // the report below names the scenario that did not agree, and why
+    REQUIRE_FALSE(r.out.empty());
     const json j = json::parse(r.out);
     REQUIRE(j.at("scenarios").size() == rows.size());
     for (const json& s : j.at("scenarios")) {
@@ -80,7 +81,8 @@ TEST_CASE("live kernel: conform: the blog's experiments reproduce its numbers an
     const auto r = test::run_cli(
         "conform --scenario fin-wait1 --scenario last-ack --scenario fin-wait2-short --scenario fin-wait2-long --json -");
     INFO(r.err);
-    REQUIRE(r.code == 0);
+    CHECK(r.code == 0);  // the report below names the scenario that did not agree, and why
+    REQUIRE_FALSE(r.out.empty());
     const json j = json::parse(r.out);
     const std::map<std::string, int> orphans{{"fin-wait1", 10}, {"last-ack", 2}, {"fin-wait2-short", 0}, {"fin-wait2-long", 10}};
     REQUIRE(j.at("scenarios").size() == 4);
@@ -131,7 +133,8 @@ TEST_CASE("live kernel: conform: zero-window orphans probe, time out without RST
     const auto r = test::run_cli(
         "conform --scenario zero-window --scenario zero-window-linger-retries --scenario zero-window-read --json -");
     INFO(r.err);
-    REQUIRE(r.code == 0);
+    CHECK(r.code == 0);  // the report below names the scenario that did not agree, and why
+    REQUIRE_FALSE(r.out.empty());
     const json j = json::parse(r.out);
     const std::map<std::string, std::vector<std::string>> rows{
         {"zero-window", {"close_fin_zero_window", "probe_fin_wait1", "probe_fin_wait1_timeout"}},
@@ -288,7 +291,8 @@ TEST_CASE("lifetime: a FIN_WAIT1 orphan of a silent peer, and FIN_WAIT2 above 60
     const auto r = test::run_cli(
         "lifetime --linger off --fin-timeout 62 --orphan-retries 2 --loss yes --from established --hz 250 --json -");
     INFO(r.err);
-    REQUIRE(r.code == 0);
+    CHECK(r.code == 0);  // the report below names the scenario that did not agree, and why
+    REQUIRE_FALSE(r.out.empty());
     const json j = json::parse(r.out);
     REQUIRE(j.at("rows").size() == 1);
     const json& row = j.at("rows")[0];
