@@ -130,6 +130,19 @@ bool yes_no(const std::string& opt, const std::string& v) {
 }
 }  // namespace
 
+std::string one_line(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
+        else out += c;
+    }
+    return out;
+}
+
 std::string integer_problem(const std::string& v, long long lo, long long hi) {
     if (v.empty()) return "empty value";
     long long x = 0;

@@ -5,15 +5,19 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "orphancheck/checker/spec.hpp"
 
 namespace orphancheck::cli {
 
-// Bad input: printed as one line, exit code 2.
+// `text` on one line: control characters (a newline in a value read from a file, say) written as \n, \t or \xNN.
+[[nodiscard]] std::string one_line(std::string_view text);
+
+// Bad input: printed as one line (one_line), exit code 2.
 struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    explicit UsageError(std::string_view what) : std::runtime_error(one_line(what)) {}
 };
 
 struct OptionInfo {

@@ -42,7 +42,7 @@ using namespace orphancheck;
 constexpr int kExitHolds = 0, kExitViolated = 1, kExitBadInput = 2, kExitIncomplete = 3;
 
 int fail_usage(const std::string& msg) {
-    std::cerr << "orphancheck: error: " << msg << "\n";
+    std::cerr << "orphancheck: error: " << cli::one_line(msg) << "\n";  // a file name may hold a newline
     return kExitBadInput;
 }
 

@@ -53,6 +53,7 @@ std::vector<HostileFile> hostile_files() {
         {"non-ASCII-bare-key", "h\xc3\xa9 = 1\n", "non-ASCII character (column 2)"},
         {"non-ASCII-after-line-ending-backslash", "s = \"\"\"\\\n\xc2\xa7\"\"\"\n", "line 2"},
         {"non-ASCII-comment-in-multi-line-string", "s = \"\"\"x\n#\\\xef\xbb\xbb\"\"\"\n", "non-ASCII character"},
+        {"newline-in-a-key", "\"orphan\\nbalance\" = 1\n", "'orphan\\nbalance'"},
         {"above-1MiB", repeat("# a comment line of a file that is far too long\n", 25000), "larger than 1 MiB"},
     };
 }
