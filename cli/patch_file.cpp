@@ -148,6 +148,9 @@ PatchFileText parse_patch_file(const std::string& path) {
                     } else if (k == "drop_effect" || k == "add_effect") {
                         e.kind = k == "drop_effect" ? model::RowEdit::Kind::drop_effect : model::RowEdit::Kind::add_effect;
                         e.effect = effect_of(path, text_of(path, k, val));
+                        if (const auto why = model::effect_label_only_reason(e.effect); !why.empty())
+                            throw UsageError(fmt::format("{}: {} of '{}' (row {}) would change nothing checked: {}",
+                                                         path, k, model::effect_name(e.effect), row, why));
                         if (e.kind == model::RowEdit::Kind::drop_effect && !model::row_has_effect(*id, e.effect))
                             throw UsageError(fmt::format("{}: row {} has no effect '{}' to drop", path, row,
                                                          model::effect_name(e.effect)));

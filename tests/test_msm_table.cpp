@@ -4,19 +4,14 @@
 #include <set>
 
 #include "orphancheck/model/close_path.hpp"
+#include "orphancheck/model/row_effects.hpp"
 #include "orphancheck/model/socket_table.hpp"
 
 using namespace orphancheck::model;
 
 namespace {
-std::vector<SysctlConfig> configs() {
-    // The third lets tcp_send_fin's allocation fail (O7); the last one is the linux-5.15 profile: tcp_abort
-    // leaves orphans and refuses buckets.
-    return {{60, 1, 1, 1, false},
-            {120, 0, 2, 0, false},
-            {30, 3, 0, 2, true, KernelOptions{}, 15, 0, true},
-            {60, 1, 1, 1, false, {false, false, false}}};
-}
+// The same list row_has_effect reads (patch files refuse dropping an effect a row never has).
+const std::vector<SysctlConfig>& configs() { return row_coverage_configs(); }
 }  // namespace
 
 TEST_CASE("extracted table agrees with MSM on every local, event and guard input") {

@@ -12,7 +12,8 @@
 namespace orphancheck::analysis {
 namespace {
 
-// The extracted tables of all cases: (case, local, event, guard inputs) -> (row, next local, effects).
+// The extracted tables of all cases: (case, local, event, guard inputs) -> (row, next local, effects as a set:
+// a reordering of effects is no change).
 using Situation = std::tuple<std::size_t, std::uint32_t, int, int>;
 using Outcome = std::tuple<model::RowId, std::uint32_t, std::string>;
 std::map<Situation, Outcome> table_of(const checker::ExploreSpec& spec) {
@@ -28,7 +29,7 @@ std::map<Situation, Outcome> table_of(const checker::ExploreSpec& spec) {
                     out[{c, t.local(i).pack(), ev, g}] =
                         e.next == model::SocketTable::kDisabled
                             ? Outcome{model::RowId::none, 0, ""}
-                            : Outcome{e.row, t.local(e.next).pack(), e.effects.str()};
+                            : Outcome{e.row, t.local(e.next).pack(), e.effects.sorted().str()};
                 }
     }
     return out;
@@ -50,6 +51,13 @@ std::vector<std::uint32_t> locals_of(const std::vector<checker::LocalMove>& move
     return {s.begin(), s.end()};
 }
 }  // namespace
+
+bool ModelDiff::verdicts_differ() const {
+    for (const auto& pa : ra.properties)
+        for (const auto& pb : rb.properties)
+            if (pa.id == pb.id && pa.status != pb.status) return true;
+    return false;
+}
 
 bool ModelDiff::regression() const {
     for (const auto& pa : ra.properties)

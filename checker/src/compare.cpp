@@ -8,6 +8,7 @@
 
 #include "orphancheck/checker/explorer.hpp"
 #include "orphancheck/checker/socket_space.hpp"
+#include "orphancheck/properties/property.hpp"
 
 namespace orphancheck::checker {
 namespace {
@@ -17,9 +18,32 @@ struct Global {
     std::array<Combo, kMaxSockets> combos{};
 };
 
-// Observable label: socket, event label, TCP state reached, counter change; or the cache refresh.
-using Obs = std::uint32_t;
-constexpr Obs kRefresh = 0xff000000u;
+// Observable label of a step: which socket, which event, and everything a property can read after it: the
+// socket's TCP state and SOCK_DEAD, its wire and ghost (segments in flight, peer, increments, decrements,
+// destroyed: the environment word), the counter change and the step properties the move breaks. Or the cache
+// refresh. Two models that agree on these labels along every path agree on every property.
+struct Obs {
+    bool refresh = false;
+    std::uint8_t socket = 0, label = 0, state = 0, flags = 0;
+    std::int8_t delta = 0;
+    std::uint16_t env = 0, violates = 0;
+    auto operator<=>(const Obs&) const = default;
+    // The same socket doing the same event (whatever comes of it).
+    [[nodiscard]] bool same_event(const Obs& o) const { return !refresh && !o.refresh && socket == o.socket && label == o.label; }
+};
+constexpr Obs kRefresh{true};
+
+Obs observable(SocketSpace& sp, int s, const SockMove& mv) {
+    const model::LocalKey k = sp.local(mv.next);
+    return {false,
+            std::uint8_t(s),
+            mv.label,
+            std::uint8_t(k.state),
+            std::uint8_t((k.data.dead ? 1 : 0) | (k.data.tail ? 2 : 0) | (k.data.lingering ? 4 : 0)),
+            mv.delta,
+            sp.env_bits(mv.next),
+            mv.violates};
+}
 
 struct Succ {
     Obs obs;
@@ -27,8 +51,6 @@ struct Succ {
     const SockMove* move;  // nullptr for the cache refresh
 };
 
-// The successors of g in one model, as Search<W>::for_each_successor produces them; false when a
-// move would take the counter past kCounterLimit (that move is left out).
 bool successors(SocketSpace& sp, int n, const Global& g, std::vector<Succ>& out) {
     out.clear();
     bool in_range = true;
@@ -44,8 +66,7 @@ bool successors(SocketSpace& sp, int n, const Global& g, std::vector<Succ>& out)
                 in_range = false;
                 continue;
             }
-            const Obs o = Obs(s) << 24 | Obs(mv.label) << 16 | Obs(sp.view(mv.next).state) << 8 | std::uint8_t(mv.delta);
-            out.push_back({o, x, &mv});
+            out.push_back({observable(sp, s, mv), x, &mv});
         }
     const int target = refreshed_cache(g.counter);
     if (g.cache != target) {
@@ -73,16 +94,23 @@ std::string pair_key(int cs, int n, const Global& a, const Global& b) {
 }
 
 // The step `o` that led to the state `g` of one model.
-ObservedStep observe(SocketSpace& sp, Obs o, const Global& g) {
+ObservedStep observe(SocketSpace& sp, const Obs& o, const Global& g) {
     ObservedStep st;
     st.orphans = g.counter;
-    if (o == kRefresh) {
+    if (o.refresh) {
         st.event = "orphan cache refresh (tcp_orphan_update)";
         return st;
     }
-    st.socket = int(o >> 24);
-    st.event = label_name(Label((o >> 16) & 0xff));
-    st.state = model::describe(sp.local(g.combos[std::size_t(st.socket)]));
+    st.socket = o.socket;
+    st.event = label_name(o.label);
+    const Combo c = g.combos[std::size_t(st.socket)];
+    st.state = model::describe(sp.local(c));
+    const std::uint16_t e = sp.env_bits(c);
+    st.wire = describe_env(e);
+    const properties::SocketView v = sp.view(c);
+    st.ghost = fmt::format("incs={} decs={}{}", v.incs, v.decs, v.destroyed ? " destroyed" : "");
+    for (int p = 0; p < properties::kProperties; ++p)
+        if ((o.violates >> p) & 1u) st.breaks.emplace_back(properties::info(properties::PropertyId(p)).name);
     return st;
 }
 
@@ -93,6 +121,15 @@ std::vector<SocketSpace> spaces_of(const ExploreSpec& spec) {
     return v;
 }
 }  // namespace
+
+std::string describe_step(const ObservedStep& s) {
+    if (s.socket < 0) return fmt::format("{}, orphans={}", s.event, s.orphans);
+    std::string t = fmt::format("{} -> {}", s.event, s.state);
+    if (!s.wire.empty()) t += fmt::format(" [{}]", s.wire);
+    t += fmt::format(" {}, orphans={}", s.ghost, s.orphans);
+    for (std::size_t i = 0; i < s.breaks.size(); ++i) t += (i ? ", " : ", breaks ") + s.breaks[i];
+    return t;
+}
 
 Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std::uint64_t max_pairs) {
     if (a.sockets != b.sockets || a.cases.size() != b.cases.size())
@@ -114,7 +151,7 @@ Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std
         Global h;
         for (int s = 0; s < n; ++s) h.combos[std::size_t(s)] = sb[c].initial();
         seen.emplace(pair_key(int(c), n, g, h), std::uint32_t(nodes.size()));
-        nodes.push_back({g, h, kRoot, 0, std::uint8_t(c)});
+        nodes.push_back({g, h, kRoot, Obs{}, std::uint8_t(c)});
     }
     Distinction d;
     std::vector<Succ> xa, xb;
@@ -138,34 +175,49 @@ Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std
         if (!successors(sa[std::size_t(cs)], n, nodes[i].ga, xa)) d.complete = false;
         if (!successors(sb[std::size_t(cs)], n, nodes[i].gb, xb)) d.complete = false;
         // Same socket and event, different outcome: name what the other side does instead.
-        auto instead_of = [](const std::vector<Succ>& other, SocketSpace& sp, Obs o) -> std::string {
+        auto instead_of = [](const std::vector<Succ>& other, SocketSpace& sp, const Obs& o) -> std::string {
             for (const Succ& s : other)
-                if (s.move && (s.obs & 0xffff0000u) == (o & 0xffff0000u) && o != kRefresh) {
-                    const ObservedStep st = observe(sp, s.obs, s.next);
-                    return fmt::format("{} -> {}, orphans={}", st.event, st.state, st.orphans);
-                }
+                if (s.move && s.obs.same_event(o)) return describe_step(observe(sp, s.obs, s.next));
             return "";
         };
+        // Steps (as observables) one model can take here and the other cannot. Of these, report a changed
+        // outcome (the same socket and event in both) from B's side first, then a step only B can take, then
+        // one only A can take. Steps both can take pair every successor of A with every successor of B.
+        std::vector<const Succ*> only_a, only_b;
         std::size_t p = 0, q = 0;
         while (p < xa.size() || q < xb.size()) {
             if (q == xb.size() || (p < xa.size() && xa[p].obs < xb[q].obs)) {
-                finish(i, observe(sa[std::size_t(cs)], xa[p].obs, xa[p].next), 0,
-                       instead_of(xb, sb[std::size_t(cs)], xa[p].obs));
-                d.pairs = nodes.size();
-                return d;
+                only_a.push_back(&xa[p++]);
+                continue;
             }
             if (p == xa.size() || xb[q].obs < xa[p].obs) {
-                finish(i, observe(sb[std::size_t(cs)], xb[q].obs, xb[q].next), 1,
-                       instead_of(xa, sa[std::size_t(cs)], xb[q].obs));
-                d.pairs = nodes.size();
-                return d;
+                only_b.push_back(&xb[q++]);
+                continue;
             }
-            const auto [it, fresh] =
-                seen.emplace(pair_key(cs, n, xa[p].next, xb[q].next), std::uint32_t(nodes.size()));
-            if (fresh) nodes.push_back({xa[p].next, xb[q].next, i, xa[p].obs, std::uint8_t(cs)});
-            ++p;
-            ++q;
+            std::size_t p2 = p, q2 = q;
+            while (p2 < xa.size() && xa[p2].obs == xa[p].obs) ++p2;
+            while (q2 < xb.size() && xb[q2].obs == xb[q].obs) ++q2;
+            for (std::size_t x = p; x < p2; ++x)
+                for (std::size_t y = q; y < q2; ++y) {
+                    const auto [it, fresh] =
+                        seen.emplace(pair_key(cs, n, xa[x].next, xb[y].next), std::uint32_t(nodes.size()));
+                    if (fresh) nodes.push_back({xa[x].next, xb[y].next, i, xa[x].obs, std::uint8_t(cs)});
+                }
+            p = p2;
+            q = q2;
         }
+        if (only_a.empty() && only_b.empty()) continue;
+        const Succ* pick = nullptr;
+        for (const Succ* b : only_b)
+            for (const Succ* a : only_a)
+                if (!pick && b->obs.same_event(a->obs)) pick = b;
+        if (!pick) pick = only_b.empty() ? only_a.front() : only_b.front();
+        const int side = pick >= xb.data() && pick < xb.data() + xb.size() ? 1 : 0;
+        SocketSpace& mine = (side == 0 ? sa : sb)[std::size_t(cs)];
+        SocketSpace& other = (side == 0 ? sb : sa)[std::size_t(cs)];
+        finish(i, observe(mine, pick->obs, pick->next), side, instead_of(side == 0 ? xb : xa, other, pick->obs));
+        d.pairs = nodes.size();
+        return d;
     }
     d.pairs = nodes.size();
     return d;

@@ -42,6 +42,12 @@ std::string EffectList::str() const {
     return s;
 }
 
+EffectList EffectList::sorted() const {
+    EffectList s = *this;
+    std::sort(s.items.data(), s.items.data() + s.size);
+    return s;
+}
+
 bool EffectList::operator==(const EffectList& o) const { return std::equal(begin(), end(), o.begin(), o.end()); }
 
 }  // namespace orphancheck::model

@@ -101,14 +101,19 @@ void write_diff_text(std::ostream& out, const ModelDiff& d) {
         for (std::size_t i = 0; i < d.trace.steps.size(); ++i) {
             const auto& s = d.trace.steps[i];
             const std::string who = s.socket < 0 ? "global" : fmt::format("socket {}", s.socket);
-            fmt::print(out, "    {:>3}. [{}] {}{}{}  orphans={}\n", i + 1, who, s.event, s.state.empty() ? "" : " -> ",
-                       s.state, s.orphans);
+            fmt::print(out, "    {:>3}. [{}] {}\n", i + 1, who, checker::describe_step(s));
         }
         fmt::print(out, "    the other model, at that point: {}\n",
                    d.trace.instead.empty() ? "cannot do this event" : d.trace.instead);
+    } else if (d.trace.complete && d.verdicts_differ()) {
+        // Traces cannot show what only fairness or enabledness decides (eventually-destroyed, timer-armed).
+        fmt::print(out, "  none over the observables ({} pairs of states searched), but the property verdicts differ "
+                        "(see above): A and B are not equivalent\n",
+                   d.trace.pairs);
     } else if (d.trace.complete) {
-        fmt::print(out, "  none: every observable sequence (socket, event, TCP state reached, orphan change) of one "
-                        "model is one of the other ({} pairs of states searched): A and B are equivalent here\n",
+        fmt::print(out, "  none: every observable sequence (socket, event, TCP state reached, segments, peer, ghost, "
+                        "orphan change, step properties) of one model is one of the other ({} pairs of states "
+                        "searched): A and B are equivalent here\n",
                    d.trace.pairs);
     } else {
         fmt::print(out, "  none found within {} pairs of states (limit reached: incomplete)\n", d.trace.pairs);
@@ -156,11 +161,20 @@ json diff_json(const ModelDiff& d) {
             a.push_back({{"from", local_text(m.from)}, {"event", checker::label_name(m.label)}, {"to", local_text(m.to)}});
         return a;
     };
-    json trace{{"found", d.trace.found}, {"complete", d.trace.complete}, {"pairs", d.trace.pairs}};
+    json trace{{"found", d.trace.found},
+               {"complete", d.trace.complete},
+               {"pairs", d.trace.pairs},
+               {"equivalent", d.equivalent()}};
     if (d.trace.found) {
         json steps = json::array();
         for (const auto& s : d.trace.steps)
-            steps.push_back({{"socket", s.socket}, {"event", s.event}, {"state", s.state}, {"orphans", s.orphans}});
+            steps.push_back({{"socket", s.socket},
+                             {"event", s.event},
+                             {"state", s.state},
+                             {"wire", s.wire},
+                             {"ghost", s.ghost},
+                             {"breaks", s.breaks},
+                             {"orphans", s.orphans}});
         trace["possible_in"] = d.trace.only_in == 0 ? "A" : "B";
         trace["config"] = d.trace.config;
         trace["steps"] = steps;

@@ -36,6 +36,10 @@ struct ModelDiff {
     [[nodiscard]] bool regression() const;
     // A verdict is unknown on either side, or the trace search stopped at its limit.
     [[nodiscard]] bool incomplete() const;
+    // Some property has a different verdict in A and B.
+    [[nodiscard]] bool verdicts_differ() const;
+    // No distinguishing trace exists (the search finished) and every verdict is the same.
+    [[nodiscard]] bool equivalent() const { return !trace.found && trace.complete && !verdicts_differ(); }
 };
 
 [[nodiscard]] ModelDiff diff_models(const ModelRef& a, const ModelRef& b, std::uint64_t max_pairs);

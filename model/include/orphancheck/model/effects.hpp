@@ -26,11 +26,35 @@ enum class Effect : std::uint8_t {
 };
 inline constexpr int kEffects = 11;
 
-// The effects the explorer acts on (counter, ghost state, peer); the others only label rows.
-[[nodiscard]] constexpr bool effect_has_behaviour(Effect e) {
-    return e == Effect::orphan_inc || e == Effect::orphan_dec || e == Effect::destroy || e == Effect::send_fin ||
-           e == Effect::send_rst || e == Effect::send_probe;
+// Why an effect only labels rows, or "" for the effects the explorer acts on (counter, ghost state, peer).
+// A patch may not add or drop a label-only effect: the checker would explore exactly the same thing.
+[[nodiscard]] constexpr std::string_view effect_label_only_reason(Effect e) {
+    switch (e) {
+        case Effect::orphan_inc:
+        case Effect::orphan_dec:
+        case Effect::destroy:
+        case Effect::send_fin:
+        case Effect::send_rst:
+        case Effect::send_probe: return "";
+        case Effect::send_ack:
+            return "the peer model does not wait for our ACKs (its moves do not depend on them); edit the row's "
+                   "target or remove the row instead";
+        case Effect::tw_alloc:
+            return "the timewait bucket follows from the row's target state (TIME_WAIT/FIN_WAIT2 substates); "
+                   "retarget the row instead";
+        case Effect::tw_overflow:
+            return "it only counts TCPTimeWaitOverflow; what the socket does without a bucket is the row's target "
+                   "and its other effects";
+        case Effect::arm_keepalive:
+            return "timers follow from the socket's state here; for a FIN_WAIT2 timer that is never armed, remove "
+                   "the keepalive_* rows that fire it";
+        case Effect::wake_user:
+            return "the linger wait ends through its own rows (linger_wake_*); remove or retarget those instead";
+    }
+    return "";
 }
+
+[[nodiscard]] constexpr bool effect_has_behaviour(Effect e) { return effect_label_only_reason(e).empty(); }
 
 [[nodiscard]] std::string_view effect_name(Effect e);
 [[nodiscard]] std::optional<Effect> effect_from_name(std::string_view s);
@@ -44,6 +68,7 @@ struct EffectList {
     [[nodiscard]] const Effect* begin() const { return items.data(); }
     [[nodiscard]] const Effect* end() const { return items.data() + size; }
     [[nodiscard]] std::string str() const;  // "orphan_inc, destroy"
+    [[nodiscard]] EffectList sorted() const;  // in the order of the enum: for comparing effects as a set
     bool operator==(const EffectList& o) const;
 };
 

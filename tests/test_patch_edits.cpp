@@ -1,0 +1,167 @@
+// Issue 15: every patch edit changes what the checker explores, or is refused. Each effect with behaviour,
+// dropped from a row that has it and added to one that lacks it, and each edit kind, gives a distinguishing
+// trace against the unpatched model; every label-only effect is refused with its reason. And `diff` never
+// calls two models equivalent when a verdict differs, over every case study and broken patch shipped.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "helpers.hpp"
+#include "orphancheck/analysis/model_diff.hpp"
+#include "orphancheck/model/row_effects.hpp"
+#include "orphancheck/reports/diff_report.hpp"
+#include "patch_file.hpp"
+
+using namespace orphancheck;
+using model::Effect;
+using model::RowEdit;
+using model::RowId;
+
+namespace {
+// The unpatched model against the model with one edit: the edit's row fires in this configuration, and the
+// two can be told apart by an observable trace.
+void check_edit_is_seen(const cli::OptionValues& opts, const RowEdit& edit) {
+    bool fires = false;
+    test::for_each_socket_move(opts, [&](const checker::SockMove& m) { fires |= m.row1 == edit.row || m.row2 == edit.row; });
+    const auto plain = test::spec_of(opts);
+    auto edited = plain;
+    edited.patch.edits.push_back(edit);
+    INFO("edit " << edited.patch.describe());
+    REQUIRE(fires);
+    const auto d = analysis::diff_models({"linux-6.12", plain}, {"edited", edited}, 1'000'000);
+    CHECK(d.trace.found);
+    CHECK_FALSE(d.equivalent());
+}
+
+RowEdit edit(RowEdit::Kind kind, RowId row, Effect effect = Effect::orphan_inc,
+             model::TcpState target = model::TcpState::destroyed) {
+    RowEdit e;
+    e.kind = kind;
+    e.row = row;
+    e.effect = effect;
+    e.target = target;
+    return e;
+}
+
+std::string write_patch(const std::string& body) {
+    static int n = 0;
+    const std::string path = "oc_patch_edit_" + std::to_string(getpid()) + "_" + std::to_string(n++) + ".toml";
+    std::ofstream(path) << body;
+    return path;
+}
+}  // namespace
+
+TEST_CASE("patch edits: dropping each effect with behaviour from a row that fires changes the explored behaviour") {
+    // One row per effect, in a configuration where it fires.
+    const std::map<Effect, std::pair<RowId, cli::OptionValues>> drops = {
+        {Effect::orphan_inc, {RowId::tail_fin_wait1, {{"sockets", "1"}}}},
+        {Effect::orphan_dec, {RowId::ack_last_ack, {{"sockets", "1"}}}},
+        {Effect::destroy, {RowId::ack_last_ack, {{"sockets", "1"}}}},
+        {Effect::send_fin, {RowId::close_fin, {{"sockets", "1"}}}},
+        {Effect::send_rst, {RowId::close_unread_rst, {{"sockets", "1"}}}},
+        {Effect::send_probe, {RowId::probe_fin_wait1, {{"sockets", "1"}, {"peer-window", "closes"}}}},
+    };
+    for (int i = 0; i < model::kEffects; ++i) {
+        const Effect e = Effect(i);
+        INFO("effect " << model::effect_name(e));
+        if (!model::effect_has_behaviour(e)) continue;
+        REQUIRE(drops.count(e) == 1);
+        const auto& [row, opts] = drops.at(e);
+        REQUIRE(model::row_has_effect(row, e));
+        check_edit_is_seen(opts, edit(RowEdit::Kind::drop_effect, row, e));
+    }
+}
+
+TEST_CASE("patch edits: adding each effect with behaviour to a row that lacks it changes the explored behaviour") {
+    // The peer's FIN arriving in ESTABLISHED: its row only acks (a label), so any effect added is new.
+    for (int i = 0; i < model::kEffects; ++i) {
+        const Effect e = Effect(i);
+        INFO("effect " << model::effect_name(e));
+        if (!model::effect_has_behaviour(e)) continue;
+        REQUIRE_FALSE(model::row_has_effect(RowId::fin_established, e));
+        check_edit_is_seen({{"sockets", "1"}}, edit(RowEdit::Kind::add_effect, RowId::fin_established, e));
+    }
+}
+
+TEST_CASE("patch edits: removing and retargeting a row that fires changes the explored behaviour") {
+    check_edit_is_seen({{"sockets", "1"}}, edit(RowEdit::Kind::remove_row, RowId::ack_last_ack));
+    check_edit_is_seen({{"sockets", "1"}}, edit(RowEdit::Kind::retarget, RowId::close_fin, Effect::orphan_inc,
+                                                model::TcpState::fin_wait2));
+}
+
+TEST_CASE("patch edits: every label-only effect is refused, added or dropped, with its reason") {
+    int refused = 0;
+    for (int i = 0; i < model::kEffects; ++i) {
+        const Effect e = Effect(i);
+        if (model::effect_has_behaviour(e)) continue;
+        for (const char* kind : {"add_effect", "drop_effect"}) {
+            // A row that has the effect, so that a drop is refused for the label and not for its absence.
+            RowId row = RowId::none;
+            for (int r = 0; r < model::kRows && row == RowId::none; ++r)
+                if (model::row_has_effect(RowId(r), e)) row = RowId(r);
+            REQUIRE(row != RowId::none);
+            const std::string path = write_patch(fmt::format("[[edit]]\nrow = \"{}\"\n{} = \"{}\"\n",
+                                                             model::row_name(row), kind, model::effect_name(e)));
+            INFO("effect " << model::effect_name(e) << ", " << kind << " on row " << model::row_name(row));
+            model::TablePatch p;
+            try {
+                cli::read_patch_file(path, p);
+                FAIL("accepted");
+            } catch (const cli::UsageError& err) {
+                const std::string what = err.what();
+                CHECK(what.find("would change nothing checked") != std::string::npos);
+                CHECK(what.find(model::effect_label_only_reason(e)) != std::string::npos);
+                ++refused;
+            }
+            std::filesystem::remove(path);
+        }
+    }
+    CHECK(refused == 2 * 5);  // send_ack, tw_alloc, tw_overflow, arm_keepalive, wake_user
+}
+
+// Every shipped case study and broken patch, with the options its documentation uses.
+TEST_CASE("diff: never 'equivalent' when a verdict differs, over every case study and broken patch") {
+    const std::map<std::string, cli::OptionValues> options = {
+        {"cases/tcp-abort-forever-orphan", {{"sockets", "1"}, {"abort", "yes"}}},
+        {"cases/old-ack-fin-dropped", {{"sockets", "1"}}},
+        {"cases/double-destroy-check-removed", {{"sockets", "1"}}},
+        {"cases/orphan-inc-after-backlog", {{"sockets", "1"}}},
+        {"cases/tw-overflow-skips-tcp-done", {{"sockets", "1"}, {"max-tw-buckets", "0"}}},
+        {"cases/keepalive-rst-fallback-removed", {{"sockets", "1"}}},
+        {"cases/linger2-negative-ignored", {{"sockets", "1"}, {"linger2", "-1"}}},
+        {"broken/double-decrement", {{"sockets", "1"}}},
+        {"examples/rto-max-1s", {{"sockets", "1"}}},
+    };
+    const std::filesystem::path root = std::filesystem::path(ORPHANCHECK_CHECKS) / ".." / "model" / "patches";
+    std::set<std::string> shipped;
+    for (const auto& dir : {"cases", "broken", "examples"})
+        for (const auto& f : std::filesystem::directory_iterator(root / dir))
+            shipped.insert(std::string(dir) + "/" + f.path().stem().string());
+    for (const auto& name : shipped) {
+        INFO("patch " << name << " (add it to this test's list with the options of its documentation)");
+        REQUIRE(options.count(name) == 1);
+    }
+    for (const auto& [name, opts] : options) {
+        INFO("patch " << name);
+        const auto plain = test::spec_of(opts);
+        auto patched = plain;
+        cli::read_patch_file((root / (name + ".toml")).string(), patched.patch);
+        const auto d = analysis::diff_models({"linux-6.12", plain}, {name, patched}, 1'000'000);
+        std::ostringstream text;
+        reports::write_diff_text(text, d);
+        const bool says_equivalent = text.str().find("equivalent here") != std::string::npos;
+        CHECK(says_equivalent == d.equivalent());
+        if (d.verdicts_differ()) {
+            CHECK_FALSE(says_equivalent);
+            CHECK(d.trace.found);
+        }
+        CHECK(reports::diff_json(d)["distinguishing_trace"]["equivalent"] == d.equivalent());
+    }
+}
