@@ -23,6 +23,7 @@
 #include "export_command.hpp"
 #include "lifetime_command.hpp"
 #include "patch_file.hpp"
+#include "review_command.hpp"
 #include "orphancheck/analysis/mutate.hpp"
 #include "orphancheck/checker/explorer.hpp"
 #include "orphancheck/checker/interrupt.hpp"
@@ -481,16 +482,22 @@ static int run_command(int argc, char** argv) {
         ->check(decimal_text());
     lifetime->add_option("--hz", la.hz, "the kernel's CONFIG_HZ: host (the running kernel's), any, or a number [default: host]");
     lifetime->add_option("--json", la.json_path, "write the table as JSON to FILE, or to stdout with -");
+    auto* review = app.add_subcommand("review", "map a kernel diff to the model: the rows, guards and properties each changed function touches");
+    cli::ReviewArgs ra;
+    review->add_option("DIFF", ra.diff, "unified diff of the kernel's TCP sources (git diff, diff -u), or - for stdin")->required();
+    review->add_option("--json", ra.json_path, "write the mapping as JSON to FILE, or to stdout with -");
+    review->add_option("--skeleton", ra.skeleton, "write a patch file to fill in, one commented [[edit]] per row");
+    review->add_flag("--quiet", ra.quiet, "no text report");
     app.add_subcommand("profiles", "list the kernel profiles and the kernel options they set");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
     app.add_subcommand("events", "list the kernel events of the model: kernel function, source, fairness, timing");
 
     const std::string first = argc > 1 ? argv[1] : "";
-    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, lifetime, profiles, properties, rows or events";
+    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, lifetime, review, profiles, properties, rows or events";
     if (first.empty()) return fail_usage(fmt::format("a command is needed: {} (--help for more)", kCommands));
     if (first[0] != '-' && first != "check" && first != "graph" && first != "diff" && first != "mutate" &&
-        first != "export" && first != "conform" && first != "lifetime" && first != "profiles" && first != "properties" && first != "rows" &&
+        first != "export" && first != "conform" && first != "lifetime" && first != "review" && first != "profiles" && first != "properties" && first != "rows" &&
         first != "events")
         return fail_usage(fmt::format("unknown command '{}' (expected {})", argv[1], kCommands));
     try {
@@ -512,6 +519,7 @@ static int run_command(int argc, char** argv) {
         }
         if (app.got_subcommand("diff")) return cli::run_diff(da, diff_cmdline);
         if (app.got_subcommand("conform")) return cli::run_conform(ca);
+        if (app.got_subcommand("review")) return cli::run_review(ra);
         if (app.got_subcommand("lifetime")) return cli::run_lifetime(la, spec_from(lifetime_cmdline, {}, "", {}));
         if (app.got_subcommand("properties")) {
             list_properties();

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "helpers.hpp"
 
@@ -83,12 +84,17 @@ TEST_CASE("outputs: an unwritable report path is refused before the run, in one 
     test::check_refused("graph -o /nonexistent-dir/g.dot", "/nonexistent-dir/g.dot");
     test::check_refused("export --promela -o /nonexistent-dir/m.pml", "/nonexistent-dir/m.pml");
     test::check_refused("lifetime --linger off --json /nonexistent-dir/l.json", "/nonexistent-dir/l.json");
+    test::check_refused("review " + std::string(ORPHANCHECK_TEST_DATA) + "/review/keepalive-timer.diff --skeleton "
+                        "/nonexistent-dir/s.toml",
+                        "/nonexistent-dir/s.toml");
 }
 
 TEST_CASE("outputs: a report that cannot reach standard output (a full disk) is an error, not a verdict") {
-    for (const std::string args : {"check --sockets 1", "check --sockets 1 --json -", "rows", "events", "profiles",
-                                   "properties", "lifetime --linger off", "graph", "diff linux-5.15 linux-6.12 --sockets 1",
-                                   "export --promela -o -"}) {
+    const std::string review = "review " + std::string(ORPHANCHECK_TEST_DATA) + "/review/keepalive-timer.diff";
+    for (const std::string& args : std::vector<std::string>{
+             "check --sockets 1", "check --sockets 1 --json -", "rows", "events", "profiles", "properties",
+             "lifetime --linger off", "graph", "diff linux-5.15 linux-6.12 --sockets 1", "export --promela -o -", review,
+             review + " --json -"}) {
         INFO(args);
         const std::string err = "oc_outputs_full_" + std::to_string(getpid()) + ".txt";
         const int status = std::system((std::string(ORPHANCHECK_BIN) + " " + args + " >/dev/full 2>" + err).c_str());
