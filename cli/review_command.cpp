@@ -99,18 +99,20 @@ nlohmann::json to_json(const analysis::Review& r, const std::string& name) {
 }
 }  // namespace
 
+analysis::Review read_review(const std::string& path) {
+    const std::string text = read_diff(path);
+    try {
+        return analysis::review_diff(analysis::parse_unified_diff(text));
+    } catch (const analysis::DiffSyntaxError& e) {
+        throw UsageError(fmt::format("review: {}: {}", path, e.what()));
+    }
+}
+
 int run_review(const ReviewArgs& args) {
     if (args.diff.empty()) throw UsageError("review: empty diff file name");
     if (!args.json_path.empty()) reports::check_output("--json", args.json_path, {"JSON"});
     if (!args.skeleton.empty()) reports::check_output("--skeleton", args.skeleton, {"TOML"});
-    const std::string text = read_diff(args.diff);
-    analysis::UnifiedDiff diff;
-    try {
-        diff = analysis::parse_unified_diff(text);
-    } catch (const analysis::DiffSyntaxError& e) {
-        throw UsageError(fmt::format("review: {}: {}", args.diff, e.what()));
-    }
-    const analysis::Review r = analysis::review_diff(diff);
+    const analysis::Review r = read_review(args.diff);
     if (!args.skeleton.empty()) reports::write_file_atomically(args.skeleton, analysis::patch_skeleton(r, args.diff));
     if (!args.json_path.empty()) reports::write_json(to_json(r, args.diff), args.json_path);
     if (!args.quiet && args.json_path != "-") write_text(std::cout, r, args.diff);

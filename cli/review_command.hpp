@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "orphancheck/analysis/review.hpp"
+
 namespace orphancheck::cli {
 
 struct ReviewArgs {
@@ -12,7 +14,11 @@ struct ReviewArgs {
     bool quiet = false;
 };
 
-// Exit 0 (the listing is the answer); a file that is not a unified diff throws UsageError.
+// Reads and maps the diff at `path` (- for standard input); a file that is not a unified diff, or larger than
+// 16 MiB, or binary, throws UsageError.
+[[nodiscard]] analysis::Review read_review(const std::string& path);
+
+// Exit 0 (the listing is the answer); bad input throws UsageError.
 int run_review(const ReviewArgs& args);
 
 }  // namespace orphancheck::cli

@@ -1,0 +1,13 @@
+// libFuzzer harness: a kernel diff, read and mapped to the model as `review DIFF --skeleton F` does.
+#include "fuzz_input.hpp"
+#include "review_command.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const orphancheck::fuzz::ScratchFile file("kernel.diff");
+    const std::string& path = file.write({reinterpret_cast<const char*>(data), size});
+    orphancheck::fuzz::expect_clean([&] {
+        const auto review = orphancheck::cli::read_review(path);
+        if (orphancheck::analysis::patch_skeleton(review, path).empty()) std::abort();
+    });
+    return 0;
+}
