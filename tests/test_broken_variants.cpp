@@ -124,13 +124,18 @@ TEST_CASE("rfc-transitions: an RST that leaves a FIN_WAIT1 orphan in FIN_WAIT2")
                                              drop(RowId::rst_fin_wait1, Effect::orphan_dec)}};
     const auto t = broken(kOne, PropertyId::rfc_transitions, p);
     CHECK(mentions(t, "rst_fin_wait1"));
-    CHECK(t.note == "the last step breaks the rule");
+    CHECK(t.note == "the last step breaks the rule: FIN_WAIT1 may not become FIN_WAIT2 on this event: not a succession "
+                    "the TCP specification allows");
+    CHECK(t.steps.back().patched == "rst_fin_wait1: retarget to FIN_WAIT2; drop destroy; drop orphan_dec");
 }
 
 TEST_CASE("rst-discipline: close() with unread data that forgets the RST") {
     model::TablePatch p{"silent-unread-close", {drop(RowId::close_unread_rst, Effect::send_rst)}};
     const auto t = broken(kOne, PropertyId::rst_discipline, p);
     CHECK(mentions(t, "close_unread_rst"));
+    // The last step says what the rule expected and what happened, and that its row is patched.
+    CHECK(t.note == "the last step breaks the rule: an abortive path (ESTABLISHED -> CLOSE): expected an RST, none was sent");
+    CHECK(t.steps.back().patched == "close_unread_rst: drop send_rst");
 }
 
 TEST_CASE("oom-kill: a retransmit timeout that ignores tcp_out_of_resources") {
@@ -140,12 +145,14 @@ TEST_CASE("oom-kill: a retransmit timeout that ignores tcp_out_of_resources") {
                                             drop(RowId::rto_fin_wait1_oom, Effect::send_rst)}};
     const auto t = broken({{"sockets", "1"}, {"max-orphans", "0"}}, PropertyId::oom_kill, p);
     CHECK(mentions(t, "rto_fin_wait1_oom"));
+    CHECK(t.note.find("expected the orphan to be killed, it lives on in FIN_WAIT1") != std::string::npos);
 }
 
 TEST_CASE("tw-handoff: CLOSING acked frees the socket without the bucket it could have") {
     model::TablePatch p{"closing-no-bucket", {retarget(RowId::ack_closing_tw, model::TcpState::destroyed)}};
     const auto t = broken(kOne, PropertyId::tw_handoff, p);
     CHECK(mentions(t, "ack_closing_tw"));
+    CHECK(t.note.find("expected the connection to go to a timewait bucket, it went to DESTROYED") != std::string::npos);
 }
 
 TEST_CASE("timer-armed: a FIN_WAIT1 orphan without retransmissions") {

@@ -343,7 +343,7 @@ ExploreResult Search<W>::run(GraphSink* sink) {
                 const bool step = info(p).kind == properties::PropertyKind::step;
                 const PropertyMask prefer = step ? properties::bit(p) : 0;
                 pr.counterexample = make_trace(concrete_path(path, prefer), -1, prefer);
-                if (step) pr.counterexample->note = "the last step breaks the rule";
+                if (step && pr.counterexample->note.empty()) pr.counterexample->note = "the last step breaks the rule";
                 if (p == PropertyId::eventually_destroyed)
                     pr.counterexample->note = "in the last state no close(), linger, timer or timewait event can "
                                               "fire: only the peer could still move";

@@ -93,6 +93,7 @@ Trace Search<W>::make_trace(const std::vector<K>& path, int cycle_start, Propert
         bool found = false;
         // Several moves may join two states; the last step of a step-property counterexample names the bad one.
         bool want_bad = false;
+        std::optional<std::pair<int, SockMove>> last_bad;  // the socket and move of a bad last step
         if (prefer && i + 1 == path.size())
             for_each_successor(from, [&](const K& n, int, const SockMove* mv) {
                 want_bad = want_bad || (n == to && mv && (mv->violates & prefer));
@@ -114,11 +115,26 @@ Trace Search<W>::make_trace(const std::vector<K>& path, int cycle_start, Propert
                     }
                     st.rows += model::row_name(r);
                     st.kernel_function += model::row_kernel_function(r);
+                    if (const std::string e = spec_.patch.edits_of(r); !e.empty())
+                        st.patched += fmt::format("{}{}: {}", st.patched.empty() ? "" : "; ", model::row_name(r), e);
                 }
             }
             t.steps.push_back(st);
+            if (want_bad) last_bad = {s, *mv};
         });
         if (!found) throw std::logic_error("counterexample path has no matching transition");
+        // Why the last step breaks the step property: what the rule expected and what the step did.
+        if (last_bad) {
+            const auto [s, bad] = *last_bad;
+            const int gin = gin_of(from);
+            const auto moves = sp.moves(combo(from, s), gin);
+            const auto at = std::find(moves.begin(), moves.end(), bad);
+            const auto view = at == moves.end() ? std::nullopt : sp.step_view(combo(from, s), gin, std::size_t(at - moves.begin()));
+            for (PropertyId p : properties::all_properties())
+                if (view && (prefer & properties::bit(p)))
+                    if (const std::string why = properties::explain_step(p, *view); !why.empty())
+                        t.note = "the last step breaks the rule: " + why;
+        }
     }
     return t;
 }

@@ -84,9 +84,10 @@ struct SocketSpace::Builder {
     GuardInputs in;
     std::vector<SockMove>& out;
     std::size_t first = out.size();
+    std::vector<std::optional<properties::StepView>>* views = nullptr;  // step_view(): what move i was judged on
 
-    // The step properties of a kernel reaction (or of a segment the kernel ignored: no effects).
-    std::uint16_t judge(Stimulus what, EventId ev, const LocalKey& to, const model::EffectList& fx) const {
+    // The step properties of a kernel reaction (or of a segment the kernel ignored: no effects), move `i`.
+    std::uint16_t judge(std::size_t i, Stimulus what, EventId ev, const LocalKey& to, const model::EffectList& fx) const {
         properties::StepView v;
         v.what = what;
         if (what == Stimulus::close) v.opts = model::close_opts_of(ev);
@@ -99,6 +100,10 @@ struct SocketSpace::Builder {
         v.oom = in.oom;
         v.tw_full = in.tw_full;
         v.probe_backoff_spent = from.data.dead && sp.case_.sysctl.probe_backoff_spent(from.data.backoff);
+        if (views) {
+            if (views->size() <= i) views->resize(i + 1);
+            (*views)[i] = v;
+        }
         return std::uint16_t(properties::violated_by_step(v));
     }
     // A kernel step after the environment changed to `e`: push the move if enabled.
@@ -106,8 +111,9 @@ struct SocketSpace::Builder {
         const StepResult r = sp.kernel(from, ev, in);
         if (!r.enabled) return false;
         const int delta = apply_effects(r.effects, e);
+        const std::uint16_t violates = judge(out.size(), model::stimulus_of(model::kind_of(ev)), ev, r.next, r.effects);
         out.push_back({sp.intern(r.next.pack(), canonical_env(r.next, e)), std::int8_t(delta), label, r.row,
-                       model::RowId::none, judge(model::stimulus_of(model::kind_of(ev)), ev, r.next, r.effects)});
+                       model::RowId::none, violates});
         return true;
     }
     // Network or peer moves that change nothing the socket can observe are not moves; true if pushed.
@@ -121,7 +127,7 @@ struct SocketSpace::Builder {
     void deliver(EnvEvent ev, EventKind k, std::uint16_t e) {
         const EventId kev = model::event_of(k);
         if (kernel_move(env_label(ev), kev, e)) return;
-        if (env_only(ev, e)) out.back().violates = judge(model::stimulus_of(k), kev, from, {});
+        if (env_only(ev, e)) out.back().violates = judge(out.size() - 1, model::stimulus_of(k), kev, from, {});
     }
 
     // The application's close() variants, the kernel's timers and continuations, the administrator.
@@ -218,9 +224,10 @@ struct SocketSpace::Builder {
                 last = f.next;
                 for (model::Effect x : f.effects) fx.push(x);
             }
+            const std::uint16_t violates =
+                judge(out.size(), Stimulus::fin_ack, model::event_of(EventKind::rx_fin_ack), last, fx);
             out.push_back({sp.intern(last.pack(), canonical_env(last, em)), std::int8_t(delta),
-                           env_label(EnvEvent::deliver_fin), a.row, f.row,
-                           judge(Stimulus::fin_ack, model::event_of(EventKind::rx_fin_ack), last, fx)});
+                           env_label(EnvEvent::deliver_fin), a.row, f.row, violates});
         } else {
             // Our FIN already acked (FIN_WAIT2): this FIN left the peer before it saw ours, its ACK is old.
             const bool old = from.state == model::TcpState::fin_wait2;
@@ -256,6 +263,16 @@ std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out)
     b.kernel_moves();
     b.network_moves();
     return b.enabled_violations();
+}
+
+std::optional<properties::StepView> SocketSpace::step_view(Combo c, int gin, std::size_t i) {
+    std::vector<SockMove> tmp;
+    std::vector<std::optional<properties::StepView>> views;
+    Builder b{*this, c, LocalKey::unpack(combos_[c].local), combos_[c].env, GuardInputs::from_index(gin), tmp};
+    b.views = &views;
+    b.kernel_moves();
+    b.network_moves();
+    return i < views.size() ? views[i] : std::nullopt;
 }
 
 void SocketSpace::local_moves(std::vector<LocalMove>& out) const {

@@ -44,6 +44,21 @@ std::string TablePatch::describe() const {
     return s;
 }
 
+std::string TablePatch::edits_of(RowId r) const {
+    std::string s;
+    for (const RowEdit& e : edits) {
+        if (e.row != r) continue;
+        if (!s.empty()) s += "; ";
+        switch (e.kind) {
+            case RowEdit::Kind::remove_row: s += "removed"; break;
+            case RowEdit::Kind::drop_effect: s += fmt::format("drop {}", effect_name(e.effect)); break;
+            case RowEdit::Kind::add_effect: s += fmt::format("add {}", effect_name(e.effect)); break;
+            case RowEdit::Kind::retarget: s += fmt::format("retarget to {}", state_name(e.target)); break;
+        }
+    }
+    return s;
+}
+
 StepResult patched_step(MsmClosePath& msm, const TablePatch& patch, const LocalKey& from, EventId ev,
                         GuardInputs in) {
     StepResult r = msm.fire(from, ev, in);

@@ -4,6 +4,8 @@
 // is checked against these rules, not derived from them.
 #include "orphancheck/properties/step_view.hpp"
 
+#include <fmt/format.h>
+
 namespace orphancheck::properties {
 namespace {
 using model::LocalKey;
@@ -277,6 +279,43 @@ PropertyMask violated_by_step(const StepView& v) {
     if (!oom_kill_right(v)) m |= bit(PropertyId::oom_kill);
     if (!tw_handoff_right(v)) m |= bit(PropertyId::tw_handoff);
     return m;
+}
+
+std::string explain_step(PropertyId p, const StepView& v) {
+    if (!(violated_by_step(v) & bit(p))) return "";
+    const std::string from(model::state_name(v.from.state)), to(model::state_name(v.to.state));
+    switch (p) {
+        case PropertyId::rfc_transitions:
+            return fmt::format("{} may not become {} on this event: not a succession the TCP specification allows",
+                               from, to);
+        case PropertyId::rst_discipline: {
+            const bool expected = rst_expected(v);
+            if (expected && !v.rst_sent) return fmt::format("an abortive path ({} -> {}): expected an RST, none was sent", from, to);
+            if (!expected && v.rst_sent) return fmt::format("not an abortive path ({} -> {}): expected no RST, one was sent", from, to);
+            return fmt::format("TCP_LINGER2 < 0: expected the orphan to be reset, it waits in {} instead", to);
+        }
+        case PropertyId::oom_kill:
+            return v.oom ? fmt::format("tcp_check_oom finds too many orphans or too little memory: expected the orphan to be "
+                                       "killed, it lives on in {}", to)
+                         : fmt::format("no orphan or memory pressure: expected the orphan to live on, it was killed ({} -> {})",
+                                       from, to);
+        case PropertyId::tw_handoff:
+            if (v.tw_full)
+                return fmt::format("no timewait bucket is left (tcp_max_tw_buckets): expected none, the step takes one ({})", to);
+            return fmt::format("a bucket is available: expected the connection to go to a timewait bucket, it went to {}", to);
+        case PropertyId::no_deadlock:
+        case PropertyId::eventually_destroyed:
+        case PropertyId::orphan_balance:
+        case PropertyId::counter_never_negative:
+        case PropertyId::single_increment:
+        case PropertyId::single_decrement:
+        case PropertyId::counter_zero_at_end:
+        case PropertyId::orphan_classification:
+        case PropertyId::timer_armed:
+        case PropertyId::close_progress:
+        case PropertyId::abort_accepted: return "";  // not step properties
+    }
+    return "";
 }
 
 PropertyMask violated_by_enabled(const EnabledView& e) {

@@ -38,7 +38,7 @@ void write_steps(std::ostream& out, const checker::Trace& t) {
         fmt::print(out,
                    "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                    cycle ? " class=\"cycle\"" : "", i, s.socket < 0 ? "" : std::to_string(s.socket), html_escape(s.event),
-                   s.rows.empty() ? "" : html_escape(s.kernel_function + " (" + s.rows + ")"), html_escape(s.state),
+                   s.rows.empty() ? "" : html_escape(s.kernel_function + " (" + s.rows + ")" + (s.patched.empty() ? "" : " [patched: " + s.patched + "]")), html_escape(s.state),
                    html_escape(s.network), s.orphans, s.orphan_cache);
     }
     out << "</table>\n";

@@ -10,6 +10,7 @@ json trace_json(const checker::Trace& t) {
                          {"socket", s.socket},
                          {"kernel_function", s.kernel_function},
                          {"rows", s.rows},
+                         {"patched", s.patched},
                          {"state", s.state},
                          {"network", s.network},
                          {"orphans", s.orphans},

@@ -17,6 +17,7 @@ void write_trace(std::ostream& out, const checker::Trace& t) {
         const std::string who = s.socket < 0 ? std::string("global") : fmt::format("socket {}", s.socket);
         fmt::print(out, "    {:>3}. [{}] {}", i, who, s.event);
         if (!s.kernel_function.empty()) fmt::print(out, "  -> {} ({})", s.kernel_function, s.rows);
+        if (!s.patched.empty()) fmt::print(out, " [patched: {}]", s.patched);
         fmt::print(out, "\n         now: ");
         if (s.socket >= 0) fmt::print(out, "{}{}{}; ", s.state, s.network.empty() ? "" : "  in flight: ", s.network);
         fmt::print(out, "orphans={} cache={}\n", s.orphans, s.orphan_cache);

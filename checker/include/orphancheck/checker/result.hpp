@@ -17,6 +17,7 @@ struct TraceStep {
     int socket = -1;              // -1: a global event (orphan cache refresh) or the initial state
     std::string kernel_function;  // kernel function(s) of the rows that fired
     std::string rows;             // stable row names
+    std::string patched;          // the patch's edits of those rows ("close_unread_rst: drop send_rst"), if any
     std::string state;            // the socket's state after the step
     std::string network;          // the socket's in-flight segments / peer after the step
     int orphans = 0;              // tcp_orphan_count after the step

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/socket_table.hpp"
 #include "orphancheck/properties/socket_view.hpp"
+#include "orphancheck/properties/step_view.hpp"
 
 namespace orphancheck::checker {
 
@@ -56,6 +58,9 @@ public:
     [[nodiscard]] Combo initial() const { return 0; }
     // Moves of a socket in `c` when the global guard inputs are `gin`.
     std::span<const SockMove> moves(Combo c, int gin);
+    // What the step properties saw of moves(c, gin)[i] (nullopt for a network move the kernel never saw): to say
+    // why a counterexample's last step breaks a rule.
+    [[nodiscard]] std::optional<properties::StepView> step_view(Combo c, int gin, std::size_t i);
     // Bit k set: a move of fairness class k+1 (app, rto, keepalive, tw) is enabled.
     std::uint8_t fair_mask(Combo c, int gin);
     // Per-socket state properties (timer-armed, close-progress) broken in `c` under `gin`.

@@ -46,6 +46,8 @@ struct TablePatch {
     // Applies every edit whose row is r.row; a removed row makes the step disabled.
     void apply(StepResult& r) const;
     [[nodiscard]] std::string describe() const;
+    // The edits of row `r` as describe() writes them without the row name ("drop send_rst; add orphan_dec"), or "".
+    [[nodiscard]] std::string edits_of(RowId r) const;
 };
 
 // Fires one event through MSM and applies the patch.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "orphancheck/model/events.hpp"
 #include "orphancheck/model/local.hpp"
@@ -31,6 +32,10 @@ struct StepView {
 
 // Step properties (rfc-transitions, rst-discipline, oom-kill, tw-handoff) this step violates.
 [[nodiscard]] PropertyMask violated_by_step(const StepView& s);
+
+// What step property `p` expected of step `s` and what the step did instead, for the last step of a
+// counterexample: "close() with unread data: expected an RST, none was sent". "" when `s` does not violate `p`.
+[[nodiscard]] std::string explain_step(PropertyId p, const StepView& s);
 
 // Events enabled in one socket configuration (under one set of guard inputs).
 struct EnabledView {
