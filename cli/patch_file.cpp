@@ -9,33 +9,15 @@
 #include "toml_file.hpp"
 
 #include "check_options.hpp"
+#include "orphancheck/model/guard_expr.hpp"
+#include "orphancheck/model/nearest.hpp"
 #include "orphancheck/model/row_effects.hpp"
 
 namespace orphancheck::cli {
 namespace {
 
-std::size_t distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diag = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
 std::string nearest(const std::string& word, const std::vector<std::string>& names) {
-    std::vector<std::pair<std::size_t, std::string>> ranked;
-    for (const auto& n : names) ranked.emplace_back(distance(word, n), n);
-    std::sort(ranked.begin(), ranked.end());
-    std::string s;
-    for (std::size_t i = 0; i < ranked.size() && i < 3; ++i) s += (i ? ", " : "") + ranked[i].second;
-    return s;
+    return model::nearest_names(word, names);
 }
 
 std::vector<std::string> row_names() {
@@ -162,16 +144,25 @@ PatchFileText parse_patch_file(const std::string& path) {
                             throw UsageError(fmt::format("{}: unknown state '{}' (nearest: {})", path, st, nearest(st, names)));
                         e.kind = model::RowEdit::Kind::retarget;
                         e.target = model::TcpState(it - names.begin());
+                    } else if (k == "guard") {
+                        const std::string text = text_of(path, k, val);
+                        e.kind = model::RowEdit::Kind::guard;
+                        try {
+                            e.guard = std::make_shared<const model::GuardExpr>(model::parse_guard(text, *id));
+                        } catch (const model::GuardSyntaxError& err) {
+                            throw UsageError(fmt::format("{}: guard of row {}: {} in \"{}\"", path, row, err.what(), text));
+                        }
                     } else {
                         throw UsageError(fmt::format(
-                            "{}: unknown edit '{}' for row {} (remove, drop_effect, add_effect, retarget)", path, k, row));
+                            "{}: unknown edit '{}' for row {} (remove, drop_effect, add_effect, retarget, guard)", path,
+                            k, row));
                     }
                     edits.push_back(e);
                     f.edit_numbers.push_back(number);
                 }
                 if (kinds != 1)
                     throw UsageError(fmt::format("{}: the [[edit]] of row {} needs exactly one of remove, drop_effect, "
-                                                 "add_effect, retarget",
+                                                 "add_effect, retarget, guard",
                                                  path, row));
             }
         } else if (key == "options") {
@@ -195,6 +186,7 @@ std::string edit_text(const model::RowEdit& e) {
         case model::RowEdit::Kind::drop_effect: return fmt::format("{}: drop_effect {}", row, model::effect_name(e.effect));
         case model::RowEdit::Kind::add_effect: return fmt::format("{}: add_effect {}", row, model::effect_name(e.effect));
         case model::RowEdit::Kind::retarget: return fmt::format("{}: retarget {}", row, model::state_name(e.target));
+        case model::RowEdit::Kind::guard: return fmt::format("{}: guard {}", row, e.guard->text);
     }
     return row;
 }
@@ -204,7 +196,8 @@ std::string edit_text(const model::RowEdit& e) {
 std::string conflict(const model::RowEdit& a, const model::RowEdit& b) {
     using Kind = model::RowEdit::Kind;
     if (a.row != b.row) return "";
-    if (a.kind == b.kind && a.effect == b.effect && a.target == b.target) return "repeats";
+    if (a.kind == Kind::guard && b.kind == Kind::guard) return a.guard->text == b.guard->text ? "repeats" : "a row has one guard";
+    if (a.kind == b.kind && a.effect == b.effect && a.target == b.target && a.kind != Kind::guard) return "repeats";
     if (a.kind == Kind::remove_row || b.kind == Kind::remove_row) return "a removed row takes no other edit";
     if (a.kind == Kind::retarget && b.kind == Kind::retarget) return "a row has one target state";
     if (a.effect == b.effect && (a.kind == Kind::add_effect || a.kind == Kind::drop_effect) &&

@@ -98,3 +98,14 @@ TEST_CASE("case study M8: TCP_LINGER2 = -1 read as 0 loses the RST") {
                 {{"sockets", "1"}, {"linger2", "-1"}},
                 {PropertyId::rst_discipline, PropertyId::close_progress}});
 }
+
+// Guard edits (issue 15): kernel bugs in a condition, each restated as new guards of the rows it decides.
+TEST_CASE("case study G2: the 60 s split written as >= sends an acked orphan down the keepalive path") {
+    check_case({"fin-wait2-split-off-by-one",
+                {{"sockets", "1"}, {"fin-timeout", "60"}, {"linger2", "sysctl"}},
+                {PropertyId::tw_handoff}});
+}
+
+TEST_CASE("case study G3: the FIN_WAIT2 timer without its owned test destroys a socket close() still holds") {
+    check_case({"keepalive-owned-test-dropped", {{"sockets", "1"}}, {PropertyId::rfc_transitions}});
+}

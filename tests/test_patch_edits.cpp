@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
@@ -15,7 +16,9 @@
 
 #include "helpers.hpp"
 #include "orphancheck/analysis/model_diff.hpp"
+#include "orphancheck/model/guard_expr.hpp"
 #include "orphancheck/model/row_effects.hpp"
+#include "orphancheck/model/socket_table.hpp"
 #include "orphancheck/reports/diff_report.hpp"
 #include "patch_file.hpp"
 
@@ -138,6 +141,9 @@ TEST_CASE("diff: never 'equivalent' when a verdict differs, over every case stud
         {"cases/linger2-negative-ignored", {{"sockets", "1"}, {"linger2", "-1"}}},
         {"broken/double-decrement", {{"sockets", "1"}}},
         {"examples/rto-max-1s", {{"sockets", "1"}}},
+        {"cases/fin-wait2-split-off-by-one", {{"sockets", "1"}, {"fin-timeout", "60"}, {"linger2", "sysctl"}}},
+        {"cases/keepalive-owned-test-dropped", {{"sockets", "1"}}},
+        {"cases/retry-budget-off-by-one", {{"sockets", "1"}}},
     };
     const std::filesystem::path root = std::filesystem::path(ORPHANCHECK_CHECKS) / ".." / "model" / "patches";
     std::set<std::string> shipped;
@@ -164,4 +170,76 @@ TEST_CASE("diff: never 'equivalent' when a verdict differs, over every case stud
         }
         CHECK(reports::diff_json(d)["distinguishing_trace"]["equivalent"] == d.equivalent());
     }
+}
+
+TEST_CASE("patch edits: a guard edit changes the explored behaviour") {
+    RowEdit e;
+    e.kind = RowEdit::Kind::guard;
+    e.row = RowId::keepalive_rst;
+    e.guard = std::make_shared<const model::GuardExpr>(
+        model::parse_guard("dead && (linger2_negative || !fin_time_long)", RowId::keepalive_rst));
+    check_edit_is_seen({{"sockets", "1"}}, e);
+}
+
+TEST_CASE("patch edits: a guard restated as written in `orphancheck rows` changes nothing") {
+    // Every row's own guard text, parsed as a patch guard, gives the same table: the grammar reads what rows print.
+    model::TablePatch same;
+    for (const auto& d : model::describe_table()) {
+        if (d.guard.empty()) continue;
+        RowEdit e;
+        e.kind = RowEdit::Kind::guard;
+        e.row = d.row;
+        e.guard = std::make_shared<const model::GuardExpr>(model::parse_guard(d.guard, d.row));
+        same.edits.push_back(e);
+    }
+    for (const model::SysctlConfig& cfg : model::row_coverage_configs()) {
+        const auto plain = model::SocketTable::extract(cfg);
+        const auto restated = model::SocketTable::extract(cfg, same);
+        REQUIRE(plain.size() == restated.size());
+        for (std::uint16_t i = 0; i < plain.size(); ++i)
+            for (int ev = 0; ev < model::kEvents; ++ev)
+                for (int g = 0; g < model::kGuardInputCombos; ++g) {
+                    const auto in = model::GuardInputs::from_index(g);
+                    const auto& a = plain.at(i, model::EventId(ev), in);
+                    const auto& b = restated.at(i, model::EventId(ev), in);
+                    INFO(model::describe(plain.local(i)) << ", " << model::event_name(model::EventId(ev)));
+                    CHECK(a.next == b.next);
+                    CHECK(a.row == b.row);
+                }
+    }
+}
+
+TEST_CASE("patch edits: a guard that makes two rows of one event hold at once is refused, naming both") {
+    const std::string path = write_patch("[[edit]]\nrow = \"rto_fin_wait1\"\nguard = \"!owned && dead && retries_left\"\n");
+    auto spec = test::spec_of({{"sockets", "1"}});
+    cli::read_patch_file(path, spec.patch);
+    std::filesystem::remove(path);
+    CHECK_THROWS_WITH_AS(checker::explore(spec), doctest::Contains("row rto_fin_wait1_oom fires too"), model::PatchError);
+}
+
+TEST_CASE("patch edits: bad guard expressions are refused in one line with the column and the nearest names") {
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"dead && ownd", "column 9: unknown name 'ownd' (nearest: owned"},
+        {"dead && (owned || !lingering", "a '(' is not closed"},
+        {"dead && owned)", "unexpected ')'"},
+        {"retries && dead", "'retries' is a number: compare it"},
+        {"dead >= 2", "unexpected '>= 2'"},
+        {"retries >= dead", "'dead' is not a number"},
+        {"3 < 4", "a comparison of two numbers"},
+        {"unread_data && dead", "'unread_data' is not known when ACK of our FIN runs"},
+        {"", "an empty guard"},
+        {"dead &&", "the expression ends where a condition is expected"},
+        {"retries >= 99999999999", "a whole number from 0 to 1000000"},
+    };
+    for (const auto& [guard, why] : bad) {
+        const std::string path = write_patch("[[edit]]\nrow = \"ack_fin_wait1_keepalive\"\nguard = \"" + guard + "\"\n");
+        INFO("guard: " << guard);
+        test::check_refused("check --sockets 1 --patch " + path, why);
+        std::filesystem::remove(path);
+    }
+    // Two guards for one row cannot both be meant.
+    const std::string two = write_patch(
+        "[[edit]]\nrow = \"keepalive_rst\"\nguard = \"dead\"\n[[edit]]\nrow = \"keepalive_rst\"\nguard = \"!dead\"\n");
+    test::check_refused("check --sockets 1 --patch " + two, "a row has one guard");
+    std::filesystem::remove(two);
 }

@@ -16,11 +16,17 @@
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>
 #include <array>
+#include <cstdint>
+#include <iterator>
 #include <optional>
+#include <span>
+#include <string_view>
+#include <type_traits>
 #include <stdexcept>
 #include <utility>
 
 #include "orphancheck/model/close_path.hpp"
+#include "orphancheck/model/guard_expr.hpp"
 #include "orphancheck/model/table_patch.hpp"
 
 namespace orphancheck::model {
@@ -38,6 +44,7 @@ struct Ctx {
     GuardInputs in;
     EffectList fx;
     RowId row = RowId::none;
+    const GuardOverrides* guards = nullptr;  // a patch's guard edits
 };
 struct EvBase {
     Ctx* ctx;
@@ -75,46 +82,94 @@ struct Shutdown : Event<EventKind::shutdown> {  // also shutdown_zero_window and
 using RxDataAck = Event<EventKind::rx_data_ack>;
 
 // ---------------------------------------------------------------- guards
-#define OC_PRED(NAME, EXPR)                                                                   \
-    struct NAME {                                                                             \
-        static constexpr const char* name = #NAME;                                            \
-        template <class E, class F>                                                           \
-        bool operator()([[maybe_unused]] E const& e, [[maybe_unused]] F const& f) const { \
-            return (EXPR);                                                                    \
-        }                                                                                     \
+// X(name, condition): the named kernel conditions guards are built from. A condition reads the socket (f.d),
+// the step context (configuration, global guard inputs) or the event; its call operator exists only for the
+// events that carry what it reads, so patch files can be told which conditions a row may test.
+#define OC_PREDICATES(X)                                                                                        \
+    X(dead, f.d.dead)                         /* sock_flag(sk, SOCK_DEAD) */                                    \
+    X(owned, f.d.owned)                       /* sock_owned_by_user(sk) */                                      \
+    X(tail_pending, f.d.tail)                 /* __tcp_close between sock_orphan and the increment */           \
+    X(lingering, f.d.lingering)               /* close() blocked in sk_stream_wait_close */                     \
+    X(linger2_negative, f.d.l2neg)            /* tp->linger2 < 0 */                                             \
+    X(fin_time_long, f.d.fin_long)            /* tcp_fin_time(sk) > TCP_TIMEWAIT_LEN */                         \
+    X(check_oom, e.ctx->in.oom)               /* tcp_check_oom / tcp_out_of_resources (cached count) */         \
+    X(tw_buckets_full, e.ctx->in.tw_full)     /* inet_twsk_alloc() returns NULL */                              \
+    X(retries_left, f.d.retries < e.ctx->cfg->must_kill_after())                                                \
+    X(retries_spent, f.d.retries >= e.ctx->cfg->may_kill_after()) /* retransmits_timed_out() */                 \
+    X(unread_data, e.opts.unread)             /* data_was_unread */                                             \
+    X(linger_zero, e.opts.linger == Linger::zero)       /* SOCK_LINGER && !sk_lingertime */                     \
+    X(linger_timeout, e.opts.linger == Linger::timeout) /* SOCK_LINGER && sk_lingertime */                      \
+    X(segment_has_fin, e.fin)                 /* th->fin */                                                     \
+    X(segment_has_old_ack, e.old_ack)         /* before(ack, prior_snd_una) */                                  \
+    X(accepts_old_ack, e.ctx->cfg->kernel.accepts_old_ack)         /* "accept old ack during closing" (2024) */ \
+    X(write_queue_purged, f.d.purged)                              /* tcp_write_queue_purge ran (tcp_abort) */  \
+    X(abort_kills_orphans, e.ctx->cfg->kernel.abort_kills_orphans) /* bac76cf89816 (v6.11) */                   \
+    X(abort_frees_timewait, e.ctx->cfg->kernel.abort_frees_timewait) /* 6.x tcp_abort TIME_WAIT branch */       \
+    X(retries_exhausted, f.d.retries >= e.ctx->cfg->must_kill_after())                                          \
+    X(peer_window_zero, e.opts.window_closed) /* tcp_send_fin: unsent data, zero send window */                 \
+    X(fin_waits_for_window, f.d.window_wait)  /* FIN queued, not sent: ICSK_TIME_PROBE0 armed */                \
+    X(fin_alloc_may_fail, e.ctx->cfg->fin_alloc_fail) /* alloc_skb_fclone(GFP_ATOMIC) == NULL */                \
+    X(data_unacked, e.opts.unacked)           /* tcp_send_fin behind sent, unacked data */                      \
+    X(data_ahead_of_fin, f.d.data_ahead)      /* snd_una below the data ahead of our FIN */                     \
+    X(fin_not_queued, f.d.fin_unqueued)       /* tcp_send_fin gave up: nothing to retransmit */                 \
+    /* tcp_probe_timer: an orphan at RTO_MAX (!alive) whose backoff reached tcp_orphan_retries(sk, alive)       \
+       aborts before the OOM check. */                                                                          \
+    X(probe_backoff_spent, f.d.dead && e.ctx->cfg->probe_backoff_spent(f.d.backoff))                            \
+    /* tcp_probe_timer: icsk_probes_out >= max_probes (tcp_orphan_retries for an orphan, tcp_retries2          \
+       otherwise) */                                                                                            \
+    X(probes_out_spent, f.d.retries >= e.ctx->cfg->max_probes(f.d.dead, f.d.backoff))
+
+#define OC_PRED(NAME, EXPR)                                                                                   \
+    struct NAME {                                                                                             \
+        static constexpr const char* name = #NAME;                                                            \
+        template <class E, class F>                                                                           \
+        auto operator()([[maybe_unused]] E const& e, [[maybe_unused]] F const& f) const -> decltype(bool(EXPR)) { \
+            return (EXPR);                                                                                    \
+        }                                                                                                     \
     };
-OC_PRED(dead, f.d.dead)                     // sock_flag(sk, SOCK_DEAD)
-OC_PRED(owned, f.d.owned)                   // sock_owned_by_user(sk)
-OC_PRED(tail_pending, f.d.tail)             // __tcp_close between sock_orphan and the increment
-OC_PRED(lingering, f.d.lingering)           // close() blocked in sk_stream_wait_close
-OC_PRED(linger2_negative, f.d.l2neg)        // tp->linger2 < 0
-OC_PRED(fin_time_long, f.d.fin_long)        // tcp_fin_time(sk) > TCP_TIMEWAIT_LEN
-OC_PRED(check_oom, e.ctx->in.oom)           // tcp_check_oom / tcp_out_of_resources (cached count)
-OC_PRED(tw_buckets_full, e.ctx->in.tw_full) // inet_twsk_alloc() returns NULL
-OC_PRED(retries_left, f.d.retries < e.ctx->cfg->must_kill_after())
-OC_PRED(retries_spent, f.d.retries >= e.ctx->cfg->may_kill_after())  // retransmits_timed_out()
-OC_PRED(unread_data, e.opts.unread)                                  // data_was_unread
-OC_PRED(linger_zero, e.opts.linger == Linger::zero)                  // SOCK_LINGER && !sk_lingertime
-OC_PRED(linger_timeout, e.opts.linger == Linger::timeout)            // SOCK_LINGER && sk_lingertime
-OC_PRED(segment_has_fin, e.fin)                                      // th->fin
-OC_PRED(segment_has_old_ack, e.old_ack)                                // before(ack, prior_snd_una)
-OC_PRED(accepts_old_ack, e.ctx->cfg->kernel.accepts_old_ack)           // "accept old ack during closing" (2024)
-OC_PRED(write_queue_purged, f.d.purged)                                 // tcp_write_queue_purge ran (tcp_abort)
-OC_PRED(abort_kills_orphans, e.ctx->cfg->kernel.abort_kills_orphans)   // bac76cf89816 (v6.11)
-OC_PRED(abort_frees_timewait, e.ctx->cfg->kernel.abort_frees_timewait) // 6.x tcp_abort TIME_WAIT branch
-OC_PRED(retries_exhausted, f.d.retries >= e.ctx->cfg->must_kill_after())
-OC_PRED(peer_window_zero, e.opts.window_closed)                        // tcp_send_fin: unsent data, zero send window
-OC_PRED(fin_waits_for_window, f.d.window_wait)                         // FIN queued, not sent: ICSK_TIME_PROBE0 armed
-OC_PRED(fin_alloc_may_fail, e.ctx->cfg->fin_alloc_fail)              // alloc_skb_fclone(GFP_ATOMIC) == NULL
-OC_PRED(data_unacked, e.opts.unacked)                                   // tcp_send_fin behind sent, unacked data
-OC_PRED(data_ahead_of_fin, f.d.data_ahead)                              // snd_una below the data ahead of our FIN
-OC_PRED(fin_not_queued, f.d.fin_unqueued)                              // tcp_send_fin gave up: nothing to retransmit
-// tcp_probe_timer: an orphan at RTO_MAX (!alive) whose backoff reached tcp_orphan_retries(sk, alive) aborts
-// before the OOM check.
-OC_PRED(probe_backoff_spent, f.d.dead && e.ctx->cfg->probe_backoff_spent(f.d.backoff))
-// tcp_probe_timer: icsk_probes_out >= max_probes (tcp_orphan_retries for an orphan, tcp_retries2 otherwise)
-OC_PRED(probes_out_spent, f.d.retries >= e.ctx->cfg->max_probes(f.d.dead, f.d.backoff))
+OC_PREDICATES(OC_PRED)
 #undef OC_PRED
+template <class... P>
+struct pred_list {};
+#define OC_PRED_TYPE(NAME, EXPR) NAME,
+using Predicates = pred_list<OC_PREDICATES(OC_PRED_TYPE) void>;  // `void` ends the list
+#undef OC_PRED_TYPE
+#define OC_PRED_NAME(NAME, EXPR) #NAME,
+constexpr std::string_view kPredicateNames[] = {OC_PREDICATES(OC_PRED_NAME)};
+#undef OC_PRED_NAME
+constexpr int kPredicates = int(std::size(kPredicateNames));
+
+// Predicate `i` of the list on event `e` of machine `f`; false for a predicate the event does not carry (a
+// patch's guard is checked against guard_predicate_applies when it is read, so this does not happen).
+template <class E, class F, class... P>
+bool eval_predicate(int i, E const& e, F const& f, pred_list<P...>*) {
+    bool r = false;
+    int k = 0;
+    auto one = [&]<class Q>(Q*) {
+        if constexpr (!std::is_void_v<Q>) {
+            if constexpr (requires { Q{}(e, f); })
+                if (k == i) r = Q{}(e, f);
+            ++k;
+        }
+    };
+    (one(static_cast<P*>(nullptr)), ...);
+    return r;
+}
+// Which predicates event type E carries (bit i: predicate i), for the machine type F.
+template <class E, class F, class... P>
+std::uint64_t predicates_of(pred_list<P...>*) {
+    std::uint64_t m = 0;
+    int k = 0;
+    auto one = [&]<class Q>(Q*) {
+        if constexpr (!std::is_void_v<Q>) {
+            if constexpr (requires(E const& e, F const& f) { Q{}(e, f); }) m |= std::uint64_t(1) << k;
+            ++k;
+        }
+    };
+    (one(static_cast<P*>(nullptr)), ...);
+    return m;
+}
+static_assert(kPredicates <= 64, "predicate masks are 64 bits");
 
 template <class P>
 struct not_ {
@@ -283,6 +338,33 @@ using G = when<P...>;
 template <class P>
 using N = not_<P>;
 
+// Every row's guard, unless a patch file gives the row another one (or the overlap check of patched_step asks for
+// one row alone, or for all rows but one): then the patch's expression over the same named conditions decides.
+template <class A>
+struct row_id;
+template <RowId Id, class... X>
+struct row_id<row_<Id, X...>> {
+    static constexpr RowId value = Id;
+};
+template <class A, class Gd>
+struct patchable {
+    template <class E, class F, class S, class T>
+    bool operator()(E const& e, F& f, S& s, T& t) const {
+        constexpr RowId id = row_id<A>::value;
+        if (const GuardOverrides* o = e.ctx->guards) {
+            if ((o->only != RowId::none && o->only != id) || o->without == id) return false;
+            if (const GuardExpr* x = o->by_row[std::size_t(id)]) {
+                const F& cf = f;
+                return x->eval([&](int i) { return eval_predicate(i, e, cf, static_cast<Predicates*>(nullptr)); }, f.d,
+                               *e.ctx->cfg);
+            }
+        }
+        return Gd{}(e, f, s, t);
+    }
+};
+template <class S, class E, class T, class A, class Gd>
+using Row = msmf::Row<S, E, T, A, patchable<A, Gd>>;
+
 // ---------------------------------------------------------------- machine
 struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     SockData d;
@@ -294,204 +376,204 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     struct transition_table : mpl::vector<
     //        Start        Event         Next        Action                                                                   Guard
     // ---- close(): __tcp_close up to sock_orphan (C0-C9)
-    msmf::Row<Closed,      Close,        Closed,     row_<R::close_after_reset, sock_orphan>,                                 G<N<dead>, N<lingering>> >,
-    msmf::Row<Established, Close,        Closed,     row_<R::close_unread_rst, send_active_reset, sock_orphan>,               G<unread_data> >,
-    msmf::Row<CloseWait,   Close,        Closed,     row_<R::close_wait_unread_rst, send_active_reset, sock_orphan>,          G<unread_data> >,
-    msmf::Row<Established, Close,        Closed,     row_<R::close_linger0_rst, send_active_reset, sock_orphan>,              G<N<unread_data>, linger_zero> >,
-    msmf::Row<CloseWait,   Close,        Closed,     row_<R::close_wait_linger0_rst, send_active_reset, sock_orphan>,         G<N<unread_data>, linger_zero> >,
-    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin, set_sockopts, tcp_send_fin, sock_orphan>,             G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>> >,
-    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger, set_sockopts, tcp_send_fin, start_linger>,     G<N<unread_data>, linger_timeout, N<peer_window_zero>> >,
-    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin, set_sockopts, tcp_send_fin, sock_orphan>,        G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>> >,
-    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger, set_sockopts, tcp_send_fin, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>> >,
+    Row<Closed,      Close,        Closed,     row_<R::close_after_reset, sock_orphan>,                                 G<N<dead>, N<lingering>> >,
+    Row<Established, Close,        Closed,     row_<R::close_unread_rst, send_active_reset, sock_orphan>,               G<unread_data> >,
+    Row<CloseWait,   Close,        Closed,     row_<R::close_wait_unread_rst, send_active_reset, sock_orphan>,          G<unread_data> >,
+    Row<Established, Close,        Closed,     row_<R::close_linger0_rst, send_active_reset, sock_orphan>,              G<N<unread_data>, linger_zero> >,
+    Row<CloseWait,   Close,        Closed,     row_<R::close_wait_linger0_rst, send_active_reset, sock_orphan>,         G<N<unread_data>, linger_zero> >,
+    Row<Established, Close,        FinWait1,   row_<R::close_fin, set_sockopts, tcp_send_fin, sock_orphan>,             G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>> >,
+    Row<Established, Close,        FinWait1,   row_<R::close_fin_linger, set_sockopts, tcp_send_fin, start_linger>,     G<N<unread_data>, linger_timeout, N<peer_window_zero>> >,
+    Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin, set_sockopts, tcp_send_fin, sock_orphan>,        G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>> >,
+    Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger, set_sockopts, tcp_send_fin, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>> >,
     // (the peer stopped reading: our data waits behind its zero window, and the FIN behind the data)
-    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_zero_window, set_sockopts, tcp_send_fin_queued, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, peer_window_zero> >,
-    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger_zero_window, set_sockopts, tcp_send_fin_queued, start_linger>, G<N<unread_data>, linger_timeout, peer_window_zero> >,
-    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_zero_window, set_sockopts, tcp_send_fin_queued, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, peer_window_zero> >,
-    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_zero_window, set_sockopts, tcp_send_fin_queued, start_linger>, G<N<unread_data>, linger_timeout, peer_window_zero> >,
+    Row<Established, Close,        FinWait1,   row_<R::close_fin_zero_window, set_sockopts, tcp_send_fin_queued, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, peer_window_zero> >,
+    Row<Established, Close,        FinWait1,   row_<R::close_fin_linger_zero_window, set_sockopts, tcp_send_fin_queued, start_linger>, G<N<unread_data>, linger_timeout, peer_window_zero> >,
+    Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_zero_window, set_sockopts, tcp_send_fin_queued, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, peer_window_zero> >,
+    Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_zero_window, set_sockopts, tcp_send_fin_queued, start_linger>, G<N<unread_data>, linger_timeout, peer_window_zero> >,
     // (atomic memory short: tcp_send_fin cannot allocate the FIN and gives up; the state is FIN_WAIT1/LAST_ACK already)
-    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
-    msmf::Row<Established, Close,        FinWait1,   row_<R::close_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
-    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
-    msmf::Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
+    Row<Established, Close,        FinWait1,   row_<R::close_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
+    Row<Established, Close,        FinWait1,   row_<R::close_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
+    Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, sock_orphan>, G<N<unread_data>, N<linger_zero>, N<linger_timeout>, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
+    Row<CloseWait,   Close,        LastAck,    row_<R::close_wait_fin_linger_alloc_failed, set_sockopts, tcp_send_fin_alloc_failed, start_linger>, G<N<unread_data>, linger_timeout, N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
     // ---- shutdown(SHUT_WR): tcp_shutdown -> tcp_close_state + tcp_send_fin; no SOCK_DEAD, no orphan count
-    msmf::Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin, tcp_send_fin>,                                      G<N<peer_window_zero>> >,
-    msmf::Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin_zero_window, tcp_send_fin_queued>,                   G<peer_window_zero> >,
-    msmf::Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin_alloc_failed, tcp_send_fin_alloc_failed>,            G<N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
-    msmf::Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin, tcp_send_fin>,                           G<N<peer_window_zero>> >,
-    msmf::Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin_zero_window, tcp_send_fin_queued>,        G<peer_window_zero> >,
-    msmf::Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin_alloc_failed, tcp_send_fin_alloc_failed>, G<N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
+    Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin, tcp_send_fin>,                                      G<N<peer_window_zero>> >,
+    Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin_zero_window, tcp_send_fin_queued>,                   G<peer_window_zero> >,
+    Row<Established, Shutdown,     FinWait1,   row_<R::shutdown_fin_alloc_failed, tcp_send_fin_alloc_failed>,            G<N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
+    Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin, tcp_send_fin>,                           G<N<peer_window_zero>> >,
+    Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin_zero_window, tcp_send_fin_queued>,        G<peer_window_zero> >,
+    Row<CloseWait,   Shutdown,     LastAck,    row_<R::shutdown_close_wait_fin_alloc_failed, tcp_send_fin_alloc_failed>, G<N<peer_window_zero>, fin_alloc_may_fail, N<data_unacked>> >,
     // ---- close() after shutdown: __tcp_close in a state tcp_close_state keeps (no new FIN)
-    msmf::Row<FinWait1,    Close,        Closed,     row_<R::close_shut_unread_rst_fin_wait1, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, unread_data> >,
-    msmf::Row<FinWait2,    Close,        Closed,     row_<R::close_shut_unread_rst_fin_wait2, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, unread_data> >,
-    msmf::Row<Closing,     Close,        Closed,     row_<R::close_shut_unread_rst_closing, send_active_reset, sock_orphan>,     G<N<dead>, N<lingering>, unread_data> >,
-    msmf::Row<LastAck,     Close,        Closed,     row_<R::close_shut_unread_rst_last_ack, send_active_reset, sock_orphan>,    G<N<dead>, N<lingering>, unread_data> >,
+    Row<FinWait1,    Close,        Closed,     row_<R::close_shut_unread_rst_fin_wait1, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, unread_data> >,
+    Row<FinWait2,    Close,        Closed,     row_<R::close_shut_unread_rst_fin_wait2, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, unread_data> >,
+    Row<Closing,     Close,        Closed,     row_<R::close_shut_unread_rst_closing, send_active_reset, sock_orphan>,     G<N<dead>, N<lingering>, unread_data> >,
+    Row<LastAck,     Close,        Closed,     row_<R::close_shut_unread_rst_last_ack, send_active_reset, sock_orphan>,    G<N<dead>, N<lingering>, unread_data> >,
     // (SO_LINGER 0: tcp_disconnect resets in a tcp_need_reset state, or while our FIN is still queued)
-    msmf::Row<FinWait1,    Close,        Closed,     row_<R::close_shut_linger0_rst_fin_wait1, send_active_reset, sock_orphan>,  G<N<dead>, N<lingering>, N<unread_data>, linger_zero> >,
-    msmf::Row<FinWait2,    Close,        Closed,     row_<R::close_shut_linger0_rst_fin_wait2, send_active_reset, sock_orphan>,  G<N<dead>, N<lingering>, N<unread_data>, linger_zero> >,
-    msmf::Row<Closing,     Close,        Closed,     row_<R::close_shut_linger0_closing, sock_orphan>,                           G<N<dead>, N<lingering>, N<unread_data>, linger_zero, N<fin_waits_for_window>> >,
-    msmf::Row<Closing,     Close,        Closed,     row_<R::close_shut_linger0_rst_closing, send_active_reset, sock_orphan>,    G<N<dead>, N<lingering>, N<unread_data>, linger_zero, fin_waits_for_window> >,
-    msmf::Row<LastAck,     Close,        Closed,     row_<R::close_shut_linger0_last_ack, sock_orphan>,                          G<N<dead>, N<lingering>, N<unread_data>, linger_zero, N<fin_waits_for_window>> >,
-    msmf::Row<LastAck,     Close,        Closed,     row_<R::close_shut_linger0_rst_last_ack, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, N<unread_data>, linger_zero, fin_waits_for_window> >,
-    msmf::Row<FinWait1,    Close,        FinWait1,   row_<R::close_shut_fin_wait1, set_sockopts, sock_orphan>,                   G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
+    Row<FinWait1,    Close,        Closed,     row_<R::close_shut_linger0_rst_fin_wait1, send_active_reset, sock_orphan>,  G<N<dead>, N<lingering>, N<unread_data>, linger_zero> >,
+    Row<FinWait2,    Close,        Closed,     row_<R::close_shut_linger0_rst_fin_wait2, send_active_reset, sock_orphan>,  G<N<dead>, N<lingering>, N<unread_data>, linger_zero> >,
+    Row<Closing,     Close,        Closed,     row_<R::close_shut_linger0_closing, sock_orphan>,                           G<N<dead>, N<lingering>, N<unread_data>, linger_zero, N<fin_waits_for_window>> >,
+    Row<Closing,     Close,        Closed,     row_<R::close_shut_linger0_rst_closing, send_active_reset, sock_orphan>,    G<N<dead>, N<lingering>, N<unread_data>, linger_zero, fin_waits_for_window> >,
+    Row<LastAck,     Close,        Closed,     row_<R::close_shut_linger0_last_ack, sock_orphan>,                          G<N<dead>, N<lingering>, N<unread_data>, linger_zero, N<fin_waits_for_window>> >,
+    Row<LastAck,     Close,        Closed,     row_<R::close_shut_linger0_rst_last_ack, send_active_reset, sock_orphan>,   G<N<dead>, N<lingering>, N<unread_data>, linger_zero, fin_waits_for_window> >,
+    Row<FinWait1,    Close,        FinWait1,   row_<R::close_shut_fin_wait1, set_sockopts, sock_orphan>,                   G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
     // (sk_stream_wait_close does not wait in FIN_WAIT2: SO_LINGER > 0 closes at once)
-    msmf::Row<FinWait2,    Close,        FinWait2,   row_<R::close_shut_fin_wait2, set_sockopts, sock_orphan>,                   G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>> >,
-    msmf::Row<Closing,     Close,        Closing,    row_<R::close_shut_closing, set_sockopts, sock_orphan>,                     G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
-    msmf::Row<LastAck,     Close,        LastAck,    row_<R::close_shut_last_ack, set_sockopts, sock_orphan>,                    G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
-    msmf::Row<FinWait1,    Close,        FinWait1,   row_<R::close_shut_linger_fin_wait1, set_sockopts, start_linger>,           G<N<dead>, N<lingering>, N<unread_data>, linger_timeout> >,
-    msmf::Row<Closing,     Close,        Closing,    row_<R::close_shut_linger_closing, set_sockopts, start_linger>,             G<N<dead>, N<lingering>, N<unread_data>, linger_timeout> >,
-    msmf::Row<LastAck,     Close,        LastAck,    row_<R::close_shut_linger_last_ack, set_sockopts, start_linger>,            G<N<dead>, N<lingering>, N<unread_data>, linger_timeout> >,
-    msmf::Row<ClosedTw,    Close,        ClosedTw,   row_<R::close_shut_closed_tw, sock_orphan>,                                 G<N<dead>, N<lingering>> >,
+    Row<FinWait2,    Close,        FinWait2,   row_<R::close_shut_fin_wait2, set_sockopts, sock_orphan>,                   G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>> >,
+    Row<Closing,     Close,        Closing,    row_<R::close_shut_closing, set_sockopts, sock_orphan>,                     G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
+    Row<LastAck,     Close,        LastAck,    row_<R::close_shut_last_ack, set_sockopts, sock_orphan>,                    G<N<dead>, N<lingering>, N<unread_data>, N<linger_zero>, N<linger_timeout>> >,
+    Row<FinWait1,    Close,        FinWait1,   row_<R::close_shut_linger_fin_wait1, set_sockopts, start_linger>,           G<N<dead>, N<lingering>, N<unread_data>, linger_timeout> >,
+    Row<Closing,     Close,        Closing,    row_<R::close_shut_linger_closing, set_sockopts, start_linger>,             G<N<dead>, N<lingering>, N<unread_data>, linger_timeout> >,
+    Row<LastAck,     Close,        LastAck,    row_<R::close_shut_linger_last_ack, set_sockopts, start_linger>,            G<N<dead>, N<lingering>, N<unread_data>, linger_timeout> >,
+    Row<ClosedTw,    Close,        ClosedTw,   row_<R::close_shut_closed_tw, sock_orphan>,                                 G<N<dead>, N<lingering>> >,
     // ---- SO_LINGER wait ends: sk_stream_wait_close returns, adjudge_to_death (C9)
-    msmf::Row<FinWait1,    LingerWake,   FinWait1,   row_<R::linger_wake_fin_wait1, sock_orphan>,                             G<lingering> >,
-    msmf::Row<FinWait2,    LingerWake,   FinWait2,   row_<R::linger_wake_fin_wait2, sock_orphan>,                             G<lingering> >,
-    msmf::Row<Closing,     LingerWake,   Closing,    row_<R::linger_wake_closing, sock_orphan>,                               G<lingering> >,
-    msmf::Row<LastAck,     LingerWake,   LastAck,    row_<R::linger_wake_last_ack, sock_orphan>,                              G<lingering> >,
-    msmf::Row<Closed,      LingerWake,   Closed,     row_<R::linger_wake_closed, sock_orphan>,                                G<lingering> >,
-    msmf::Row<ClosedTw,    LingerWake,   ClosedTw,   row_<R::linger_wake_closed_tw, sock_orphan>,                             G<lingering> >,
+    Row<FinWait1,    LingerWake,   FinWait1,   row_<R::linger_wake_fin_wait1, sock_orphan>,                             G<lingering> >,
+    Row<FinWait2,    LingerWake,   FinWait2,   row_<R::linger_wake_fin_wait2, sock_orphan>,                             G<lingering> >,
+    Row<Closing,     LingerWake,   Closing,    row_<R::linger_wake_closing, sock_orphan>,                               G<lingering> >,
+    Row<LastAck,     LingerWake,   LastAck,    row_<R::linger_wake_last_ack, sock_orphan>,                              G<lingering> >,
+    Row<Closed,      LingerWake,   Closed,     row_<R::linger_wake_closed, sock_orphan>,                                G<lingering> >,
+    Row<ClosedTw,    LingerWake,   ClosedTw,   row_<R::linger_wake_closed_tw, sock_orphan>,                             G<lingering> >,
     // ---- rest of __tcp_close after the backlog (C11-C15): orphan++, FIN_WAIT2, OOM, destroy
-    msmf::Row<FinWait1,    CloseTail,    Destroyed,  row_<R::tail_fin_wait1_oom, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, check_oom> >,
-    msmf::Row<FinWait1,    CloseTail,    FinWait1,   row_<R::tail_fin_wait1, orphan_count_inc>,                               G<tail_pending, N<check_oom>> >,
-    msmf::Row<Closing,     CloseTail,    Destroyed,  row_<R::tail_closing_oom, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, check_oom> >,
-    msmf::Row<Closing,     CloseTail,    Closing,    row_<R::tail_closing, orphan_count_inc>,                                 G<tail_pending, N<check_oom>> >,
-    msmf::Row<LastAck,     CloseTail,    Destroyed,  row_<R::tail_last_ack_oom, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, check_oom> >,
-    msmf::Row<LastAck,     CloseTail,    LastAck,    row_<R::tail_last_ack, orphan_count_inc>,                                G<tail_pending, N<check_oom>> >,
-    msmf::Row<FinWait2,    CloseTail,    Destroyed,  row_<R::tail_fin_wait2_linger2_rst, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, linger2_negative> >,
-    msmf::Row<FinWait2,    CloseTail,    Destroyed,  row_<R::tail_fin_wait2_keepalive_oom, orphan_count_inc, reset_keepalive_timer, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, N<linger2_negative>, fin_time_long, check_oom> >,
-    msmf::Row<FinWait2,    CloseTail,    FinWait2,   row_<R::tail_fin_wait2_keepalive, orphan_count_inc, reset_keepalive_timer>, G<tail_pending, N<linger2_negative>, fin_time_long, N<check_oom>> >,
-    msmf::Row<FinWait2,    CloseTail,    TwFinWait2, row_<R::tail_fin_wait2_tw, orphan_count_inc, twsk_alloc, inet_csk_destroy_sock>, G<tail_pending, N<linger2_negative>, N<fin_time_long>, N<tw_buckets_full>> >,
-    msmf::Row<FinWait2,    CloseTail,    Destroyed,  row_<R::tail_fin_wait2_tw_overflow, orphan_count_inc, twsk_overflow, inet_csk_destroy_sock>, G<tail_pending, N<linger2_negative>, N<fin_time_long>, tw_buckets_full> >,
-    msmf::Row<Closed,      CloseTail,    Destroyed,  row_<R::tail_closed, orphan_count_inc, inet_csk_destroy_sock>,        G<tail_pending> >,
-    msmf::Row<ClosedTw,    CloseTail,    TwTimeWait, row_<R::tail_closed_tw, orphan_count_inc, inet_csk_destroy_sock>,     G<tail_pending> >,
-    msmf::Row<Destroyed,   CloseTail,    Destroyed,  row_<R::tail_after_destroy, orphan_count_inc>,                        G<tail_pending> >,
+    Row<FinWait1,    CloseTail,    Destroyed,  row_<R::tail_fin_wait1_oom, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, check_oom> >,
+    Row<FinWait1,    CloseTail,    FinWait1,   row_<R::tail_fin_wait1, orphan_count_inc>,                               G<tail_pending, N<check_oom>> >,
+    Row<Closing,     CloseTail,    Destroyed,  row_<R::tail_closing_oom, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, check_oom> >,
+    Row<Closing,     CloseTail,    Closing,    row_<R::tail_closing, orphan_count_inc>,                                 G<tail_pending, N<check_oom>> >,
+    Row<LastAck,     CloseTail,    Destroyed,  row_<R::tail_last_ack_oom, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, check_oom> >,
+    Row<LastAck,     CloseTail,    LastAck,    row_<R::tail_last_ack, orphan_count_inc>,                                G<tail_pending, N<check_oom>> >,
+    Row<FinWait2,    CloseTail,    Destroyed,  row_<R::tail_fin_wait2_linger2_rst, orphan_count_inc, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, linger2_negative> >,
+    Row<FinWait2,    CloseTail,    Destroyed,  row_<R::tail_fin_wait2_keepalive_oom, orphan_count_inc, reset_keepalive_timer, send_active_reset, inet_csk_destroy_sock>, G<tail_pending, N<linger2_negative>, fin_time_long, check_oom> >,
+    Row<FinWait2,    CloseTail,    FinWait2,   row_<R::tail_fin_wait2_keepalive, orphan_count_inc, reset_keepalive_timer>, G<tail_pending, N<linger2_negative>, fin_time_long, N<check_oom>> >,
+    Row<FinWait2,    CloseTail,    TwFinWait2, row_<R::tail_fin_wait2_tw, orphan_count_inc, twsk_alloc, inet_csk_destroy_sock>, G<tail_pending, N<linger2_negative>, N<fin_time_long>, N<tw_buckets_full>> >,
+    Row<FinWait2,    CloseTail,    Destroyed,  row_<R::tail_fin_wait2_tw_overflow, orphan_count_inc, twsk_overflow, inet_csk_destroy_sock>, G<tail_pending, N<linger2_negative>, N<fin_time_long>, tw_buckets_full> >,
+    Row<Closed,      CloseTail,    Destroyed,  row_<R::tail_closed, orphan_count_inc, inet_csk_destroy_sock>,        G<tail_pending> >,
+    Row<ClosedTw,    CloseTail,    TwTimeWait, row_<R::tail_closed_tw, orphan_count_inc, inet_csk_destroy_sock>,     G<tail_pending> >,
+    Row<Destroyed,   CloseTail,    Destroyed,  row_<R::tail_after_destroy, orphan_count_inc>,                        G<tail_pending> >,
     // (No FIN_WAIT2 bucket can appear from the backlog: an owned FIN_WAIT1 takes the "bad case".)
-    msmf::Row<TwTimeWait,  CloseTail,    TwTimeWait, row_<R::tail_after_destroy_tw_time_wait, orphan_count_inc>,           G<tail_pending> >,
+    Row<TwTimeWait,  CloseTail,    TwTimeWait, row_<R::tail_after_destroy_tw_time_wait, orphan_count_inc>,           G<tail_pending> >,
     // ---- tcp_close: release_sock, the socket is no longer owned
-    msmf::Row<FinWait1,    ReleaseSock,  FinWait1,   row_<R::release_fin_wait1, release_ownership>,                        G<owned, N<tail_pending>> >,
-    msmf::Row<FinWait2,    ReleaseSock,  FinWait2,   row_<R::release_fin_wait2, release_ownership>,                        G<owned, N<tail_pending>> >,
-    msmf::Row<Closing,     ReleaseSock,  Closing,    row_<R::release_closing, release_ownership>,                          G<owned, N<tail_pending>> >,
-    msmf::Row<LastAck,     ReleaseSock,  LastAck,    row_<R::release_last_ack, release_ownership>,                         G<owned, N<tail_pending>> >,
+    Row<FinWait1,    ReleaseSock,  FinWait1,   row_<R::release_fin_wait1, release_ownership>,                        G<owned, N<tail_pending>> >,
+    Row<FinWait2,    ReleaseSock,  FinWait2,   row_<R::release_fin_wait2, release_ownership>,                        G<owned, N<tail_pending>> >,
+    Row<Closing,     ReleaseSock,  Closing,    row_<R::release_closing, release_ownership>,                          G<owned, N<tail_pending>> >,
+    Row<LastAck,     ReleaseSock,  LastAck,    row_<R::release_last_ack, release_ownership>,                         G<owned, N<tail_pending>> >,
     // ---- ACK of our FIN: tcp_rcv_state_process
-    msmf::Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_linger, sk_state_change>,                       G<N<dead>> >,
-    msmf::Row<FinWait1,    RxAck,        Destroyed,  row_<R::ack_fin_wait1_linger2_rst, send_active_reset, inet_csk_destroy_sock>, G<dead, linger2_negative> >,
-    msmf::Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_keepalive, reset_keepalive_timer>,              G<dead, N<linger2_negative>, fin_time_long> >,
-    msmf::Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_bad_case, reset_keepalive_timer>,               G<dead, N<linger2_negative>, N<fin_time_long>, either<owned, segment_has_fin>> >,
-    msmf::Row<FinWait1,    RxAck,        TwFinWait2, row_<R::ack_fin_wait1_tw, twsk_alloc, inet_csk_destroy_sock>,         G<dead, N<linger2_negative>, N<fin_time_long>, N<owned>, N<segment_has_fin>, N<tw_buckets_full>> >,
-    msmf::Row<FinWait1,    RxAck,        Destroyed,  row_<R::ack_fin_wait1_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<dead, N<linger2_negative>, N<fin_time_long>, N<owned>, N<segment_has_fin>, tw_buckets_full> >,
-    msmf::Row<Closing,     RxAck,        TwTimeWait, row_<R::ack_closing_tw, twsk_alloc, inet_csk_destroy_sock>,           G<dead, N<tw_buckets_full>> >,
-    msmf::Row<Closing,     RxAck,        Destroyed,  row_<R::ack_closing_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<dead, tw_buckets_full> >,
-    msmf::Row<Closing,     RxAck,        ClosedTw,   row_<R::ack_closing_linger_tw, twsk_alloc, sk_state_change>,          G<N<dead>, N<tw_buckets_full>> >,
-    msmf::Row<Closing,     RxAck,        Closed,     row_<R::ack_closing_linger_tw_overflow, twsk_overflow, sk_state_change>, G<N<dead>, tw_buckets_full> >,
-    msmf::Row<LastAck,     RxAck,        Destroyed,  row_<R::ack_last_ack, inet_csk_destroy_sock>,                         G<dead> >,
-    msmf::Row<LastAck,     RxAck,        Closed,     row_<R::ack_last_ack_linger, sk_state_change>,                        G<N<dead>> >,
+    Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_linger, sk_state_change>,                       G<N<dead>> >,
+    Row<FinWait1,    RxAck,        Destroyed,  row_<R::ack_fin_wait1_linger2_rst, send_active_reset, inet_csk_destroy_sock>, G<dead, linger2_negative> >,
+    Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_keepalive, reset_keepalive_timer>,              G<dead, N<linger2_negative>, fin_time_long> >,
+    Row<FinWait1,    RxAck,        FinWait2,   row_<R::ack_fin_wait1_bad_case, reset_keepalive_timer>,               G<dead, N<linger2_negative>, N<fin_time_long>, either<owned, segment_has_fin>> >,
+    Row<FinWait1,    RxAck,        TwFinWait2, row_<R::ack_fin_wait1_tw, twsk_alloc, inet_csk_destroy_sock>,         G<dead, N<linger2_negative>, N<fin_time_long>, N<owned>, N<segment_has_fin>, N<tw_buckets_full>> >,
+    Row<FinWait1,    RxAck,        Destroyed,  row_<R::ack_fin_wait1_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<dead, N<linger2_negative>, N<fin_time_long>, N<owned>, N<segment_has_fin>, tw_buckets_full> >,
+    Row<Closing,     RxAck,        TwTimeWait, row_<R::ack_closing_tw, twsk_alloc, inet_csk_destroy_sock>,           G<dead, N<tw_buckets_full>> >,
+    Row<Closing,     RxAck,        Destroyed,  row_<R::ack_closing_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<dead, tw_buckets_full> >,
+    Row<Closing,     RxAck,        ClosedTw,   row_<R::ack_closing_linger_tw, twsk_alloc, sk_state_change>,          G<N<dead>, N<tw_buckets_full>> >,
+    Row<Closing,     RxAck,        Closed,     row_<R::ack_closing_linger_tw_overflow, twsk_overflow, sk_state_change>, G<N<dead>, tw_buckets_full> >,
+    Row<LastAck,     RxAck,        Destroyed,  row_<R::ack_last_ack, inet_csk_destroy_sock>,                         G<dead> >,
+    Row<LastAck,     RxAck,        Closed,     row_<R::ack_last_ack_linger, sk_state_change>,                        G<N<dead>> >,
     // ---- peer FIN in order: tcp_fin (a FIN that also acks ours is RxAck then RxFin)
-    msmf::Row<Established, RxFin,        CloseWait,  row_<R::fin_established, send_ack>,                                   G<> >,
-    msmf::Row<FinWait1,    RxFin,        Closing,    row_<R::fin_fin_wait1, tcp_ack_clears_probes, send_ack>,              G<> >,
-    msmf::Row<FinWait2,    RxFin,        TwTimeWait, row_<R::fin_fin_wait2_tw, send_ack, twsk_alloc, inet_csk_destroy_sock>, G<dead, N<tw_buckets_full>, either<N<segment_has_old_ack>, accepts_old_ack>> >,
-    msmf::Row<FinWait2,    RxFin,        Destroyed,  row_<R::fin_fin_wait2_tw_overflow, send_ack, twsk_overflow, inet_csk_destroy_sock>, G<dead, tw_buckets_full, either<N<segment_has_old_ack>, accepts_old_ack>> >,
-    msmf::Row<FinWait2,    RxFin,        ClosedTw,   row_<R::fin_fin_wait2_linger_tw, send_ack, twsk_alloc, sk_state_change>, G<N<dead>, N<tw_buckets_full>, either<N<segment_has_old_ack>, accepts_old_ack>> >,
-    msmf::Row<FinWait2,    RxFin,        Closed,     row_<R::fin_fin_wait2_linger_tw_overflow, send_ack, twsk_overflow, sk_state_change>, G<N<dead>, tw_buckets_full, either<N<segment_has_old_ack>, accepts_old_ack>> >,
+    Row<Established, RxFin,        CloseWait,  row_<R::fin_established, send_ack>,                                   G<> >,
+    Row<FinWait1,    RxFin,        Closing,    row_<R::fin_fin_wait1, tcp_ack_clears_probes, send_ack>,              G<> >,
+    Row<FinWait2,    RxFin,        TwTimeWait, row_<R::fin_fin_wait2_tw, send_ack, twsk_alloc, inet_csk_destroy_sock>, G<dead, N<tw_buckets_full>, either<N<segment_has_old_ack>, accepts_old_ack>> >,
+    Row<FinWait2,    RxFin,        Destroyed,  row_<R::fin_fin_wait2_tw_overflow, send_ack, twsk_overflow, inet_csk_destroy_sock>, G<dead, tw_buckets_full, either<N<segment_has_old_ack>, accepts_old_ack>> >,
+    Row<FinWait2,    RxFin,        ClosedTw,   row_<R::fin_fin_wait2_linger_tw, send_ack, twsk_alloc, sk_state_change>, G<N<dead>, N<tw_buckets_full>, either<N<segment_has_old_ack>, accepts_old_ack>> >,
+    Row<FinWait2,    RxFin,        Closed,     row_<R::fin_fin_wait2_linger_tw_overflow, send_ack, twsk_overflow, sk_state_change>, G<N<dead>, tw_buckets_full, either<N<segment_has_old_ack>, accepts_old_ack>> >,
     // (5.15: step 5 drops the whole segment when its ACK is old, FIN included, with a challenge ACK)
-    msmf::Row<FinWait2,    RxFin,        FinWait2,   row_<R::fin_fin_wait2_old_ack_dropped, send_ack>,                     G<segment_has_old_ack, N<accepts_old_ack>> >,
-    msmf::Row<TwFinWait2,  RxFin,        TwTimeWait, row_<R::fin_tw_fin_wait2, send_ack>,                                  G<> >,
+    Row<FinWait2,    RxFin,        FinWait2,   row_<R::fin_fin_wait2_old_ack_dropped, send_ack>,                     G<segment_has_old_ack, N<accepts_old_ack>> >,
+    Row<TwFinWait2,  RxFin,        TwTimeWait, row_<R::fin_tw_fin_wait2, send_ack>,                                  G<> >,
     // ---- new data after close(): RCV_SHUTDOWN set, RFC 1122 reset
-    msmf::Row<FinWait1,    RxData,       Destroyed,  row_<R::data_fin_wait1_reset, send_active_reset, inet_csk_destroy_sock>, G<dead> >,
-    msmf::Row<FinWait1,    RxData,       Closed,     row_<R::data_fin_wait1_linger_reset, send_active_reset, sk_state_change>, G<lingering> >,
-    msmf::Row<FinWait2,    RxData,       Destroyed,  row_<R::data_fin_wait2_reset, send_active_reset, inet_csk_destroy_sock>, G<dead> >,
-    msmf::Row<FinWait2,    RxData,       Closed,     row_<R::data_fin_wait2_linger_reset, send_active_reset, sk_state_change>, G<lingering> >,
+    Row<FinWait1,    RxData,       Destroyed,  row_<R::data_fin_wait1_reset, send_active_reset, inet_csk_destroy_sock>, G<dead> >,
+    Row<FinWait1,    RxData,       Closed,     row_<R::data_fin_wait1_linger_reset, send_active_reset, sk_state_change>, G<lingering> >,
+    Row<FinWait2,    RxData,       Destroyed,  row_<R::data_fin_wait2_reset, send_active_reset, inet_csk_destroy_sock>, G<dead> >,
+    Row<FinWait2,    RxData,       Closed,     row_<R::data_fin_wait2_linger_reset, send_active_reset, sk_state_change>, G<lingering> >,
     // (after shutdown(SHUT_WR) only RCV_SHUTDOWN is clear: the data is received as in ESTABLISHED)
-    msmf::Row<FinWait1,    RxData,       FinWait1,   row_<R::data_fin_wait1_shut, send_ack>,                               G<N<dead>, N<lingering>> >,
-    msmf::Row<FinWait2,    RxData,       FinWait2,   row_<R::data_fin_wait2_shut, send_ack>,                               G<N<dead>, N<lingering>> >,
-    msmf::Row<TwFinWait2,  RxData,       Destroyed,  row_<R::data_tw_fin_wait2_rst, send_active_reset>,                    G<> >,
+    Row<FinWait1,    RxData,       FinWait1,   row_<R::data_fin_wait1_shut, send_ack>,                               G<N<dead>, N<lingering>> >,
+    Row<FinWait2,    RxData,       FinWait2,   row_<R::data_fin_wait2_shut, send_ack>,                               G<N<dead>, N<lingering>> >,
+    Row<TwFinWait2,  RxData,       Destroyed,  row_<R::data_tw_fin_wait2_rst, send_active_reset>,                    G<> >,
     // ---- acceptable RST from the peer: tcp_reset -> tcp_done
-    msmf::Row<Established, RxRst,        Closed,     row_<R::rst_established, sk_state_change>,                            G<> >,
-    msmf::Row<CloseWait,   RxRst,        Closed,     row_<R::rst_close_wait, sk_state_change>,                             G<> >,
-    msmf::Row<FinWait1,    RxRst,        Destroyed,  row_<R::rst_fin_wait1, inet_csk_destroy_sock>,                        G<dead> >,
-    msmf::Row<FinWait1,    RxRst,        Closed,     row_<R::rst_fin_wait1_linger, sk_state_change>,                       G<N<dead>> >,
-    msmf::Row<FinWait2,    RxRst,        Destroyed,  row_<R::rst_fin_wait2, inet_csk_destroy_sock>,                        G<dead> >,
-    msmf::Row<FinWait2,    RxRst,        Closed,     row_<R::rst_fin_wait2_linger, sk_state_change>,                       G<N<dead>> >,
-    msmf::Row<Closing,     RxRst,        Destroyed,  row_<R::rst_closing, inet_csk_destroy_sock>,                          G<dead> >,
-    msmf::Row<Closing,     RxRst,        Closed,     row_<R::rst_closing_linger, sk_state_change>,                         G<N<dead>> >,
-    msmf::Row<LastAck,     RxRst,        Destroyed,  row_<R::rst_last_ack, inet_csk_destroy_sock>,                         G<dead> >,
-    msmf::Row<LastAck,     RxRst,        Closed,     row_<R::rst_last_ack_linger, sk_state_change>,                        G<N<dead>> >,
-    msmf::Row<TwFinWait2,  RxRst,        Destroyed,  row_<R::rst_tw_fin_wait2>,                                            G<> >,
-    msmf::Row<TwTimeWait,  RxRst,        Destroyed,  row_<R::rst_tw_time_wait>,                                            G<> >,
-    msmf::Row<ClosedTw,    RxRst,        Closed,     row_<R::rst_closed_tw>,                                               G<> >,
+    Row<Established, RxRst,        Closed,     row_<R::rst_established, sk_state_change>,                            G<> >,
+    Row<CloseWait,   RxRst,        Closed,     row_<R::rst_close_wait, sk_state_change>,                             G<> >,
+    Row<FinWait1,    RxRst,        Destroyed,  row_<R::rst_fin_wait1, inet_csk_destroy_sock>,                        G<dead> >,
+    Row<FinWait1,    RxRst,        Closed,     row_<R::rst_fin_wait1_linger, sk_state_change>,                       G<N<dead>> >,
+    Row<FinWait2,    RxRst,        Destroyed,  row_<R::rst_fin_wait2, inet_csk_destroy_sock>,                        G<dead> >,
+    Row<FinWait2,    RxRst,        Closed,     row_<R::rst_fin_wait2_linger, sk_state_change>,                       G<N<dead>> >,
+    Row<Closing,     RxRst,        Destroyed,  row_<R::rst_closing, inet_csk_destroy_sock>,                          G<dead> >,
+    Row<Closing,     RxRst,        Closed,     row_<R::rst_closing_linger, sk_state_change>,                         G<N<dead>> >,
+    Row<LastAck,     RxRst,        Destroyed,  row_<R::rst_last_ack, inet_csk_destroy_sock>,                         G<dead> >,
+    Row<LastAck,     RxRst,        Closed,     row_<R::rst_last_ack_linger, sk_state_change>,                        G<N<dead>> >,
+    Row<TwFinWait2,  RxRst,        Destroyed,  row_<R::rst_tw_fin_wait2>,                                            G<> >,
+    Row<TwTimeWait,  RxRst,        Destroyed,  row_<R::rst_tw_time_wait>,                                            G<> >,
+    Row<ClosedTw,    RxRst,        Closed,     row_<R::rst_closed_tw>,                                               G<> >,
     // ---- retransmit timer, elapsed time below the orphan budget: tcp_retransmit_timer
-    msmf::Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
-    msmf::Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
-    msmf::Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
-    msmf::Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
+    Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
+    Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
+    Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
+    Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
+    Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
+    Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
     // ---- retransmit timer, orphan budget spent: tcp_write_timeout -> tcp_write_err (no RST)
-    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    msmf::Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
-    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    msmf::Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
+    Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
+    Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
+    Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
+    Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
     // (not yet an orphan: the lingering close() is woken with an error, tcp_retries2 / TCP_USER_TIMEOUT)
-    msmf::Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
-    msmf::Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
-    msmf::Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
+    Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
+    Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
+    Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
     // ---- zero-window probe timer (ICSK_TIME_PROBE0): tcp_probe_timer, our FIN waits behind unsent data
-    msmf::Row<FinWait1,    ProbeExpire,  Destroyed,  row_<R::probe_fin_wait1_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
-    msmf::Row<FinWait1,    ProbeExpire,  Destroyed,  row_<R::probe_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,
-    msmf::Row<FinWait1,    ProbeExpire,  FinWait1,   row_<R::probe_fin_wait1, tcp_send_probe0>,                          G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, N<check_oom>, N<probes_out_spent>> >,
-    msmf::Row<FinWait1,    ProbeExpire,  FinWait1,   row_<R::probe_fin_wait1_linger, tcp_send_probe0>,                   G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, N<probes_out_spent>> >,
-    msmf::Row<FinWait1,    ProbeExpire,  Closed,     row_<R::probe_fin_wait1_linger_timeout, sk_state_change>,             G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, probes_out_spent> >,
-    msmf::Row<Closing,     ProbeExpire,  Destroyed,  row_<R::probe_closing_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
-    msmf::Row<Closing,     ProbeExpire,  Destroyed,  row_<R::probe_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,
-    msmf::Row<Closing,     ProbeExpire,  Closing,    row_<R::probe_closing, tcp_send_probe0>,                          G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, N<check_oom>, N<probes_out_spent>> >,
-    msmf::Row<Closing,     ProbeExpire,  Closing,    row_<R::probe_closing_linger, tcp_send_probe0>,                   G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, N<probes_out_spent>> >,
-    msmf::Row<Closing,     ProbeExpire,  Closed,     row_<R::probe_closing_linger_timeout, sk_state_change>,             G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, probes_out_spent> >,
-    msmf::Row<LastAck,     ProbeExpire,  Destroyed,  row_<R::probe_last_ack_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
-    msmf::Row<LastAck,     ProbeExpire,  Destroyed,  row_<R::probe_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,
-    msmf::Row<LastAck,     ProbeExpire,  LastAck,    row_<R::probe_last_ack, tcp_send_probe0>,                          G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, N<check_oom>, N<probes_out_spent>> >,
-    msmf::Row<LastAck,     ProbeExpire,  LastAck,    row_<R::probe_last_ack_linger, tcp_send_probe0>,                   G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, N<probes_out_spent>> >,
-    msmf::Row<LastAck,     ProbeExpire,  Closed,     row_<R::probe_last_ack_linger_timeout, sk_state_change>,             G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, probes_out_spent> >,
+    Row<FinWait1,    ProbeExpire,  Destroyed,  row_<R::probe_fin_wait1_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
+    Row<FinWait1,    ProbeExpire,  Destroyed,  row_<R::probe_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,
+    Row<FinWait1,    ProbeExpire,  FinWait1,   row_<R::probe_fin_wait1, tcp_send_probe0>,                          G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, N<check_oom>, N<probes_out_spent>> >,
+    Row<FinWait1,    ProbeExpire,  FinWait1,   row_<R::probe_fin_wait1_linger, tcp_send_probe0>,                   G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, N<probes_out_spent>> >,
+    Row<FinWait1,    ProbeExpire,  Closed,     row_<R::probe_fin_wait1_linger_timeout, sk_state_change>,             G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, probes_out_spent> >,
+    Row<Closing,     ProbeExpire,  Destroyed,  row_<R::probe_closing_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
+    Row<Closing,     ProbeExpire,  Destroyed,  row_<R::probe_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,
+    Row<Closing,     ProbeExpire,  Closing,    row_<R::probe_closing, tcp_send_probe0>,                          G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, N<check_oom>, N<probes_out_spent>> >,
+    Row<Closing,     ProbeExpire,  Closing,    row_<R::probe_closing_linger, tcp_send_probe0>,                   G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, N<probes_out_spent>> >,
+    Row<Closing,     ProbeExpire,  Closed,     row_<R::probe_closing_linger_timeout, sk_state_change>,             G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, probes_out_spent> >,
+    Row<LastAck,     ProbeExpire,  Destroyed,  row_<R::probe_last_ack_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
+    Row<LastAck,     ProbeExpire,  Destroyed,  row_<R::probe_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,
+    Row<LastAck,     ProbeExpire,  LastAck,    row_<R::probe_last_ack, tcp_send_probe0>,                          G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, N<check_oom>, N<probes_out_spent>> >,
+    Row<LastAck,     ProbeExpire,  LastAck,    row_<R::probe_last_ack_linger, tcp_send_probe0>,                   G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, N<probes_out_spent>> >,
+    Row<LastAck,     ProbeExpire,  Closed,     row_<R::probe_last_ack_linger_timeout, sk_state_change>,             G<N<owned>, N<write_queue_purged>, fin_waits_for_window, N<dead>, probes_out_spent> >,
     // ---- the peer's ACK while we probe: tcp_ack clears icsk_probes_out, tcp_ack_probe sends on an open window
-    msmf::Row<FinWait1,    RxWindowAck,  FinWait1,   row_<R::window_ack_fin_wait1, tcp_ack_clears_probes>,          G<fin_waits_for_window> >,
-    msmf::Row<Closing,     RxWindowAck,  Closing,    row_<R::window_ack_closing, tcp_ack_clears_probes>,          G<fin_waits_for_window> >,
-    msmf::Row<LastAck,     RxWindowAck,  LastAck,    row_<R::window_ack_last_ack, tcp_ack_clears_probes>,          G<fin_waits_for_window> >,
-    msmf::Row<FinWait1,    RxWindowOpen, FinWait1,   row_<R::window_open_fin_wait1, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
-    msmf::Row<Closing,     RxWindowOpen, Closing,    row_<R::window_open_closing, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
-    msmf::Row<LastAck,     RxWindowOpen, LastAck,    row_<R::window_open_last_ack, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
+    Row<FinWait1,    RxWindowAck,  FinWait1,   row_<R::window_ack_fin_wait1, tcp_ack_clears_probes>,          G<fin_waits_for_window> >,
+    Row<Closing,     RxWindowAck,  Closing,    row_<R::window_ack_closing, tcp_ack_clears_probes>,          G<fin_waits_for_window> >,
+    Row<LastAck,     RxWindowAck,  LastAck,    row_<R::window_ack_last_ack, tcp_ack_clears_probes>,          G<fin_waits_for_window> >,
+    Row<FinWait1,    RxWindowOpen, FinWait1,   row_<R::window_open_fin_wait1, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
+    Row<Closing,     RxWindowOpen, Closing,    row_<R::window_open_closing, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
+    Row<LastAck,     RxWindowOpen, LastAck,    row_<R::window_open_last_ack, tcp_push_pending_frames>,    G<fin_waits_for_window> >,
     // ---- the peer's ACK of the data ahead of our FIN (our FIN lost behind it): tcp_ack, SND.UNA advances
-    msmf::Row<FinWait1,    RxDataAck,    FinWait1,   row_<R::data_ack_fin_wait1, tcp_ack_snd_una_advanced>,            G<data_ahead_of_fin> >,
-    msmf::Row<Closing,     RxDataAck,    Closing,    row_<R::data_ack_closing, tcp_ack_snd_una_advanced>,              G<data_ahead_of_fin> >,
-    msmf::Row<LastAck,     RxDataAck,    LastAck,    row_<R::data_ack_last_ack, tcp_ack_snd_una_advanced>,             G<data_ahead_of_fin> >,
+    Row<FinWait1,    RxDataAck,    FinWait1,   row_<R::data_ack_fin_wait1, tcp_ack_snd_una_advanced>,            G<data_ahead_of_fin> >,
+    Row<Closing,     RxDataAck,    Closing,    row_<R::data_ack_closing, tcp_ack_snd_una_advanced>,              G<data_ahead_of_fin> >,
+    Row<LastAck,     RxDataAck,    LastAck,    row_<R::data_ack_last_ack, tcp_ack_snd_una_advanced>,             G<data_ahead_of_fin> >,
     // ---- FIN_WAIT2 orphan timer: tcp_keepalive_timer
-    msmf::Row<FinWait2,    KeepaliveExpire, TwFinWait2, row_<R::keepalive_tw, twsk_alloc, inet_csk_destroy_sock>,          G<N<owned>, dead, N<linger2_negative>, fin_time_long, N<tw_buckets_full>> >,
-    msmf::Row<FinWait2,    KeepaliveExpire, Destroyed,  row_<R::keepalive_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<N<owned>, dead, N<linger2_negative>, fin_time_long, tw_buckets_full> >,
-    msmf::Row<FinWait2,    KeepaliveExpire, Destroyed,  row_<R::keepalive_rst, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, dead, either<linger2_negative, N<fin_time_long>>> >,
+    Row<FinWait2,    KeepaliveExpire, TwFinWait2, row_<R::keepalive_tw, twsk_alloc, inet_csk_destroy_sock>,          G<N<owned>, dead, N<linger2_negative>, fin_time_long, N<tw_buckets_full>> >,
+    Row<FinWait2,    KeepaliveExpire, Destroyed,  row_<R::keepalive_tw_overflow, twsk_overflow, inet_csk_destroy_sock>, G<N<owned>, dead, N<linger2_negative>, fin_time_long, tw_buckets_full> >,
+    Row<FinWait2,    KeepaliveExpire, Destroyed,  row_<R::keepalive_rst, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, dead, either<linger2_negative, N<fin_time_long>>> >,
     // ---- timewait bucket timer: tw_timer_handler -> inet_twsk_kill
-    msmf::Row<TwFinWait2,  TwExpire,     Destroyed,  row_<R::tw_fin_wait2_expire>,                                         G<> >,
-    msmf::Row<TwTimeWait,  TwExpire,     Destroyed,  row_<R::tw_time_wait_expire>,                                         G<> >,
-    msmf::Row<ClosedTw,    TwExpire,     Closed,     row_<R::closed_tw_expire>,                                            G<> >,
+    Row<TwFinWait2,  TwExpire,     Destroyed,  row_<R::tw_fin_wait2_expire>,                                         G<> >,
+    Row<TwTimeWait,  TwExpire,     Destroyed,  row_<R::tw_time_wait_expire>,                                         G<> >,
+    Row<ClosedTw,    TwExpire,     Closed,     row_<R::closed_tw_expire>,                                            G<> >,
     // ---- tcp_abort (ss -K): waits for the socket lock; an orphan is destroyed only since 6.11
-    msmf::Row<Established, Abort,        Closed,     row_<R::abort_established, send_active_reset, sk_state_change>,      G<> >,
-    msmf::Row<CloseWait,   Abort,        Closed,     row_<R::abort_close_wait, send_active_reset, sk_state_change>,       G<> >,
+    Row<Established, Abort,        Closed,     row_<R::abort_established, send_active_reset, sk_state_change>,      G<> >,
+    Row<CloseWait,   Abort,        Closed,     row_<R::abort_close_wait, send_active_reset, sk_state_change>,       G<> >,
     // (not yet an orphan: shut down with the file open, or close() lingering; every kernel resets it the same way)
-    msmf::Row<FinWait1,    Abort,        Closed,     row_<R::abort_fin_wait1_linger, send_active_reset, sk_state_change>, G<N<dead>> >,
-    msmf::Row<FinWait2,    Abort,        Closed,     row_<R::abort_fin_wait2_linger, send_active_reset, sk_state_change>, G<N<dead>> >,
-    msmf::Row<Closing,     Abort,        Closed,     row_<R::abort_closing_linger, sk_state_change>,                      G<N<dead>> >,
-    msmf::Row<LastAck,     Abort,        Closed,     row_<R::abort_last_ack_linger, sk_state_change>,                     G<N<dead>> >,
-    msmf::Row<FinWait1,    Abort,        Destroyed,  row_<R::abort_fin_wait1, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, abort_kills_orphans> >,
-    msmf::Row<FinWait2,    Abort,        Destroyed,  row_<R::abort_fin_wait2, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, abort_kills_orphans> >,
-    msmf::Row<Closing,     Abort,        Destroyed,  row_<R::abort_closing, inet_csk_destroy_sock>,                       G<N<owned>, dead, abort_kills_orphans> >,
-    msmf::Row<LastAck,     Abort,        Destroyed,  row_<R::abort_last_ack, inet_csk_destroy_sock>,                      G<N<owned>, dead, abort_kills_orphans> >,
-    msmf::Row<FinWait1,    Abort,        FinWait1,   row_<R::abort_purge_fin_wait1, tcp_write_queue_purge>,               G<N<owned>, dead, N<abort_kills_orphans>> >,
-    msmf::Row<Closing,     Abort,        Closing,    row_<R::abort_purge_closing, tcp_write_queue_purge>,                 G<N<owned>, dead, N<abort_kills_orphans>> >,
-    msmf::Row<LastAck,     Abort,        LastAck,    row_<R::abort_purge_last_ack, tcp_write_queue_purge>,                G<N<owned>, dead, N<abort_kills_orphans>> >,
-    msmf::Row<FinWait2,    Abort,        FinWait2,   row_<R::abort_skip_fin_wait2, tcp_write_queue_purge>,                G<N<owned>, dead, N<abort_kills_orphans>> >,
-    msmf::Row<TwFinWait2,  Abort,        Destroyed,  row_<R::abort_tw_fin_wait2>,                                         G<abort_frees_timewait> >,
-    msmf::Row<TwTimeWait,  Abort,        Destroyed,  row_<R::abort_tw_time_wait>,                                         G<abort_frees_timewait> >,
-    msmf::Row<TwFinWait2,  Abort,        TwFinWait2, row_<R::abort_refused_tw_fin_wait2>,                                 G<N<abort_frees_timewait>> >,
-    msmf::Row<TwTimeWait,  Abort,        TwTimeWait, row_<R::abort_refused_tw_time_wait>,                                 G<N<abort_frees_timewait>> >
+    Row<FinWait1,    Abort,        Closed,     row_<R::abort_fin_wait1_linger, send_active_reset, sk_state_change>, G<N<dead>> >,
+    Row<FinWait2,    Abort,        Closed,     row_<R::abort_fin_wait2_linger, send_active_reset, sk_state_change>, G<N<dead>> >,
+    Row<Closing,     Abort,        Closed,     row_<R::abort_closing_linger, sk_state_change>,                      G<N<dead>> >,
+    Row<LastAck,     Abort,        Closed,     row_<R::abort_last_ack_linger, sk_state_change>,                     G<N<dead>> >,
+    Row<FinWait1,    Abort,        Destroyed,  row_<R::abort_fin_wait1, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, abort_kills_orphans> >,
+    Row<FinWait2,    Abort,        Destroyed,  row_<R::abort_fin_wait2, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, dead, abort_kills_orphans> >,
+    Row<Closing,     Abort,        Destroyed,  row_<R::abort_closing, inet_csk_destroy_sock>,                       G<N<owned>, dead, abort_kills_orphans> >,
+    Row<LastAck,     Abort,        Destroyed,  row_<R::abort_last_ack, inet_csk_destroy_sock>,                      G<N<owned>, dead, abort_kills_orphans> >,
+    Row<FinWait1,    Abort,        FinWait1,   row_<R::abort_purge_fin_wait1, tcp_write_queue_purge>,               G<N<owned>, dead, N<abort_kills_orphans>> >,
+    Row<Closing,     Abort,        Closing,    row_<R::abort_purge_closing, tcp_write_queue_purge>,                 G<N<owned>, dead, N<abort_kills_orphans>> >,
+    Row<LastAck,     Abort,        LastAck,    row_<R::abort_purge_last_ack, tcp_write_queue_purge>,                G<N<owned>, dead, N<abort_kills_orphans>> >,
+    Row<FinWait2,    Abort,        FinWait2,   row_<R::abort_skip_fin_wait2, tcp_write_queue_purge>,                G<N<owned>, dead, N<abort_kills_orphans>> >,
+    Row<TwFinWait2,  Abort,        Destroyed,  row_<R::abort_tw_fin_wait2>,                                         G<abort_frees_timewait> >,
+    Row<TwTimeWait,  Abort,        Destroyed,  row_<R::abort_tw_time_wait>,                                         G<abort_frees_timewait> >,
+    Row<TwFinWait2,  Abort,        TwFinWait2, row_<R::abort_refused_tw_fin_wait2>,                                 G<N<abort_frees_timewait>> >,
+    Row<TwTimeWait,  Abort,        TwTimeWait, row_<R::abort_refused_tw_time_wait>,                                 G<N<abort_frees_timewait>> >
     > {};
     // clang-format on
 
@@ -589,6 +671,10 @@ std::string join_guard(when<P...>*) {
     ((s += (s.empty() ? "" : " && ") + guard_text<P>::get()), ...);
     return s;
 }
+template <class A, class Gd>
+std::string join_guard(patchable<A, Gd>*) {
+    return join_guard(static_cast<Gd*>(nullptr));
+}
 template <RowId R, class... A>
 std::string join_actions(row_<R, A...>*) {
     std::string s;
@@ -609,7 +695,27 @@ struct Describe {
     }
 };
 
+// Per row, the predicates its event carries (bit i: guard_predicate_names()[i]).
+struct RowPredicates {
+    std::vector<std::uint64_t>* out;
+    template <class S, class E, class T, class A, class G>
+    void operator()(msm::wrap<msmf::Row<S, E, T, A, G>> const&) const {
+        out->push_back(predicates_of<E, ClosePath>(static_cast<Predicates*>(nullptr)));
+    }
+};
+
 }  // namespace
+
+std::span<const std::string_view> guard_predicate_names() { return kPredicateNames; }
+
+bool guard_predicate_applies(RowId row, int pred) {
+    static const std::vector<std::uint64_t> masks = [] {
+        std::vector<std::uint64_t> v;
+        mpl::for_each<ClosePath_::transition_table, msm::wrap<mpl::placeholders::_1>>(RowPredicates{&v});
+        return v;
+    }();
+    return pred >= 0 && pred < kPredicates && ((masks[std::size_t(row)] >> pred) & 1u);
+}
 
 const std::vector<RowDescription>& describe_table() {
     static const std::vector<RowDescription> rows = [] {
@@ -648,7 +754,7 @@ LocalKey MsmClosePath::initial() const {
 bool MsmClosePath::can_materialise(TcpState s) const { return impl_->protos[std::size_t(s)].has_value(); }
 const SysctlConfig& MsmClosePath::config() const { return impl_->cfg; }
 
-StepResult MsmClosePath::fire(const LocalKey& from, EventId ev, GuardInputs in) {
+StepResult MsmClosePath::fire(const LocalKey& from, EventId ev, GuardInputs in, const GuardOverrides* guards) {
     const auto& proto = impl_->protos[std::size_t(from.state)];
     // Only a patch can lead here (a retarget into a state no machine has entered).
     if (!proto)
@@ -656,7 +762,7 @@ StepResult MsmClosePath::fire(const LocalKey& from, EventId ev, GuardInputs in) 
                          ", a state the MSM machine never enters in this configuration");
     Machine m(*proto);
     m.d = from.data;
-    Ctx ctx{&impl_->cfg, in, {}, RowId::none};
+    Ctx ctx{&impl_->cfg, in, {}, RowId::none, guards};
     StepResult r;
     if ((dispatch(m, ev, ctx) & msm::back::HANDLED_TRUE) == 0) return r;
     r.enabled = true;

@@ -13,8 +13,22 @@ void TablePatch::apply(StepResult& r) const {
             case RowEdit::Kind::drop_effect: r.effects.remove(e.effect); break;
             case RowEdit::Kind::add_effect: r.effects.push(e.effect); break;
             case RowEdit::Kind::retarget: r.next.state = e.target; break;
+            case RowEdit::Kind::guard: break;  // decided when the machine fired
         }
     }
+}
+
+bool TablePatch::has_guard_edits() const {
+    for (const RowEdit& e : edits)
+        if (e.kind == RowEdit::Kind::guard) return true;
+    return false;
+}
+
+GuardOverrides TablePatch::guard_overrides() const {
+    GuardOverrides g;
+    for (const RowEdit& e : edits)
+        if (e.kind == RowEdit::Kind::guard) g.by_row[std::size_t(e.row)] = e.guard.get();
+    return g;
 }
 
 void TablePatch::apply_options(KernelOptions& k) const {
@@ -39,6 +53,7 @@ std::string TablePatch::describe() const {
             case RowEdit::Kind::retarget:
                 s += fmt::format("{}: retarget to {}", row_name(e.row), state_name(e.target));
                 break;
+            case RowEdit::Kind::guard: s += fmt::format("{}: guard {}", row_name(e.row), e.guard->text); break;
         }
     }
     return s;
@@ -54,14 +69,54 @@ std::string TablePatch::edits_of(RowId r) const {
             case RowEdit::Kind::drop_effect: s += fmt::format("drop {}", effect_name(e.effect)); break;
             case RowEdit::Kind::add_effect: s += fmt::format("add {}", effect_name(e.effect)); break;
             case RowEdit::Kind::retarget: s += fmt::format("retarget to {}", state_name(e.target)); break;
+            case RowEdit::Kind::guard: s += fmt::format("guard {}", e.guard->text); break;
         }
     }
     return s;
 }
 
+namespace {
+// Every guard-edited row of from.state alone, and the row that fired without it: another row that holds as well
+// is an overlap, unless the two overlapped before the edit (close_fin and close_fin_alloc_failed do: the machine
+// takes the row it tries first).
+void refuse_overlaps(MsmClosePath& msm, const TablePatch& patch, const GuardOverrides& g, const LocalKey& from,
+                     EventId ev, GuardInputs in, const StepResult& fired) {
+    for (const RowEdit& e : patch.edits) {
+        if (e.kind != RowEdit::Kind::guard || describe_table()[std::size_t(e.row)].source != from.state) continue;
+        GuardOverrides alone = g;
+        alone.only = e.row;
+        GuardOverrides others = g;
+        others.without = e.row;
+        const bool holds = msm.fire(from, ev, in, &alone).enabled;
+        const StepResult other = fired.enabled && fired.row != e.row ? fired : msm.fire(from, ev, in, &others);
+        if (!holds || !other.enabled) continue;
+        // An overlap the table already has (the machine takes the row it tries first) is not the patch's doing.
+        GuardOverrides alone_before, others_before;
+        alone_before.only = e.row;
+        others_before.without = e.row;
+        const StepResult other_before = msm.fire(from, ev, in, &others_before);
+        if (msm.fire(from, ev, in, &alone_before).enabled && other_before.enabled && other_before.row == other.row)
+            continue;
+        if (holds && other.enabled)
+            throw PatchError(fmt::format(
+                "the new guard of row {} holds where row {} fires too ({}, {}{}{}): a kernel path is taken or not, so "
+                "edit the guard of {} as well",
+                row_name(e.row), row_name(other.row), describe(from), event_name(ev), in.oom ? ", check_oom" : "",
+                in.tw_full ? ", tw_buckets_full" : "", row_name(other.row)));
+    }
+}
+}  // namespace
+
 StepResult patched_step(MsmClosePath& msm, const TablePatch& patch, const LocalKey& from, EventId ev,
                         GuardInputs in) {
-    StepResult r = msm.fire(from, ev, in);
+    if (!patch.has_guard_edits()) {
+        StepResult r = msm.fire(from, ev, in);
+        patch.apply(r);
+        return r;
+    }
+    const GuardOverrides g = patch.guard_overrides();
+    StepResult r = msm.fire(from, ev, in, &g);
+    refuse_overlaps(msm, patch, g, from, ev, in, r);
     patch.apply(r);
     return r;
 }

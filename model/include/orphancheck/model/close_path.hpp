@@ -3,6 +3,7 @@
 // the machine through this interface (one socket, one event at a time).
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,14 @@ struct GuardInputs {
     static GuardInputs from_index(int i) { return {(i & 1) != 0, (i & 2) != 0}; }
 };
 inline constexpr int kGuardInputCombos = 4;
+
+struct GuardExpr;  // guard_expr.hpp
+// A patch's guard edits as the machine reads them: per row, the expression that replaces its guard, or null.
+struct GuardOverrides {
+    std::array<const GuardExpr*, kRows> by_row{};
+    RowId only = RowId::none;     // every other row's guard is false (patched_step's overlap check)
+    RowId without = RowId::none;  // this row's guard is false (the same check)
+};
 
 struct StepResult {
     bool enabled = false;  // a row fired (HANDLED_TRUE)
@@ -54,9 +63,9 @@ public:
     MsmClosePath& operator=(const MsmClosePath&) = delete;
 
     [[nodiscard]] LocalKey initial() const;
-    // Fires `ev` on a machine in configuration `from`. Throws PatchError if no
-    // machine in from.state has been seen yet (only a patch's retarget gets there).
-    StepResult fire(const LocalKey& from, EventId ev, GuardInputs in);
+    // Fires `ev` on a machine in configuration `from`, with a patch's guard edits if any. Throws PatchError if
+    // no machine in from.state has been seen yet (only a patch's retarget gets there).
+    StepResult fire(const LocalKey& from, EventId ev, GuardInputs in, const GuardOverrides* guards = nullptr);
     [[nodiscard]] bool can_materialise(TcpState s) const;
     [[nodiscard]] const SysctlConfig& config() const;
 
