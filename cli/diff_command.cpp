@@ -58,11 +58,11 @@ int run_diff(const DiffArgs& args, const OptionValues& options) {
     }
     const auto a = model_ref(args.a, options);
     const auto b = model_ref(args.b, options);
-    const auto d = analysis::diff_models(a, b, args.max_pairs);
+    const auto d = analysis::diff_models(a, b, args.max_pairs, args.lifetime_tolerance_percent / 100.0);
     if (!args.json_path.empty()) reports::write_json(reports::diff_json(d), args.json_path);
     if (!args.quiet && args.json_path != "-") reports::write_diff_text(std::cout, d);
     if (!args.dot_path.empty()) reports::write_graph_file(reports::diff_graph(d), args.dot_path);
-    return d.regression() ? 1 : d.incomplete() ? 3 : 0;
+    return d.regression() || d.lifetime_regression() ? 1 : d.incomplete() ? 3 : 0;
 }
 
 void list_profiles() {

@@ -442,6 +442,9 @@ static int run_command(int argc, char** argv) {
     diff->add_option("--dot", da.dot_path, "write the union of both per-socket graphs, differences coloured (.dot/.svg/.png)");
     diff->add_option("--max-pairs", da.max_pairs, "stop the distinguishing-trace search after this many pairs of states [default: 20000000]")
         ->check(integer_in(1, 4'000'000'000LL));
+    diff->add_option("--lifetime-tolerance", da.lifetime_tolerance_percent,
+                     "percent a most time (as an orphan, until gone) may grow in B before it is a regression [default: 0]")
+        ->check(decimal_text());
     diff->add_flag("--quiet", da.quiet, "no text report");
     auto* exporter = app.add_subcommand("export", "write the explored transition system as a Promela model (for SPIN)");
     cli::ExportArgs ea;

@@ -5,11 +5,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "helpers.hpp"
 #include "orphancheck/analysis/model_diff.hpp"
+#include "orphancheck/reports/diff_report.hpp"
 #include "patch_file.hpp"
 
 using namespace orphancheck;
@@ -104,6 +106,61 @@ TEST_CASE("case study G2: the 60 s split written as >= sends an acked orphan dow
     check_case({"fin-wait2-split-off-by-one",
                 {{"sockets", "1"}, {"fin-timeout", "60"}, {"linger2", "sysctl"}},
                 {PropertyId::tw_handoff}});
+}
+
+TEST_CASE("case study G2: a lifetime regression too: the full socket lives on as an orphan where a bucket would not") {
+    const auto fixed = test::spec_of({{"sockets", "1"}, {"fin-timeout", "60"}, {"linger", "off"}});
+    auto buggy = fixed;
+    cli::read_patch_file(case_file("fin-wait2-split-off-by-one"), buggy.patch);
+    const auto d = analysis::diff_models({"linux-6.12", fixed}, {"G2", buggy}, 1'000'000);
+    CHECK(d.lifetime_regression());
+    REQUIRE(d.lifetimes.size() == 1);
+    const auto& l = d.lifetimes.front();
+    INFO("A orphan " << analysis::describe(l.a.orphan) << ", B orphan " << analysis::describe(l.b.orphan));
+    CHECK(l.longer);
+    CHECK(l.from == "ESTABLISHED");
+    REQUIRE(l.a.orphan.hi.has_value());
+    REQUIRE(l.b.orphan.hi.has_value());
+    CHECK(*l.b.orphan.hi > *l.a.orphan.hi + 5);  // the keepalive wait and its RST on top of the retransmissions
+    // Within the tolerance it is no regression.
+    const auto tolerant = analysis::diff_models({"linux-6.12", fixed}, {"G2", buggy}, 1'000'000, 0.5);
+    CHECK_FALSE(tolerant.lifetime_regression());
+}
+
+TEST_CASE("case study G1: a retry budget one retransmission later: a distinguishing trace, no property, same lifetimes") {
+    // The count guard no longer allows the kill at the budget: the trace shows it. The timed reading kills an
+    // orphan by elapsed time (tcp_write_timeout), where the rows offer both a kill and a retransmission, so the
+    // lifetimes do not move: the off-by-one changes which count the rows allow, not when the kernel gives up.
+    const auto fixed = test::spec_of({{"sockets", "1"}});
+    auto buggy = fixed;
+    cli::read_patch_file(case_file("retry-budget-off-by-one"), buggy.patch);
+    const auto d = analysis::diff_models({"linux-6.12", fixed}, {"G1", buggy}, 1'000'000);
+    CHECK_FALSE(d.regression());
+    CHECK_FALSE(d.verdicts_differ());
+    REQUIRE(d.trace.found);
+    CHECK(d.trace.only_in == 0);
+    CHECK(d.trace.steps.back().event == "retransmit timer fires, retry budget spent");
+    CHECK_FALSE(d.lifetime_regression());
+}
+
+TEST_CASE("diff: a FIN_WAIT2 orphan sent straight to a bucket lives a minute less as an orphan") {
+    // The issue's example: the acked orphan with fin_time > 60 s skips its keepalive wait in the full socket.
+    const auto fixed = test::spec_of({{"sockets", "1"}, {"fin-timeout", "120"}, {"linger", "off"}});
+    auto early = fixed;
+    for (model::Effect e : {model::Effect::destroy, model::Effect::orphan_dec})
+        early.patch.edits.push_back({model::RowEdit::Kind::add_effect, model::RowId::ack_fin_wait1_keepalive, e});
+    early.patch.edits.push_back({model::RowEdit::Kind::retarget, model::RowId::ack_fin_wait1_keepalive,
+                                 model::Effect::orphan_inc, model::TcpState::tw_fin_wait2});
+    const auto d = analysis::diff_models({"linux-6.12", fixed}, {"early-bucket", early}, 1'000'000);
+    REQUIRE(d.lifetimes.size() == 1);
+    const auto& l = d.lifetimes.front();
+    CHECK_FALSE(l.longer);
+    REQUIRE(l.a.orphan.hi.has_value());
+    REQUIRE(l.b.orphan.hi.has_value());
+    CHECK(*l.a.orphan.hi - *l.b.orphan.hi > 60);
+    std::ostringstream text;
+    reports::write_diff_text(text, d);
+    CHECK(text.str().find("s shorter") != std::string::npos);
 }
 
 TEST_CASE("case study G3: the FIN_WAIT2 timer without its owned test destroys a socket close() still holds") {

@@ -98,7 +98,7 @@ std::vector<int> components(const std::vector<std::vector<Weighed>>& out, const 
 
 Lifetime lifetime(const LifetimeQuery& q) {
     if (q.config.close_events.size() != 1) throw std::invalid_argument("lifetime: one close() variant at a time");
-    const SocketGraph g = socket_graph(q.config, q.sockets, q.never, q.ruled_out);
+    const SocketGraph g = socket_graph(q.config, q.sockets, q.never, q.ruled_out, q.patch ? *q.patch : model::TablePatch{});
     const std::size_t n = g.views.size();
     const model::CloseOpts opts = model::close_opts_of(q.config.close_events.front());
     const auto is_close = [](checker::Label l) { return !checker::is_env_label(l) && model::kind_of(l) == model::EventKind::close; };

@@ -1,6 +1,8 @@
 #include "orphancheck/analysis/model_diff.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
 #include <iterator>
 #include <map>
 #include <set>
@@ -42,6 +44,46 @@ std::vector<T> minus(const std::vector<T>& x, const std::vector<T>& y) {
     return out;
 }
 
+bool same(const Interval& x, const Interval& y) {
+    auto near = [](double p, double q) { return std::abs(p - q) <= 1e-9 * std::max(1.0, std::abs(p)); };
+    return near(x.lo, y.lo) && x.hi.has_value() == y.hi.has_value() && (!x.hi || near(*x.hi, *y.hi));
+}
+
+// B's most time beyond A's by more than the tolerance, or unbounded where A's is bounded.
+bool longer(const Interval& a, const Interval& b, double tolerance) {
+    if (!a.hi) return false;
+    return !b.hi || *b.hi > *a.hi * (1 + tolerance) + 1e-9;
+}
+
+// Each case, close() variant and starting state: one socket's lifetime in both models, where they differ.
+std::vector<LifetimeChange> compare_lifetimes(const checker::ExploreSpec& a, const checker::ExploreSpec& b,
+                                              double tolerance) {
+    std::vector<LifetimeChange> out;
+    const Clock clock;
+    for (std::size_t c = 0; c < a.cases.size(); ++c)
+        for (model::EventId e : a.cases[c].close_events)
+            for (CloseFrom from : {CloseFrom::established, CloseFrom::close_wait}) {
+                const model::CloseOpts o = model::close_opts_of(e);
+                const OptionSeconds sec{1, o.linger2 == model::Linger2::short_ ? 30 : o.linger2 == model::Linger2::long_ ? 90 : 0};
+                checker::CaseConfig ca = a.cases[c], cb = b.cases[c];
+                ca.close_events = cb.close_events = {e};
+                LifetimeChange ch;
+                try {
+                    ch.a = lifetime({ca, 1, from, sec, clock, {}, {}, &a.patch});
+                    ch.b = lifetime({cb, 1, from, sec, clock, {}, {}, &b.patch});
+                } catch (const std::invalid_argument&) {
+                    continue;  // close() from CLOSE_WAIT needs a peer that closes
+                }
+                if (same(ch.a.orphan, ch.b.orphan) && same(ch.a.gone, ch.b.gone)) continue;
+                ch.config = a.cases[c].describe();
+                ch.close = model::event_name(e);
+                ch.from = from == CloseFrom::established ? "ESTABLISHED" : "CLOSE_WAIT";
+                ch.longer = longer(ch.a.orphan, ch.b.orphan, tolerance) || longer(ch.a.gone, ch.b.gone, tolerance);
+                out.push_back(std::move(ch));
+            }
+    return out;
+}
+
 std::vector<std::uint32_t> locals_of(const std::vector<checker::LocalMove>& moves) {
     std::set<std::uint32_t> s;
     for (const auto& m : moves) {
@@ -67,13 +109,19 @@ bool ModelDiff::regression() const {
     return false;
 }
 
+bool ModelDiff::lifetime_regression() const {
+    for (const auto& l : lifetimes)
+        if (l.longer) return true;
+    return false;
+}
+
 bool ModelDiff::incomplete() const {
     return ra.verdict == checker::Verdict::incomplete || rb.verdict == checker::Verdict::incomplete ||
            !trace.complete;
 }
 
-ModelDiff diff_models(const ModelRef& a, const ModelRef& b, std::uint64_t max_pairs) {
-    ModelDiff d{a, b, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+ModelDiff diff_models(const ModelRef& a, const ModelRef& b, std::uint64_t max_pairs, double lifetime_tolerance) {
+    ModelDiff d{a, b, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, lifetime_tolerance};
     for (auto* m : {&d.a, &d.b}) {
         m->spec.engine = checker::Engine::table;
         m->spec.collect_socket_moves = true;
@@ -114,6 +162,7 @@ ModelDiff diff_models(const ModelRef& a, const ModelRef& b, std::uint64_t max_pa
     d.locals_only_a = minus(la, lb);
     d.locals_only_b = minus(lb, la);
     d.trace = checker::distinguishing_trace(d.a.spec, d.b.spec, max_pairs);
+    d.lifetimes = compare_lifetimes(d.a.spec, d.b.spec, lifetime_tolerance);
     return d;
 }
 

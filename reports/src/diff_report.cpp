@@ -1,5 +1,6 @@
 #include "orphancheck/reports/diff_report.hpp"
 
+#include <cmath>
 #include <map>
 
 #include <fmt/format.h>
@@ -50,8 +51,21 @@ void list(std::ostream& out, const char* title, const std::vector<T>& items, F&&
     if (items.size() > max) fmt::print(out, "    ... ({} more in the JSON report)\n", items.size() - max);
 }
 
+// "most 60.00 s shorter", "most 5.96 s longer", "most unbounded in B", "" when the most times agree.
+std::string most_change(const analysis::Interval& a, const analysis::Interval& b) {
+    if (!a.hi && !b.hi) return "";
+    if (!b.hi) return "most unbounded in B";
+    if (!a.hi) return "most bounded in B";
+    const double d = *b.hi - *a.hi;
+    if (std::abs(d) < 0.005) return "";
+    return fmt::format("most {:.2f} s {}", std::abs(d), d > 0 ? "longer" : "shorter");
+}
+
 std::string outcome(const ModelDiff& d) {
+    if (d.regression() && d.lifetime_regression())
+        return "a property that holds in A is violated in B, and a socket lives longer in B";
     if (d.regression()) return "a property that holds in A is violated in B";
+    if (d.lifetime_regression()) return "a socket lives longer in B (lifetimes above)";
     if (d.incomplete()) return "incomplete";
     return "no property goes from holds to violated";
 }
@@ -119,6 +133,17 @@ void write_diff_text(std::ostream& out, const ModelDiff& d) {
         fmt::print(out, "  none found within {} pairs of states (limit reached: incomplete)\n", d.trace.pairs);
     }
 
+    fmt::print(out, "\nlifetimes (one socket, the timed reading of `orphancheck lifetime` with its default clock)\n");
+    if (d.lifetimes.empty()) fmt::print(out, "  the same in A and B for every configuration and close() variant\n");
+    for (const auto& l : d.lifetimes) {
+        fmt::print(out, "  {}{} from {}, {}\n", l.longer ? "LONGER  " : "", l.close, l.from, l.config);
+        fmt::print(out, "    orphan  A {:<20} B {:<20} {}\n", analysis::describe(l.a.orphan), analysis::describe(l.b.orphan),
+                   most_change(l.a.orphan, l.b.orphan));
+        fmt::print(out, "    gone    A {:<20} B {:<20} {}{}\n", analysis::describe(l.a.gone), analysis::describe(l.b.gone),
+                   most_change(l.a.gone, l.b.gone),
+                   l.b.why_unbounded.empty() || l.b.gone.hi ? "" : "  (" + l.b.why_unbounded + ")");
+    }
+
     bool header = false;
     for (const auto& pa : d.ra.properties) {
         const auto* pb = find(d.rb, pa.id);
@@ -132,6 +157,24 @@ void write_diff_text(std::ostream& out, const ModelDiff& d) {
     }
     fmt::print(out, "\nresult: {}\n", outcome(d));
 }
+
+namespace {
+json interval(const analysis::Interval& i) {
+    return {{"least_seconds", i.lo}, {"most_seconds", i.hi ? json(*i.hi) : json(nullptr)}};
+}
+
+json lifetimes_json(const ModelDiff& d) {
+    json a = json::array();
+    for (const auto& l : d.lifetimes)
+        a.push_back({{"config", l.config},
+                     {"close", l.close},
+                     {"from", l.from},
+                     {"longer", l.longer},
+                     {"a", {{"orphan", interval(l.a.orphan)}, {"gone", interval(l.a.gone)}}},
+                     {"b", {{"orphan", interval(l.b.orphan)}, {"gone", interval(l.b.gone)}, {"unbounded_because", l.b.why_unbounded}}}});
+    return a;
+}
+}  // namespace
 
 json diff_json(const ModelDiff& d) {
     json props = json::array();
@@ -187,6 +230,8 @@ json diff_json(const ModelDiff& d) {
             {"b", {{"name", d.b.name}, {"patch", d.b.spec.patch.describe()}, {"verdict", verdict_name(d.rb.verdict)},
                    {"states", d.rb.stats.states}}},
             {"regression", d.regression()},
+            {"lifetime_regression", d.lifetime_regression()},
+            {"lifetimes", lifetimes_json(d)},
             {"incomplete", d.incomplete()},
             {"properties", props},
             {"rows", rows},

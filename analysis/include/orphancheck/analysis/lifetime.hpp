@@ -28,6 +28,7 @@ struct LifetimeQuery {
     Clock clock;
     std::span<const checker::EnvEvent> never;
     std::span<const model::RowId> ruled_out;
+    const model::TablePatch* patch = nullptr;  // a patched model's rows (diff)
 };
 
 // One move of a path behind a bound: the event, the configuration it leads to, and when it comes (counted
