@@ -83,6 +83,35 @@ void read_constants(const std::string& path, const toml::node& v, std::vector<mo
     }
 }
 
+// `set = {dead = true, retries = 0}` of a retarget: socket data by the names of the guard conditions.
+std::vector<model::DataSet> read_data_set(const std::string& path, const std::string& row, const toml::node& v) {
+    if (!v.is_table()) throw UsageError(fmt::format("{}: 'set' of row {} must be an inline table ({{dead = true}})", path, row));
+    std::vector<model::DataSet> out;
+    for (const auto& [key, val] : *v.as_table()) {
+        const std::string name(key.str());
+        const auto f = model::data_field_from_name(name);
+        if (!f) {
+            std::vector<std::string> known;
+            for (int i = 0; i < model::kDataFields; ++i) known.emplace_back(model::data_field_name(model::DataField(i)));
+            throw UsageError(fmt::format("{}: 'set' of row {}: unknown socket data '{}' (nearest: {})", path, row, name,
+                                         nearest(name, known)));
+        }
+        if (model::data_field_is_flag(*f)) {
+            const auto b = val.value_exact<bool>();
+            if (!b) throw UsageError(fmt::format("{}: 'set' of row {}: '{}' must be true or false", path, row, name));
+            out.push_back({*f, *b ? 1 : 0});
+        } else {
+            const int max = *f == model::DataField::retries ? 255 : model::SockData::kMaxBackoff;
+            const auto n = val.value_exact<std::int64_t>();
+            if (!n || *n < 0 || *n > max)
+                throw UsageError(fmt::format("{}: 'set' of row {}: '{}' must be an integer in 0..{}", path, row, name, max));
+            out.push_back({*f, int(*n)});
+        }
+    }
+    if (out.empty()) throw UsageError(fmt::format("{}: 'set' of row {} is empty", path, row));
+    return out;
+}
+
 // One patch file's content, read and checked on its own.
 struct PatchFileText {
     std::string path, name;
@@ -119,7 +148,7 @@ PatchFileText parse_patch_file(const std::string& path) {
                 int kinds = 0;
                 for (const auto& [edit_key, val] : t) {
                     const std::string k(edit_key.str());
-                    if (k == "row") continue;
+                    if (k == "row" || k == "set") continue;
                     ++kinds;
                     model::RowEdit e;
                     e.row = *id;
@@ -164,6 +193,11 @@ PatchFileText parse_patch_file(const std::string& path) {
                     throw UsageError(fmt::format("{}: the [[edit]] of row {} needs exactly one of remove, drop_effect, "
                                                  "add_effect, retarget, guard",
                                                  path, row));
+                if (const toml::node* set = t.get("set")) {
+                    if (edits.back().kind != model::RowEdit::Kind::retarget)
+                        throw UsageError(fmt::format("{}: 'set' of row {} goes with a retarget only", path, row));
+                    edits.back().set = read_data_set(path, row, *set);
+                }
             }
         } else if (key == "options") {
             read_options(path, v, options);

@@ -704,7 +704,26 @@ struct RowPredicates {
     }
 };
 
+struct EnterState {
+    TcpState target;
+    SockData* d;
+    template <class S>
+    void operator()(msm::wrap<S> const&) const {
+        if (S::kind != target) return;
+        struct DataOnly {
+            SockData d;
+        } f{*d};
+        S{}.on_entry(0, f);
+        *d = f.d;
+    }
+};
+
 }  // namespace
+
+SockData entered_data(TcpState s, SockData d) {
+    mpl::for_each<StateSet, msm::wrap<mpl::placeholders::_1>>(EnterState{s, &d});
+    return d;
+}
 
 std::span<const std::string_view> guard_predicate_names() { return kPredicateNames; }
 

@@ -4,7 +4,47 @@
 
 namespace orphancheck::model {
 
-void TablePatch::apply(StepResult& r) const {
+namespace {
+constexpr std::string_view kFieldNames[] = {
+#define ORPHANCHECK_DATA_FIELD_NAME(name, member) #name,
+    ORPHANCHECK_DATA_FIELDS(ORPHANCHECK_DATA_FIELD_NAME)
+#undef ORPHANCHECK_DATA_FIELD_NAME
+};
+
+// " (dead=true, retries=0)", or "" when nothing is set.
+std::string set_text(const std::vector<DataSet>& set) {
+    std::string s;
+    for (const DataSet& x : set)
+        s += fmt::format("{}{}={}", s.empty() ? " (" : ", ", kFieldNames[std::size_t(x.field)],
+                         x.field == DataField::retries || x.field == DataField::backoff ? std::to_string(x.value)
+                                                                                        : x.value ? "true" : "false");
+    return s.empty() ? s : s + ")";
+}
+
+// A state whose entry clears the socket's data (the full socket is gone).
+bool clears_data(TcpState s) { return s == TcpState::destroyed || holds_tw_bucket(s); }
+}  // namespace
+
+std::optional<DataField> data_field_from_name(std::string_view s) {
+    for (std::size_t i = 0; i < std::size(kFieldNames); ++i)
+        if (kFieldNames[i] == s) return DataField(i);
+    return std::nullopt;
+}
+
+std::string_view data_field_name(DataField f) { return kFieldNames[std::size_t(f)]; }
+
+bool data_field_is_flag(DataField f) { return f != DataField::retries && f != DataField::backoff; }
+
+void set_data_field(SockData& d, DataField f, int value) {
+    switch (f) {
+#define ORPHANCHECK_DATA_FIELD_SET(name, member) \
+    case DataField::name: d.member = decltype(d.member)(value); break;
+        ORPHANCHECK_DATA_FIELDS(ORPHANCHECK_DATA_FIELD_SET)
+#undef ORPHANCHECK_DATA_FIELD_SET
+    }
+}
+
+void TablePatch::apply(StepResult& r, const LocalKey& from) const {
     if (!r.enabled) return;
     for (const RowEdit& e : edits) {
         if (e.row != r.row) continue;
@@ -12,7 +52,12 @@ void TablePatch::apply(StepResult& r) const {
             case RowEdit::Kind::remove_row: r = StepResult{}; return;
             case RowEdit::Kind::drop_effect: r.effects.remove(e.effect); break;
             case RowEdit::Kind::add_effect: r.effects.push(e.effect); break;
-            case RowEdit::Kind::retarget: r.next.state = e.target; break;
+            case RowEdit::Kind::retarget: {
+                const SockData left = clears_data(r.next.state) && !clears_data(e.target) ? from.data : r.next.data;
+                r.next = {e.target, entered_data(e.target, left)};
+                for (const DataSet& x : e.set) set_data_field(r.next.data, x.field, x.value);
+                break;
+            }
             case RowEdit::Kind::guard: break;  // decided when the machine fired
         }
     }
@@ -51,7 +96,7 @@ std::string TablePatch::describe() const {
                 s += fmt::format("{}: add {}", row_name(e.row), effect_name(e.effect));
                 break;
             case RowEdit::Kind::retarget:
-                s += fmt::format("{}: retarget to {}", row_name(e.row), state_name(e.target));
+                s += fmt::format("{}: retarget to {}{}", row_name(e.row), state_name(e.target), set_text(e.set));
                 break;
             case RowEdit::Kind::guard: s += fmt::format("{}: guard {}", row_name(e.row), e.guard->text); break;
         }
@@ -68,7 +113,7 @@ std::string TablePatch::edits_of(RowId r) const {
             case RowEdit::Kind::remove_row: s += "removed"; break;
             case RowEdit::Kind::drop_effect: s += fmt::format("drop {}", effect_name(e.effect)); break;
             case RowEdit::Kind::add_effect: s += fmt::format("add {}", effect_name(e.effect)); break;
-            case RowEdit::Kind::retarget: s += fmt::format("retarget to {}", state_name(e.target)); break;
+            case RowEdit::Kind::retarget: s += fmt::format("retarget to {}{}", state_name(e.target), set_text(e.set)); break;
             case RowEdit::Kind::guard: s += fmt::format("guard {}", e.guard->text); break;
         }
     }
@@ -111,13 +156,13 @@ StepResult patched_step(MsmClosePath& msm, const TablePatch& patch, const LocalK
                         GuardInputs in) {
     if (!patch.has_guard_edits()) {
         StepResult r = msm.fire(from, ev, in);
-        patch.apply(r);
+        patch.apply(r, from);
         return r;
     }
     const GuardOverrides g = patch.guard_overrides();
     StepResult r = msm.fire(from, ev, in, &g);
     refuse_overlaps(msm, patch, g, from, ev, in, r);
-    patch.apply(r);
+    patch.apply(r, from);
     return r;
 }
 

@@ -52,6 +52,10 @@ struct RowDescription {
 };
 [[nodiscard]] const std::vector<RowDescription>& describe_table();
 
+// The socket data as the machine leaves it on entering state `s` with data `d` (the state's on_entry): what a
+// patch's retarget into `s` starts from.
+[[nodiscard]] SockData entered_data(TcpState s, SockData d);
+
 // Runs real MSM machines. It keeps one prototype machine per TCP state it has
 // seen and materialises a local by copying that prototype (from a const
 // reference: see msm-feasibility 1.3) and writing the data members.

@@ -3,8 +3,11 @@
 // MSM machine. Applied identically by both engines.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -13,6 +16,29 @@
 
 namespace orphancheck::model {
 
+// X(name, member): the socket data a retarget may state (`set = {dead = true, retries = 0}`); the names are those of
+// the guard conditions that read them.
+#define ORPHANCHECK_DATA_FIELDS(X)                                                                          \
+    X(dead, dead) X(owned, owned) X(lingering, lingering) X(tail_pending, tail) X(linger2_negative, l2neg) \
+    X(fin_time_long, fin_long) X(write_queue_purged, purged) X(fin_waits_for_window, window_wait)          \
+    X(fin_not_queued, fin_unqueued) X(data_ahead_of_fin, data_ahead) X(retries, retries) X(backoff, backoff)
+enum class DataField : std::uint8_t {
+#define ORPHANCHECK_DATA_FIELD_ENUM(name, member) name,
+    ORPHANCHECK_DATA_FIELDS(ORPHANCHECK_DATA_FIELD_ENUM)
+#undef ORPHANCHECK_DATA_FIELD_ENUM
+};
+#define ORPHANCHECK_DATA_FIELD_COUNT(name, member) +1
+inline constexpr int kDataFields = 0 ORPHANCHECK_DATA_FIELDS(ORPHANCHECK_DATA_FIELD_COUNT);
+#undef ORPHANCHECK_DATA_FIELD_COUNT
+struct DataSet {
+    DataField field = DataField::dead;
+    int value = 0;  // 0/1 for the flags; retries 0..255, backoff 0..SockData::kMaxBackoff
+};
+[[nodiscard]] std::optional<DataField> data_field_from_name(std::string_view s);
+[[nodiscard]] std::string_view data_field_name(DataField f);
+[[nodiscard]] bool data_field_is_flag(DataField f);
+void set_data_field(SockData& d, DataField f, int value);
+
 struct RowEdit {
     enum class Kind { remove_row, drop_effect, add_effect, retarget, guard };
     Kind kind = Kind::remove_row;
@@ -20,6 +46,7 @@ struct RowEdit {
     Effect effect = Effect::orphan_inc;         // drop_effect / add_effect
     TcpState target = TcpState::destroyed;      // retarget: same data, other state
     std::shared_ptr<const GuardExpr> guard{};   // guard: the row's new guard (guard_expr.hpp)
+    std::vector<DataSet> set{};                 // retarget: socket data stated by the patch
 };
 
 // A patch that cannot be applied (a retarget into a state the MSM machine never enters): bad input.
@@ -46,9 +73,12 @@ struct TablePatch {
     std::vector<ConstantEdit> constants{};
     [[nodiscard]] bool empty() const { return edits.empty() && options.empty() && constants.empty(); }
     void apply_options(KernelOptions& k) const;
-    // Applies every edit whose row is r.row; a removed row makes the step disabled. (Guard edits act when the
-    // machine fires: guard_overrides.)
-    void apply(StepResult& r) const;
+    // Applies every edit whose row is r.row to a step from `from`; a removed row makes the step disabled. A
+    // retarget enters its state as the machine would (entered_data), from the data the row left, or from the
+    // data before the step when the row's own target had cleared it (a destroyed socket or a bucket retargeted
+    // into a live state keeps SOCK_DEAD and the rest); then the patch's `set`. (Guard edits act when the machine
+    // fires: guard_overrides.)
+    void apply(StepResult& r, const LocalKey& from) const;
     [[nodiscard]] bool has_guard_edits() const;
     [[nodiscard]] GuardOverrides guard_overrides() const;
     [[nodiscard]] std::string describe() const;
