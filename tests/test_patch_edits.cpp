@@ -243,3 +243,47 @@ TEST_CASE("patch edits: bad guard expressions are refused in one line with the c
     test::check_refused("check --sockets 1 --patch " + two, "a row has one guard");
     std::filesystem::remove(two);
 }
+
+TEST_CASE("patch edits: a retarget enters its state with the data the row implies, and 'set' states the rest") {
+    // rst_fin_wait1 destroys a FIN_WAIT1 orphan; retargeted into FIN_WAIT2 the socket stays an orphan (SOCK_DEAD),
+    // not a fresh socket close() could run on again.
+    model::TablePatch p;
+    p.edits.push_back({RowEdit::Kind::retarget, RowId::rst_fin_wait1, Effect::orphan_inc, model::TcpState::fin_wait2});
+    model::TablePatch with_set = p;
+    with_set.edits.back().set = {{model::DataField::owned, 1}, {model::DataField::retries, 3}};
+    for (const auto* patch : {&p, &with_set}) {
+        const auto t = model::SocketTable::extract(model::row_coverage_configs().front(), *patch);
+        int seen = 0;
+        for (std::uint16_t i = 0; i < t.size(); ++i)
+            for (int ev = 0; ev < model::kEvents; ++ev)
+                for (int g = 0; g < model::kGuardInputCombos; ++g) {
+                    const auto& e = t.at(i, model::EventId(ev), model::GuardInputs::from_index(g));
+                    if (e.next == model::SocketTable::kDisabled || e.row != RowId::rst_fin_wait1) continue;
+                    ++seen;
+                    const model::LocalKey to = t.local(e.next);
+                    INFO("from " << model::describe(t.local(i)) << " to " << model::describe(to));
+                    CHECK(to.state == model::TcpState::fin_wait2);
+                    CHECK(to.data.dead);
+                    CHECK(to.data.owned == (patch == &with_set || t.local(i).data.owned));  // kept, or set
+                    CHECK(int(to.data.retries) == (patch == &with_set ? 3 : 0));  // FIN_WAIT2's entry clears the count
+                }
+        CHECK(seen > 0);
+    }
+    CHECK(with_set.describe() == "rst_fin_wait1: retarget to FIN_WAIT2 (owned=true, retries=3)");
+}
+
+TEST_CASE("patch edits: a bad 'set' is refused in one line") {
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"remove = true\nset = {dead = true}", "'set' of row rst_fin_wait1 goes with a retarget only"},
+        {"retarget = \"FIN_WAIT2\"\nset = {ded = true}", "unknown socket data 'ded' (nearest: dead"},
+        {"retarget = \"FIN_WAIT2\"\nset = {retries = 999}", "'retries' must be an integer in 0..255"},
+        {"retarget = \"FIN_WAIT2\"\nset = {dead = 1}", "'dead' must be true or false"},
+        {"retarget = \"FIN_WAIT2\"\nset = {}", "is empty"},
+    };
+    for (const auto& [body, why] : bad) {
+        const std::string path = write_patch("[[edit]]\nrow = \"rst_fin_wait1\"\n" + body + "\n");
+        INFO(body);
+        test::check_refused("check --sockets 1 --patch " + path, why);
+        std::filesystem::remove(path);
+    }
+}
