@@ -172,3 +172,11 @@ TEST_CASE("abort-accepted: ss -K that ignores FIN_WAIT2 orphans") {
     const auto t = broken({{"sockets", "1"}, {"abort", "yes"}}, PropertyId::abort_accepted, p);
     CHECK(t.steps.back().state.find("FIN_WAIT2") != std::string::npos);
 }
+
+TEST_CASE("a counterexample says when a patched row reaches DESTROYED without freeing the socket") {
+    model::TablePatch p{"no-destroy", {drop(RowId::ack_last_ack, Effect::destroy), drop(RowId::ack_last_ack, Effect::orphan_dec)}};
+    const auto t = broken(kOne, PropertyId::counter_zero_at_end, p);
+    bool said = false;
+    for (const auto& s : t.steps) said |= s.state.find("DESTROYED (never freed") != std::string::npos;
+    CHECK(said);
+}

@@ -80,6 +80,9 @@ Trace Search<W>::make_trace(const std::vector<K>& path, int cycle_start, Propert
         st.orphan_cache = cache_of(k);
         if (s >= 0) {
             st.state = model::describe(sp.local(combo(k, s)));
+            // A patched row may reach DESTROYED without freeing the socket: say so rather than look finished.
+            if (sp.local(combo(k, s)).state == model::TcpState::destroyed && !sp.view(combo(k, s)).destroyed)
+                st.state += " (never freed: inet_csk_destroy_sock did not run)";
             st.network = describe_env(sp.env_bits(combo(k, s)));
         }
         return st;
