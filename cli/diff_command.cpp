@@ -47,7 +47,10 @@ analysis::ModelRef model_ref(const std::string& text, OptionValues options) {
 }
 
 int run_diff(const DiffArgs& args, const OptionValues& options) {
-    // Refused before the work: the outputs, and options neither model reads.
+    // Refused before the work: the outputs, impossible values, and options neither model reads.
+    if (!(args.lifetime_tolerance_percent >= 0) || args.lifetime_tolerance_percent > 1000)
+        throw UsageError(fmt::format("--lifetime-tolerance: {} is not a percentage from 0 to 1000",
+                                     args.lifetime_tolerance_percent));
     if (!args.json_path.empty()) reports::check_output("--json", args.json_path, {"JSON"});
     if (!args.dot_path.empty()) reports::check_graph_file("--dot", args.dot_path);
     if (options.count("profile")) {

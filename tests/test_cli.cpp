@@ -195,6 +195,9 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("diff linux-6.12 linux-6.12+" + data("patch_absent_effect.toml"), "has no effect 'send_rst'");
     bad_input("check --patch " + data("patch_label_only_effect.toml"), "remove the keepalive_* rows");
     bad_input("diff linux-6.12 linux-6.12+" + data("patch_label_only_effect.toml"), "would change nothing checked");
+    bad_input("diff linux-6.12 linux-6.18 --lifetime-tolerance -5", "--lifetime-tolerance");
+    bad_input("diff linux-6.12 linux-6.18 --lifetime-tolerance 1e9", "--lifetime-tolerance");
+    bad_input("diff linux-6.12 linux-6.18 --lifetime-tolerance abc", "--lifetime-tolerance");
 }
 
 // Issue 16: numbers, empty values, output names, unused options, conflicting patches, Promela properties and
