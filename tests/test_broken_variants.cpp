@@ -79,6 +79,8 @@ TEST_CASE("orphan-balance: inet_csk_destroy_sock without the decrement") {
     for (int r = 0; r < model::kRows; ++r) p.edits.push_back(drop(RowId(r), Effect::orphan_dec));
     const auto t = broken(kOne, PropertyId::orphan_balance, p);
     CHECK(t.steps.back().orphans == 1);
+    CHECK(t.note == "the last state breaks the rule: the counter is 1, and 0 sockets are counted orphans: expected the "
+                    "two equal");
 }
 
 TEST_CASE("counter-never-negative: LAST_ACK completion decrements twice") {
@@ -86,24 +88,29 @@ TEST_CASE("counter-never-negative: LAST_ACK completion decrements twice") {
     const auto t = broken(kOne, PropertyId::counter_never_negative, p);
     CHECK(t.steps.back().orphans < 0);
     CHECK(mentions(t, "ack_last_ack"));
+    CHECK(t.note == "the last state breaks the rule: the counter is -1: expected never below 0");
 }
 
 TEST_CASE("single-increment: the orphan is counted twice at close") {
     model::TablePatch p{"double-increment", {add(RowId::tail_fin_wait1, Effect::orphan_inc)}};
     const auto t = broken(kOne, PropertyId::single_increment, p);
     CHECK(mentions(t, "tail_fin_wait1"));
+    CHECK(t.note == "the last state breaks the rule: socket 0 was counted 2 times: expected once");
 }
 
 TEST_CASE("single-decrement: destroyed twice (no C12 check)") {
     model::TablePatch p{"double-destroy", {add(RowId::tail_after_destroy, Effect::orphan_dec)}};
     const auto t = broken(kOne, PropertyId::single_decrement, p);
     CHECK(mentions(t, "tail_after_destroy"));
+    CHECK(t.note == "the last state breaks the rule: socket 0 was uncounted 2 times: expected once at most");
 }
 
 TEST_CASE("counter-zero-at-end: LAST_ACK completion forgets the decrement") {
     model::TablePatch p{"lost-decrement", {drop(RowId::ack_last_ack, Effect::orphan_dec)}};
     const auto t = broken(kTwo, PropertyId::counter_zero_at_end, p);
     CHECK(t.steps.back().orphans != 0);
+    CHECK(t.note.find("nothing can move any more and the counter is ") != std::string::npos);
+    CHECK(t.note.find(": expected 0") != std::string::npos);
 }
 
 TEST_CASE("orphan-classification: timewait hand-off that keeps counting the orphan") {
@@ -111,6 +118,8 @@ TEST_CASE("orphan-classification: timewait hand-off that keeps counting the orph
                         {drop(RowId::ack_fin_wait1_tw, Effect::destroy), drop(RowId::ack_fin_wait1_tw, Effect::orphan_dec)}};
     const auto t = broken(kOne, PropertyId::orphan_classification, p);
     CHECK(t.steps.back().state.find("TW(FIN_WAIT2)") != std::string::npos);
+    CHECK(t.note == "the last state breaks the rule: socket 0 in TW(FIN_WAIT2): 1 increment, 0 decrements: expected a "
+                    "bucket's socket counted and uncounted once and freed");
 }
 
 namespace {

@@ -342,8 +342,11 @@ ExploreResult Search<W>::run(GraphSink* sink) {
                 if (found_.next[std::size_t(p)]) path.push_back(*found_.next[std::size_t(p)]);
                 const bool step = info(p).kind == properties::PropertyKind::step;
                 const PropertyMask prefer = step ? properties::bit(p) : 0;
-                pr.counterexample = make_trace(concrete_path(path, prefer), -1, prefer);
+                const auto concrete = concrete_path(path, prefer);
+                pr.counterexample = make_trace(concrete, -1, prefer);
                 if (step && pr.counterexample->note.empty()) pr.counterexample->note = "the last step breaks the rule";
+                if (const std::string why = properties::explain_state(p, view(concrete.back())); !why.empty())
+                    pr.counterexample->note = "the last state breaks the rule: " + why;
                 if (p == PropertyId::eventually_destroyed)
                     pr.counterexample->note = "in the last state no close(), linger, timer or timewait event can "
                                               "fire: only the peer could still move";

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include <fmt/format.h>
+
 namespace orphancheck::properties {
 namespace {
 using model::TcpState;
@@ -113,6 +115,67 @@ PropertyMask violated_invariants(const GlobalView& g, PropertyMask wanted) {
     if (rest != counted) v |= bit(PropertyId::orphan_balance);
     if (rest < 0) v |= bit(PropertyId::counter_never_negative);
     return v & wanted;
+}
+
+std::string explain_state(PropertyId p, const GlobalView& g) {
+    int in_close = 0, counted = 0;
+    for (const SocketView* s : g.sockets) {
+        if (!s->quiescent()) in_close += int(s->incs) - int(s->decs);
+        else counted += s->counted() ? 1 : 0;
+    }
+    const int rest = g.counter - in_close;
+    const auto socket = [&](auto&& bad) -> std::pair<int, const SocketView*> {
+        for (std::size_t i = 0; i < g.sockets.size(); ++i)
+            if (bad(*g.sockets[i])) return {int(i), g.sockets[i]};
+        return {-1, nullptr};
+    };
+    switch (p) {
+        case PropertyId::orphan_balance:
+            return fmt::format("the counter is {}{}, and {} socket{} {} counted orphans: expected the two equal", rest,
+                               in_close ? " (without the sockets inside close())" : "", counted, counted == 1 ? "" : "s",
+                               counted == 1 ? "is a" : "are");
+        case PropertyId::counter_never_negative:
+            return fmt::format("the counter is {}: expected never below 0", rest);
+        case PropertyId::single_increment: {
+            const auto [i, s] = socket([](const SocketView& v) { return v.incs > 1; });
+            return s ? fmt::format("socket {} was counted {} times: expected once", i, int(s->incs)) : "";
+        }
+        case PropertyId::single_decrement: {
+            const auto [i, s] = socket([](const SocketView& v) { return v.decs > 1; });
+            return s ? fmt::format("socket {} was uncounted {} times: expected once at most", i, int(s->decs)) : "";
+        }
+        case PropertyId::orphan_classification: {
+            const auto [i, s] = socket([](const SocketView& v) { return v.quiescent() && misclassified(v); });
+            if (!s) return "";
+            const char* want = s->state == TcpState::tw_fin_wait2 || s->state == TcpState::tw_time_wait
+                                   ? "a bucket's socket counted and uncounted once and freed"
+                               : model::is_orphan_state(s->state) && s->dead ? "an orphan counted once, not freed"
+                                                                             : "an open socket never counted";
+            return fmt::format("socket {} in {}: {} increment{}, {} decrement{}{}: expected {}", i, model::state_name(s->state),
+                               int(s->incs), s->incs == 1 ? "" : "s", int(s->decs), s->decs == 1 ? "" : "s",
+                               s->destroyed ? ", freed" : "", want);
+        }
+        case PropertyId::counter_zero_at_end:
+            return fmt::format("nothing can move any more and the counter is {}: expected 0", g.counter);
+        case PropertyId::no_deadlock: {
+            const auto [i, s] = socket([](const SocketView& v) { return !v.finished(); });
+            if (!s) return "";
+            const char* how = s->state != TcpState::destroyed ? ""
+                              : s->destroyed                    ? " (close() has not finished)"
+                                                                : " but was never freed";
+            return fmt::format("nothing can move any more and socket {} is in {}{}: expected every socket gone", i,
+                               model::state_name(s->state), how);
+        }
+        case PropertyId::eventually_destroyed:
+        case PropertyId::rfc_transitions:
+        case PropertyId::rst_discipline:
+        case PropertyId::oom_kill:
+        case PropertyId::tw_handoff:
+        case PropertyId::timer_armed:
+        case PropertyId::close_progress:
+        case PropertyId::abort_accepted: return "";
+    }
+    return "";
 }
 
 PropertyMask violated_at_terminal(const GlobalView& g, PropertyMask wanted) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -63,5 +64,8 @@ struct GlobalView {
 [[nodiscard]] PropertyMask violated_invariants(const GlobalView& g, PropertyMask wanted);
 // Terminal-state properties violated when this state has no successor.
 [[nodiscard]] PropertyMask violated_at_terminal(const GlobalView& g, PropertyMask wanted);
+// What state or terminal property `p` expected of `g` and what `g` has instead, for the last state of a
+// counterexample ("the counter is -1: expected never below 0"); "" for the other properties.
+[[nodiscard]] std::string explain_state(PropertyId p, const GlobalView& g);
 
 }  // namespace orphancheck::properties
