@@ -142,12 +142,11 @@ void refuse_overlaps(MsmClosePath& msm, const TablePatch& patch, const GuardOver
         const StepResult other_before = msm.fire(from, ev, in, &others_before);
         if (msm.fire(from, ev, in, &alone_before).enabled && other_before.enabled && other_before.row == other.row)
             continue;
-        if (holds && other.enabled)
-            throw PatchError(fmt::format(
-                "the new guard of row {} holds where row {} fires too ({}, {}{}{}): a kernel path is taken or not, so "
-                "edit the guard of {} as well",
-                row_name(e.row), row_name(other.row), describe(from), event_name(ev), in.oom ? ", check_oom" : "",
-                in.tw_full ? ", tw_buckets_full" : "", row_name(other.row)));
+        throw PatchError(fmt::format(
+            "the new guard of row {} holds where row {} fires too ({}, {}{}{}): a kernel path is taken or not, so "
+            "edit the guard of {} as well",
+            row_name(e.row), row_name(other.row), describe(from), event_name(ev), in.oom ? ", check_oom" : "",
+            in.tw_full ? ", tw_buckets_full" : "", row_name(other.row)));
     }
 }
 }  // namespace
