@@ -154,7 +154,9 @@ TEST_CASE("diff: never 'equivalent' when a verdict differs, over every case stud
         INFO("patch " << name << " (add it to this test's list with the options of its documentation)");
         REQUIRE(options.count(name) == 1);
     }
-    for (const auto& [name, opts] : options) {
+    for (const auto& entry : options) {  // (clang 14: no structured bindings in INFO's capture)
+        const std::string& name = entry.first;
+        const cli::OptionValues& opts = entry.second;
         INFO("patch " << name);
         const auto plain = test::spec_of(opts);
         auto patched = plain;
@@ -231,7 +233,9 @@ TEST_CASE("patch edits: bad guard expressions are refused in one line with the c
         {"dead &&", "the expression ends where a condition is expected"},
         {"retries >= 99999999999", "a whole number from 0 to 1000000"},
     };
-    for (const auto& [guard, why] : bad) {
+    for (const auto& item : bad) {
+        const std::string& guard = item.first;
+        const std::string& why = item.second;
         const std::string path = write_patch("[[edit]]\nrow = \"ack_fin_wait1_keepalive\"\nguard = \"" + guard + "\"\n");
         INFO("guard: " << guard);
         test::check_refused("check --sockets 1 --patch " + path, why);
@@ -280,7 +284,9 @@ TEST_CASE("patch edits: a bad 'set' is refused in one line") {
         {"retarget = \"FIN_WAIT2\"\nset = {dead = 1}", "'dead' must be true or false"},
         {"retarget = \"FIN_WAIT2\"\nset = {}", "is empty"},
     };
-    for (const auto& [body, why] : bad) {
+    for (const auto& item : bad) {
+        const std::string& body = item.first;
+        const std::string& why = item.second;
         const std::string path = write_patch("[[edit]]\nrow = \"rst_fin_wait1\"\n" + body + "\n");
         INFO(body);
         test::check_refused("check --sockets 1 --patch " + path, why);

@@ -132,7 +132,7 @@ TEST_CASE("review: what is not a diff is refused in one line naming the problem"
     test::check_refused("review /nonexistent.diff", "cannot read /nonexistent.diff");
     test::check_refused("review " + review_data("outside.diff") + " --json out.svg", "--json");
     test::check_refused("review", "DIFF");
-    for (const auto& [text, why] : std::vector<std::pair<std::string, std::string>>{
+    for (const auto& item : std::vector<std::pair<std::string, std::string>>{
              {"--- a/x.c\n+++ b/x.c\n@@ -1,2 +1,2\n", "line 3: a hunk header without its closing '@@'"},
              {"--- a/x.c\n+++ b/x.c\n@@ -1,x +1,2 @@\n", "line 3: a hunk header with a bad line range"},
              {"@@ -1,1 +1,1 @@\n-a\n+b\n", "line 1: a hunk before any"},
@@ -140,8 +140,11 @@ TEST_CASE("review: what is not a diff is refused in one line naming the problem"
              {"--- a/x.c\n+++ b/x.c\n@@ -1,2 +1,2 @@\n-a\n*b\n", "line 5: the hunk needs"},
              {"--- a/x.c\n+++ b/x.c\n@@ -0,0 +0,0 @@\n", "line 3: an empty hunk"},
          }) {
+        const std::string& text = item.first;
+        const std::string& why = item.second;
         INFO(text);
-        CHECK_THROWS_WITH_AS(analysis::parse_unified_diff(text), doctest::Contains(why.c_str()), analysis::DiffSyntaxError);
+        CHECK_THROWS_WITH_AS((void)analysis::parse_unified_diff(text), doctest::Contains(why.c_str()),
+                             analysis::DiffSyntaxError);
     }
     // Binary input.
     const std::string bin = "oc_review_binary_" + std::to_string(getpid()) + ".diff";
