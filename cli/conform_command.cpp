@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check_options.hpp"
-#include "interval_json.hpp"
+#include "orphancheck/reports/interval_json.hpp"
 #include "orphancheck/reports/output_file.hpp"
 #include "orphancheck/conform/coverage.hpp"
 #include "orphancheck/conform/host_guard.hpp"
@@ -138,7 +138,7 @@ nlohmann::json result_json(const ScenarioResult& r) {
             {"peak_orphans", r.peak_orphans}, {"settled_orphans", r.settled_orphans}, {"peak_counter", r.peak_counter},
             {"counter_before_close", r.counter_before_close}, {"timed", r.timed}, {"confirmed_rows", rows},
             {"orphan_seconds", t(r.orphan_times)}, {"gone_seconds", t(r.gone_times)},
-            {"model_orphan_seconds", interval_json(r.predicted.orphan)}, {"model_gone_seconds", interval_json(r.predicted.gone)}, {"mib", r.record.mib},
+            {"model_orphan_seconds", reports::interval_json(r.predicted.orphan)}, {"model_gone_seconds", reports::interval_json(r.predicted.gone)}, {"mib", r.record.mib},
             {"max_gap_ms", r.record.max_gap_ms}, {"sockets", socks}};
 }
 }  // namespace

@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "interval_json.hpp"
 #include "orphancheck/analysis/lifetime.hpp"
 #include "orphancheck/conform/kernel_config.hpp"
+#include "orphancheck/reports/interval_json.hpp"
 #include "orphancheck/reports/output_file.hpp"
 
 namespace orphancheck::cli {
@@ -124,7 +124,7 @@ int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
                     print_path("most", l.most_path);
                 }
                 nlohmann::json row{{"case", c.describe()}, {"close", close_name(e)}, {"from", from_name},
-                                   {"orphan_seconds", interval_json(l.orphan)}, {"gone_seconds", interval_json(l.gone)},
+                                   {"orphan_seconds", reports::interval_json(l.orphan)}, {"gone_seconds", reports::interval_json(l.gone)},
                                    {"always_gone", l.always_gone}, {"unbounded_because", l.why_unbounded}};
                 if (args.explain) row["explain"] = {{"least", path_json(l.least_path)}, {"most", path_json(l.most_path)}};
                 rows.push_back(std::move(row));

@@ -59,6 +59,14 @@ std::string write_patch(const std::string& body) {
     std::ofstream(path) << body;
     return path;
 }
+
+// `check --patch` with a patch file of `text` is refused in one line naming `why`.
+void check_patch_refused(const std::string& text, const std::string& why) {
+    const std::string path = write_patch(text);
+    INFO("patch file:\n" << text);
+    test::check_refused("check --sockets 1 --patch " + path, why);
+    std::filesystem::remove(path);
+}
 }  // namespace
 
 TEST_CASE("patch edits: dropping each effect with behaviour from a row that fires changes the explored behaviour") {
@@ -233,19 +241,12 @@ TEST_CASE("patch edits: bad guard expressions are refused in one line with the c
         {"dead &&", "the expression ends where a condition is expected"},
         {"retries >= 99999999999", "a whole number from 0 to 1000000"},
     };
-    for (const auto& item : bad) {
-        const std::string& guard = item.first;
-        const std::string& why = item.second;
-        const std::string path = write_patch("[[edit]]\nrow = \"ack_fin_wait1_keepalive\"\nguard = \"" + guard + "\"\n");
-        INFO("guard: " << guard);
-        test::check_refused("check --sockets 1 --patch " + path, why);
-        std::filesystem::remove(path);
-    }
+    for (const auto& item : bad)
+        check_patch_refused("[[edit]]\nrow = \"ack_fin_wait1_keepalive\"\nguard = \"" + item.first + "\"\n", item.second);
     // Two guards for one row cannot both be meant.
-    const std::string two = write_patch(
-        "[[edit]]\nrow = \"keepalive_rst\"\nguard = \"dead\"\n[[edit]]\nrow = \"keepalive_rst\"\nguard = \"!dead\"\n");
-    test::check_refused("check --sockets 1 --patch " + two, "a row has one guard");
-    std::filesystem::remove(two);
+    check_patch_refused(
+        "[[edit]]\nrow = \"keepalive_rst\"\nguard = \"dead\"\n[[edit]]\nrow = \"keepalive_rst\"\nguard = \"!dead\"\n",
+        "a row has one guard");
 }
 
 TEST_CASE("patch edits: a retarget enters its state with the data the row implies, and 'set' states the rest") {
@@ -284,12 +285,5 @@ TEST_CASE("patch edits: a bad 'set' is refused in one line") {
         {"retarget = \"FIN_WAIT2\"\nset = {dead = 1}", "'dead' must be true or false"},
         {"retarget = \"FIN_WAIT2\"\nset = {}", "is empty"},
     };
-    for (const auto& item : bad) {
-        const std::string& body = item.first;
-        const std::string& why = item.second;
-        const std::string path = write_patch("[[edit]]\nrow = \"rst_fin_wait1\"\n" + body + "\n");
-        INFO(body);
-        test::check_refused("check --sockets 1 --patch " + path, why);
-        std::filesystem::remove(path);
-    }
+    for (const auto& item : bad) check_patch_refused("[[edit]]\nrow = \"rst_fin_wait1\"\n" + item.first + "\n", item.second);
 }

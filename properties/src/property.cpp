@@ -75,6 +75,24 @@ bool misclassified(const SocketView& s) {
     if (!s.dead && s.state != TcpState::destroyed) return s.incs != 0 || s.decs != 0;
     return false;
 }
+
+// The counter as the sockets account for it: what the sockets inside __tcp_close contribute right now
+// (in_close), the quiescent sockets counted as orphans, and the counter without the in-close share (rest).
+struct CounterAccount {
+    int in_close = 0, counted = 0, rest = 0;
+};
+// One pass over the sockets (the invariant check's hot path): `each` sees every socket on the way.
+template <class Each>
+CounterAccount account(const GlobalView& g, Each&& each) {
+    CounterAccount a;
+    for (const SocketView* s : g.sockets) {
+        each(*s);
+        if (!s->quiescent()) a.in_close += int(s->incs) - int(s->decs);
+        else a.counted += s->counted() ? 1 : 0;
+    }
+    a.rest = g.counter - a.in_close;
+    return a;
+}
 }  // namespace
 
 const PropertyInfo& info(PropertyId p) { return kInfo[std::size_t(p)]; }
@@ -99,31 +117,18 @@ bool all_finished(const GlobalView& g) {
 
 PropertyMask violated_invariants(const GlobalView& g, PropertyMask wanted) {
     PropertyMask v = 0;
-    int in_close = 0;  // what sockets inside __tcp_close contribute to the counter right now
-    int counted = 0;
-    for (const SocketView* s : g.sockets) {
-        if (s->incs > 1) v |= bit(PropertyId::single_increment);
-        if (s->decs > 1) v |= bit(PropertyId::single_decrement);
-        if (!s->quiescent()) {
-            in_close += int(s->incs) - int(s->decs);
-            continue;
-        }
-        counted += s->counted() ? 1 : 0;
-        if (misclassified(*s)) v |= bit(PropertyId::orphan_classification);
-    }
-    const int rest = g.counter - in_close;  // the counter as the quiescent sockets account for it
-    if (rest != counted) v |= bit(PropertyId::orphan_balance);
-    if (rest < 0) v |= bit(PropertyId::counter_never_negative);
+    const CounterAccount a = account(g, [&v](const SocketView& s) {
+        if (s.incs > 1) v |= bit(PropertyId::single_increment);
+        if (s.decs > 1) v |= bit(PropertyId::single_decrement);
+        if (s.quiescent() && misclassified(s)) v |= bit(PropertyId::orphan_classification);
+    });
+    if (a.rest != a.counted) v |= bit(PropertyId::orphan_balance);
+    if (a.rest < 0) v |= bit(PropertyId::counter_never_negative);
     return v & wanted;
 }
 
 std::string explain_state(PropertyId p, const GlobalView& g) {
-    int in_close = 0, counted = 0;
-    for (const SocketView* s : g.sockets) {
-        if (!s->quiescent()) in_close += int(s->incs) - int(s->decs);
-        else counted += s->counted() ? 1 : 0;
-    }
-    const int rest = g.counter - in_close;
+    const auto [in_close, counted, rest] = account(g, [](const SocketView&) {});
     const auto socket = [&](auto&& bad) -> std::pair<int, const SocketView*> {
         for (std::size_t i = 0; i < g.sockets.size(); ++i)
             if (bad(*g.sockets[i])) return {int(i), g.sockets[i]};

@@ -7,6 +7,7 @@
 #include <fmt/ostream.h>
 
 #include "orphancheck/checker/socket_space.hpp"
+#include "orphancheck/reports/interval_json.hpp"
 #include "orphancheck/reports/report.hpp"
 
 namespace orphancheck::reports {
@@ -159,10 +160,6 @@ void write_diff_text(std::ostream& out, const ModelDiff& d) {
 }
 
 namespace {
-json interval(const analysis::Interval& i) {
-    return {{"least_seconds", i.lo}, {"most_seconds", i.hi ? json(*i.hi) : json(nullptr)}};
-}
-
 json lifetimes_json(const ModelDiff& d) {
     json a = json::array();
     for (const auto& l : d.lifetimes)
@@ -170,8 +167,8 @@ json lifetimes_json(const ModelDiff& d) {
                      {"close", l.close},
                      {"from", l.from},
                      {"longer", l.longer},
-                     {"a", {{"orphan", interval(l.a.orphan)}, {"gone", interval(l.a.gone)}}},
-                     {"b", {{"orphan", interval(l.b.orphan)}, {"gone", interval(l.b.gone)}, {"unbounded_because", l.b.why_unbounded}}}});
+                     {"a", {{"orphan", interval_json(l.a.orphan)}, {"gone", interval_json(l.a.gone)}}},
+                     {"b", {{"orphan", interval_json(l.b.orphan)}, {"gone", interval_json(l.b.gone)}, {"unbounded_because", l.b.why_unbounded}}}});
     return a;
 }
 }  // namespace

@@ -1,4 +1,4 @@
-// An analysis::Interval as JSON, as `lifetime` and `conform` write it:
+// An analysis::Interval as JSON, as `lifetime`, `conform` and `diff` write it:
 // {"min": seconds, "max": seconds or null when unbounded}.
 #pragma once
 
@@ -6,10 +6,10 @@
 
 #include "orphancheck/analysis/timed.hpp"
 
-namespace orphancheck::cli {
+namespace orphancheck::reports {
 
 inline nlohmann::json interval_json(const analysis::Interval& i) {
     return {{"min", i.lo}, {"max", i.hi ? nlohmann::json(*i.hi) : nlohmann::json(nullptr)}};
 }
 
-}  // namespace orphancheck::cli
+}  // namespace orphancheck::reports
