@@ -10,43 +10,13 @@
 
 #include "check_options.hpp"
 #include "orphancheck/model/guard_expr.hpp"
-#include "orphancheck/model/nearest.hpp"
 #include "orphancheck/model/row_effects.hpp"
+#include "patch_rows.hpp"
+#include "patch_values.hpp"
 
 namespace orphancheck::cli {
 namespace {
 
-std::string nearest(const std::string& word, const std::vector<std::string>& names) {
-    return model::nearest_names(word, names);
-}
-
-std::vector<std::string> row_names() {
-    std::vector<std::string> v;
-    for (int r = 0; r < model::kRows; ++r) v.emplace_back(model::row_name(model::RowId(r)));
-    return v;
-}
-std::vector<std::string> effect_names() {
-    std::vector<std::string> v;
-    for (int e = 0; e < model::kEffects; ++e) v.emplace_back(model::effect_name(model::Effect(e)));
-    return v;
-}
-std::vector<std::string> state_names() {
-    std::vector<std::string> v;
-    for (int s = 0; s < model::kTcpStates; ++s) v.emplace_back(model::state_name(model::TcpState(s)));
-    return v;
-}
-
-std::string text_of(const std::string& path, std::string_view key, const toml::node& v) {
-    const auto s = v.value_exact<std::string>();
-    if (!s) throw UsageError(fmt::format("{}: '{}' must be a string", path, key));
-    return *s;
-}
-
-model::Effect effect_of(const std::string& path, const std::string& name) {
-    const auto e = model::effect_from_name(name);
-    if (!e) throw UsageError(fmt::format("{}: unknown effect '{}' (nearest: {})", path, name, nearest(name, effect_names())));
-    return *e;
-}
 // [options]: kernel options (booleans) by name.
 void read_options(const std::string& path, const toml::node& v, std::vector<model::OptionEdit>& out) {
     if (!v.is_table()) throw UsageError(fmt::format("{}: 'options' must be a table ([options])", path));
@@ -83,35 +53,6 @@ void read_constants(const std::string& path, const toml::node& v, std::vector<mo
     }
 }
 
-// `set = {dead = true, retries = 0}` of a retarget: socket data by the names of the guard conditions.
-std::vector<model::DataSet> read_data_set(const std::string& path, const std::string& row, const toml::node& v) {
-    if (!v.is_table()) throw UsageError(fmt::format("{}: 'set' of row {} must be an inline table ({{dead = true}})", path, row));
-    std::vector<model::DataSet> out;
-    for (const auto& [key, val] : *v.as_table()) {
-        const std::string name(key.str());
-        const auto f = model::data_field_from_name(name);
-        if (!f) {
-            std::vector<std::string> known;
-            for (int i = 0; i < model::kDataFields; ++i) known.emplace_back(model::data_field_name(model::DataField(i)));
-            throw UsageError(fmt::format("{}: 'set' of row {}: unknown socket data '{}' (nearest: {})", path, row, name,
-                                         nearest(name, known)));
-        }
-        if (model::data_field_is_flag(*f)) {
-            const auto b = val.value_exact<bool>();
-            if (!b) throw UsageError(fmt::format("{}: 'set' of row {}: '{}' must be true or false", path, row, name));
-            out.push_back({*f, *b ? 1 : 0});
-        } else {
-            const int max = *f == model::DataField::retries ? 255 : model::SockData::kMaxBackoff;
-            const auto n = val.value_exact<std::int64_t>();
-            if (!n || *n < 0 || *n > max)
-                throw UsageError(fmt::format("{}: 'set' of row {}: '{}' must be an integer in 0..{}", path, row, name, max));
-            out.push_back({*f, int(*n)});
-        }
-    }
-    if (out.empty()) throw UsageError(fmt::format("{}: 'set' of row {} is empty", path, row));
-    return out;
-}
-
 // One patch file's content, read and checked on its own.
 struct PatchFileText {
     std::string path, name;
@@ -119,11 +60,12 @@ struct PatchFileText {
     std::vector<int> edit_numbers;  // the [[edit]] each edit came from, counted from 1 in its file
     std::vector<model::OptionEdit> options;
     std::vector<model::ConstantEdit> constants;
+    std::vector<model::AddedRow> rows;
 };
 
 PatchFileText parse_patch_file(const std::string& path) {
     const toml::table root = read_toml_file("--patch", path);
-    PatchFileText f{path, std::filesystem::path(path).stem().string(), {}, {}, {}, {}};
+    PatchFileText f{path, std::filesystem::path(path).stem().string(), {}, {}, {}, {}, {}};
     std::string& name = f.name;
     std::vector<model::RowEdit>& edits = f.edits;
     std::vector<model::OptionEdit>& options = f.options;
@@ -134,7 +76,7 @@ PatchFileText parse_patch_file(const std::string& path) {
         if (key == "name") {
             name = text_of(path, key, v);
         } else if (key == "description") {
-            text_of(path, key, v);
+            (void)text_of(path, key, v);  // a string, checked
         } else if (key == "edit") {
             if (!v.is_array()) throw UsageError(fmt::format("{}: 'edit' must be an array of tables ([[edit]])", path));
             for (const auto& item : *v.as_array()) {
@@ -144,6 +86,14 @@ PatchFileText parse_patch_file(const std::string& path) {
                 if (!t.contains("row")) throw UsageError(fmt::format("{}: an [[edit]] has no 'row'", path));
                 const std::string row = text_of(path, "row", *t.get("row"));
                 const auto id = model::row_from_name(row);
+                if (!id && root.contains("row"))
+                    if (const auto* rows = root.get("row")->as_array())
+                        for (const auto& r : *rows)
+                            if (r.is_table() && r.as_table()->contains("name") &&
+                                r.as_table()->get("name")->value_exact<std::string>() == row)
+                                throw UsageError(fmt::format("{}: row {} is added by this patch: change its [[row]] "
+                                                             "instead of editing it",
+                                                             path, row));
                 if (!id) throw UsageError(fmt::format("{}: unknown row '{}' (nearest: {})", path, row, nearest(row, row_names())));
                 int kinds = 0;
                 for (const auto& [edit_key, val] : t) {
@@ -166,13 +116,8 @@ PatchFileText parse_patch_file(const std::string& path) {
                             throw UsageError(fmt::format("{}: row {} has no effect '{}' to drop", path, row,
                                                          model::effect_name(e.effect)));
                     } else if (k == "retarget") {
-                        const std::string st = text_of(path, k, val);
-                        const auto names = state_names();
-                        const auto it = std::find(names.begin(), names.end(), st);
-                        if (it == names.end())
-                            throw UsageError(fmt::format("{}: unknown state '{}' (nearest: {})", path, st, nearest(st, names)));
                         e.kind = model::RowEdit::Kind::retarget;
-                        e.target = model::TcpState(it - names.begin());
+                        e.target = state_of(path, text_of(path, k, val));
                     } else if (k == "guard") {
                         const std::string text = text_of(path, k, val);
                         e.kind = model::RowEdit::Kind::guard;
@@ -199,16 +144,23 @@ PatchFileText parse_patch_file(const std::string& path) {
                     edits.back().set = read_data_set(path, row, *set);
                 }
             }
+        } else if (key == "row") {
+            if (!v.is_array()) throw UsageError(fmt::format("{}: 'row' must be an array of tables ([[row]])", path));
+            for (const auto& item : *v.as_array()) {
+                if (!item.is_table()) throw UsageError(fmt::format("{}: every [[row]] must be a table", path));
+                f.rows.push_back(read_added_row(path, *item.as_table()));
+            }
         } else if (key == "options") {
             read_options(path, v, options);
         } else if (key == "constants") {
             read_constants(path, v, constants);
         } else {
-            throw UsageError(fmt::format("{}: unknown key '{}' (name, description, edit, options, constants)", path, key));
+            throw UsageError(
+                fmt::format("{}: unknown key '{}' (name, description, edit, row, options, constants)", path, key));
         }
     }
-    if (edits.empty() && options.empty() && constants.empty())
-        throw UsageError(fmt::format("{}: no [[edit]], [options] or [constants]", path));
+    if (edits.empty() && options.empty() && constants.empty() && f.rows.empty())
+        throw UsageError(fmt::format("{}: no [[edit]], [[row]], [options] or [constants]", path));
     return f;
 }
 
@@ -270,6 +222,12 @@ void read_patch_files(const std::vector<std::string>& paths, model::TablePatch& 
                                                  edit_text(fa.edits[x]), why));
                 }
             }
+        for (std::size_t i = 0; i <= j; ++i)
+            for (std::size_t y = 0; y < fb.rows.size(); ++y)
+                for (std::size_t x = 0; x < (i == j ? y : files[i].rows.size()); ++x)
+                    if (model::row_name(files[i].rows[x].id) == model::row_name(fb.rows[y].id))
+                        throw UsageError(fmt::format("{}: row {} is added twice (also in {})", fb.path,
+                                                     model::row_name(fb.rows[y].id), files[i].path));
         for (std::size_t i = 0; i < j; ++i) {
             for (const model::OptionEdit& o : fb.options)
                 for (const model::OptionEdit& p : files[i].options)
@@ -288,6 +246,7 @@ void read_patch_files(const std::vector<std::string>& paths, model::TablePatch& 
         patch.edits.insert(patch.edits.end(), f.edits.begin(), f.edits.end());
         patch.options.insert(patch.options.end(), f.options.begin(), f.options.end());
         patch.constants.insert(patch.constants.end(), f.constants.begin(), f.constants.end());
+        patch.rows.insert(patch.rows.end(), f.rows.begin(), f.rows.end());
     }
 }
 

@@ -64,6 +64,15 @@ TEST_CASE("case study B1: the linux-5.15 profile is the buggy side, linux-6.12 t
     CHECK(d.trace.steps.back().event == "tcp_abort (ss -K)");
 }
 
+TEST_CASE("case study G4: the tcp_abort fix as added rows, on top of the fixed kernel, changes nothing") {
+    const auto fixed = test::spec_of({{"sockets", "1"}, {"abort", "yes"}});
+    auto twice = fixed;
+    cli::read_patch_file(case_file("tcp-abort-fix-as-rows"), twice.patch);
+    const auto d = analysis::diff_models({"linux-6.12", fixed}, {"linux-6.12+fix-as-rows", twice}, 1'000'000);
+    CHECK(d.equivalent());
+    CHECK_FALSE(d.verdicts_differ());
+}
+
 TEST_CASE("case study B9: a FIN with an old ACK dropped in FIN_WAIT2 (before 2024)") {
     check_case({"old-ack-fin-dropped", {{"sockets", "1"}}, {PropertyId::rfc_transitions}});
 }

@@ -152,6 +152,7 @@ TEST_CASE("diff: never 'equivalent' when a verdict differs, over every case stud
         {"cases/fin-wait2-split-off-by-one", {{"sockets", "1"}, {"fin-timeout", "60"}, {"linger2", "sysctl"}}},
         {"cases/keepalive-owned-test-dropped", {{"sockets", "1"}}},
         {"cases/retry-budget-off-by-one", {{"sockets", "1"}}},
+        {"cases/tcp-abort-fix-as-rows", {{"sockets", "1"}, {"abort", "yes"}}},
     };
     const std::filesystem::path root = std::filesystem::path(ORPHANCHECK_CHECKS) / ".." / "model" / "patches";
     std::set<std::string> shipped;

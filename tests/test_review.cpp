@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <filesystem>
 #include <iterator>
 #include <string>
 
@@ -98,7 +99,8 @@ TEST_CASE("review: functions the model does not cover are outside it, file-scope
 }
 
 TEST_CASE("review: the command prints the rows, writes JSON and a skeleton that becomes a patch file") {
-    const std::string skeleton = "oc_review_skeleton_" + std::to_string(getpid()) + ".toml";
+    const std::string skeleton =
+        (std::filesystem::temp_directory_path() / ("oc_review_skeleton_" + std::to_string(getpid()) + ".toml")).string();
     const auto run = test::run_cli("review " + review_data("keepalive-timer.diff") + " --skeleton " + skeleton);
     INFO(run.out << run.err);
     CHECK(run.code == 0);
@@ -106,6 +108,8 @@ TEST_CASE("review: the command prints the rows, writes JSON and a skeleton that 
     CHECK(run.out.find("keepalive_rst") != std::string::npos);
     // Uncomment the first edit and make it a removal: a patch file the checker reads.
     std::string text = text_of(skeleton);
+    CHECK(text.find("# [[row]]  # a new branch in tcp_keepalive_timer\n# name = \"\"\n# function = \"tcp_keepalive_timer\"") !=
+          std::string::npos);
     const std::string commented = "# [[edit]]\n# row = ";
     const auto edit = text.find(commented);
     REQUIRE(edit != std::string::npos);

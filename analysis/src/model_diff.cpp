@@ -140,8 +140,10 @@ ModelDiff diff_models(const ModelRef& a, const ModelRef& b, std::uint64_t max_pa
         changed.insert(std::get<0>(out));
         changed.insert(std::get<0>(it->second));
     }
-    for (int r = 0; r < model::kRows; ++r) {
-        const auto row = model::RowId(r);
+    std::set<model::RowId> rows = fires_a;  // the table's rows in table order, then rows a patch adds
+    rows.insert(fires_b.begin(), fires_b.end());
+    for (const model::RowId row : rows) {
+        if (row == model::RowId::none) continue;
         const bool in_a = fires_a.count(row) != 0, in_b = fires_b.count(row) != 0;
         if (in_a && !in_b) d.rows.push_back({row, RowChange::Kind::only_a});
         else if (!in_a && in_b) d.rows.push_back({row, RowChange::Kind::only_b});

@@ -63,7 +63,8 @@ std::string patch_skeleton(const Review& r, const std::string& diff_name) {
     std::string s = fmt::format(
         "# Patch skeleton from `orphancheck review {}`: restate the change as edits of the rows below\n"
         "# (uncomment and fill in), then `orphancheck diff PROFILE PROFILE+THIS.toml`.\n"
-        "# Edits: remove = true | drop_effect = \"E\" | add_effect = \"E\" | retarget = \"STATE\";\n"
+        "# Edits: remove = true | drop_effect = \"E\" | add_effect = \"E\" | retarget = \"STATE\" | guard = \"EXPR\";\n"
+        "# a new branch is a [[row]] (README, Patch files);\n"
         "# effects: orphan_inc, orphan_dec, destroy, send_fin, send_rst, send_probe. [options] and [constants]:\n"
         "# `orphancheck profiles`.\n"
         "name = \"review\"\n"
@@ -78,6 +79,10 @@ std::string patch_skeleton(const Review& r, const std::string& diff_name) {
                              model::state_name(d.source), model::kind_label(d.event), model::state_name(d.target),
                              d.guard.empty() ? "true" : d.guard, d.actions.empty() ? "-" : d.actions, dep.via);
         }
+        const model::RowDescription& first = model::describe_table()[std::size_t(f.rows.front().row)];
+        s += fmt::format("# [[row]]  # a new branch in {}\n# name = \"\"\n# function = \"{}\"\n# from = \"{}\"\n"
+                         "# event = \"{}\"\n# guard = \"\"\n# to = \"\"\n# effects = []\n",
+                         f.function, f.function, model::state_name(first.source), model::info(first.event).id);
     }
     return s;
 }

@@ -620,32 +620,39 @@ const StateIds& state_ids() {
     return ids;
 }
 
-msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
+// Calls `f` with event `ev` as the machine receives it (one event type per kind).
+template <class Fn>
+auto with_event(EventId ev, Ctx& ctx, Fn&& f) {
+    using Result = decltype(f(RxRst{{&ctx}}));
     switch (kind_of(ev)) {
-        case EventKind::close: return m.process_event(Close{{&ctx}, close_opts_of(ev)});
-        case EventKind::linger_wake: return m.process_event(LingerWake{{&ctx}});
-        case EventKind::close_tail: return m.process_event(CloseTail{{&ctx}});
-        case EventKind::release_sock: return m.process_event(ReleaseSock{{&ctx}});
-        case EventKind::rx_ack: return m.process_event(RxAck{{&ctx}, false});
-        case EventKind::rx_fin_ack: return m.process_event(RxAck{{&ctx}, true});
-        case EventKind::rx_fin: return m.process_event(RxFin{{&ctx}, false});
-        case EventKind::rx_fin_old_ack: return m.process_event(RxFin{{&ctx}, true});
-        case EventKind::rx_data: return m.process_event(RxData{{&ctx}});
-        case EventKind::rx_rst: return m.process_event(RxRst{{&ctx}});
-        case EventKind::rto_expire: return m.process_event(RtoExpire{{&ctx}});
-        case EventKind::rto_timed_out: return m.process_event(RtoTimedOut{{&ctx}});
-        case EventKind::keepalive_expire: return m.process_event(KeepaliveExpire{{&ctx}});
-        case EventKind::tw_expire: return m.process_event(TwExpire{{&ctx}});
-        case EventKind::abort: return m.process_event(Abort{{&ctx}});
-        case EventKind::probe_expire: return m.process_event(ProbeExpire{{&ctx}});
-        case EventKind::rx_window_ack: return m.process_event(RxWindowAck{{&ctx}});
-        case EventKind::rx_window_open: return m.process_event(RxWindowOpen{{&ctx}});
+        case EventKind::close: return f(Close{{&ctx}, close_opts_of(ev)});
+        case EventKind::linger_wake: return f(LingerWake{{&ctx}});
+        case EventKind::close_tail: return f(CloseTail{{&ctx}});
+        case EventKind::release_sock: return f(ReleaseSock{{&ctx}});
+        case EventKind::rx_ack: return f(RxAck{{&ctx}, false});
+        case EventKind::rx_fin_ack: return f(RxAck{{&ctx}, true});
+        case EventKind::rx_fin: return f(RxFin{{&ctx}, false});
+        case EventKind::rx_fin_old_ack: return f(RxFin{{&ctx}, true});
+        case EventKind::rx_data: return f(RxData{{&ctx}});
+        case EventKind::rx_rst: return f(RxRst{{&ctx}});
+        case EventKind::rto_expire: return f(RtoExpire{{&ctx}});
+        case EventKind::rto_timed_out: return f(RtoTimedOut{{&ctx}});
+        case EventKind::keepalive_expire: return f(KeepaliveExpire{{&ctx}});
+        case EventKind::tw_expire: return f(TwExpire{{&ctx}});
+        case EventKind::abort: return f(Abort{{&ctx}});
+        case EventKind::probe_expire: return f(ProbeExpire{{&ctx}});
+        case EventKind::rx_window_ack: return f(RxWindowAck{{&ctx}});
+        case EventKind::rx_window_open: return f(RxWindowOpen{{&ctx}});
         case EventKind::shutdown:
         case EventKind::shutdown_zero_window:
-        case EventKind::shutdown_unacked: return m.process_event(Shutdown{{&ctx}, shutdown_opts(kind_of(ev))});
-        case EventKind::rx_data_ack: return m.process_event(RxDataAck{{&ctx}});
+        case EventKind::shutdown_unacked: return f(Shutdown{{&ctx}, shutdown_opts(kind_of(ev))});
+        case EventKind::rx_data_ack: return f(RxDataAck{{&ctx}});
     }
-    return msm::back::HANDLED_FALSE;
+    return Result{};
+}
+
+msm::back::HandledEnum dispatch(Machine& m, EventId ev, Ctx& ctx) {
+    return with_event(ev, ctx, [&m](auto const& e) { return m.process_event(e); });
 }
 
 // ---------------------------------------------------------------- static description
@@ -695,13 +702,10 @@ struct Describe {
     }
 };
 
-// Per row, the predicates its event carries (bit i: guard_predicate_names()[i]).
-struct RowPredicates {
-    std::vector<std::uint64_t>* out;
-    template <class S, class E, class T, class A, class G>
-    void operator()(msm::wrap<msmf::Row<S, E, T, A, G>> const&) const {
-        out->push_back(predicates_of<E, ClosePath>(static_cast<Predicates*>(nullptr)));
-    }
+
+// A socket's data without a machine: what conditions and on_entry read and write.
+struct DataOnly {
+    SockData d;
 };
 
 struct EnterState {
@@ -710,9 +714,7 @@ struct EnterState {
     template <class S>
     void operator()(msm::wrap<S> const&) const {
         if (S::kind != target) return;
-        struct DataOnly {
-            SockData d;
-        } f{*d};
+        DataOnly f{*d};
         S{}.on_entry(0, f);
         *d = f.d;
     }
@@ -727,13 +729,29 @@ SockData entered_data(TcpState s, SockData d) {
 
 std::span<const std::string_view> guard_predicate_names() { return kPredicateNames; }
 
-bool guard_predicate_applies(RowId row, int pred) {
-    static const std::vector<std::uint64_t> masks = [] {
-        std::vector<std::uint64_t> v;
-        mpl::for_each<ClosePath_::transition_table, msm::wrap<mpl::placeholders::_1>>(RowPredicates{&v});
-        return v;
+bool guard_predicate_applies(EventKind event, int pred) {
+    static const std::array<std::uint64_t, kEventKinds> masks = [] {
+        std::array<std::uint64_t, kEventKinds> m{};
+        Ctx ctx{};
+        for (int ev = 0; ev < kEvents; ++ev)
+            m[std::size_t(kind_of(EventId(ev)))] |= with_event(EventId(ev), ctx, []<class E>(E const&) {
+                return predicates_of<E, DataOnly>(static_cast<Predicates*>(nullptr));
+            });
+        return m;
     }();
-    return pred >= 0 && pred < kPredicates && ((masks[std::size_t(row)] >> pred) & 1u);
+    return pred >= 0 && pred < kPredicates && ((masks[std::size_t(event)] >> pred) & 1u);
+}
+
+bool guard_predicate_applies(RowId row, int pred) {
+    return guard_predicate_applies(describe_table()[std::size_t(row)].event, pred);
+}
+
+bool guard_holds(const GuardExpr& guard, const LocalKey& from, EventId ev, GuardInputs in, const SysctlConfig& cfg) {
+    Ctx ctx{&cfg, in, {}, RowId::none, nullptr};
+    const DataOnly f{from.data};
+    return with_event(ev, ctx, [&](auto const& e) {
+        return guard.eval([&](int i) { return eval_predicate(i, e, f, static_cast<Predicates*>(nullptr)); }, f.d, cfg);
+    });
 }
 
 const std::vector<RowDescription>& describe_table() {

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -25,7 +26,7 @@ constexpr std::array<std::string_view, 8> kQuantityNames = {
 //   term := QUANTITY (("+" | "-") INT)? | INT
 class Parser {
 public:
-    Parser(std::string_view text, RowId row) : s_(text), row_(row) {}
+    Parser(std::string_view text, EventKind event, std::string who) : s_(text), event_(event), who_(std::move(who)) {}
 
     GuardExpr run() {
         x_.text = std::string(s_);
@@ -114,11 +115,10 @@ private:
         const auto preds = guard_predicate_names();
         for (std::size_t i = 0; i < preds.size(); ++i)
             if (preds[i] == name) {
-                if (!guard_predicate_applies(row_, int(i))) {
+                if (!guard_predicate_applies(event_, int(i))) {
                     p_ = at;
-                    fail(fmt::format("'{}' is not known when {} runs (row {}: {})", name,
-                                     kind_label(describe_table()[std::size_t(row_)].event), row_name(row_),
-                                     "a condition of another event"));
+                    fail(fmt::format("'{}' is not known when {} runs ({}: a condition of another event)", name,
+                                     kind_label(event_), who_));
                 }
                 GuardExpr::Node n;
                 n.op = GuardExpr::Op::predicate;
@@ -198,7 +198,8 @@ private:
     }
 
     std::string_view s_;
-    RowId row_;
+    EventKind event_;
+    std::string who_;
     std::size_t p_ = 0;
     int depth_ = 0;
     GuardExpr x_;
@@ -234,9 +235,13 @@ bool GuardExpr::compare(const Node& n, const SockData& d, const SysctlConfig& cf
     return false;
 }
 
-GuardExpr parse_guard(std::string_view text, RowId row) {
+GuardExpr parse_guard(std::string_view text, EventKind event, std::string_view row_name) {
     if (text.find_first_not_of(" \t") == std::string_view::npos) throw GuardSyntaxError("column 1: an empty guard");
-    return Parser(text, row).run();
+    return Parser(text, event, "row " + std::string(row_name)).run();
+}
+
+GuardExpr parse_guard(std::string_view text, RowId row) {
+    return parse_guard(text, describe_table()[std::size_t(row)].event, row_name(row));
 }
 
 }  // namespace orphancheck::model

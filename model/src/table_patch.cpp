@@ -63,6 +63,21 @@ void TablePatch::apply(StepResult& r, const LocalKey& from) const {
     }
 }
 
+StepResult TablePatch::added_step(const LocalKey& from, EventId ev, GuardInputs in, const SysctlConfig& cfg) const {
+    for (const AddedRow& a : rows) {
+        if (a.source != from.state || a.event != kind_of(ev) || (a.guard && !guard_holds(*a.guard, from, ev, in, cfg)))
+            continue;
+        StepResult r;
+        r.enabled = true;
+        r.row = a.id;
+        r.effects = a.effects;
+        r.next = {a.target, entered_data(a.target, from.data)};
+        for (const DataSet& x : a.set) set_data_field(r.next.data, x.field, x.value);
+        return r;
+    }
+    return {};
+}
+
 bool TablePatch::has_guard_edits() const {
     for (const RowEdit& e : edits)
         if (e.kind == RowEdit::Kind::guard) return true;
@@ -101,10 +116,13 @@ std::string TablePatch::describe() const {
             case RowEdit::Kind::guard: s += fmt::format("{}: guard {}", row_name(e.row), e.guard->text); break;
         }
     }
+    for (const AddedRow& a : rows) s += fmt::format("{}add row {}: {}", s.empty() ? "" : "; ", row_name(a.id), row_summary(a.id));
     return s;
 }
 
 std::string TablePatch::edits_of(RowId r) const {
+    for (const AddedRow& a : rows)
+        if (a.id == r) return "added";
     std::string s;
     for (const RowEdit& e : edits) {
         if (e.row != r) continue;
@@ -153,6 +171,8 @@ void refuse_overlaps(MsmClosePath& msm, const TablePatch& patch, const GuardOver
 
 StepResult patched_step(MsmClosePath& msm, const TablePatch& patch, const LocalKey& from, EventId ev,
                         GuardInputs in) {
+    if (!patch.rows.empty())
+        if (StepResult r = patch.added_step(from, ev, in, msm.config()); r.enabled) return r;
     if (!patch.has_guard_edits()) {
         StepResult r = msm.fire(from, ev, in);
         patch.apply(r, from);

@@ -56,6 +56,11 @@ struct RowDescription {
 // patch's retarget into `s` starts from.
 [[nodiscard]] SockData entered_data(TcpState s, SockData d);
 
+// Whether `guard` holds for a socket in `from` on event `ev` (a patch's added row: the same named conditions the
+// table's guards read, on the event as the machine would receive it).
+[[nodiscard]] bool guard_holds(const GuardExpr& guard, const LocalKey& from, EventId ev, GuardInputs in,
+                               const SysctlConfig& cfg);
+
 // Runs real MSM machines. It keeps one prototype machine per TCP state it has
 // seen and materialises a local by copying that prototype (from a const
 // reference: see msm-feasibility 1.3) and writing the data members.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "orphancheck/model/config.hpp"
+#include "orphancheck/model/events.hpp"
 #include "orphancheck/model/local.hpp"
 #include "orphancheck/model/rows.hpp"
 
@@ -85,6 +86,8 @@ struct GuardSyntaxError : std::runtime_error {
 // Parses `text` as a new guard of `row`: names are the kernel conditions of the MSM table that the row's event
 // carries (guard_predicate_applies) and the quantities above. Throws GuardSyntaxError.
 [[nodiscard]] GuardExpr parse_guard(std::string_view text, RowId row);
+// The same for the guard of a row a patch adds, named `row_name`, on events of kind `event`.
+[[nodiscard]] GuardExpr parse_guard(std::string_view text, EventKind event, std::string_view row_name);
 
 [[nodiscard]] int guard_quantity_value(GuardQuantity q, const SockData& d, const SysctlConfig& cfg);
 [[nodiscard]] std::string_view guard_quantity_name(GuardQuantity q);
@@ -94,5 +97,6 @@ struct GuardSyntaxError : std::runtime_error {
 // Whether condition `pred` can be read on row `row`: it reads only what the row's event carries (unread_data
 // is a close() fact, segment_has_fin an ACK's).
 [[nodiscard]] bool guard_predicate_applies(RowId row, int pred);
+[[nodiscard]] bool guard_predicate_applies(EventKind event, int pred);
 
 }  // namespace orphancheck::model

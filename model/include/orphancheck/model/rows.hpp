@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string_view>
 
 namespace orphancheck::model {
@@ -190,6 +191,17 @@ enum class RowId : std::uint8_t {
         none
 };
 inline constexpr int kRows = int(RowId::none);
+
+// Rows a patch file adds ([[row]] in patch_file.cpp, AddedRow in table_patch.hpp) take the ids after RowId::none.
+// They are registered when the patch is read (the same name, function and summary give the same id), so every
+// report names them like the table's rows.
+inline constexpr int kMaxAddedRows = 255 - kRows;
+struct AddedRowsExhausted : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+[[nodiscard]] RowId register_added_row(std::string_view name, std::string_view function, std::string_view summary);
+[[nodiscard]] inline bool is_added_row(RowId r) { return int(r) > kRows; }
+[[nodiscard]] std::optional<RowId> added_row_from_name(std::string_view s);
 
 [[nodiscard]] std::string_view row_name(RowId r);
 [[nodiscard]] std::string_view row_kernel_function(RowId r);

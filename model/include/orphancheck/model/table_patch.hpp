@@ -49,6 +49,20 @@ struct RowEdit {
     std::vector<DataSet> set{};                 // retarget: socket data stated by the patch
 };
 
+// A row a patch adds ([[row]]): on an event of kind `event` in `source`, where `guard` holds (always when it is
+// null), it fires before the table's own rows, as a new early branch of the kernel function would: the socket
+// enters `target` as the machine enters it (entered_data) from its data before the step, then `set`; the effects
+// are exactly `effects`.
+struct AddedRow {
+    RowId id = RowId::none;  // register_added_row
+    TcpState source = TcpState::established;
+    EventKind event = EventKind::close;
+    std::shared_ptr<const GuardExpr> guard{};
+    TcpState target = TcpState::destroyed;
+    EffectList effects{};
+    std::vector<DataSet> set{};
+};
+
 // A patch that cannot be applied (a retarget into a state the MSM machine never enters): bad input.
 struct PatchError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -71,7 +85,10 @@ struct TablePatch {
     std::vector<RowEdit> edits;
     std::vector<OptionEdit> options{};
     std::vector<ConstantEdit> constants{};
-    [[nodiscard]] bool empty() const { return edits.empty() && options.empty() && constants.empty(); }
+    std::vector<AddedRow> rows{};
+    [[nodiscard]] bool empty() const { return edits.empty() && options.empty() && constants.empty() && rows.empty(); }
+    // The first added row of from.state and ev's kind whose guard holds, as a step (disabled when none does).
+    [[nodiscard]] StepResult added_step(const LocalKey& from, EventId ev, GuardInputs in, const SysctlConfig& cfg) const;
     void apply_options(KernelOptions& k) const;
     // Applies every edit whose row is r.row to a step from `from`; a removed row makes the step disabled. A
     // retarget enters its state as the machine would (entered_data), from the data the row left, or from the
@@ -82,11 +99,13 @@ struct TablePatch {
     [[nodiscard]] bool has_guard_edits() const;
     [[nodiscard]] GuardOverrides guard_overrides() const;
     [[nodiscard]] std::string describe() const;
-    // The edits of row `r` as describe() writes them without the row name ("drop send_rst; add orphan_dec"), or "".
+    // The edits of row `r` as describe() writes them without the row name ("drop send_rst; add orphan_dec"), or
+    // "added" for a row the patch adds, or "".
     [[nodiscard]] std::string edits_of(RowId r) const;
 };
 
-// Fires one event through MSM with the patch's guards and applies the patch's other edits. A guard edit that
+// Fires one event: a row the patch adds where one holds, else through MSM with the patch's guards and its other
+// edits. A guard edit that
 // makes two rows of one event hold at once is refused (PatchError naming both): the kernel code it stands for
 // takes one path.
 StepResult patched_step(MsmClosePath& msm, const TablePatch& patch, const LocalKey& from, EventId ev,
