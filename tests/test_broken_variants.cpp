@@ -168,18 +168,25 @@ TEST_CASE("timer-armed: a FIN_WAIT1 orphan without retransmissions") {
     model::TablePatch p{"no-fin-retransmit", {remove(RowId::rto_fin_wait1)}};
     const auto t = broken(kOne, PropertyId::timer_armed, p);
     CHECK(t.steps.back().state.find("FIN_WAIT1 orphan") != std::string::npos);
+    CHECK(t.note.find("the last state breaks the rule: socket 0 is FIN_WAIT1 orphan") == 0);
+    CHECK(t.note.find(": expected the retransmit timer to be able to end it, no retransmit timer event can fire") !=
+          std::string::npos);
 }
 
 TEST_CASE("close-progress: close() that never releases the socket lock") {
     model::TablePatch p{"no-release", {remove(RowId::release_fin_wait1)}};
     const auto t = broken(kOne, PropertyId::close_progress, p);
     CHECK(t.steps.back().state.find("owned") != std::string::npos);
+    CHECK(t.note.find(": close() still owns the socket, expected release_sock to run, it cannot") != std::string::npos);
 }
 
 TEST_CASE("abort-accepted: ss -K that ignores FIN_WAIT2 orphans") {
     model::TablePatch p{"abort-skips-fin-wait2", {remove(RowId::abort_fin_wait2)}};
     const auto t = broken({{"sockets", "1"}, {"abort", "yes"}}, PropertyId::abort_accepted, p);
     CHECK(t.steps.back().state.find("FIN_WAIT2") != std::string::npos);
+    CHECK(t.note.find("the last state breaks the rule: socket 0 is FIN_WAIT2 orphan") == 0);
+    CHECK(t.note.find("expected tcp_abort (ss -K) to answer it (kill, purge or refuse), it is not handled") !=
+          std::string::npos);
 }
 
 TEST_CASE("a counterexample says when a patched row reaches DESTROYED without freeing the socket") {

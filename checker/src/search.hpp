@@ -115,6 +115,17 @@ private:
         return sp.guard_index(cache_of(k), buckets);
     }
 
+    // Why a socket of k breaks timer-armed, close-progress or abort-accepted ("socket 0 is FIN_WAIT2 orphan: ..."),
+    // or "".
+    std::string explain_enabled_at(PropertyId p, const K& k) {
+        SocketSpace& sp = spaces_[std::size_t(case_of(k))];
+        const int gin = gin_of(k);
+        for (int s = 0; s < n_; ++s)
+            if (const std::string why = properties::explain_enabled(p, sp.enabled_view(combo(k, s), gin)); !why.empty())
+                return fmt::format("socket {} is {}", s, why);
+        return "";
+    }
+
     // f(successor, socket or -1 for the cache refresh, move or nullptr). With `socket_violations`,
     // also collects the per-socket state properties (timer-armed, ...) broken in k.
     template <class F>
@@ -346,6 +357,8 @@ ExploreResult Search<W>::run(GraphSink* sink) {
                 pr.counterexample = make_trace(concrete, -1, prefer);
                 if (step && pr.counterexample->note.empty()) pr.counterexample->note = "the last step breaks the rule";
                 if (const std::string why = properties::explain_state(p, view(concrete.back())); !why.empty())
+                    pr.counterexample->note = "the last state breaks the rule: " + why;
+                if (const std::string why = explain_enabled_at(p, concrete.back()); !why.empty())
                     pr.counterexample->note = "the last state breaks the rule: " + why;
                 if (p == PropertyId::eventually_destroyed)
                     pr.counterexample->note = "in the last state no close(), linger, timer or timewait event can "

@@ -237,7 +237,7 @@ struct SocketSpace::Builder {
     }
 
     // Which events this configuration accepts: for timer-armed, close-progress and abort-accepted.
-    std::uint16_t enabled_violations() const {
+    properties::EnabledView enabled_view() const {
         properties::EnabledView en;
         en.local = from;
         en.every_close = true;
@@ -249,8 +249,9 @@ struct SocketSpace::Builder {
         for (const model::EventInfo& i : model::event_infos())
             if (i.kind != EventKind::close && has(kernel_label(model::event_of(i.kind)))) en.enable(i.kind);
         en.abort_allowed = sp.case_.peer.abort;
-        return std::uint16_t(properties::violated_by_enabled(en));
+        return en;
     }
+    std::uint16_t enabled_violations() const { return std::uint16_t(properties::violated_by_enabled(enabled_view())); }
     bool has(Label l) const {
         for (std::size_t i = first; i < out.size(); ++i)
             if (out[i].label == l) return true;
@@ -273,6 +274,14 @@ std::optional<properties::StepView> SocketSpace::step_view(Combo c, int gin, std
     b.kernel_moves();
     b.network_moves();
     return i < views.size() ? views[i] : std::nullopt;
+}
+
+properties::EnabledView SocketSpace::enabled_view(Combo c, int gin) {
+    std::vector<SockMove> tmp;
+    Builder b{*this, c, LocalKey::unpack(combos_[c].local), combos_[c].env, GuardInputs::from_index(gin), tmp};
+    b.kernel_moves();
+    b.network_moves();
+    return b.enabled_view();
 }
 
 void SocketSpace::local_moves(std::vector<LocalMove>& out) const {

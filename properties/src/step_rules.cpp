@@ -318,31 +318,105 @@ std::string explain_step(PropertyId p, const StepView& v) {
     return "";
 }
 
-PropertyMask violated_by_enabled(const EnabledView& e) {
+namespace {
+// What a configuration lacks for timer-armed, close-progress or abort-accepted: one clause per rule.
+enum class Missing : std::uint8_t {
+    none,
+    write_timer,      // an orphan in FIN_WAIT1/CLOSING/LAST_ACK (or a lingering close()) with no retransmit timer
+    probe_timer,      // the same while the FIN waits behind a zero window: no probe timer
+    keepalive_timer,  // a FIN_WAIT2 orphan without the FIN_WAIT2 timer
+    tw_timer,         // a timewait bucket without its timer
+    linger_wake,      // a lingering close() whose wait cannot end
+    close_call,       // an open socket that refuses a close() or shutdown() the application may call
+    close_tail,       // __tcp_close stopped half-way
+    release_sock,     // close() keeps the socket lock
+    abort,            // tcp_abort cannot answer on a socket a lookup finds
+};
+
+Missing missing(PropertyId p, const EnabledView& e) {
     const LocalKey& k = e.local;
     const auto& d = k.data;
-    PropertyMask m = 0;
     using K = model::EventKind;
-    // Kernel rule (g5): an orphan not owned by close() always has a timer that can end it: the write
-    // timer (retransmissions, or zero-window probes while the FIN waits) in FIN_WAIT1/CLOSING/LAST_ACK,
-    // the keepalive timer in FIN_WAIT2.
-    const bool needs_write_timer = retransmits_fin(k.state) && !d.owned && (d.dead || d.lingering);
-    const bool write_timer = d.window_wait ? e.has(K::probe_expire) : e.has(K::rto_expire) || e.has(K::rto_timed_out);
-    const bool needs_keepalive = k.state == S::fin_wait2 && d.dead && !d.owned;
-    if ((needs_write_timer && !write_timer) || (needs_keepalive && !e.has(K::keepalive_expire)) ||
-        (model::holds_tw_bucket(k.state) && !e.has(K::tw_expire)) || (d.lingering && !e.has(K::linger_wake)))
-        m |= bit(PropertyId::timer_armed);
-    // close() is accepted in every open state and, once started, runs to its end.
-    const bool open = (k.state == S::established || k.state == S::close_wait || k.state == S::closed ||
-                       k.state == S::closed_tw || full_closing(k.state)) &&
-                      !d.dead && !d.lingering;
-    if ((open && !e.every_close) || (d.tail && !e.has(K::close_tail)) || (d.owned && !d.tail && !e.has(K::release_sock)))
-        m |= bit(PropertyId::close_progress);
-    // tcp_abort takes the socket lock, so it waits while close() holds it; otherwise it answers
-    // (kills, purges or refuses) on every socket a socket lookup can find.
-    const bool findable = k.state != S::destroyed && k.state != S::closed && k.state != S::closed_tw;
-    if (e.abort_allowed && findable && !d.owned && !e.has(K::abort)) m |= bit(PropertyId::abort_accepted);
+    switch (p) {
+        case PropertyId::timer_armed: {
+            // Kernel rule (g5): an orphan not owned by close() always has a timer that can end it: the write
+            // timer (retransmissions, or zero-window probes while the FIN waits) in FIN_WAIT1/CLOSING/LAST_ACK,
+            // the keepalive timer in FIN_WAIT2.
+            const bool needs_write_timer = retransmits_fin(k.state) && !d.owned && (d.dead || d.lingering);
+            if (needs_write_timer && d.window_wait && !e.has(K::probe_expire)) return Missing::probe_timer;
+            if (needs_write_timer && !d.window_wait && !e.has(K::rto_expire) && !e.has(K::rto_timed_out))
+                return Missing::write_timer;
+            if (k.state == S::fin_wait2 && d.dead && !d.owned && !e.has(K::keepalive_expire)) return Missing::keepalive_timer;
+            if (model::holds_tw_bucket(k.state) && !e.has(K::tw_expire)) return Missing::tw_timer;
+            if (d.lingering && !e.has(K::linger_wake)) return Missing::linger_wake;
+            return Missing::none;
+        }
+        case PropertyId::close_progress: {
+            // close() is accepted in every open state and, once started, runs to its end.
+            const bool open = (k.state == S::established || k.state == S::close_wait || k.state == S::closed ||
+                               k.state == S::closed_tw || full_closing(k.state)) &&
+                              !d.dead && !d.lingering;
+            if (open && !e.every_close) return Missing::close_call;
+            if (d.tail && !e.has(K::close_tail)) return Missing::close_tail;
+            if (d.owned && !d.tail && !e.has(K::release_sock)) return Missing::release_sock;
+            return Missing::none;
+        }
+        case PropertyId::abort_accepted: {
+            // tcp_abort takes the socket lock, so it waits while close() holds it; otherwise it answers
+            // (kills, purges or refuses) on every socket a socket lookup can find.
+            const bool findable = k.state != S::destroyed && k.state != S::closed && k.state != S::closed_tw;
+            return e.abort_allowed && findable && !d.owned && !e.has(K::abort) ? Missing::abort : Missing::none;
+        }
+        case PropertyId::no_deadlock:
+        case PropertyId::eventually_destroyed:
+        case PropertyId::orphan_balance:
+        case PropertyId::counter_never_negative:
+        case PropertyId::single_increment:
+        case PropertyId::single_decrement:
+        case PropertyId::counter_zero_at_end:
+        case PropertyId::orphan_classification:
+        case PropertyId::rfc_transitions:
+        case PropertyId::rst_discipline:
+        case PropertyId::oom_kill:
+        case PropertyId::tw_handoff: return Missing::none;  // not judged on enabled events
+    }
+    return Missing::none;
+}
+}  // namespace
+
+PropertyMask violated_by_enabled(const EnabledView& e) {
+    PropertyMask m = 0;
+    for (PropertyId p : {PropertyId::timer_armed, PropertyId::close_progress, PropertyId::abort_accepted})
+        if (missing(p, e) != Missing::none) m |= bit(p);
     return m;
+}
+
+std::string explain_enabled(PropertyId p, const EnabledView& e) {
+    const std::string where = model::describe(e.local);
+    switch (missing(p, e)) {
+        case Missing::none: return "";
+        case Missing::write_timer:
+            return fmt::format("{}: expected the retransmit timer to be able to end it, no retransmit timer event can fire", where);
+        case Missing::probe_timer:
+            return fmt::format("{}: its FIN waits behind a zero window, expected the zero-window probe timer to run, it "
+                               "cannot fire", where);
+        case Missing::keepalive_timer:
+            return fmt::format("{}: expected the FIN_WAIT2 (keepalive) timer to end it, it cannot fire", where);
+        case Missing::tw_timer: return fmt::format("{}: expected the timewait timer to free the bucket, it cannot fire", where);
+        case Missing::linger_wake:
+            return fmt::format("{}: close() lingers, expected its SO_LINGER wait to end by itself, it cannot", where);
+        case Missing::close_call:
+            return fmt::format("{}: an open socket, expected every close() and shutdown() the application may call to be "
+                               "accepted, one is not", where);
+        case Missing::close_tail:
+            return fmt::format("{}: inside __tcp_close, expected the rest of it to run, it cannot", where);
+        case Missing::release_sock:
+            return fmt::format("{}: close() still owns the socket, expected release_sock to run, it cannot", where);
+        case Missing::abort:
+            return fmt::format("{}: a socket a lookup finds, expected tcp_abort (ss -K) to answer it (kill, purge or "
+                               "refuse), it is not handled", where);
+    }
+    return "";
 }
 
 }  // namespace orphancheck::properties

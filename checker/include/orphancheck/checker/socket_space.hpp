@@ -61,6 +61,9 @@ public:
     // What the step properties saw of moves(c, gin)[i] (nullopt for a network move the kernel never saw): to say
     // why a counterexample's last step breaks a rule.
     [[nodiscard]] std::optional<properties::StepView> step_view(Combo c, int gin, std::size_t i);
+    // Which events a socket in `c` accepts under `gin` (what timer-armed, close-progress and abort-accepted
+    // judge): to say why a counterexample's last state breaks one of them.
+    [[nodiscard]] properties::EnabledView enabled_view(Combo c, int gin);
     // Bit k set: a move of fairness class k+1 (app, rto, keepalive, tw) is enabled.
     std::uint8_t fair_mask(Combo c, int gin);
     // Per-socket state properties (timer-armed, close-progress) broken in `c` under `gin`.

@@ -50,5 +50,7 @@ struct EnabledView {
 
 // timer-armed, close-progress and abort-accepted violations of this configuration.
 [[nodiscard]] PropertyMask violated_by_enabled(const EnabledView& e);
+// Why the configuration breaks property p (what was expected to be enabled and is not), or "" if it does not.
+[[nodiscard]] std::string explain_enabled(PropertyId p, const EnabledView& e);
 
 }  // namespace orphancheck::properties
