@@ -185,6 +185,7 @@ const std::vector<OptionInfo>& check_options() {
         {"max-tw-buckets", "1", "net.ipv4.tcp_max_tw_buckets, comma list or all (0..sockets)"},
         {"memory-pressure", "no", "tcp_out_of_memory() true for every closing socket (an over-approximation: the kernel also needs queued data): no, yes or all"},
         {"fin-alloc-fail", "no", "the system may be short of atomic memory at close(): tcp_send_fin's skb allocation fails, no FIN is queued and no timer armed (errata O7, read from the kernel code, not confirmed on a live kernel; the socket's queue is empty, so --memory-pressure does not see it): no, yes"},
+        {"loss-probe", "no", "tail-loss probes (tcp_early_retrans 3 or 4 with SACK, the kernel's default) as moves of their own: yes (before the first RTO expiry the FIN is sent again, no retransmission counted, and the RTO runs from it; errata O4), no (not a move: the timed reading allows for one before the first expiry)"},
         {"peer-fin", "yes", "the peer may close its side (FIN)"},
         {"peer-rst", "yes", "the peer may abort (RST)"},
         {"peer-data", "yes", "the peer may send data after our close()"},
@@ -302,6 +303,10 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     const auto max_tw = int_list("max-tw-buckets", v["max-tw-buckets"], 0, 1 << 30, upto_n);
     const auto pressures = word_list<bool>("memory-pressure", v["memory-pressure"], {{"no", false}, {"yes", true}});
     const bool fin_alloc_fail = yes_no("fin-alloc-fail", v["fin-alloc-fail"]);
+    const bool loss_probe = yes_no("loss-probe", v["loss-probe"]);
+    if (loss_probe && zero_window && windows.size() == 1)
+        throw UsageError("--loss-probe yes changes nothing with --peer-window closes only (the FIN waits behind the "
+                         "zero window, nothing is in flight to probe for)");
     if (fin_alloc_fail && zero_window && windows.size() == 1)
         throw UsageError("--fin-alloc-fail yes changes nothing with --peer-window closes only (the FIN joins the "
                          "unsent data, nothing is allocated)");
@@ -316,7 +321,8 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                         // Limits above the socket count are never reached: one value stands for all of them,
                         // one no cached count (at most 255) and no bucket count (at most n) can reach, so
                         // that the guard inputs show they never matter.
-                        c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2, ut, fin_alloc_fail};
+                        c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2, ut, fin_alloc_fail,
+                                   loss_probe};
                         c.peer = peer;
                         c.close_events = closes;
                         c.shutdown_first = std::find(shutdowns.begin(), shutdowns.end(), true) != shutdowns.end();

@@ -38,7 +38,8 @@ nlohmann::json path_json(const std::vector<analysis::PathStep>& path) {
 OptionValues lifetime_defaults() {
     return {{"sockets", "1"},       {"linger", "all"},      {"linger2", "sysctl"},   {"unread", "no"},
             {"orphan-retries", "0"}, {"max-orphans", "65536"}, {"max-tw-buckets", "65536"},
-            {"peer-fin", "no"},     {"peer-rst", "no"},     {"peer-data", "no"},     {"loss", "yes"}};
+            {"peer-fin", "no"},     {"peer-rst", "no"},     {"peer-data", "no"},     {"loss", "yes"},
+            {"loss-probe", "yes"}};
 }
 
 int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {

@@ -523,7 +523,13 @@ static int run_command(int argc, char** argv) {
         if (app.got_subcommand("diff")) return cli::run_diff(da, diff_cmdline);
         if (app.got_subcommand("conform")) return cli::run_conform(ca);
         if (app.got_subcommand("review")) return cli::run_review(ra);
-        if (app.got_subcommand("lifetime")) return cli::run_lifetime(la, spec_from(lifetime_cmdline, {}, "", {}));
+        if (app.got_subcommand("lifetime")) {
+            // The kernel's default sends loss probes; with a zero window only there is nothing in flight to probe.
+            const auto window = lifetime_cmdline.find("peer-window");
+            if (lifetime->count("--loss-probe") == 0 && window != lifetime_cmdline.end() && window->second == "closes")
+                lifetime_cmdline["loss-probe"] = "no";
+            return cli::run_lifetime(la, spec_from(lifetime_cmdline, {}, "", {}));
+        }
         if (app.got_subcommand("properties")) {
             list_properties();
             return kExitHolds;

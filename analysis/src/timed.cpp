@@ -100,6 +100,7 @@ MoveTiming move_timing(checker::Label label) {
         case model::Timing::anytime: return MoveTiming::anytime;
         case model::Timing::rto:
         case model::Timing::probe:
+        case model::Timing::loss_probe:
         case model::Timing::keepalive:
         case model::Timing::timewait:
         case model::Timing::linger: return MoveTiming::timer;
@@ -117,10 +118,12 @@ Interval move_delay(const model::LocalKey& from, checker::Label label, const mod
         case model::Timing::instant: return {0, c.instant};
         case model::Timing::anytime: return {0, std::nullopt};
         case model::Timing::rto: {
-            // The k-th expiry comes RTO * 2^(k-1) after the one before. The first follows a tail-loss probe
-            // (when one is sent: its timeout is capped by the RTO), which re-arms the RTO.
+            // The k-th expiry comes RTO * 2^(k-1) after the one before. The first follows a tail-loss probe,
+            // which re-arms the RTO: as a move of its own (--loss-probe yes) it has already come; otherwise
+            // (when one is sent: its timeout is capped by the RTO) its time is allowed for here.
             const Interval d = backed_off(from.data.retries, c);
-            if (from.data.retries == 0) return {d.lo, *d.hi + c.rto_first_hi() + c.late(c.rto_first_hi())};
+            if (from.data.retries == 0 && !s.loss_probe)
+                return {d.lo, *d.hi + c.rto_first_hi() + c.late(c.rto_first_hi())};
             if (s.user_timeout_ms == 0) return d;
             // tcp_clamp_rto_to_user_timeout: the timer fires no later than TCP_USER_TIMEOUT after the first
             // RTO retransmission.
@@ -134,6 +137,9 @@ Interval move_delay(const model::LocalKey& from, checker::Label label, const mod
             const double backoff = std::pow(2.0, from.data.backoff);
             return timer(std::min(c.rto_first_lo() * backoff, c.rto_max), std::min(c.rto_first_hi() * backoff, c.rto_max), c);
         }
+        case model::Timing::loss_probe:
+            // tcp_schedule_loss_probe with the FIN alone in flight: 2 srtt + TCP_RTO_MIN, capped at the RTO.
+            return timer(c.rto_first_lo(), c.rto_first_hi(), c);
         case model::Timing::keepalive:  // armed for fin_time - 60 s, or fin_time in the "bad case"
             return from.data.fin_long ? timer(ft.lo - twl, *ft.hi - twl, c) : timer(ft.lo, *ft.hi, c);
         case model::Timing::timewait:

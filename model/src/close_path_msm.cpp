@@ -80,6 +80,7 @@ struct Shutdown : Event<EventKind::shutdown> {  // also shutdown_zero_window and
     CloseOpts opts;                             // only window_closed and unacked are read
 };
 using RxDataAck = Event<EventKind::rx_data_ack>;
+using LossProbe = Event<EventKind::loss_probe>;
 
 // ---------------------------------------------------------------- guards
 // X(name, condition): the named kernel conditions guards are built from. A condition reads the socket (f.d),
@@ -112,6 +113,9 @@ using RxDataAck = Event<EventKind::rx_data_ack>;
     X(data_unacked, e.opts.unacked)           /* tcp_send_fin behind sent, unacked data */                      \
     X(data_ahead_of_fin, f.d.data_ahead)      /* snd_una below the data ahead of our FIN */                     \
     X(fin_not_queued, f.d.fin_unqueued)       /* tcp_send_fin gave up: nothing to retransmit */                 \
+    /* tcp_schedule_loss_probe: ICSK_TIME_LOSS_PROBE pending instead of the RTO, until the probe is sent (only   \
+       before the first RTO retransmission; an ACK that advances SND.UNA schedules a new one) */                \
+    X(loss_probe_armed, e.ctx->cfg->loss_probe && !f.d.tlp_sent && f.d.retries == 0)                             \
     /* tcp_probe_timer: an orphan at RTO_MAX (!alive) whose backoff reached tcp_orphan_retries(sk, alive)       \
        aborts before the OOM check. */                                                                          \
     X(probe_backoff_spent, f.d.dead && e.ctx->cfg->probe_backoff_spent(f.d.backoff))                            \
@@ -226,7 +230,7 @@ OC_ACT(twsk_overflow, e.ctx->fx.push(Effect::tw_overflow))
 OC_ACT(reset_keepalive_timer, e.ctx->fx.push(Effect::arm_keepalive))
 OC_ACT(sk_state_change, e.ctx->fx.push(Effect::wake_user))
 OC_ACT(tcp_write_queue_purge, f.d.purged = true)
-OC_ACT(retransmit_fin, if (f.d.retries < e.ctx->cfg->must_kill_after()) ++f.d.retries;
+OC_ACT(retransmit_fin, if (f.d.retries < e.ctx->cfg->must_kill_after()) ++f.d.retries; f.d.tlp_sent = false;
        e.ctx->fx.push(Effect::send_fin))
 // tcp_send_fin with unsent data and a zero window: the FIN joins the queue tail, nothing is sent,
 // tcp_check_probe_timer arms the probe timer.
@@ -239,11 +243,14 @@ OC_ACT(tcp_send_probe0, if (f.d.retries < 255) ++f.d.retries;
        if (f.d.backoff < e.ctx->cfg->probe_backoff_cap()) ++f.d.backoff; e.ctx->fx.push(Effect::send_probe))
 // tcp_ack, SND.UNA advanced (FLAG_SND_UNA_ADVANCED): icsk_retransmits = 0, and with no retransmitted data left
 // outstanding retrans_stamp is cleared: the retry clock of the FIN starts again at its next retransmission.
-OC_ACT(tcp_ack_snd_una_advanced, f.d.data_ahead = false; f.d.retries = 0)
+OC_ACT(tcp_ack_snd_una_advanced, f.d.data_ahead = false; f.d.retries = 0; f.d.tlp_sent = false)
+// tcp_send_loss_probe: the FIN (the last segment) sent again by __tcp_retransmit_skb: no icsk_retransmits, no
+// retrans_stamp; the RTO is re-armed from here.
+OC_ACT(tcp_send_loss_probe, f.d.tlp_sent = true; e.ctx->fx.push(Effect::send_fin))
 // tcp_ack: any acceptable ACK clears icsk_probes_out.
 OC_ACT(tcp_ack_clears_probes, if (f.d.window_wait) f.d.retries = 0)
 // tcp_ack_probe on an open window: backoff cleared, the queue (FIN last) goes out, the RTO runs from here.
-OC_ACT(tcp_push_pending_frames, f.d.window_wait = false; f.d.retries = 0; f.d.backoff = 0;
+OC_ACT(tcp_push_pending_frames, f.d.window_wait = false; f.d.retries = 0; f.d.backoff = 0; f.d.tlp_sent = false;
        e.ctx->fx.push(Effect::send_fin))
 #undef OC_ACT
 
@@ -283,6 +290,7 @@ struct FinWait2 : tcp_state<TcpState::fin_wait2> {
         f.d.window_wait = false;
         f.d.fin_unqueued = false;  // snd_una == write_seq: any ACK "acked" the FIN that was never queued
         f.d.data_ahead = false;
+        f.d.tlp_sent = false;
         f.d.backoff = 0;
     }
 };
@@ -310,6 +318,7 @@ struct Closed : tcp_state<TcpState::closed> {
         f.d.window_wait = false;
         f.d.fin_unqueued = false;
         f.d.data_ahead = false;
+        f.d.tlp_sent = false;
         f.d.backoff = 0;
     }
 };
@@ -499,26 +508,30 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     Row<TwTimeWait,  RxRst,        Destroyed,  row_<R::rst_tw_time_wait>,                                            G<> >,
     Row<ClosedTw,    RxRst,        Closed,     row_<R::rst_closed_tw>,                                               G<> >,
     // ---- retransmit timer, elapsed time below the orphan budget: tcp_retransmit_timer
-    Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
-    Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
-    Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
-    Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
-    Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_left> >,
-    Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_left> >,
+    Row<FinWait1,    RtoExpire,    Destroyed,  row_<R::rto_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, check_oom> >,
+    Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1, retransmit_fin>,                               G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, N<check_oom>, retries_left> >,
+    Row<FinWait1,    RtoExpire,    FinWait1,   row_<R::rto_fin_wait1_linger, retransmit_fin>,                        G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, N<dead>, retries_left> >,
+    Row<Closing,     RtoExpire,    Destroyed,  row_<R::rto_closing_oom, send_active_reset, inet_csk_destroy_sock>,   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, check_oom> >,
+    Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing, retransmit_fin>,                                 G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, N<check_oom>, retries_left> >,
+    Row<Closing,     RtoExpire,    Closing,    row_<R::rto_closing_linger, retransmit_fin>,                          G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, N<dead>, retries_left> >,
+    Row<LastAck,     RtoExpire,    Destroyed,  row_<R::rto_last_ack_oom, send_active_reset, inet_csk_destroy_sock>,  G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, check_oom> >,
+    Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack, retransmit_fin>,                                G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, N<check_oom>, retries_left> >,
+    Row<LastAck,     RtoExpire,    LastAck,    row_<R::rto_last_ack_linger, retransmit_fin>,                         G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, N<dead>, retries_left> >,
     // ---- retransmit timer, orphan budget spent: tcp_write_timeout -> tcp_write_err (no RST)
-    Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
-    Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
-    Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, check_oom> >,
-    Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, dead, N<check_oom>, retries_spent> >,
+    Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, check_oom> >,
+    Row<FinWait1,    RtoTimedOut,  Destroyed,  row_<R::timeout_fin_wait1, inet_csk_destroy_sock>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, N<check_oom>, retries_spent> >,
+    Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, check_oom> >,
+    Row<Closing,     RtoTimedOut,  Destroyed,  row_<R::timeout_closing, inet_csk_destroy_sock>,                      G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, N<check_oom>, retries_spent> >,
+    Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, check_oom> >,
+    Row<LastAck,     RtoTimedOut,  Destroyed,  row_<R::timeout_last_ack, inet_csk_destroy_sock>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, dead, N<check_oom>, retries_spent> >,
     // (not yet an orphan: the lingering close() is woken with an error, tcp_retries2 / TCP_USER_TIMEOUT)
-    Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
-    Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
-    Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<dead>, retries_exhausted> >,
+    Row<FinWait1,    RtoTimedOut,  Closed,     row_<R::timeout_fin_wait1_linger, sk_state_change>,                   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, N<dead>, retries_exhausted> >,
+    Row<Closing,     RtoTimedOut,  Closed,     row_<R::timeout_closing_linger, sk_state_change>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, N<dead>, retries_exhausted> >,
+    Row<LastAck,     RtoTimedOut,  Closed,     row_<R::timeout_last_ack_linger, sk_state_change>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, N<loss_probe_armed>, N<dead>, retries_exhausted> >,
+    // ---- tcp_send_loss_probe: the tail-loss probe resends our FIN before the first RTO expiry (O4)
+    Row<FinWait1,    LossProbe,    FinWait1,   row_<R::loss_probe_fin_wait1, tcp_send_loss_probe>,                   G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, loss_probe_armed> >,
+    Row<Closing,     LossProbe,    Closing,    row_<R::loss_probe_closing, tcp_send_loss_probe>,                     G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, loss_probe_armed> >,
+    Row<LastAck,     LossProbe,    LastAck,    row_<R::loss_probe_last_ack, tcp_send_loss_probe>,                    G<N<owned>, N<write_queue_purged>, N<fin_waits_for_window>, N<fin_not_queued>, loss_probe_armed> >,
     // ---- zero-window probe timer (ICSK_TIME_PROBE0): tcp_probe_timer, our FIN waits behind unsent data
     Row<FinWait1,    ProbeExpire,  Destroyed,  row_<R::probe_fin_wait1_timeout, inet_csk_destroy_sock>,                 G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, either<probe_backoff_spent, both<N<check_oom>, probes_out_spent>>> >,
     Row<FinWait1,    ProbeExpire,  Destroyed,  row_<R::probe_fin_wait1_oom, send_active_reset, inet_csk_destroy_sock>, G<N<owned>, N<write_queue_purged>, fin_waits_for_window, dead, N<probe_backoff_spent>, check_oom> >,
@@ -647,6 +660,7 @@ auto with_event(EventId ev, Ctx& ctx, Fn&& f) {
         case EventKind::shutdown_zero_window:
         case EventKind::shutdown_unacked: return f(Shutdown{{&ctx}, shutdown_opts(kind_of(ev))});
         case EventKind::rx_data_ack: return f(RxDataAck{{&ctx}});
+        case EventKind::loss_probe: return f(LossProbe{{&ctx}});
     }
     return Result{};
 }

@@ -79,6 +79,7 @@ std::string_view timing_name(Timing t) {
         case Timing::instant: return "instant";
         case Timing::anytime: return "any time";
         case Timing::rto: return "RTO (backed off)";
+        case Timing::loss_probe: return "loss probe (2 srtt + RTO_MIN, at most the RTO)";
         case Timing::probe: return "probe interval (backed off)";
         case Timing::keepalive: return "fin_time (-60 s)";
         case Timing::timewait: return "timewait length";

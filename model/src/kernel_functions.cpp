@@ -15,7 +15,7 @@ namespace {
 
 // The kernel functions behind the names of the MSM table's actions and guard conditions (close_path_msm.cpp).
 // A name that is a kernel function itself maps to itself.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 38> kNameFunctions{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 41> kNameFunctions{{
     {"inet_csk_destroy_sock", "inet_csk_destroy_sock"},
     {"inet_csk_destroy_sock", "tcp_done"},
     {"send_active_reset", "tcp_send_active_reset"},
@@ -39,6 +39,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 38> kNameFun
     {"reset_keepalive_timer", "inet_csk_reset_keepalive_timer"},
     {"release_ownership", "release_sock"},
     {"tcp_push_pending_frames", "tcp_push_pending_frames"},
+    {"tcp_send_loss_probe", "tcp_send_loss_probe"},
+    {"tcp_send_loss_probe", "__tcp_retransmit_skb"},
     // guard conditions
     {"check_oom", "tcp_check_oom"},
     {"check_oom", "tcp_out_of_memory"},
@@ -55,6 +57,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 38> kNameFun
     {"linger_zero", "__tcp_close"},
     {"fin_alloc_may_fail", "tcp_send_fin"},
     {"abort_kills_orphans", "tcp_abort"},
+    {"loss_probe_armed", "tcp_schedule_loss_probe"},
 }};
 
 std::vector<std::string> split_names(std::string_view text) {

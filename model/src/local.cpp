@@ -7,8 +7,9 @@ namespace orphancheck::model {
 std::uint32_t SockData::pack() const {
     const std::uint32_t flags = (dead ? 1u : 0u) | (lingering ? 2u : 0u) | (owned ? 4u : 0u) | (tail ? 8u : 0u) |
                                 (fin_long ? 16u : 0u) | (l2neg ? 32u : 0u) | (purged ? 64u : 0u) |
-                                (window_wait ? 128u : 0u) | (fin_unqueued ? 256u : 0u) | (data_ahead ? 512u : 0u);
-    static_assert(kFlagBits == 10, "one bit per flag above");
+                                (window_wait ? 128u : 0u) | (fin_unqueued ? 256u : 0u) | (data_ahead ? 512u : 0u) |
+                                (tlp_sent ? 1024u : 0u);
+    static_assert(kFlagBits == 11, "one bit per flag above");
     return flags | (std::uint32_t(retries) << kFlagBits) | (std::uint32_t(backoff) << (kFlagBits + kRetriesBits));
 }
 
@@ -24,6 +25,7 @@ SockData SockData::unpack(std::uint32_t b) {
     d.window_wait = b & 128u;
     d.fin_unqueued = b & 256u;
     d.data_ahead = b & 512u;
+    d.tlp_sent = b & 1024u;
     d.retries = std::uint8_t((b >> kFlagBits) & ((1u << kRetriesBits) - 1));
     d.backoff = std::uint8_t((b >> (kFlagBits + kRetriesBits)) & ((1u << kBackoffBits) - 1));
     return d;
@@ -42,6 +44,7 @@ std::string describe(const LocalKey& k) {
     if (d.window_wait) s += " zero-window";
     if (d.fin_unqueued) s += " no-FIN-queued";
     if (d.data_ahead) s += " data-unacked";
+    if (d.tlp_sent) s += " loss-probe-sent";
     if (d.retries) s += fmt::format(" {}={}", d.window_wait ? "probes" : "retries", d.retries);
     if (d.backoff) s += fmt::format(" backoff={}", d.backoff);
     return s;

@@ -5,11 +5,12 @@
 namespace orphancheck::model {
 
 const std::vector<SysctlConfig>& row_coverage_configs() {
-    // The third lets tcp_send_fin's allocation fail (O7); the last one is the linux-5.15 profile: tcp_abort
-    // leaves orphans and refuses buckets.
+    // The third lets tcp_send_fin's allocation fail (O7), the fourth sends loss probes; the last one is the
+    // linux-5.15 profile: tcp_abort leaves orphans and refuses buckets.
     static const std::vector<SysctlConfig> configs = {{60, 1, 1, 1, false},
                                                       {120, 0, 2, 0, false},
                                                       {30, 3, 0, 2, true, KernelOptions{}, 15, 0, true},
+                                                      {60, 1, 1, 1, false, KernelOptions{}, 15, 0, false, true},
                                                       {60, 1, 1, 1, false, {false, false, false}}};
     return configs;
 }

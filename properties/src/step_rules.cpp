@@ -128,6 +128,9 @@ bool transition_allowed(const StepView& v) {
             return (to == f.state && v.fin_sent) || (d.dead && to == S::destroyed);
         case Stimulus::rto_timeout:
             return retransmits_fin(f.state) && !d.owned && !d.window_wait && to == (d.dead ? S::destroyed : S::closed);
+        case Stimulus::loss_probe:  // RFC 8985 7.3: the last segment (our FIN) sent again; the state stays
+            return retransmits_fin(f.state) && !d.owned && !d.window_wait && to == f.state && v.fin_sent &&
+                   v.to.data.retries == d.retries;
         case Stimulus::probe:  // send one probe and wait on, or give up (orphan: destroyed; close() waiting: CLOSE)
             if (!retransmits_fin(f.state) || d.owned || !d.window_wait) return false;
             if (to == f.state) return v.to.data.window_wait && v.probe_sent;
@@ -199,6 +202,7 @@ bool rst_expected(const StepView& v) {
         case Stimulus::tw_expire:
         case Stimulus::window_ack:
         case Stimulus::window_open:
+        case Stimulus::loss_probe:
         case Stimulus::data_ack: return false;
     }
     return false;
@@ -263,6 +267,7 @@ bool tw_handoff_right(const StepView& v) {
         case Stimulus::probe:
         case Stimulus::window_ack:
         case Stimulus::window_open:
+        case Stimulus::loss_probe:
         case Stimulus::data_ack: return true;
     }
     return true;
@@ -344,7 +349,8 @@ Missing missing(PropertyId p, const EnabledView& e) {
             // the keepalive timer in FIN_WAIT2.
             const bool needs_write_timer = retransmits_fin(k.state) && !d.owned && (d.dead || d.lingering);
             if (needs_write_timer && d.window_wait && !e.has(K::probe_expire)) return Missing::probe_timer;
-            if (needs_write_timer && !d.window_wait && !e.has(K::rto_expire) && !e.has(K::rto_timed_out))
+            if (needs_write_timer && !d.window_wait && !e.has(K::rto_expire) && !e.has(K::rto_timed_out) &&
+                !e.has(K::loss_probe))
                 return Missing::write_timer;
             if (k.state == S::fin_wait2 && d.dead && !d.owned && !e.has(K::keepalive_expire)) return Missing::keepalive_timer;
             if (model::holds_tw_bucket(k.state) && !e.has(K::tw_expire)) return Missing::tw_timer;
@@ -396,7 +402,8 @@ std::string explain_enabled(PropertyId p, const EnabledView& e) {
     switch (missing(p, e)) {
         case Missing::none: return "";
         case Missing::write_timer:
-            return fmt::format("{}: expected the retransmit timer to be able to end it, no retransmit timer event can fire", where);
+            return fmt::format("{}: expected the retransmit timer to be able to end it, no retransmit timer event (nor "
+                               "a loss probe) can fire", where);
         case Missing::probe_timer:
             return fmt::format("{}: its FIN waits behind a zero window, expected the zero-window probe timer to run, it "
                                "cannot fire", where);

@@ -28,6 +28,10 @@ struct SysctlConfig {
     // never queued and no timer is armed (errata O7, read from the code, not confirmed on a live kernel).
     // The socket's own queue is empty then, so tcp_out_of_memory() (memory_pressure) does not see it.
     bool fin_alloc_fail = false;
+    // Tail-loss probes (tcp_early_retrans >= 3 with SACK, the kernel's default) as moves of their own: the FIN
+    // is sent again at the probe timeout before the first RTO expiry, which then comes one RTO after it.
+    // Without it the probe is not a move, and the timed reading allows for one before the first expiry.
+    bool loss_probe = false;
 
     // The FIN_WAIT2 handling switches at TCP_TIMEWAIT_LEN (60 s).
     [[nodiscard]] bool fin_timeout_long() const { return fin_timeout_seconds > kernel.timewait_len_seconds; }

@@ -47,6 +47,7 @@ enum class Timing : std::uint8_t {
     anytime,    // a choice of the application or an administrator
     rto,        // the retransmit timer: RTO_MIN doubled per retransmission, capped at RTO_MAX
     probe,      // the zero-window probe timer: RTO doubled per probe (icsk_backoff), capped at RTO_MAX
+    loss_probe, // the tail-loss probe timer: 2 srtt plus TCP_RTO_MIN for a lone segment, capped at the RTO
     keepalive,  // the FIN_WAIT2 orphan timer: tcp_fin_time() (- 60 s when it is above 60 s)
     timewait,   // the timewait bucket timer
     linger,     // the SO_LINGER wait of close()
@@ -81,6 +82,7 @@ enum class Stimulus : std::uint8_t {
     window_ack,    // the peer's ACK of a probe, window still zero
     window_open,   // the peer's ACK opens its window: the queued data and FIN go out
     data_ack,      // the peer's ACK of the data ahead of our FIN, not of the FIN: SND.UNA advances
+    loss_probe,    // tail-loss probe: our FIN sent again, no retransmission counted (RFC 8985 7.3)
     shutdown,      // shutdown(SHUT_WR): our FIN, the file stays open (RFC 793 CLOSE of the send side)
 };
 
@@ -111,7 +113,8 @@ enum class Stimulus : std::uint8_t {
       "shutdown(SHUT_WR), peer window zero")                                                                        \
     X(shutdown_unacked, "tcp_shutdown", app, anytime, shutdown_call, shutdown,                                    \
       "shutdown(SHUT_WR), data unacked")                                                                            \
-    X(rx_data_ack, "tcp_ack", none, instant, segment, data_ack, "peer ACK of the data ahead of our FIN")
+    X(rx_data_ack, "tcp_ack", none, instant, segment, data_ack, "peer ACK of the data ahead of our FIN")          \
+    X(loss_probe, "tcp_send_loss_probe", write_timer, loss_probe, direct, loss_probe, "loss probe timer fires (TLP)")
 
 enum class EventKind : std::uint8_t {
 #define ORPHANCHECK_EVENT_ENUM(id, fn, fair, timing, source, stimulus, text) id,

@@ -21,12 +21,13 @@ struct SockData {
     bool window_wait = false;  // our data and FIN wait behind the peer's zero window: the probe timer runs
     bool fin_unqueued = false;  // tcp_send_fin could not allocate the FIN: nothing queued, no timer (O7)
     bool data_ahead = false;    // our FIN went out behind data the peer has not acked yet (--send-queue unacked)
+    bool tlp_sent = false;      // the tail-loss probe resent our FIN; the RTO timer runs from it (--loss-probe yes)
     // RTO retransmissions of our FIN (icsk_retransmits); while window_wait, the unanswered
     // zero-window probes instead (icsk_probes_out: no segment of ours is in flight then).
     std::uint8_t retries = 0;
     std::uint8_t backoff = 0;  // zero-window probes sent (icsk_backoff), never above tcp_retries2
 
-    static constexpr int kFlagBits = 10;
+    static constexpr int kFlagBits = 11;
     static constexpr int kRetriesBits = 8;
     static constexpr int kBackoffBits = 4;
     static constexpr int kBits = kFlagBits + kRetriesBits + kBackoffBits;

@@ -135,6 +135,9 @@ namespace orphancheck::model {
     X(timeout_fin_wait1_linger, "tcp_write_err", "lingering close() times out in FIN_WAIT1: CLOSE, no RST")                           \
     X(timeout_closing_linger, "tcp_write_err", "lingering close() times out in CLOSING: CLOSE, no RST")                               \
     X(timeout_last_ack_linger, "tcp_write_err", "lingering close() times out in LAST_ACK: CLOSE, no RST")                             \
+    X(loss_probe_fin_wait1, "tcp_send_loss_probe", "tail-loss probe: our FIN sent again, no retransmission counted, RTO re-armed")     \
+    X(loss_probe_closing, "tcp_send_loss_probe", "tail-loss probe in CLOSING: our FIN sent again, not counted")                         \
+    X(loss_probe_last_ack, "tcp_send_loss_probe", "tail-loss probe in LAST_ACK: our FIN sent again, not counted")                       \
     X(probe_fin_wait1_timeout, "tcp_probe_timer/tcp_write_err", "FIN_WAIT1 orphan, probes spent or RTO_MAX reached: silent destroy")  \
     X(probe_fin_wait1_oom, "tcp_probe_timer/tcp_out_of_resources", "FIN_WAIT1 orphan, too many orphans: RST + destroy")               \
     X(probe_fin_wait1, "tcp_send_probe0", "FIN_WAIT1, FIN behind a zero window: send a window probe, back off")                       \

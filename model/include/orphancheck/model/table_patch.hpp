@@ -21,7 +21,8 @@ namespace orphancheck::model {
 #define ORPHANCHECK_DATA_FIELDS(X)                                                                          \
     X(dead, dead) X(owned, owned) X(lingering, lingering) X(tail_pending, tail) X(linger2_negative, l2neg) \
     X(fin_time_long, fin_long) X(write_queue_purged, purged) X(fin_waits_for_window, window_wait)          \
-    X(fin_not_queued, fin_unqueued) X(data_ahead_of_fin, data_ahead) X(retries, retries) X(backoff, backoff)
+    X(fin_not_queued, fin_unqueued) X(data_ahead_of_fin, data_ahead) X(loss_probe_sent, tlp_sent)           \
+    X(retries, retries) X(backoff, backoff)
 enum class DataField : std::uint8_t {
 #define ORPHANCHECK_DATA_FIELD_ENUM(name, member) name,
     ORPHANCHECK_DATA_FIELDS(ORPHANCHECK_DATA_FIELD_ENUM)
