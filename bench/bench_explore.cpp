@@ -1,5 +1,5 @@
 // Benchmark of the explorer (Release builds only): for N = 1, 2, ... sockets
-// and twelve configurations (the default check; a lean one: SO_LINGER off,
+// and thirteen configurations (the default check; a lean one: SO_LINGER off,
 // TCP_LINGER2 unset, no unread data, the peer may only FIN, fin_timeout 60;
 // the lean one without loss; a silent peer with loss: the blog's experiment;
 // "blog": that experiment with every socket option choice, to ten sockets;
@@ -9,7 +9,7 @@
 // TCP_USER_TIMEOUT unset, 1 s and 3 s; "fin-alloc-fail": the default where
 // the FIN's allocation may fail; "shutdown": the default with shutdown(SHUT_WR)
 // before close() or not; "send-queue": the default with unacked data ahead of
-// the FIN or none),
+// the FIN or none; "loss-probe": the default with tail-loss probes as moves),
 // runs one exploration per child process (so peak RSS is per run) and prints
 // states (and the concrete states they stand for under symmetry reduction),
 // transitions, seconds, states/s, bytes/state and peak RSS. Stops a
@@ -73,6 +73,8 @@ const std::vector<Config> kConfigs = {
     {"shutdown", {{"shutdown", "all"}}},
     // The default check where each socket may close with sent, unacked data ahead of its FIN, or none.
     {"send-queue", {{"send-queue", "all"}}},
+    // The default check with tail-loss probes as moves of their own (errata O4).
+    {"loss-probe", {{"loss-probe", "yes"}}},
 };
 
 // Runs in a child; prints one table row on stdout, returns the exit code.

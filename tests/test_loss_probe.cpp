@@ -102,3 +102,12 @@ TEST_CASE("loss probe: bad or pointless values are one line and exit 2") {
     test::check_refused("check --loss-probe maybe", "--loss-probe");
     test::check_refused("check --sockets 1 --loss-probe yes --peer-window closes", "--loss-probe yes changes nothing");
 }
+
+TEST_CASE("shipped loss-probe check: checks/loss-probe-orphans.toml passes with loss probes in its cases") {
+    const auto run = test::run_cli(std::string("check --config ") + ORPHANCHECK_CHECKS + "/loss-probe-orphans.toml --json -");
+    INFO(run.err);
+    CHECK(run.code == 0);
+    const auto j = nlohmann::json::parse(run.out);
+    CHECK(j.at("verdict") == "pass");
+    for (const auto& c : j.at("config").at("cases")) CHECK(c.at("loss_probe") == true);
+}

@@ -77,6 +77,11 @@ std::string_view why_unconfirmed(model::RowId row) {
         case R::shutdown_fin_alloc_failed:
         case R::shutdown_close_wait_fin_alloc_failed:
             return "needs tcp_send_fin's skb allocation to fail: fault injection (failslab) is host-wide, not run";
+        case R::loss_probe_fin_wait1:
+        case R::loss_probe_closing:
+        case R::loss_probe_last_ack:
+            return "the runs' model folds the loss probe into the first RTO's time: inet_diag does not count it "
+                   "(icsk_retransmits), the kill times measured include it (lifetime --loss-probe yes)";
         default: return "no scenario here confirmed it";
     }
 }

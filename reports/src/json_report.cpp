@@ -52,6 +52,8 @@ json config_json(const checker::ExploreSpec& spec) {
                          {"memory_pressure", c.sysctl.memory_pressure},
                          {"tcp_retries2", c.sysctl.retries2},
                          {"tcp_user_timeout_ms", c.sysctl.user_timeout_ms},
+                         {"fin_alloc_fail", c.sysctl.fin_alloc_fail},
+                         {"loss_probe", c.sysctl.loss_probe},
                          {"kernel", c.sysctl.describe()},
                          {"peer", {{"fin", c.peer.fin}, {"rst", c.peer.rst}, {"data", c.peer.data}, {"loss", c.peer.loss},
                                    {"abort", c.peer.abort}}},
