@@ -6,9 +6,12 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <libmnl/libmnl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <memory>
@@ -107,14 +110,40 @@ private:
     std::unique_ptr<char[]> buf_{new char[kReceiveBuffer]};  // new[] aligns it for nlmsghdr
 };
 
-// Every inet_diag_msg of one family, as the kernel sent it.
-std::vector<inet_diag_msg> dump_raw(DiagChannel& ch, std::uint8_t family) {
-    std::vector<inet_diag_msg> out;
-    const int error = ch.exchange(SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, tcp_request(family), [&](const char* p, std::size_t len) {
+// The tcp_info attribute among the attributes that follow an inet_diag_msg, if any.
+std::optional<DiagTcpInfo> tcp_info_of(const char* attrs, std::size_t len) {
+    std::optional<DiagTcpInfo> found;
+    const auto each = [](const nlattr* a, void* data) -> int {
+        if (mnl_attr_get_type(a) != INET_DIAG_INFO) return MNL_CB_OK;
+        tcp_info ti{};  // an older kernel sends a shorter struct: the rest stays 0
+        std::memcpy(&ti, mnl_attr_get_payload(a), std::min<std::size_t>(mnl_attr_get_payload_len(a), sizeof ti));
+        auto& out = *static_cast<std::optional<DiagTcpInfo>*>(data);
+        out = DiagTcpInfo{ti.tcpi_retransmits, ti.tcpi_probes, ti.tcpi_backoff, ti.tcpi_rto, ti.tcpi_snd_wnd,
+                          ti.tcpi_unacked, ti.tcpi_last_data_sent};
+        return MNL_CB_OK;
+    };
+    if (len > 0 && mnl_attr_parse_payload(attrs, len, each, &found) < 0)
+        throw std::runtime_error("SOCK_DIAG_BY_FAMILY: malformed attributes");
+    return found;
+}
+
+struct RawSocket {
+    inet_diag_msg msg;
+    std::optional<DiagTcpInfo> info;
+};
+
+// Every inet_diag_msg of one family, as the kernel sent it (and its tcp_info when asked for).
+std::vector<RawSocket> dump_raw(DiagChannel& ch, std::uint8_t family, bool with_info = false) {
+    std::vector<RawSocket> out;
+    inet_diag_req_v2 req = tcp_request(family);
+    if (with_info) req.idiag_ext |= 1u << (INET_DIAG_INFO - 1);
+    const int error = ch.exchange(SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, req, [&](const char* p, std::size_t len) {
         if (len < sizeof(inet_diag_msg)) throw std::runtime_error("SOCK_DIAG_BY_FAMILY: short inet_diag_msg");
-        inet_diag_msg m;
-        std::memcpy(&m, p, sizeof m);
-        if (m.idiag_family == family) out.push_back(m);
+        RawSocket r{};
+        std::memcpy(&r.msg, p, sizeof r.msg);
+        const std::size_t head = NLMSG_ALIGN(sizeof(inet_diag_msg));
+        if (with_info && len > head) r.info = tcp_info_of(p + head, len - head);
+        if (r.msg.idiag_family == family) out.push_back(r);
     });
     if (error != 0) throw_errno("SOCK_DIAG_BY_FAMILY dump", -error);
     return out;
@@ -179,10 +208,13 @@ std::string kernel_state_name(std::uint8_t state) {
     return "STATE" + std::to_string(state);
 }
 
-std::vector<DiagSocket> dump_tcp_sockets() {
+std::vector<DiagSocket> dump_tcp_sockets(bool with_info) {
     DiagChannel ch;
     std::vector<DiagSocket> out;
-    for (const inet_diag_msg& m : dump_raw(ch, AF_INET)) out.push_back(to_diag_socket(m));
+    for (const RawSocket& r : dump_raw(ch, AF_INET, with_info)) {
+        out.push_back(to_diag_socket(r.msg));
+        out.back().info = r.info;
+    }
     return out;
 }
 
@@ -207,7 +239,7 @@ int destroy_all_sockets() {
     for (int pass = 0; pass < 4; ++pass) {
         int this_pass = 0;
         for (const std::uint8_t family : {std::uint8_t(AF_INET), std::uint8_t(AF_INET6)})
-            for (const inet_diag_msg& m : dump_raw(ch, family)) this_pass += destroy_raw(ch, family, m.id) ? 1 : 0;
+            for (const RawSocket& r : dump_raw(ch, family)) this_pass += destroy_raw(ch, family, r.msg.id) ? 1 : 0;
         destroyed += this_pass;
         if (this_pass == 0) break;
     }
@@ -224,6 +256,7 @@ SockStat read_sockstat() {
         if (w[i] == "inuse") st.inuse = v;
         else if (w[i] == "orphan") st.orphan = v;
         else if (w[i] == "tw") st.tw = v;
+        else if (w[i] == "mem") st.mem_pages = to_number(w[i + 1], "/proc/net/sockstat");
     }
     return st;
 }
