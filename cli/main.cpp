@@ -23,6 +23,7 @@
 #include "export_command.hpp"
 #include "lifetime_command.hpp"
 #include "patch_file.hpp"
+#include "host_command.hpp"
 #include "review_command.hpp"
 #include "orphancheck/analysis/mutate.hpp"
 #include "orphancheck/checker/explorer.hpp"
@@ -491,16 +492,25 @@ static int run_command(int argc, char** argv) {
     review->add_option("--json", ra.json_path, "write the mapping as JSON to FILE, or to stdout with -");
     review->add_option("--skeleton", ra.skeleton, "write a patch file to fill in, one commented [[edit]] per row");
     review->add_flag("--quiet", ra.quiet, "no text report");
+    auto* host_cmd = app.add_subcommand("host", "the orphans on this machine: why each is there and how long it can still live (reads only)");
+    cli::HostArgs ha;
+    host_cmd->add_option("--netns", ha.netns, "network namespace to read: a name under /run/netns, a process id, or all "
+                                             "(root); repeatable [default: this process's]");
+    host_cmd->add_option("--watch", ha.watch, "watch for this many seconds: print what appears and goes, and check each "
+                                             "death against its predicted window (exit 1 if one falls outside)")
+        ->check(decimal_text());
+    host_cmd->add_option("--json", ha.json_path, "write the reading as JSON to FILE, or to stdout with -");
+    host_cmd->add_option("--explain", ha.explain, "one socket's story, by ADDR:PORT (either end)");
     app.add_subcommand("profiles", "list the kernel profiles and the kernel options they set");
     app.add_subcommand("properties", "list the properties with their meaning");
     app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
     app.add_subcommand("events", "list the kernel events of the model: kernel function, source, fairness, timing");
 
     const std::string first = argc > 1 ? argv[1] : "";
-    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, lifetime, review, profiles, properties, rows or events";
+    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, lifetime, review, host, profiles, properties, rows or events";
     if (first.empty()) return fail_usage(fmt::format("a command is needed: {} (--help for more)", kCommands));
     if (first[0] != '-' && first != "check" && first != "graph" && first != "diff" && first != "mutate" &&
-        first != "export" && first != "conform" && first != "lifetime" && first != "review" && first != "profiles" && first != "properties" && first != "rows" &&
+        first != "export" && first != "conform" && first != "lifetime" && first != "review" && first != "host" && first != "profiles" && first != "properties" && first != "rows" &&
         first != "events")
         return fail_usage(fmt::format("unknown command '{}' (expected {})", argv[1], kCommands));
     try {
@@ -523,6 +533,7 @@ static int run_command(int argc, char** argv) {
         if (app.got_subcommand("diff")) return cli::run_diff(da, diff_cmdline);
         if (app.got_subcommand("conform")) return cli::run_conform(ca);
         if (app.got_subcommand("review")) return cli::run_review(ra);
+        if (app.got_subcommand("host")) return cli::run_host(ha);
         if (app.got_subcommand("lifetime")) {
             // The kernel's default sends loss probes; with a zero window only there is nothing in flight to probe.
             const auto window = lifetime_cmdline.find("peer-window");

@@ -2,6 +2,7 @@
 #include "orphancheck/host/reading.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <sstream>
@@ -44,10 +45,14 @@ HostReading read_host(std::vector<NamespaceReading> namespaces) {
     const conform::SockStat s = conform::read_sockstat();  // the counters are global: any namespace reads them
     h.orphans = s.orphan;
     h.mem_pages = s.mem_pages;
-    std::istringstream mem(conform::read_sysctl("net.ipv4.tcp_mem"));
-    for (long long& v : h.tcp_mem)
-        if (!(mem >> v)) throw std::runtime_error("net.ipv4.tcp_mem: not three numbers");
-    h.max_orphans = sysctl_int("net.ipv4.tcp_max_orphans");
+    if (::access("/proc/sys/net/ipv4/tcp_mem", F_OK) == 0) {
+        std::istringstream mem(conform::read_sysctl("net.ipv4.tcp_mem"));
+        std::array<long long, 3> v{};
+        for (long long& x : v)
+            if (!(mem >> x)) throw std::runtime_error("net.ipv4.tcp_mem: not three numbers");
+        h.tcp_mem = v;
+    }
+    if (::access("/proc/sys/net/ipv4/tcp_max_orphans", F_OK) == 0) h.max_orphans = sysctl_int("net.ipv4.tcp_max_orphans");
     h.hz = conform::running_kernel_hz();
     h.namespaces = std::move(namespaces);
     return h;

@@ -37,8 +37,10 @@ struct NamespaceReading {
 struct HostReading {
     int orphans = 0;                 // tcp_orphan_count: every namespace's orphans (sockstat "orphan")
     long long mem_pages = 0;         // tcp_memory_allocated (sockstat "mem")
-    std::array<long long, 3> tcp_mem{};  // net.ipv4.tcp_mem: min, pressure, max (pages)
-    int max_orphans = 0;             // net.ipv4.tcp_max_orphans (global)
+    // net.ipv4.tcp_mem (min, pressure, max pages) and net.ipv4.tcp_max_orphans are global sysctls: /proc/sys
+    // shows them only in the initial namespace (none when this process runs in another one).
+    std::optional<std::array<long long, 3>> tcp_mem;
+    std::optional<int> max_orphans;
     std::optional<int> hz;           // the running kernel's CONFIG_HZ, when readable
     std::vector<NamespaceReading> namespaces;
 };

@@ -1,0 +1,241 @@
+// `orphancheck host` on real situations in private network namespaces (issue 17): FIN_WAIT1 orphans whose FIN
+// is dropped, LAST_ACK orphans, FIN_WAIT2 above 60 s and TIME_WAIT buckets. Each is classified, given a
+// remaining-life window, and with --watch every socket dies inside it. Reading changes nothing; the global
+// counter is explained from a namespace that holds none of the orphans; --json validates against the schema.
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "orphancheck/conform/inet_diag.hpp"
+#include "orphancheck/conform/kernel_settings.hpp"
+#include "orphancheck/conform/netns.hpp"
+#include "live_kernel.hpp"
+
+using namespace orphancheck::conform;
+
+namespace {
+constexpr int kPort = 5000;
+constexpr int kConnections = 10;
+
+enum class Situation { fin_wait1, last_ack, fin_wait2_long, time_wait };
+
+int must(int rc, const char* what) {
+    if (rc < 0) throw std::runtime_error(what);
+    return rc;
+}
+
+std::string run(const std::string& cmd) {
+    std::string out;
+    if (FILE* p = ::popen((cmd + " 2>&1").c_str(), "r")) {
+        char buf[4096];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        out += "\nexit=" + std::to_string(WEXITSTATUS(::pclose(p))) + "\n";
+    }
+    return out;
+}
+
+void report(int fd, const std::string& text) { (void)!::write(fd, text.data(), text.size()); }
+
+// In the child's namespace: kConnections connections to 127.0.0.1:kPort, closed so that `s` follows; the
+// peer's sockets are returned (kept open: the peer neither closes nor goes away).
+std::vector<int> make_situation(Situation s) {
+    write_sysctl("net.ipv4.tcp_orphan_retries", "2");
+    write_sysctl("net.ipv4.tcp_fin_timeout", s == Situation::fin_wait2_long ? "120" : "60");
+    nft_apply("table inet ochost {\n chain in { type filter hook input priority 0; policy accept; }\n}\n");
+    if (s == Situation::fin_wait1 || s == Situation::last_ack)
+        nft_apply("add rule inet ochost in tcp dport 5000 tcp flags & fin == fin drop\n");
+    const int l = must(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+    const int one = 1;
+    ::setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(kPort);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    must(::bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a), "bind");
+    must(::listen(l, 64), "listen");
+    std::vector<int> ours, peers;
+    for (int i = 0; i < kConnections; ++i) {
+        const int c = must(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+        must(::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a), "connect");
+        ours.push_back(c);
+        peers.push_back(must(::accept4(l, nullptr, nullptr, SOCK_CLOEXEC), "accept"));
+    }
+    if (s == Situation::last_ack) {
+        for (int p : peers) ::shutdown(p, SHUT_WR);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    for (int c : ours) ::close(c);
+    if (s == Situation::time_wait)
+        for (int p : peers) ::close(p);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return peers;
+}
+
+struct HostRun {
+    nlohmann::json doc;
+    std::string watch;
+};
+
+// The child: the situation, `host --json` and `host --watch` in its namespace, the JSON and the watch's text
+// back to the parent.
+HostRun host_in(Situation s, double watch_seconds) {
+    const std::string json_file = "/tmp/oc-host-" + std::to_string(::getpid()) + ".json";
+    const ChildResult r = run_in_private_netns([&](int out) {
+        const auto peers = make_situation(s);
+        const std::string j = run(std::string(ORPHANCHECK_BIN) + " host --json " + json_file);
+        const std::string w = run(std::string(ORPHANCHECK_BIN) + " host --watch " + std::to_string(watch_seconds));
+        report(out, j + "\n----\n" + w);
+        for (int p : peers) ::close(p);
+        return 0;
+    });
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    HostRun h;
+    std::ifstream in(json_file);
+    REQUIRE(in.good());
+    h.doc = nlohmann::json::parse(in);
+    std::remove(json_file.c_str());
+    h.watch = r.output.substr(r.output.find("----"));
+    return h;
+}
+
+// The sockets of the run's namespace with the given kind and state.
+std::vector<nlohmann::json> sockets(const nlohmann::json& doc, const std::string& kind, const std::string& state) {
+    std::vector<nlohmann::json> out;
+    for (const auto& s : doc.at("namespaces").at(0).at("sockets"))
+        if (s.at("kind") == kind && s.at("state") == state) out.push_back(s);
+    return out;
+}
+
+void check_watch(const std::string& text, int expected_gone) {
+    INFO("host --watch:\n" << text);
+    int gone = 0, inside = 0;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (line.find("  gone  ") == std::string::npos) continue;
+        ++gone;
+        inside += line.find("(inside)") != std::string::npos ? 1 : 0;
+    }
+    CHECK(gone == expected_gone);
+    CHECK(inside == gone);
+    CHECK(text.find("0 deaths outside the predicted window") != std::string::npos);
+    CHECK(text.find("exit=0") != std::string::npos);
+}
+}  // namespace
+
+TEST_CASE("host: 10 FIN_WAIT1 orphans whose FIN is dropped: counted, 'FIN not acknowledged', each dies inside its window") {
+    LIVE_KERNEL_OR_SKIP();
+    const HostRun h = host_in(Situation::fin_wait1, 6);
+    const auto orphans = sockets(h.doc, "orphan", "FIN_WAIT1");
+    CHECK(orphans.size() == kConnections);
+    for (const auto& o : orphans) {
+        INFO(o.dump());
+        CHECK(o.at("counted") == true);
+        CHECK(o.at("cause") == "FIN not acknowledged");
+        CHECK(o.at("model").get<std::string>().rfind("FIN_WAIT1 orphan", 0) == 0);
+        CHECK(o.at("orphan_left").at("max").get<double>() < 4.0);  // tcp_orphan_retries 2: dead about 3.35 s after close()
+        CHECK_FALSE(o.at("next_rows").empty());
+    }
+    CHECK(h.doc.at("summary").at("counted_orphans") == kConnections);
+    check_watch(h.watch, kConnections);
+}
+
+TEST_CASE("host: LAST_ACK orphans, and the peer's shut-down sockets open, not counted") {
+    LIVE_KERNEL_OR_SKIP();
+    const HostRun h = host_in(Situation::last_ack, 6);
+    CHECK(sockets(h.doc, "orphan", "LAST_ACK").size() == kConnections);
+    CHECK(sockets(h.doc, "open", "FIN_WAIT2").size() == kConnections);
+    CHECK(h.doc.at("summary").at("closing_with_file_open") == kConnections);
+    check_watch(h.watch, kConnections);
+}
+
+TEST_CASE("host: FIN_WAIT2 orphans above 60 s on the keepalive timer, and TIME_WAIT buckets that are not orphans") {
+    LIVE_KERNEL_OR_SKIP();
+    {
+        const HostRun h = host_in(Situation::fin_wait2_long, 0);
+        const auto orphans = sockets(h.doc, "orphan", "FIN_WAIT2");
+        CHECK(orphans.size() == kConnections);
+        for (const auto& o : orphans) {
+            INFO(o.dump());
+            CHECK(o.at("cause").get<std::string>().find("FIN_WAIT2 above 60 s") == 0);
+            CHECK(o.at("orphan_left").at("min").get<double>() > 58);  // tcp_fin_timeout 120: 60 s on the keepalive timer
+            CHECK(o.at("orphan_left").at("max").get<double>() < 62);
+        }
+    }
+    const HostRun h = host_in(Situation::time_wait, 0);
+    CHECK(sockets(h.doc, "timewait bucket", "TIME_WAIT").size() == kConnections);
+    CHECK(h.doc.at("summary").at("counted_orphans") == 0);
+    CHECK(h.doc.at("summary").at("timewait_buckets").at("TIME_WAIT") == kConnections);
+}
+
+TEST_CASE("host: the global counter holds orphans of a namespace not read, and reading changes nothing") {
+    LIVE_KERNEL_OR_SKIP();
+    const ChildResult r = run_in_private_netns([](int out) {
+        const auto peers = make_situation(Situation::fin_wait1);
+        const auto before = dump_tcp_sockets().size();
+        const std::string sysctls_before = read_sysctl("net.ipv4.tcp_fin_timeout") + read_sysctl("net.ipv4.tcp_orphan_retries") +
+                                           read_sysctl("net.ipv4.tcp_max_tw_buckets");
+        // The test's own namespace (its parent's), read from this one, which holds the orphans.
+        const std::string outside =
+            run(std::string(ORPHANCHECK_BIN) + " host --netns " + std::to_string(::getppid()) + " --json -");
+        const std::string here = run(std::string(ORPHANCHECK_BIN) + " host");
+        const std::string sysctls_after = read_sysctl("net.ipv4.tcp_fin_timeout") + read_sysctl("net.ipv4.tcp_orphan_retries") +
+                                          read_sysctl("net.ipv4.tcp_max_tw_buckets");
+        report(out, "before=" + std::to_string(before) + "\nafter=" + std::to_string(dump_tcp_sockets().size()) +
+                        "\nsysctls_same=" + (sysctls_before == sysctls_after ? "yes" : "no") + "\n----\n" + outside +
+                        "\n----\n" + here);
+        for (int p : peers) ::close(p);
+        return 0;
+    });
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.output.find("sysctls_same=yes") != std::string::npos);
+    const auto b = r.output.find("before="), a = r.output.find("after=");
+    CHECK(r.output.substr(b + 7, r.output.find('\n', b) - b - 7) == r.output.substr(a + 6, r.output.find('\n', a) - a - 6));
+    const auto first = r.output.find("----\n") + 5;
+    const auto doc = nlohmann::json::parse(r.output.substr(first, r.output.find("\nexit=", first) - first));
+    CHECK(doc.at("summary").at("orphans_elsewhere").get<int>() >= kConnections);
+    CHECK(r.output.find("10 counted orphans in the namespace read") != std::string::npos);
+}
+
+TEST_CASE("host: --json validates against schemas/host.schema.json") {
+    LIVE_KERNEL_OR_SKIP();
+    if (std::system("/usr/bin/python3 -c 'import jsonschema' 2>/dev/null") != 0) {
+        MESSAGE("skipped: Debian's python3-jsonschema is not installed");
+        return;
+    }
+    const HostRun h = host_in(Situation::fin_wait1, 0);
+    const std::string file = "/tmp/oc-host-schema-" + std::to_string(::getpid()) + ".json";
+    std::ofstream(file) << h.doc.dump();
+    const std::string schema = std::string(ORPHANCHECK_CHECKS) + "/../schemas/host.schema.json";
+    const std::string out = run("/usr/bin/python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), "
+                                "json.load(open(sys.argv[2])))' " + file + " " + schema);
+    std::remove(file.c_str());
+    INFO(out);
+    CHECK(out.find("exit=0") != std::string::npos);
+}
+
+TEST_CASE("host: bad input is one line and exit 2") {
+    for (const char* args : {"host --netns no-such-namespace", "host --netns ../etc", "host --watch -3",
+                             "host --explain 127.0.0.1:1 --netns 999999999", "host --json /nonexistent-dir/x.json"}) {
+        const std::string out = run(std::string(ORPHANCHECK_BIN) + " " + args);
+        INFO(args << ": " << out);
+        CHECK(out.find("exit=2") != std::string::npos);
+        CHECK(out.find("orphancheck: error: ") == 0);
+    }
+}
