@@ -224,18 +224,31 @@ int run_host(const HostArgs& args) {
     const auto all = host::tell_all(h, facts);
     const host::Summary sum = host::summarize(h, facts, all);
     if (!args.explain.empty()) {
-        for (const auto& n : all)
-            for (std::size_t i = 0; i < n.stories.size(); ++i) {
-                const std::string a = host::address(n.ns->sockets[i]);
-                if (a.substr(0, a.find(' ')) != args.explain && a.substr(a.rfind(' ') + 1) != args.explain) continue;
-                const auto& st = n.stories[i];
-                fmt::print(std::cout, "{} in namespace {}: {} {}\n  why it is there: {}\n  model: {}\n  next: {}\n  rows that can fire: {}\n"
-                                      "  orphan for {} more, gone in {}\n",
-                           a, n.ns->name, st.state, host::kind_name(st.kind), st.cause, st.model, st.next,
-                           rows_text(st.next_rows), left_text(st.orphan_left), left_text(st.gone_left));
-                return 0;
-            }
-        throw UsageError(fmt::format("--explain {}: no TCP socket with that address and port in the namespaces read", args.explain));
+        // Every socket with that address and port at either end, listeners only when nothing else matches.
+        int shown = 0;
+        for (const bool listeners : {false, true})
+            for (const auto& n : all)
+                for (std::size_t i = 0; i < n.stories.size() && !(listeners && shown); ++i) {
+                    const std::string a = host::address(n.ns->sockets[i]);
+                    const auto& st = n.stories[i];
+                    if ((st.kind == host::SocketKind::listener) != listeners) continue;
+                    if (a.substr(0, a.find(' ')) != args.explain && a.substr(a.rfind(' ') + 1) != args.explain) continue;
+                    if (shown++) fmt::print(std::cout, "\n");
+                    fmt::print(std::cout, "{} in namespace {}: {} {}\n  why it is there: {}\n  now: {}{}\n", a,
+                               n.ns->name, st.state, host::kind_name(st.kind), st.cause.empty() ? "-" : st.cause,
+                               timer_text(n.ns->sockets[i]), st.model);
+                    if (st.local) {
+                        const auto path = host::model_path(host::sysctl_config(n.ns->sysctls, facts.max_orphans), *st.local);
+                        if (!path.empty()) fmt::print(std::cout, "  how the model gets there:\n");
+                        for (const std::string& step : path) fmt::print(std::cout, "    {}\n", step);
+                    }
+                    fmt::print(std::cout, "  next: {}\n  rows that can fire: {}\n  orphan for {} more, gone in {}\n",
+                               st.next.empty() ? "-" : st.next, rows_text(st.next_rows).empty() ? "-" : rows_text(st.next_rows),
+                               left_text(st.orphan_left), left_text(st.gone_left));
+                }
+        if (shown == 0)
+            throw UsageError(fmt::format("--explain {}: no TCP socket with that address and port in the namespaces read", args.explain));
+        return 0;
     }
     if (!args.json_path.empty()) reports::write_json(to_json(h, all, sum), args.json_path);
     if (args.json_path != "-") write_text(std::cout, h, all, sum);

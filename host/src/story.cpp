@@ -54,6 +54,40 @@ std::vector<model::RowId> next_rows(const model::SocketTable& t, const model::Lo
 }
 }  // namespace
 
+std::vector<std::string> model_path(const model::SysctlConfig& cfg, const model::LocalKey& local) {
+    const model::SocketTable& t = table_of(cfg);
+    const std::uint16_t goal = t.index_of(local);
+    if (goal == model::SocketTable::kDisabled) return {};
+    // Breadth-first from the initial local (ESTABLISHED) and from CLOSE_WAIT (the peer closed first).
+    struct Via {
+        std::uint16_t from = model::SocketTable::kDisabled;
+        model::EventId ev = 0;
+        model::RowId row = model::RowId::none;
+    };
+    std::vector<std::optional<Via>> via(t.size());
+    std::vector<std::uint16_t> todo;
+    for (std::uint16_t i = 0; i < t.size(); ++i)
+        if (t.local(i).state == TcpState::established && t.local(i).data == model::SockData{}) {
+            via[i] = Via{};
+            todo.push_back(i);
+        }
+    for (std::size_t head = 0; head < todo.size() && !via[goal]; ++head) {
+        const std::uint16_t i = todo[head];
+        for (int ev = 0; ev < model::kEvents; ++ev) {
+            const auto& e = t.at(i, model::EventId(ev), model::GuardInputs{});
+            if (e.next == model::SocketTable::kDisabled || via[e.next]) continue;
+            via[e.next] = Via{i, model::EventId(ev), e.row};
+            todo.push_back(e.next);
+        }
+    }
+    std::vector<std::string> path;
+    for (std::uint16_t i = goal; via[i] && via[i]->from != model::SocketTable::kDisabled; i = via[i]->from)
+        path.insert(path.begin(), fmt::format("{}  -> {} ({})  -> {}", model::event_name(via[i]->ev),
+                                              model::row_kernel_function(via[i]->row), model::row_name(via[i]->row),
+                                              model::describe(t.local(i))));
+    return path;
+}
+
 std::string_view kind_name(SocketKind k) {
     switch (k) {
         case SocketKind::orphan: return "orphan";

@@ -47,6 +47,10 @@ struct SocketStory {
 // The model configuration of a namespace (its sysctls; tcp_max_orphans is global).
 [[nodiscard]] model::SysctlConfig sysctl_config(const NamespaceSysctls& s, int max_orphans);
 
+// A shortest path of the model from an open connection to `local`: each step's event and rows ("close()
+// (close_fin)"), or nothing when the model does not reach it.
+[[nodiscard]] std::vector<std::string> model_path(const model::SysctlConfig& cfg, const model::LocalKey& local);
+
 [[nodiscard]] SocketStory tell(const conform::DiagSocket& s, const NamespaceSysctls& sysctls, const HostFacts& facts);
 
 // "127.0.0.1:5000 -> 127.0.0.1:41234"
