@@ -6,9 +6,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -31,7 +33,7 @@ namespace {
 constexpr int kPort = 5000;
 constexpr int kConnections = 10;
 
-enum class Situation { fin_wait1, last_ack, fin_wait2_long, time_wait };
+enum class Situation { fin_wait1, last_ack, fin_wait2_long, time_wait, zero_window };
 
 int must(int rc, const char* what) {
     if (rc < 0) throw std::runtime_error(what);
@@ -62,6 +64,8 @@ std::vector<int> make_situation(Situation s) {
     const int l = must(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
     const int one = 1;
     ::setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    const int small = 4096;  // a zero window soon: the peer never reads
+    if (s == Situation::zero_window) ::setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(kPort);
@@ -71,6 +75,7 @@ std::vector<int> make_situation(Situation s) {
     std::vector<int> ours, peers;
     for (int i = 0; i < kConnections; ++i) {
         const int c = must(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+        if (s == Situation::zero_window) ::setsockopt(c, SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
         must(::connect(c, reinterpret_cast<sockaddr*>(&a), sizeof a), "connect");
         ours.push_back(c);
         peers.push_back(must(::accept4(l, nullptr, nullptr, SOCK_CLOEXEC), "accept"));
@@ -78,6 +83,16 @@ std::vector<int> make_situation(Situation s) {
     if (s == Situation::last_ack) {
         for (int p : peers) ::shutdown(p, SHUT_WR);
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    if (s == Situation::zero_window) {
+        // Write until the send buffer is full: the peer's window is zero, the rest of our data waits.
+        static const std::string chunk(4096, 'x');
+        for (int c : ours) {
+            ::fcntl(c, F_SETFL, O_NONBLOCK);
+            while (::write(c, chunk.data(), chunk.size()) > 0) {
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
     for (int c : ours) ::close(c);
     if (s == Situation::time_wait)
@@ -181,6 +196,40 @@ TEST_CASE("host: FIN_WAIT2 orphans above 60 s on the keepalive timer, and TIME_W
     CHECK(sockets(h.doc, "timewait bucket", "TIME_WAIT").size() == kConnections);
     CHECK(h.doc.at("summary").at("counted_orphans") == 0);
     CHECK(h.doc.at("summary").at("timewait_buckets").at("TIME_WAIT") == kConnections);
+}
+
+TEST_CASE("host: zero-window orphans live on the probe timer, and a peer that answers leaves them minutes") {
+    LIVE_KERNEL_OR_SKIP();
+    const HostRun h = host_in(Situation::zero_window, 0);
+    const auto orphans = sockets(h.doc, "orphan", "FIN_WAIT1");
+    CHECK(orphans.size() == kConnections);
+    for (const auto& o : orphans) {
+        INFO(o.dump());
+        CHECK(o.at("timer") == 4);
+        CHECK(o.at("cause").get<std::string>().rfind("zero window", 0) == 0);
+        CHECK(o.at("model").get<std::string>().find("zero-window") != std::string::npos);
+        // tcp_orphan_retries 2: no answer kills within a few probes; every probe answered, only the backoff
+        // reaching TCP_RTO_MAX does (tcp_retries2 15): a few minutes.
+        CHECK(o.at("orphan_left").at("min").get<double>() < 5);
+        CHECK(o.at("orphan_left").at("max").get<double>() > 100);
+    }
+}
+
+TEST_CASE("host: another namespace without root is refused in one line with exit 2, the current one needs no root") {
+    LIVE_KERNEL_OR_SKIP();
+    const std::string as_nobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    if (run(as_nobody + "test -x " + ORPHANCHECK_BIN).find("exit=0") == std::string::npos) {
+        MESSAGE("skipped: setpriv is missing, or user nobody cannot run " << ORPHANCHECK_BIN);
+        return;
+    }
+    const std::string other = run(as_nobody + ORPHANCHECK_BIN + " host --netns " + std::to_string(::getpid()));
+    INFO(other);
+    CHECK(other.find("exit=2") != std::string::npos);
+    CHECK(other.find("orphancheck: error: --netns ") == 0);
+    CHECK(std::count(other.begin(), other.end(), '\n') == 3);  // the error line, then run()'s "\nexit=2\n"
+    const std::string own = run(as_nobody + ORPHANCHECK_BIN + " host");
+    INFO(own);
+    CHECK(own.find("exit=0") != std::string::npos);
 }
 
 TEST_CASE("host: the global counter holds orphans of a namespace not read, and reading changes nothing") {
