@@ -3,6 +3,7 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -166,7 +167,7 @@ int watch(const HostArgs& args, std::ostream& out) {
     struct Seen {
         std::string what;
         double first = 0;
-        std::optional<analysis::Interval> gone;  // absolute, from `first`
+        std::optional<analysis::Interval> gone;  // predicted when first seen, from `first`
     };
     std::map<std::pair<std::string, std::uint64_t>, Seen> seen;
     int outside = 0;
@@ -176,16 +177,16 @@ int watch(const HostArgs& args, std::ostream& out) {
         const host::HostReading h = read(args);
         const host::HostFacts facts = host::host_facts(h);
         const auto all = host::tell_all(h, facts);
-        std::map<std::pair<std::string, std::uint64_t>, bool> present;
+        std::set<std::pair<std::string, std::uint64_t>> present;
         for (const auto& n : all)
             for (std::size_t i = 0; i < n.stories.size(); ++i) {
                 const auto& st = n.stories[i];
                 if (st.kind != host::SocketKind::orphan && st.kind != host::SocketKind::timewait_bucket) continue;
                 const auto key = std::pair{n.ns->name, n.ns->sockets[i].cookie};
-                present[key] = true;
+                present.insert(key);
                 if (seen.count(key)) continue;
-                Seen s{fmt::format("{} {} {}", host::address(n.ns->sockets[i]), st.state, host::kind_name(st.kind)), t, {}};
-                if (st.gone_left) s.gone = analysis::Interval{t + st.gone_left->lo, st.gone_left->hi ? std::optional(t + *st.gone_left->hi) : std::nullopt};
+                const Seen s{fmt::format("{} {} {}", host::address(n.ns->sockets[i]), st.state, host::kind_name(st.kind)), t,
+                             st.gone_left};
                 fmt::print(out, "{:8.2f} s  seen  {}: {}, gone in {}\n", t, s.what, st.cause, left_text(st.gone_left));
                 seen.emplace(key, s);
             }
@@ -194,12 +195,13 @@ int watch(const HostArgs& args, std::ostream& out) {
                 ++it;
                 continue;
             }
-            // Gone between the previous reading and this one.
+            // Gone between the previous reading and this one: after `least` to `most` seconds.
             const Seen& s = it->second;
-            const bool inside = !s.gone || (t >= s.gone->lo - 0.05 && (!s.gone->hi || previous <= *s.gone->hi + 0.05));
+            const double least = previous - s.first, most = t - s.first;
+            const bool inside = !s.gone || (most >= s.gone->lo - 0.05 && (!s.gone->hi || least <= *s.gone->hi + 0.05));
             if (!inside) ++outside;
-            fmt::print(out, "{:8.2f} s  gone  {}: after {:.2f}-{:.2f} s, predicted {} {}\n", t, s.what,
-                       previous - s.first, t - s.first, left_text(s.gone ? std::optional(analysis::Interval{s.gone->lo - s.first, s.gone->hi ? std::optional(*s.gone->hi - s.first) : std::nullopt}) : std::nullopt),
+            fmt::print(out, "{:8.2f} s  gone  {}: after {:.2f}-{:.2f} s, predicted {} {}\n", t, s.what, least, most,
+                       left_text(s.gone),
                        inside ? "(inside)" : "OUTSIDE THE PREDICTED WINDOW: the model or the reading is wrong");
             it = seen.erase(it);
         }
