@@ -51,17 +51,20 @@ std::string sysctls_text(const host::NamespaceSysctls& s) {
 
 host::HostReading read(const HostArgs& args) {
     std::vector<host::NamespaceReading> namespaces;
+    std::vector<std::string> unreadable;
     try {
         if (args.netns.empty()) namespaces.push_back(host::read_current_namespace());
         for (const std::string& spec : args.netns) {
             if (spec == "all") {
                 if (args.netns.size() != 1) throw UsageError("--netns all reads every namespace: give it alone");
-                namespaces = host::read_all_namespaces();
+                namespaces = host::read_all_namespaces(unreadable);
             } else {
                 namespaces.push_back(host::read_namespace(spec));
             }
         }
-        return host::read_host(std::move(namespaces));
+        host::HostReading h = host::read_host(std::move(namespaces));
+        h.unreadable = std::move(unreadable);
+        return h;
     } catch (const host::HostError& e) {
         throw UsageError(e.what());
     } catch (const std::runtime_error& e) {
@@ -100,6 +103,10 @@ void write_text(std::ostream& out, const host::HostReading& h, const std::vector
         fmt::print(out, "; the counter holds {} more: orphans in namespaces not read (the counter is global, the "
                         "sockets are per namespace; --netns all reads every one)", sum.elsewhere);
     fmt::print(out, "\n");
+    if (!h.unreadable.empty()) {
+        fmt::print(out, "  namespaces that could not be read: {} (their orphans are among those not read)\n", h.unreadable.size());
+        for (const std::string& why : h.unreadable) fmt::print(out, "    {}\n", why);
+    }
     for (const auto& [key, count] : sum.by_state_cause) fmt::print(out, "    {:>5}  {}: {}\n", count, key.first, key.second);
     fmt::print(out, "  timewait buckets (not orphans): {} TIME_WAIT, {} FIN_WAIT2\n", sum.tw_buckets, sum.fin_wait2_buckets);
     if (sum.open_closing) fmt::print(out, "  closing with their file open (not counted): {}\n", sum.open_closing);
@@ -145,6 +152,7 @@ nlohmann::json to_json(const host::HostReading& h, const std::vector<host::Names
             {"tcp_memory_pages", h.mem_pages},
             {"tcp_mem", h.tcp_mem ? nlohmann::json(*h.tcp_mem) : nlohmann::json(nullptr)},
             {"namespaces", namespaces},
+            {"unreadable_namespaces", h.unreadable},
             {"summary",
              {{"counted_orphans", sum.counted},
               {"orphans_elsewhere", sum.elsewhere},

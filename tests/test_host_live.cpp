@@ -1,14 +1,27 @@
-// `orphancheck host` on real situations in private network namespaces (issue 17): FIN_WAIT1 orphans whose FIN
-// is dropped, LAST_ACK orphans, FIN_WAIT2 above 60 s and TIME_WAIT buckets. Each is classified, given a
-// remaining-life window, and with --watch every socket dies inside it. Reading changes nothing; the global
-// counter is explained from a namespace that holds none of the orphans; --json validates against the schema.
+// `orphancheck host` on real situations in private network namespaces (issue 17), read from outside them by
+// name (`--netns NAME`, named in a mount namespace of the test's own: named_netns.hpp): FIN_WAIT1 orphans whose
+// FIN is dropped, LAST_ACK orphans, FIN_WAIT2 orphans above 60 s, TIME_WAIT buckets, zero-window orphans and
+// tcp_max_orphans exceeded. Each is classified, given a remaining-life window, and with --watch every socket
+// dies inside it. Reading changes nothing; the global counter is explained from a namespace that holds none
+// of the orphans; --json validates against the schema; a kernel without inet_diag is one line and exit 2.
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
 
 #include <algorithm>
 #include <cstdio>
@@ -26,6 +39,7 @@
 #include "orphancheck/conform/kernel_settings.hpp"
 #include "orphancheck/conform/netns.hpp"
 #include "live_kernel.hpp"
+#include "named_netns.hpp"
 
 using namespace orphancheck::conform;
 
@@ -33,7 +47,7 @@ namespace {
 constexpr int kPort = 5000;
 constexpr int kConnections = 10;
 
-enum class Situation { fin_wait1, last_ack, fin_wait2_long, time_wait, zero_window };
+enum class Situation { fin_wait1, last_ack, fin_wait2_long, time_wait, zero_window, fin_wait1_slow_rto };
 
 int must(int rc, const char* what) {
     if (rc < 0) throw std::runtime_error(what);
@@ -57,9 +71,12 @@ void report(int fd, const std::string& text) { (void)!::write(fd, text.data(), t
 // peer's sockets are returned (kept open: the peer neither closes nor goes away).
 std::vector<int> make_situation(Situation s) {
     write_sysctl("net.ipv4.tcp_orphan_retries", "2");
+    // An RTO of 2 s: time to read the orphans between their retransmissions (tcp_max_orphans exceeded kills
+    // each at its next one).
+    if (s == Situation::fin_wait1_slow_rto) write_sysctl("net.ipv4.tcp_rto_min_us", "2000000");
     write_sysctl("net.ipv4.tcp_fin_timeout", s == Situation::fin_wait2_long ? "120" : "60");
     nft_apply("table inet ochost {\n chain in { type filter hook input priority 0; policy accept; }\n}\n");
-    if (s == Situation::fin_wait1 || s == Situation::last_ack)
+    if (s == Situation::fin_wait1 || s == Situation::last_ack || s == Situation::fin_wait1_slow_rto)
         nft_apply("add rule inet ochost in tcp dport 5000 tcp flags & fin == fin drop\n");
     const int l = must(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
     const int one = 1;
@@ -106,35 +123,88 @@ struct HostRun {
     std::string watch;
 };
 
-// The child: the situation, `host --json` and `host --watch` in its namespace, the JSON and the watch's text
-// back to the parent.
-HostRun host_in(Situation s, double watch_seconds) {
+NamedNamespace named(const std::string& name, Situation s) {
+    return {name, [s] { return make_situation(s); }};
+}
+
+// `orphancheck host --netns NAME...` from outside the namespaces: its JSON, then its --watch text (when
+// watch_seconds > 0). on_ready runs in the test's process once the situations are there.
+HostRun host_on(const std::vector<NamedNamespace>& namespaces, double watch_seconds,
+                const std::function<void()>& on_ready = [] {}) {
     const std::string json_file = "/tmp/oc-host-" + std::to_string(::getpid()) + ".json";
-    const ChildResult r = run_in_private_netns([&](int out) {
-        const auto peers = make_situation(s);
-        const std::string j = run(std::string(ORPHANCHECK_BIN) + " host --json " + json_file);
-        const std::string w = run(std::string(ORPHANCHECK_BIN) + " host --watch " + std::to_string(watch_seconds));
-        report(out, j + "\n----\n" + w);
-        for (int p : peers) ::close(p);
+    std::string netns;
+    for (const NamedNamespace& n : namespaces) netns += " --netns " + n.name;
+    const ChildResult r = with_named_namespaces(namespaces, on_ready, [&](int out) {
+        std::string text = run(std::string(ORPHANCHECK_BIN) + " host" + netns + " --json " + json_file);
+        if (watch_seconds > 0)
+            text += "\n----\n" + run(std::string(ORPHANCHECK_BIN) + " host" + netns + " --watch " + std::to_string(watch_seconds));
+        report(out, text);
         return 0;
     });
-    INFO(r.output);
+    INFO("host" << netns << ":\n" << r.output);
     REQUIRE(r.exit_code == 0);
+    REQUIRE(r.output.find("exit=0") != std::string::npos);
     HostRun h;
     std::ifstream in(json_file);
     REQUIRE(in.good());
     h.doc = nlohmann::json::parse(in);
     std::remove(json_file.c_str());
-    h.watch = r.output.substr(r.output.find("----"));
+    if (const auto w = r.output.find("----"); w != std::string::npos) h.watch = r.output.substr(w);
     return h;
 }
 
-// The sockets of the run's namespace with the given kind and state.
+// The sockets of the namespaces read with the given kind and state.
 std::vector<nlohmann::json> sockets(const nlohmann::json& doc, const std::string& kind, const std::string& state) {
     std::vector<nlohmann::json> out;
-    for (const auto& s : doc.at("namespaces").at(0).at("sockets"))
-        if (s.at("kind") == kind && s.at("state") == state) out.push_back(s);
+    for (const auto& n : doc.at("namespaces"))
+        for (const auto& s : n.at("sockets"))
+            if (s.at("kind") == kind && s.at("state") == state) out.push_back(s);
     return out;
+}
+
+#if defined(__x86_64__)
+constexpr std::uint32_t kAuditArch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+constexpr std::uint32_t kAuditArch = AUDIT_ARCH_AARCH64;
+#else
+constexpr std::uint32_t kAuditArch = 0;  // the test below skips
+#endif
+
+// `orphancheck <args>` on a kernel without sock_diag, as far as the process can tell: a seccomp filter answers
+// socket(AF_NETLINK, ...) with EPROTONOSUPPORT. Returns its output and "exit=N".
+std::string run_without_netlink(const std::string& args) {
+    int p[2];
+    if (::pipe(p) != 0) return "pipe failed";
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(p[1], 1);
+        ::dup2(p[1], 2);
+        ::close(p[0]);
+        sock_filter filter[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kAuditArch, 1, 0),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 3),
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args[0])),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPROTONOSUPPORT),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        sock_fprog prog{static_cast<unsigned short>(std::size(filter)), filter};
+        if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+            ::_exit(120);
+        ::execl("/bin/sh", "sh", "-c", (std::string(ORPHANCHECK_BIN) + " " + args).c_str(), static_cast<char*>(nullptr));
+        ::_exit(121);
+    }
+    ::close(p[1]);
+    std::string out;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(p[0], buf, sizeof buf)) > 0;) out.append(buf, std::size_t(n));
+    ::close(p[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return out + "\nexit=" + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128) + "\n";
 }
 
 void check_watch(const std::string& text, int expected_gone) {
@@ -153,9 +223,10 @@ void check_watch(const std::string& text, int expected_gone) {
 }
 }  // namespace
 
-TEST_CASE("host: 10 FIN_WAIT1 orphans whose FIN is dropped: counted, 'FIN not acknowledged', each dies inside its window") {
+TEST_CASE("host --netns NAME: 10 FIN_WAIT1 orphans whose FIN is dropped: counted, 'FIN not acknowledged', each dies inside its window") {
     LIVE_KERNEL_OR_SKIP();
-    const HostRun h = host_in(Situation::fin_wait1, 6);
+    const HostRun h = host_on({named("oc-fin-wait1", Situation::fin_wait1)}, 6);
+    CHECK(h.doc.at("namespaces").at(0).at("name") == "oc-fin-wait1");
     const auto orphans = sockets(h.doc, "orphan", "FIN_WAIT1");
     CHECK(orphans.size() == kConnections);
     for (const auto& o : orphans) {
@@ -170,37 +241,45 @@ TEST_CASE("host: 10 FIN_WAIT1 orphans whose FIN is dropped: counted, 'FIN not ac
     check_watch(h.watch, kConnections);
 }
 
-TEST_CASE("host: LAST_ACK orphans, and the peer's shut-down sockets open, not counted") {
+TEST_CASE("host --netns NAME: LAST_ACK orphans die inside their windows, the peer's shut-down sockets are open, not counted") {
     LIVE_KERNEL_OR_SKIP();
-    const HostRun h = host_in(Situation::last_ack, 6);
-    CHECK(sockets(h.doc, "orphan", "LAST_ACK").size() == kConnections);
+    const HostRun h = host_on({named("oc-last-ack", Situation::last_ack)}, 6);
+    const auto orphans = sockets(h.doc, "orphan", "LAST_ACK");
+    CHECK(orphans.size() == kConnections);
+    for (const auto& o : orphans) {
+        INFO(o.dump());
+        CHECK(o.at("cause") == "FIN not acknowledged");
+        CHECK(o.at("orphan_left").at("max").get<double>() < 4.0);
+    }
     CHECK(sockets(h.doc, "open", "FIN_WAIT2").size() == kConnections);
     CHECK(h.doc.at("summary").at("closing_with_file_open") == kConnections);
     check_watch(h.watch, kConnections);
 }
 
-TEST_CASE("host: FIN_WAIT2 orphans above 60 s on the keepalive timer, and TIME_WAIT buckets that are not orphans") {
+// Two minutes: tcp_fin_timeout 120 keeps a FIN_WAIT2 orphan 60 s on the keepalive timer, then 60 s as a bucket;
+// the TIME_WAIT buckets of the other namespace last 60 s meanwhile.
+TEST_CASE("host --watch: FIN_WAIT2 orphans (tcp_fin_timeout 120) and TIME_WAIT buckets, read by name, die inside their windows") {
     LIVE_KERNEL_OR_SKIP();
-    {
-        const HostRun h = host_in(Situation::fin_wait2_long, 0);
-        const auto orphans = sockets(h.doc, "orphan", "FIN_WAIT2");
-        CHECK(orphans.size() == kConnections);
-        for (const auto& o : orphans) {
-            INFO(o.dump());
-            CHECK(o.at("cause").get<std::string>().find("FIN_WAIT2 above 60 s") == 0);
-            CHECK(o.at("orphan_left").at("min").get<double>() > 58);  // tcp_fin_timeout 120: 60 s on the keepalive timer
-            CHECK(o.at("orphan_left").at("max").get<double>() < 62);
-        }
+    const HostRun h = host_on({named("oc-fin-wait2", Situation::fin_wait2_long), named("oc-time-wait", Situation::time_wait)}, 124);
+    const auto orphans = sockets(h.doc, "orphan", "FIN_WAIT2");
+    CHECK(orphans.size() == kConnections);
+    for (const auto& o : orphans) {
+        INFO(o.dump());
+        CHECK(o.at("counted") == true);
+        CHECK(o.at("cause").get<std::string>().find("FIN_WAIT2 above 60 s") == 0);
+        CHECK(o.at("orphan_left").at("min").get<double>() > 58);  // 60 s on the keepalive timer
+        CHECK(o.at("orphan_left").at("max").get<double>() < 62);
+        CHECK(o.at("gone_left").at("max").get<double>() > 118);  // then a FIN_WAIT2 bucket for 60 s
     }
-    const HostRun h = host_in(Situation::time_wait, 0);
     CHECK(sockets(h.doc, "timewait bucket", "TIME_WAIT").size() == kConnections);
-    CHECK(h.doc.at("summary").at("counted_orphans") == 0);
+    CHECK(h.doc.at("summary").at("counted_orphans") == kConnections);
     CHECK(h.doc.at("summary").at("timewait_buckets").at("TIME_WAIT") == kConnections);
+    check_watch(h.watch, 2 * kConnections);
 }
 
-TEST_CASE("host: zero-window orphans live on the probe timer, and a peer that answers leaves them minutes") {
+TEST_CASE("host --netns NAME: zero-window orphans live on the probe timer, and a peer that answers leaves them minutes") {
     LIVE_KERNEL_OR_SKIP();
-    const HostRun h = host_in(Situation::zero_window, 0);
+    const HostRun h = host_on({named("oc-zero-window", Situation::zero_window)}, 0);
     const auto orphans = sockets(h.doc, "orphan", "FIN_WAIT1");
     CHECK(orphans.size() == kConnections);
     for (const auto& o : orphans) {
@@ -213,6 +292,36 @@ TEST_CASE("host: zero-window orphans live on the probe timer, and a peer that an
         CHECK(o.at("orphan_left").at("min").get<double>() < 5);
         CHECK(o.at("orphan_left").at("max").get<double>() > 100);
     }
+}
+
+// tcp_max_orphans is global: lowered to 0 (restored whatever happens, kill-safe: GlobalSysctl) once the
+// orphans exist, between their retransmissions (an RTO of 2 s in their namespace).
+TEST_CASE("host: tcp_max_orphans exceeded: tcp_check_oom fires, each orphan is reset at its next timer, inside its window") {
+    LIVE_KERNEL_OR_SKIP();
+    if (::access("/proc/sys/net/ipv4/tcp_max_orphans", W_OK) != 0 || ::access("/proc/sys/net/ipv4/tcp_rto_min_us", F_OK) != 0) {
+        MESSAGE("skipped: needs the initial network namespace (tcp_max_orphans) and net.ipv4.tcp_rto_min_us (Linux 6.11+)");
+        return;
+    }
+    std::optional<GlobalSysctl> max_orphans;
+    const HostRun h = host_on({named("oc-max-orphans", Situation::fin_wait1_slow_rto)}, 6, [&] {
+        max_orphans.emplace("net.ipv4.tcp_max_orphans", "0");
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));  // the kernel's cached count: every 100 ms
+    });
+    max_orphans.reset();
+    const auto& sum = h.doc.at("summary");
+    INFO(sum.dump());
+    CHECK(sum.at("check_oom_now") == true);
+    CHECK(sum.at("check_oom").get<std::string>().find("> tcp_max_orphans 0: tcp_check_oom fires") != std::string::npos);
+    const auto orphans = sockets(h.doc, "orphan", "FIN_WAIT1");
+    CHECK(orphans.size() == kConnections);
+    for (const auto& o : orphans) {
+        INFO(o.dump());
+        CHECK(o.at("next").get<std::string>().rfind("tcp_check_oom fires", 0) == 0);
+        // Reset at the next RTO expiry (the pending timer, or the RTO after a pending loss probe): before the
+        // 2 s RTO has run twice, where without tcp_check_oom the orphans live two more retransmissions.
+        CHECK(o.at("orphan_left").at("max").get<double>() < 4.5);
+    }
+    check_watch(h.watch, kConnections);
 }
 
 TEST_CASE("host: another namespace without root is refused in one line with exit 2, the current one needs no root") {
@@ -268,7 +377,7 @@ TEST_CASE("host: --json validates against schemas/host.schema.json") {
         MESSAGE("skipped: Debian's python3-jsonschema is not installed");
         return;
     }
-    const HostRun h = host_in(Situation::fin_wait1, 0);
+    const HostRun h = host_on({named("oc-schema", Situation::fin_wait1)}, 0);
     const std::string file = "/tmp/oc-host-schema-" + std::to_string(::getpid()) + ".json";
     std::ofstream(file) << h.doc.dump();
     const std::string schema = std::string(ORPHANCHECK_CHECKS) + "/../schemas/host.schema.json";
@@ -287,4 +396,17 @@ TEST_CASE("host: bad input is one line and exit 2") {
         CHECK(out.find("exit=2") != std::string::npos);
         CHECK(out.find("orphancheck: error: ") == 0);
     }
+}
+
+TEST_CASE("host: a kernel without sock_diag (socket(AF_NETLINK) refused) is one line naming inet_diag, exit 2") {
+    if (kAuditArch == 0) {
+        MESSAGE("skipped: the seccomp filter of this test knows x86_64 and aarch64 only");
+        return;
+    }
+    const std::string out = run_without_netlink("host");
+    INFO(out);
+    CHECK(out.find("orphancheck: error: host: cannot list the TCP sockets of namespace current through inet_diag") == 0);
+    CHECK(out.find("Protocol not supported") != std::string::npos);
+    CHECK(std::count(out.begin(), out.end(), '\n') == 3);  // the error line, then "\nexit=2\n"
+    CHECK(out.find("exit=2") != std::string::npos);
 }

@@ -42,11 +42,19 @@ TEST_CASE("host story: a FIN_WAIT1 orphan on the retransmit timer dies at the ki
     CHECK(*st.orphan_left->hi < st.orphan_left->lo + 0.2);  // the timer wheel's rounding and a tick per expiry
     CHECK(st.model == "FIN_WAIT1 orphan retries=2");
     CHECK_FALSE(st.next_rows.empty());
-    // Under tcp_check_oom the next expiry kills.
+    // Under tcp_check_oom the next expiry kills: at the timer, plus the wheel's lateness.
     auto oom = hz250();
     oom.oom_now = true;
-    CHECK(host::tell(orphan(conform::kFinWait1, conform::kRetransmitTimer, 500, 2, 816000), ns, oom).orphan_left->lo ==
-          doctest::Approx(0.5));
+    const auto killed = host::tell(orphan(conform::kFinWait1, conform::kRetransmitTimer, 500, 2, 816000), ns, oom);
+    REQUIRE(killed.orphan_left);
+    REQUIRE(killed.orphan_left->hi);
+    CHECK(killed.orphan_left->lo == doctest::Approx(0.5));
+    CHECK(*killed.orphan_left->hi < 0.6);
+    CHECK(killed.next.find("tcp_check_oom") == 0);
+    // Before any retransmission the pending timer may be the loss probe: the RTO expiry after it kills.
+    const auto first = host::tell(orphan(conform::kFinWait1, conform::kRetransmitTimer, 100, 0, 204000), ns, oom);
+    CHECK(first.orphan_left->lo == doctest::Approx(0.1));
+    CHECK(*first.orphan_left->hi == doctest::Approx(0.1 + 0.204).epsilon(0.1));
 }
 
 TEST_CASE("host story: FIN_WAIT2 above 60 s, timewait buckets, open, listener and accept-queue sockets") {
@@ -86,6 +94,13 @@ TEST_CASE("host story: a zero-window orphan whose peer answers has no upper boun
     const auto ends = host::tell(s, {60, 0, 1000, 15}, hz250());
     REQUIRE(ends.orphan_left->hi);  // the backoff reaches TCP_RTO_MAX: about 325 s from close()
     CHECK(*ends.orphan_left->hi > 200);
+    auto oom = hz250();
+    oom.oom_now = true;
+    const auto killed = host::tell(s, {60, 0, 1000, 9}, oom);  // tcp_check_oom: the next probe timer kills
+    REQUIRE(killed.orphan_left->hi);
+    CHECK(killed.orphan_left->lo == doctest::Approx(0.3));
+    CHECK(*killed.orphan_left->hi < 0.4);
+    CHECK(killed.next.find("tcp_check_oom") == 0);
 }
 
 TEST_CASE("host summary: the counter's orphans outside the namespaces read, and tcp_check_oom") {

@@ -57,6 +57,9 @@ NamespaceReading read_through(int ns_fd, const std::string& name) {
         } else {
             try {
                 out = reading_to_json(read_current_namespace(name)).dump();
+            } catch (const HostError& e) {
+                out = e.what();
+                code = 2;
             } catch (const std::exception& e) {
                 out = e.what();
                 code = 3;
@@ -109,7 +112,7 @@ NamespaceReading read_namespace(const std::string& spec) {
     }
 }
 
-std::vector<NamespaceReading> read_all_namespaces() {
+std::vector<NamespaceReading> read_all_namespaces(std::vector<std::string>& unreadable) {
     if (::geteuid() != 0) throw HostError("--netns all: reading every namespace needs root");
     // One path per namespace inode: named ones first, then the first process found in each other one.
     std::map<unsigned long long, std::string> specs;
@@ -135,8 +138,9 @@ std::vector<NamespaceReading> read_all_namespaces() {
         if (inode == self.st_ino) continue;
         try {
             out.push_back(read_namespace(spec));
-        } catch (const HostError&) {
-            // the process exited meanwhile: its namespace went with it, or another process holds it
+        } catch (const HostError& e) {
+            // Gone meanwhile (the process exited, the name was deleted) is not a failure; anything else is.
+            if (::access(namespace_path(spec).first.c_str(), F_OK) == 0) unreadable.push_back(e.what());
         }
     }
     return out;

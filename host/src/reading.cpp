@@ -36,7 +36,13 @@ NamespaceReading read_current_namespace(const std::string& name) {
     const conform::SockStat s = conform::read_sockstat();
     r.inuse = s.inuse;
     r.tw = s.tw;
-    r.sockets = conform::dump_tcp_sockets(true);
+    try {
+        r.sockets = conform::dump_tcp_sockets(true);
+    } catch (const std::runtime_error& e) {
+        throw HostError(fmt::format("host: cannot list the TCP sockets of namespace {} through inet_diag ({}): the "
+                                    "kernel needs sock_diag and tcp_diag (CONFIG_INET_DIAG, CONFIG_INET_TCP_DIAG)",
+                                    name, e.what()));
+    }
     return r;
 }
 

@@ -47,6 +47,7 @@ analysis::Interval retransmit_left(const conform::DiagSocket& s, const model::Sy
     // may be the loss probe, with the first RTO expiry one RTO after it.
     double hi = e + c.late(e);
     if (k0 == 0) hi += base + c.late(base);
+    if (oom) return {lo, hi};  // the RTO expiry after that probe, at the latest, is the last
     double since = 0;
     for (int j = 1; j <= k0; ++j) since += interval(j);
     for (int k = k0, step = 0; !kills(k, since) && step < kMaxSteps; ++k, ++step) {
@@ -84,6 +85,7 @@ analysis::Interval probe_left(const conform::DiagSocket& s, const model::SysctlC
         }
     // Most: every probe answered (icsk_probes_out back to 0): only the backoff can end it.
     double hi = e + c.late(e);
+    if (oom) return {lo, hi};
     for (int b = b0, step = 0; !gives_up(0, b); ++step) {
         if (b >= cap || step >= kMaxSteps) return {lo, std::nullopt};  // the backoff stops growing: never
         ++b;

@@ -159,7 +159,8 @@ SocketStory tell(const conform::DiagSocket& s, const NamespaceSysctls& sysctls, 
                 d.retries = std::uint8_t(s.info ? s.info->probes : retransmits);
                 d.backoff = std::uint8_t(std::min<int>(s.info ? s.info->backoff : 0, cfg.probe_backoff_cap()));
                 st.orphan_left = probe_left(s, cfg, facts.oom_now, facts.clock);
-                st.next = "the probe timer sends a window probe, or gives up when its budget is spent";
+                st.next = facts.oom_now ? "tcp_check_oom fires: reset and destroyed at its next probe timer"
+                                        : "the probe timer sends a window probe, or gives up when its budget is spent";
                 break;
             case conform::kKeepaliveTimer:
                 st.cause = *m == TcpState::fin_wait2 ? "FIN_WAIT2 above 60 s: our FIN acked, the keepalive timer runs"

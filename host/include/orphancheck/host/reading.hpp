@@ -43,6 +43,7 @@ struct HostReading {
     std::optional<int> max_orphans;
     std::optional<int> hz;           // the running kernel's CONFIG_HZ, when readable
     std::vector<NamespaceReading> namespaces;
+    std::vector<std::string> unreadable;  // --netns all: why each namespace that exists could not be read
 };
 
 // The namespace this process is in.
@@ -50,8 +51,9 @@ struct HostReading {
 // `spec`: a name under /run/netns, or a process id whose namespace to read (a forked child enters it with
 // setns: root, or CAP_SYS_ADMIN). Throws HostError for one that does not exist or may not be entered.
 [[nodiscard]] NamespaceReading read_namespace(const std::string& spec);
-// Every namespace a process or /run/netns holds, each once (root).
-[[nodiscard]] std::vector<NamespaceReading> read_all_namespaces();
+// Every namespace a process or /run/netns holds, each once (root); why each one that exists could not be read
+// is added to `unreadable`.
+[[nodiscard]] std::vector<NamespaceReading> read_all_namespaces(std::vector<std::string>& unreadable);
 // The global part, read in this process's namespace, and the namespaces given.
 [[nodiscard]] HostReading read_host(std::vector<NamespaceReading> namespaces);
 
