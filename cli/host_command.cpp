@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check_options.hpp"
+#include "orphancheck/analysis/timed.hpp"
 #include "orphancheck/checker/interrupt.hpp"
 #include "orphancheck/host/summary.hpp"
 #include "orphancheck/reports/interval_json.hpp"
@@ -22,7 +23,7 @@ namespace {
 
 std::string left_text(const std::optional<analysis::Interval>& i) {
     if (!i) return "-";
-    return i->hi ? fmt::format("{:.2f}-{:.2f} s", i->lo, *i->hi) : fmt::format("at least {:.2f} s, no bound", i->lo);
+    return analysis::describe(*i) + (i->hi ? "" : ", no bound");
 }
 
 // "retransmit timer in 0.19 s, 2 retransmissions, RTO 816 ms; "

@@ -26,7 +26,7 @@ std::vector<NamespaceStories> tell_all(const HostReading& h, const HostFacts& fa
 
 Summary summarize(const HostReading& h, const HostFacts& facts, const std::vector<NamespaceStories>& all) {
     Summary sum;
-    sum.oom_now = facts.oom_now;
+    sum.oom_now = facts.oom_now;  // the same two comparisons as below, which say which one holds
     if (h.max_orphans && h.orphans > *h.max_orphans)
         sum.oom_why = fmt::format("{} orphans > tcp_max_orphans {}: tcp_check_oom fires, every orphan is reset and "
                                   "destroyed at close() and at its next retransmit or probe timer",
