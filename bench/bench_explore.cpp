@@ -16,12 +16,14 @@
 // configuration after the first N whose run does not finish within the time
 // budget. --set passes any check option (threads=2, symmetry=no, store=compact,
 // por=yes with --safety-only; the partial-order reduction is off unless set).
+// --svg FILE also draws states and seconds against the socket count, one line per configuration.
 //
 //   bench_explore [--budget SECONDS] [--min-sockets N] [--max-sockets N] [--safety-only]
-//                 [--configs NAME,...] [--set OPTION=VALUE]...
+//                 [--configs NAME,...] [--set OPTION=VALUE]... [--svg FILE]
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -31,6 +33,8 @@
 
 #include "check_options.hpp"
 #include "orphancheck/checker/explorer.hpp"
+#include "orphancheck/reports/output_file.hpp"
+#include "svg_chart.hpp"
 
 using namespace orphancheck;
 
@@ -82,7 +86,8 @@ std::vector<std::string> properties_for(bool safety_only) {
     return safety_only ? std::vector<std::string>{"safety"} : std::vector<std::string>{};
 }
 
-int run_one(const Config& c, int n, double budget, bool safety_only, const cli::OptionValues& set) {
+// The child's result for the chart, on `result_fd`: "states explore_seconds" of a complete run.
+int run_one(const Config& c, int n, double budget, bool safety_only, const cli::OptionValues& set, int result_fd) {
     cli::OptionValues o = c.opts;
     for (const auto& [k, v] : set) o[k] = v;
     o["sockets"] = std::to_string(n);
@@ -96,6 +101,8 @@ int run_one(const Config& c, int n, double budget, bool safety_only, const cli::
                s.states_per_second / 1e6, s.bytes_per_state, double(s.peak_rss_bytes) / (1 << 20),
                done ? "complete" : r.incomplete_reason.empty() ? "incomplete" : r.incomplete_reason);
     std::fflush(stdout);
+    const std::string result = fmt::format("{} {}\n", s.states, s.explore_seconds + s.liveness_seconds);
+    if (done) (void)!::write(result_fd, result.data(), result.size());
     return done ? 0 : 3;
 }
 }  // namespace
@@ -106,6 +113,7 @@ int main(int argc, char** argv) {
     bool safety_only = false;
     std::string only;
     cli::OptionValues set;
+    std::string svg;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const std::string next = i + 1 < argc ? argv[i + 1] : "";
@@ -117,15 +125,17 @@ int main(int argc, char** argv) {
             set[next.substr(0, next.find('='))] = next.substr(next.find('=') + 1);
             ++i;
         } else if (a == "--safety-only") safety_only = true;
+        else if (a == "--svg" && !next.empty()) svg = argv[++i];
         else {
             fmt::print(stderr, "usage: bench_explore [--budget SECONDS] [--min-sockets N] [--max-sockets N] "
-                               "[--safety-only] [--configs NAME,...] [--set OPTION=VALUE]...\n");
+                               "[--safety-only] [--configs NAME,...] [--set OPTION=VALUE]... [--svg FILE]\n");
             return 2;
         }
     }
     if (!set.count("por")) set["por"] = "no";  // comparable with earlier tables unless asked for
     try {
         (void)cli::build_spec(set, properties_for(safety_only));
+        if (!svg.empty()) reports::check_output("--svg", svg, {"SVG"});
     } catch (const std::exception& e) {
         fmt::print(stderr, "bench_explore: {}\n", e.what());
         return 2;
@@ -137,14 +147,40 @@ int main(int argc, char** argv) {
     fmt::print("| config   | N | states       | concrete states | transitions   | explore s | liveness s | M states/s | bytes/state | peak RSS MiB | result |\n");
     fmt::print("|---|---|---|---|---|---|---|---|---|---|---|\n");
     std::fflush(stdout);
+    bench::Panel states{"states stored", "sockets", "states (log)", {}}, seconds{"seconds", "sockets", "seconds (log)", {}};
     for (const Config& c : kConfigs) {
         if (!only.empty() && only.find("," + std::string(c.name) + ",") == std::string::npos) continue;
+        states.series.push_back({c.name, {}});
+        seconds.series.push_back({c.name, {}});
         for (int n = min_n; n <= max_n; ++n) {
+            int p[2];
+            if (::pipe(p) != 0) return 3;
             const pid_t pid = fork();
-            if (pid == 0) _exit(run_one(c, n, budget, safety_only, set));
+            if (pid == 0) {
+                ::close(p[0]);
+                _exit(run_one(c, n, budget, safety_only, set, p[1]));
+            }
+            ::close(p[1]);
+            char buf[128] = {};
+            const ssize_t got = ::read(p[0], buf, sizeof buf - 1);
+            ::close(p[0]);
             int status = 0;
             waitpid(pid, &status, 0);
+            double st = 0, secs = 0;
+            if (got > 0 && std::sscanf(buf, "%lf %lf", &st, &secs) == 2) {
+                states.series.back().points.emplace_back(n, st);
+                seconds.series.back().points.emplace_back(n, std::max(secs, 1e-3));
+            }
             if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) break;
+        }
+    }
+    if (!svg.empty()) {
+        try {
+            reports::write_file_atomically(svg, bench::line_chart_svg(
+                fmt::format("bench_explore: each configuration until a run outgrows {:g} s", budget), {states, seconds}));
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "bench_explore: {}\n", e.what());
+            return 2;
         }
     }
     return 0;

@@ -169,37 +169,37 @@ std::string decimal_problem(const std::string& v, double lo, double hi) {
 
 const std::vector<OptionInfo>& check_options() {
     static const std::vector<OptionInfo> kOpts = {
-        {"profile", "linux-6.12", "kernel profile: linux-5.15, linux-6.12, linux-6.18 (see 'orphancheck profiles')"},
+        {"profile", "linux-6.12", "kernel profile: linux-5.15, linux-6.12, linux-6.18 (see 'orphancheck profiles')", "linux-5.15 linux-6.12 linux-6.18"},
         {"sockets", "2", "number of sockets closing concurrently (1..14)"},
-        {"linger", "all", "SO_LINGER of each socket: off, 0, timeout (comma list or all)"},
-        {"linger2", "sysctl", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s), comma list or all"},
-        {"unread", "all", "unread data in the receive queue at close(): no, yes"},
-        {"peer-window", "open", "the peer's receive window at close(): open, or closes (it stopped reading: our data and FIN wait behind a zero window, the probe timer runs); comma list or all"},
-        {"send-queue", "empty", "sent data the peer has not acked at close() (window open): empty, or unacked (our FIN goes out behind it; an ACK of the data alone restarts the FIN's retry budget); unsent data behind a closed window is --peer-window closes; comma list or all"},
-        {"shutdown", "no", "shutdown(SHUT_WR) before close(), per socket: no (close() only), wr (shutdown first: our FIN goes out with the file still open, not an orphan, and close() comes later from whichever state the socket reached); comma list or all"},
-        {"fin-timeout", "60,120", "net.ipv4.tcp_fin_timeout in seconds (<=60 and >60 differ), comma list or all"},
-        {"orphan-retries", "1", "net.ipv4.tcp_orphan_retries 0..255 (0 means 8), comma list or all (0,1,2)"},
-        {"tcp-retries2", "15", "net.ipv4.tcp_retries2 0..15: the zero-window probe backoff stops growing there (<= 9: RTO_MAX is never reached, an answered orphan probes forever) and it is the probe budget of a socket whose close() waits; only with --peer-window closes; comma list or all (9,15)"},
-        {"user-timeout", "0", "TCP_USER_TIMEOUT of every socket in ms, 0..28800000 (0: unset); when set it alone decides when an unacked FIN is given up (it replaces tcp_orphan_retries, and may lengthen the orphan's life); not with --peer-window closes; comma list or all (0,1000,3000)"},
-        {"max-orphans", "1", "net.ipv4.tcp_max_orphans, comma list or all (0..sockets)"},
-        {"max-tw-buckets", "1", "net.ipv4.tcp_max_tw_buckets, comma list or all (0..sockets)"},
-        {"memory-pressure", "no", "tcp_out_of_memory() true for every closing socket (an over-approximation: the kernel also needs queued data): no, yes or all"},
-        {"fin-alloc-fail", "no", "the system may be short of atomic memory at close(): tcp_send_fin's skb allocation fails, no FIN is queued and no timer armed (errata O7, read from the kernel code, not confirmed on a live kernel; the socket's queue is empty, so --memory-pressure does not see it): no, yes"},
-        {"loss-probe", "no", "tail-loss probes (tcp_early_retrans 3 or 4 with SACK, the kernel's default) as moves of their own: yes (before the first RTO expiry the FIN is sent again, no retransmission counted, and the RTO runs from it; errata O4), no (not a move: the timed reading allows for one before the first expiry)"},
-        {"peer-fin", "yes", "the peer may close its side (FIN)"},
-        {"peer-rst", "yes", "the peer may abort (RST)"},
-        {"peer-data", "yes", "the peer may send data after our close()"},
-        {"loss", "yes", "any segment in flight may be lost"},
-        {"abort", "no", "an administrator may run tcp_abort (ss -K) on any socket at any time: no, yes"},
-        {"symmetry", "yes", "symmetry reduction: store one state per permutation of the sockets (they share every configuration choice): yes, no"},
-        {"por", "auto", "partial-order reduction (safety properties only): auto (on unless eventually-destroyed is checked), yes, no"},
-        {"threads", "all", "threads of the breadth-first search: 1..256 or all (every core); counts do not depend on it, the counterexample shown may"},
-        {"store", "full", "visited-state store: full (exact), compact (64-bit fingerprints, TLC-style), bitstate (hash bits, SPIN-style; no liveness pass)"},
+        {"linger", "all", "SO_LINGER of each socket: off, 0, timeout (comma list or all)", "off 0 timeout all"},
+        {"linger2", "sysctl", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s), comma list or all", "sysctl -1 short long all"},
+        {"unread", "all", "unread data in the receive queue at close(): no, yes", "no yes all"},
+        {"peer-window", "open", "the peer's receive window at close(): open, or closes (it stopped reading: our data and FIN wait behind a zero window, the probe timer runs); comma list or all", "open closes all"},
+        {"send-queue", "empty", "sent data the peer has not acked at close() (window open): empty, or unacked (our FIN goes out behind it; an ACK of the data alone restarts the FIN's retry budget); unsent data behind a closed window is --peer-window closes; comma list or all", "empty unacked all"},
+        {"shutdown", "no", "shutdown(SHUT_WR) before close(), per socket: no (close() only), wr (shutdown first: our FIN goes out with the file still open, not an orphan, and close() comes later from whichever state the socket reached); comma list or all", "no wr all"},
+        {"fin-timeout", "60,120", "net.ipv4.tcp_fin_timeout in seconds (<=60 and >60 differ), comma list or all", "60 120 all"},
+        {"orphan-retries", "1", "net.ipv4.tcp_orphan_retries 0..255 (0 means 8), comma list or all (0,1,2)", "0 1 2 all"},
+        {"tcp-retries2", "15", "net.ipv4.tcp_retries2 0..15: the zero-window probe backoff stops growing there (<= 9: RTO_MAX is never reached, an answered orphan probes forever) and it is the probe budget of a socket whose close() waits; only with --peer-window closes; comma list or all (9,15)", "9 15 all"},
+        {"user-timeout", "0", "TCP_USER_TIMEOUT of every socket in ms, 0..28800000 (0: unset); when set it alone decides when an unacked FIN is given up (it replaces tcp_orphan_retries, and may lengthen the orphan's life); not with --peer-window closes; comma list or all (0,1000,3000)", "0 1000 3000 all"},
+        {"max-orphans", "1", "net.ipv4.tcp_max_orphans, comma list or all (0..sockets)", "0 1 all"},
+        {"max-tw-buckets", "1", "net.ipv4.tcp_max_tw_buckets, comma list or all (0..sockets)", "0 1 all"},
+        {"memory-pressure", "no", "tcp_out_of_memory() true for every closing socket (an over-approximation: the kernel also needs queued data): no, yes or all", "no yes all"},
+        {"fin-alloc-fail", "no", "the system may be short of atomic memory at close(): tcp_send_fin's skb allocation fails, no FIN is queued and no timer armed (errata O7, read from the kernel code, not confirmed on a live kernel; the socket's queue is empty, so --memory-pressure does not see it): no, yes", "no yes"},
+        {"loss-probe", "no", "tail-loss probes (tcp_early_retrans 3 or 4 with SACK, the kernel's default) as moves of their own: yes (before the first RTO expiry the FIN is sent again, no retransmission counted, and the RTO runs from it; errata O4), no (not a move: the timed reading allows for one before the first expiry)", "no yes"},
+        {"peer-fin", "yes", "the peer may close its side (FIN)", "yes no"},
+        {"peer-rst", "yes", "the peer may abort (RST)", "yes no"},
+        {"peer-data", "yes", "the peer may send data after our close()", "yes no"},
+        {"loss", "yes", "any segment in flight may be lost", "yes no"},
+        {"abort", "no", "an administrator may run tcp_abort (ss -K) on any socket at any time: no, yes", "no yes"},
+        {"symmetry", "yes", "symmetry reduction: store one state per permutation of the sockets (they share every configuration choice): yes, no", "yes no"},
+        {"por", "auto", "partial-order reduction (safety properties only): auto (on unless eventually-destroyed is checked), yes, no", "auto yes no"},
+        {"threads", "all", "threads of the breadth-first search: 1..256 or all (every core); counts do not depend on it, the counterexample shown may", "all 1 2"},
+        {"store", "full", "visited-state store: full (exact), compact (64-bit fingerprints, TLC-style), bitstate (hash bits, SPIN-style; no liveness pass)", "full compact bitstate"},
         {"bitstate-size", "256M", "size of the bit array of --store bitstate (e.g. 64M, 1G)"},
         {"max-states", "0", "stop (verdict incomplete) after this many states; 0 = no limit"},
         {"time-limit", "0", "stop (verdict incomplete) after this many seconds; 0 = no limit"},
-        {"memory-limit", "auto", "stop (verdict incomplete) before the state store outgrows this (e.g. 512M, 4G); auto = 80 % of the memory available when the run starts (MemAvailable), so a run never meets the OOM killer; 0 = no limit"},
-        {"engine", "table", "table (extracted from the MSM machine) or msm (MSM machines in the loop)"},
+        {"memory-limit", "auto", "stop (verdict incomplete) before the state store outgrows this (e.g. 512M, 4G); auto = 80 % of the memory available when the run starts (MemAvailable), so a run never meets the OOM killer; 0 = no limit", "auto 0"},
+        {"engine", "table", "table (extracted from the MSM machine) or msm (MSM machines in the loop)", "table msm"},
     };
     return kOpts;
 }
@@ -323,6 +323,8 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                         // that the guard inputs show they never matter.
                         c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2, ut, fin_alloc_fail,
                                    loss_probe};
+                        if (mo > n) c.given_max_orphans = mo;
+                        if (tw > n) c.given_max_tw_buckets = tw;
                         c.peer = peer;
                         c.close_events = closes;
                         c.shutdown_first = std::find(shutdowns.begin(), shutdowns.end(), true) != shutdowns.end();

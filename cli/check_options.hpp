@@ -24,6 +24,9 @@ struct OptionInfo {
     const char* name;
     const char* default_value;
     const char* help;
+    // The values offered by shell completion, space-separated ("" for a number or a size); a test checks that
+    // each one is accepted.
+    const char* choices = "";
 };
 // Every option `check` takes besides --config/--json/--property/--quiet/--progress.
 const std::vector<OptionInfo>& check_options();

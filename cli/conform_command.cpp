@@ -10,6 +10,7 @@
 
 #include "check_options.hpp"
 #include "orphancheck/reports/interval_json.hpp"
+#include "orphancheck/reports/json_envelope.hpp"
 #include "orphancheck/reports/output_file.hpp"
 #include "orphancheck/conform/coverage.hpp"
 #include "orphancheck/conform/host_guard.hpp"
@@ -117,6 +118,20 @@ void print_plan(const std::string& profile) {
     }
 }
 
+// The plan as JSON: each row with the scenarios that can fire it, or a recipe, or neither (unreachable).
+nlohmann::json plan_json(const std::string& profile) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const conform::RowPlan& p : conform::plan_rows(profile)) {
+        nlohmann::json row{{"row", model::row_name(p.row)}, {"scenarios", p.scenarios}};
+        row["recipe"] = p.scenarios.empty() && !p.recipe.empty()
+                            ? nlohmann::json{{"config", p.recipe_config}, {"events", p.recipe}}
+                            : nlohmann::json(nullptr);
+        row["reachable"] = !p.scenarios.empty() || !p.recipe.empty();
+        rows.push_back(std::move(row));
+    }
+    return reports::enveloped("conform", {{"plan", true}, {"profile", profile}, {"rows", rows}});
+}
+
 nlohmann::json result_json(const ScenarioResult& r) {
     nlohmann::json rows = nlohmann::json::array();
     for (model::RowId row : r.confirmed) rows.push_back(model::row_name(row));
@@ -152,7 +167,7 @@ int run_conform(const ConformArgs& args) {
     for (const auto& [given, name] : run_only) {
         if (given && args.list)
             throw UsageError(fmt::format("conform --list does not use {} (it lists the scenarios and runs none)", name));
-        if (given && args.plan)
+        if (given && args.plan && name != "--json")  // --plan --json writes the plan as JSON
             throw UsageError(fmt::format("conform --plan does not use {} (it reads the model and runs no scenario)", name));
     }
     if (args.list && args.plan) throw UsageError("conform: --list or --plan, not both");
@@ -184,7 +199,8 @@ int run_conform(const ConformArgs& args) {
     const std::string profile = args.profile.empty() ? conform::running_kernel_profile() : args.profile;
     if (model::find_profile(profile) == nullptr) throw UsageError(fmt::format("--profile: unknown profile '{}'", profile));
     if (args.plan) {
-        print_plan(profile);
+        if (!args.json_path.empty()) reports::write_json(plan_json(profile), args.json_path);
+        if (args.json_path != "-") print_plan(profile);
         return 0;
     }
     if (const conform::Availability a = conform::live_kernel_available(); !a.ok)
@@ -225,7 +241,7 @@ int run_conform(const ConformArgs& args) {
             fmt::print("  (the rows no run confirmed: with every scenario, or --verbose)\n");
     }
     if (!args.json_path.empty()) {
-        nlohmann::json j{{"profile", profile}, {"scenarios", nlohmann::json::array()}};
+        nlohmann::json j = reports::enveloped("conform", {{"plan", false}, {"profile", profile}, {"scenarios", nlohmann::json::array()}});
         for (const ScenarioResult& r : results) j["scenarios"].push_back(result_json(r));
         nlohmann::json missing = nlohmann::json::array();
         for (model::RowId row : cov.missing)

@@ -15,6 +15,7 @@
 #include "orphancheck/checker/interrupt.hpp"
 #include "orphancheck/host/summary.hpp"
 #include "orphancheck/reports/interval_json.hpp"
+#include "orphancheck/reports/json_envelope.hpp"
 #include "orphancheck/reports/output_file.hpp"
 #include "orphancheck/reports/report.hpp"
 
@@ -144,10 +145,7 @@ nlohmann::json to_json(const host::HostReading& h, const std::vector<host::Names
     }
     nlohmann::json causes = nlohmann::json::array();
     for (const auto& [key, count] : sum.by_state_cause) causes.push_back({{"state", key.first}, {"cause", key.second}, {"count", count}});
-    return {{"tool", "orphancheck"},
-            {"version", reports::kVersion},
-            {"schema", 1},
-            {"command", "host"},
+    return reports::enveloped("host", {
             {"tcp_orphan_count", h.orphans},
             {"tcp_max_orphans", h.max_orphans ? nlohmann::json(*h.max_orphans) : nlohmann::json(nullptr)},
             {"tcp_memory_pages", h.mem_pages},
@@ -164,7 +162,7 @@ nlohmann::json to_json(const host::HostReading& h, const std::vector<host::Names
               {"check_oom_now", sum.oom_now},
               {"check_oom", sum.oom_why},
               {"last_orphan_gone_within_seconds",
-               sum.last_gone_latest ? nlohmann::json(*sum.last_gone_latest) : nlohmann::json(nullptr)}}}};
+               sum.last_gone_latest ? nlohmann::json(*sum.last_gone_latest) : nlohmann::json(nullptr)}}}});
 }
 
 // --watch: one line per change; each socket that goes is checked against the window predicted when it was

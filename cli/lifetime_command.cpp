@@ -1,5 +1,6 @@
 #include "lifetime_command.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "orphancheck/analysis/lifetime.hpp"
 #include "orphancheck/conform/kernel_config.hpp"
 #include "orphancheck/reports/interval_json.hpp"
+#include "orphancheck/reports/lifetime_svg.hpp"
+#include "orphancheck/reports/json_envelope.hpp"
 #include "orphancheck/reports/output_file.hpp"
 
 namespace orphancheck::cli {
@@ -44,6 +47,8 @@ OptionValues lifetime_defaults() {
 
 int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
     if (!args.json_path.empty()) reports::check_output("--json", args.json_path, {"JSON"});  // before the table
+    if (!args.svg_path.empty()) reports::check_output("--svg", args.svg_path, {"SVG"});
+    if (args.svg_path == "-" && args.json_path == "-") throw UsageError("--svg - and --json -: one of them to a file");
     if (args.from != "established" && args.from != "close-wait" && args.from != "both")
         throw UsageError(fmt::format("--from: '{}' is not established, close-wait or both", args.from));
     if (spec.cases.front().shutdown_first)
@@ -90,13 +95,29 @@ int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
     std::vector<analysis::CloseFrom> froms;
     if (args.from != "close-wait") froms.push_back(analysis::CloseFrom::established);
     if (args.from != "established") froms.push_back(analysis::CloseFrom::close_wait);
+    if (args.from == "close-wait" &&
+        std::none_of(spec.cases.begin(), spec.cases.end(), [](const checker::CaseConfig& c) { return c.peer.fin; }))
+        throw UsageError("--from close-wait: close() in CLOSE_WAIT needs a peer that closes first: add --peer-fin yes");
+    // TCP_RTO_MIN is the kernel's constant (HZ/5), also the base of tcp_model_timeout(): --rto-min-ms moves both,
+    // as a kernel built with another one would. A route's rto_min or net.ipv4.tcp_rto_min_us raise the RTO only.
+    const std::string rto_note =
+        args.rto_min_ms == 200 ? ""
+                               : fmt::format("note: --rto-min-ms {} reads a kernel whose TCP_RTO_MIN is {} ms: the retry kill's "
+                                             "time (tcp_model_timeout) grows with it. A socket whose RTO a route's rto_min or "
+                                             "net.ipv4.tcp_rto_min_us raised keeps the 200 ms base: that is outside this reading.",
+                                             args.rto_min_ms, args.rto_min_ms);
 
     nlohmann::json rows = nlohmann::json::array();
-    const bool text = args.json_path != "-";
+    const bool text = args.json_path != "-" && args.svg_path != "-";
+    std::vector<reports::LifetimeRow> chart;
+    const std::string who = spec.sockets == 1 ? "one socket"
+                                              : fmt::format("one socket of {} (the others share tcp_max_orphans and "
+                                                            "tcp_max_tw_buckets with it)", spec.sockets);
     if (text)
-        fmt::print("one socket after close(), profile {}; delays: RTO {:.0f}-{:.0f} ms doubling ({}), timers late by the "
-                   "timer wheel's rounding, segments within {:.0f} ms; retry kills by elapsed time (tcp_write_timeout)\n",
-                   spec.profile, clock.rto_first_lo() * 1000, clock.rto_first_hi() * 1000, hz_text, clock.instant * 1000);
+        fmt::print("{} after close(), profile {}; delays: RTO {:.0f}-{:.0f} ms doubling ({}), timers late by the "
+                   "timer wheel's rounding, segments within {:.0f} ms; retry kills by elapsed time (tcp_write_timeout)\n{}",
+                   who, spec.profile, clock.rto_first_lo() * 1000, clock.rto_first_hi() * 1000, hz_text, clock.instant * 1000,
+                   rto_note.empty() ? "" : rto_note + "\n");
     for (const checker::CaseConfig& c : spec.cases) {
         if (text) fmt::print("\n{}\n", c.describe());
         for (model::EventId e : c.close_events) {
@@ -129,17 +150,27 @@ int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
                                    {"always_gone", l.always_gone}, {"unbounded_because", l.why_unbounded}};
                 if (args.explain) row["explain"] = {{"least", path_json(l.least_path)}, {"most", path_json(l.most_path)}};
                 rows.push_back(std::move(row));
+                reports::LifetimeRow bar{c.describe(), close_name(e) + " from " + from_name, l.orphan, l.gone,
+                                         l.why_unbounded, reports::path_timers(l.least_path, false)};
+                for (const auto& t : reports::path_timers(l.most_path, true)) bar.timers.push_back(t);
+                chart.push_back(std::move(bar));
             }
         }
     }
     if (!args.json_path.empty()) {
-        const nlohmann::json j{{"profile", spec.profile},
-                               {"clock",
-                                {{"rto_first_seconds", {clock.rto_first_lo(), clock.rto_first_hi()}},
-                                 {"hz", clock.hz},
-                                 {"tcp_rto_min_seconds", clock.rto_min}}},
-                               {"rows", rows}};
+        const nlohmann::json j = reports::enveloped("lifetime", {{"profile", spec.profile},
+                                                                {"clock",
+                                                                 {{"rto_first_seconds", {clock.rto_first_lo(), clock.rto_first_hi()}},
+                                                                  {"hz", clock.hz},
+                                                                  {"tcp_rto_min_seconds", clock.rto_min}}},
+                                                                {"rows", rows}});
         reports::write_json(j, args.json_path);
+    }
+    if (!args.svg_path.empty()) {
+        const std::string svg = reports::lifetime_svg(
+            fmt::format("orphancheck lifetime, profile {}, {}: one socket after close()", spec.profile, hz_text), chart);
+        if (args.svg_path == "-") std::cout << svg;
+        else reports::write_file_atomically(args.svg_path, svg);
     }
     return 0;
 }

@@ -21,6 +21,7 @@ struct LifetimeArgs {
     std::string hz = "host";    // CONFIG_HZ: host (the running kernel's, else any), any, or a number
     bool explain = false;       // print the path behind each least and most time
     std::string json_path;
+    std::string svg_path;  // the timeline chart (reports/lifetime_svg.hpp), or "-" for stdout
 };
 
 // The defaults of the model options for lifetime: one socket, a peer that never answers (segments may be

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cfloat>
+#include <chrono>
 #include <climits>
 #include <csignal>
 #include <fstream>
@@ -18,6 +19,7 @@
 
 #include "check_options.hpp"
 #include "config_file.hpp"
+#include "completion.hpp"
 #include "conform_command.hpp"
 #include "diff_command.hpp"
 #include "export_command.hpp"
@@ -34,6 +36,8 @@
 #include "orphancheck/properties/property.hpp"
 #include "orphancheck/reports/dot.hpp"
 #include "orphancheck/reports/html_report.hpp"
+#include "orphancheck/reports/json_envelope.hpp"
+#include "orphancheck/reports/reference_json.hpp"
 #include "orphancheck/reports/report.hpp"
 #include "orphancheck/reports/socket_view.hpp"
 #include "orphancheck/reports/state_views.hpp"
@@ -91,7 +95,7 @@ std::string check_graph_args(const GraphArgs& a, const CLI::App& cmd) {
         for (const char* o : {"--config", "--patch", "--property", "--colour", "--rank-by-depth", "--max-nodes"})
             unused.emplace_back(o, why);
     } else {
-        unused.emplace_back("--no-guards", "only the socket view has guards on its edges");
+        unused.emplace_back("--no-guards", "only the socket view has guards in its tooltips");
         if (a.view == "full") unused.emplace_back("--max-states", "--max-nodes bounds the full view");
         else unused.emplace_back("--max-nodes", "only --view full has a node limit");
         if (a.view != "counterexample") {
@@ -137,7 +141,7 @@ int run_graph(const GraphArgs& a, const std::string& format, checker::ExploreSpe
             throw cli::UsageError(fmt::format("the full graph has more than {} states: use --view quotient or "
                                               "--view socket, fewer sockets or options, or raise --max-nodes",
                                               a.max_nodes));
-        if (json) reports::write_json(v.json(), a.output);
+        if (json) reports::write_json(reports::enveloped("graph", v.json()), a.output);
         else reports::write_graph_file(v.graph(), a.output);
         return kExitHolds;
     }
@@ -179,7 +183,7 @@ reports::HtmlFigures html_figures(const checker::ExploreSpec& spec, const checke
         if (!p.counterexample) continue;
         checker::ExploreSpec focus = spec;
         focus.properties = properties::bit(p.id);
-        focus.progress = false;
+        focus.progress.on = false;
         reports::CounterexampleView v({reports::Colour::property, false}, p.counterexample->states,
                                       p.counterexample->cycle_start);
         checker::explore(focus, &v);
@@ -199,13 +203,31 @@ void catch_interrupts() {
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
 }
 
-int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, bool progress) {
+// --progress and --progress-interval: off unless asked; in place on a terminal, else one log line per interval.
+checker::ExploreSpec::Progress progress_of(bool asked, const CLI::Option& interval_option, double interval) {
+    checker::ExploreSpec::Progress p;
+    p.on = asked || interval_option.count() > 0;
+    p.in_place = ::isatty(2) == 1;
+    if (interval_option.count() > 0 && !(interval >= 0.1 && interval <= 3600))
+        throw cli::UsageError(fmt::format("--progress-interval: {} is out of range 0.1..3600 seconds", interval));
+    p.interval_seconds = interval_option.count() > 0 ? interval : p.in_place ? 1 : 10;
+    return p;
+}
+
+int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, checker::ExploreSpec::Progress progress) {
     if (!json_path.empty()) reports::check_output("--json", json_path, {"JSON"});  // before the mutants, not after
     const auto mutants = analysis::all_mutants();
-    const auto rep = analysis::run_mutation(spec, mutants, [progress](std::size_t done, std::size_t total) {
-        if (progress) fmt::print(stderr, "\r{}/{} mutants", done, total);
+    auto last = std::chrono::steady_clock::now();
+    const auto rep = analysis::run_mutation(spec, mutants, [&](std::size_t done, std::size_t total) {
+        if (!progress.on) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (progress.in_place) fmt::print(stderr, "\r{}/{} mutants", done, total);
+        else if (std::chrono::duration<double>(now - last).count() >= progress.interval_seconds || done == total) {
+            fmt::print(stderr, "orphancheck: progress: {}/{} mutants\n", done, total);
+            last = now;
+        }
     });
-    if (progress) fmt::print(stderr, "\r{:40}\r", "");
+    if (progress.on && progress.in_place) fmt::print(stderr, "\r{:40}\r", "");
     std::map<properties::PropertyId, std::size_t> kills;
     for (const auto& r : rep.results)
         for (auto p : properties::all_properties())
@@ -228,14 +250,13 @@ int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, b
                 fmt::print("  {:<60} [{}]\n", r.mutant.describe(), model::row_summary(r.mutant.edit.row));
         return rep.incomplete ? kExitIncomplete : kExitHolds;
     }
-    nlohmann::json j{{"tool", "orphancheck"},
-                     {"mutants", rep.results.size()},
-                     {"killed", rep.killed},
-                     {"survived", rep.survived},
-                     {"equivalent", rep.equivalent},
-                     {"invalid", rep.invalid},
-                     {"incomplete", rep.incomplete},
-                     {"score", rep.score()}};
+    nlohmann::json j = reports::enveloped("mutate", {{"mutants", rep.results.size()},
+                                                     {"killed", rep.killed},
+                                                     {"survived", rep.survived},
+                                                     {"equivalent", rep.equivalent},
+                                                     {"invalid", rep.invalid},
+                                                     {"incomplete", rep.incomplete},
+                                                     {"score", rep.score()}});
     nlohmann::json list = nlohmann::json::array();
     for (const auto& r : rep.results) {
         nlohmann::json by = nlohmann::json::array();
@@ -250,7 +271,7 @@ int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, b
 }
 
 int run_check(checker::ExploreSpec spec, const std::string& json_path, const std::string& html_path, bool quiet,
-              bool progress) {
+              checker::ExploreSpec::Progress progress) {
     spec.progress = progress;
     if (!html_path.empty()) {  // its drawings re-explore without reduction and need the same state numbering
         spec.threads = 1;
@@ -382,11 +403,22 @@ void list_rows() {
         fmt::print("{:<34} {}: {}\n", "", model::row_kernel_function(d.row), model::row_summary(d.row));
     }
 }
+
+// profiles, properties, rows, events: the list as text, and with --json FILE|- as JSON (text unless -).
+int run_list(const std::string& json_path, nlohmann::json (*json)(), void (*text)()) {
+    if (!json_path.empty()) {
+        reports::check_output("--json", json_path, {"JSON"});  // not x.svg, not a missing directory
+        reports::write_json(json(), json_path);
+    }
+    if (json_path != "-") text();
+    return kExitHolds;
+}
 }  // namespace
 
 static int run_command(int argc, char** argv) {
-    CLI::App app{"orphancheck: model checker for the Linux TCP close path and orphan-socket accounting"};
+    CLI::App app{"orphancheck: model checker for the Linux TCP close path and orphan-socket accounting", "orphancheck"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("orphancheck ") + reports::kVersion);
     app.set_help_all_flag("--help-all", "help for all subcommands");
 
     auto* check = app.add_subcommand("check", "explore every interleaving and check the properties");
@@ -402,7 +434,13 @@ static int run_command(int argc, char** argv) {
     check->add_option("--json", json_path, "write the JSON report to FILE, or to stdout with -");
     check->add_option("--html", html_path, "write a self-contained HTML report (diagrams need Graphviz)");
     check->add_flag("--quiet", quiet, "no text report");
-    check->add_flag("--progress", progress, "progress line on stderr every second");
+    check->add_flag("--progress", progress, "progress on stderr: states, rate, depth, memory against the limit; "
+                                            "a line rewritten in place on a terminal, else one line per interval");
+    double progress_interval = 0;
+    const CLI::Option* progress_interval_opt =
+        check->add_option("--progress-interval", progress_interval,
+                          "seconds between progress lines (implies --progress) [default: 1 on a terminal, 10 otherwise]")
+            ->check(decimal_text());
     auto* graph = app.add_subcommand("graph", "draw the close path or the explored state graph (DOT / SVG / PNG / JSON)");
     GraphArgs ga;
     cli::OptionValues graph_cmdline{{"symmetry", "no"}};  // full view: every concrete state
@@ -414,7 +452,7 @@ static int run_command(int argc, char** argv) {
                       "--property with its neighbourhood");
     graph->add_option("-o,--output", ga.output,
                       "FILE.dot, FILE.svg, FILE.png (svg/png need Graphviz), FILE.json (full view); - for DOT on stdout");
-    graph->add_flag("--no-guards", ga.no_guards, "socket view: leave the guards out of the edge labels");
+    graph->add_flag("--no-guards", ga.no_guards, "socket view: leave the guards out of the edge tooltips and the caption");
     graph->add_option("--format", ga.format, "dot, svg, png or json (full view: nodes and edges); default: from the file name");
     graph->add_option("--colour", ga.colour, "colour states by orphans (count) or property (invariant violated)");
     graph->add_flag("--rank-by-depth", ga.rank_by_depth, "draw states of one BFS depth on one rank");
@@ -432,7 +470,12 @@ static int run_command(int argc, char** argv) {
     bool mutate_progress = false;
     add_check_options(mutate, mutate_cmdline);
     mutate->add_option("--json", mutate_json, "write the results as JSON to FILE, or to stdout with -");
-    mutate->add_flag("--progress", mutate_progress, "count mutants on stderr");
+    mutate->add_flag("--progress", mutate_progress, "count mutants on stderr (in place on a terminal, else one line per interval)");
+    double mutate_interval = 0;
+    const CLI::Option* mutate_interval_opt =
+        mutate->add_option("--progress-interval", mutate_interval,
+                           "seconds between progress lines (implies --progress) [default: 1 on a terminal, 10 otherwise]")
+            ->check(decimal_text());
     auto* diff = app.add_subcommand("diff", "compare two models (kernel profiles and/or patch files) on one configuration");
     cli::DiffArgs da;
     cli::OptionValues diff_cmdline{{"abort", "yes"}};
@@ -486,6 +529,7 @@ static int run_command(int argc, char** argv) {
         ->check(decimal_text());
     lifetime->add_option("--hz", la.hz, "the kernel's CONFIG_HZ: host (the running kernel's), any, or a number [default: host]");
     lifetime->add_option("--json", la.json_path, "write the table as JSON to FILE, or to stdout with -");
+    lifetime->add_option("--svg", la.svg_path, "write a timeline chart (SVG: orphan and until-gone bands, timers marked) to FILE, or to stdout with -");
     auto* review = app.add_subcommand("review", "map a kernel diff to the model: the rows, guards and properties each changed function touches");
     cli::ReviewArgs ra;
     review->add_option("DIFF", ra.diff, "unified diff of the kernel's TCP sources (git diff, diff -u), or - for stdin")->required();
@@ -501,23 +545,30 @@ static int run_command(int argc, char** argv) {
         ->check(decimal_text());
     host_cmd->add_option("--json", ha.json_path, "write the reading as JSON to FILE, or to stdout with -");
     host_cmd->add_option("--explain", ha.explain, "one socket's story, by ADDR:PORT (either end)");
-    app.add_subcommand("profiles", "list the kernel profiles and the kernel options they set");
-    app.add_subcommand("properties", "list the properties with their meaning");
-    app.add_subcommand("rows", "list the close-path rows (stable names for patches and reports)");
-    app.add_subcommand("events", "list the kernel events of the model: kernel function, source, fairness, timing");
+    std::string list_json;  // --json of profiles, properties, rows or events (one subcommand runs)
+    for (const auto& [name, help] : {std::pair{"profiles", "list the kernel profiles and the kernel options they set"},
+                                     std::pair{"properties", "list the properties with their meaning"},
+                                     std::pair{"rows", "list the close-path rows (stable names for patches and reports)"},
+                                     std::pair{"events", "list the kernel events of the model: kernel function, source, fairness, timing"}})
+        app.add_subcommand(name, help)->add_option("--json", list_json, "write the list as JSON to FILE, or to stdout with -");
+    auto* completion = app.add_subcommand("completion", "print the shell completion script (bash): source it, or install it as the package does");
+    std::string shell;
+    completion->add_option("SHELL", shell, "the shell: bash")->required();
 
     const std::string first = argc > 1 ? argv[1] : "";
-    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, lifetime, review, host, profiles, properties, rows or events";
+    constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, lifetime, review, host, profiles, properties, rows, events or completion";
     if (first.empty()) return fail_usage(fmt::format("a command is needed: {} (--help for more)", kCommands));
     if (first[0] != '-' && first != "check" && first != "graph" && first != "diff" && first != "mutate" &&
         first != "export" && first != "conform" && first != "lifetime" && first != "review" && first != "host" && first != "profiles" && first != "properties" && first != "rows" &&
-        first != "events")
+        first != "events" && first != "completion")
         return fail_usage(fmt::format("unknown command '{}' (expected {})", argv[1], kCommands));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::string msg = e.what();
@@ -526,10 +577,12 @@ static int run_command(int argc, char** argv) {
     if (!app.got_subcommand("conform")) catch_interrupts();  // conform restores the host on its own signals
     try {
         for (const CLI::App* cmd : app.get_subcommands()) refuse_empty_and_unused(*cmd);
-        if (app.got_subcommand("profiles")) {
-            cli::list_profiles();
+        if (app.got_subcommand("completion")) {
+            if (shell != "bash") throw cli::UsageError(fmt::format("completion: '{}': only bash is supported", shell));
+            fmt::print("{}", cli::bash_completion(app));
             return kExitHolds;
         }
+        if (app.got_subcommand("profiles")) return run_list(list_json, reports::profiles_json, cli::list_profiles);
         if (app.got_subcommand("diff")) return cli::run_diff(da, diff_cmdline);
         if (app.got_subcommand("conform")) return cli::run_conform(ca);
         if (app.got_subcommand("review")) return cli::run_review(ra);
@@ -541,12 +594,10 @@ static int run_command(int argc, char** argv) {
                 lifetime_cmdline["loss-probe"] = "no";
             return cli::run_lifetime(la, spec_from(lifetime_cmdline, {}, "", {}));
         }
-        if (app.got_subcommand("properties")) {
-            list_properties();
-            return kExitHolds;
-        }
+        if (app.got_subcommand("properties")) return run_list(list_json, reports::properties_json, list_properties);
         if (app.got_subcommand("mutate"))
-            return run_mutate(spec_from(mutate_cmdline, {}, "", {}), mutate_json, mutate_progress && isatty(2));
+            return run_mutate(spec_from(mutate_cmdline, {}, "", {}), mutate_json,
+                              progress_of(mutate_progress, *mutate_interval_opt, mutate_interval));
         if (app.got_subcommand("graph")) {
             const std::string format = check_graph_args(ga, *graph);
             return run_graph(ga, format, spec_from(graph_cmdline, graph_props, graph_config, graph_patches));
@@ -555,16 +606,10 @@ static int run_command(int argc, char** argv) {
             ea.properties_given = !export_props.empty();
             return cli::run_export(ea, spec_from(export_cmdline, export_props, export_config, export_patches));
         }
-        if (app.got_subcommand("rows")) {
-            list_rows();
-            return kExitHolds;
-        }
-        if (app.got_subcommand("events")) {
-            list_events();
-            return kExitHolds;
-        }
+        if (app.got_subcommand("rows")) return run_list(list_json, reports::rows_json, list_rows);
+        if (app.got_subcommand("events")) return run_list(list_json, reports::events_json, list_events);
         return run_check(spec_from(cmdline, props, config, patches), json_path, html_path, quiet,
-                         progress && isatty(2));
+                         progress_of(progress, *progress_interval_opt, progress_interval));
     } catch (const cli::UsageError& e) {
         return fail_usage(e.what());
     } catch (const reports::OutputError& e) {

@@ -14,6 +14,7 @@
 #include "orphancheck/analysis/review.hpp"
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/events.hpp"
+#include "orphancheck/reports/json_envelope.hpp"
 #include "orphancheck/reports/output_file.hpp"
 #include "orphancheck/reports/report.hpp"
 
@@ -95,7 +96,7 @@ nlohmann::json to_json(const analysis::Review& r, const std::string& name) {
                        {"rows", rows},
                        {"properties", props}});
     }
-    return {{"tool", "orphancheck"}, {"version", reports::kVersion}, {"diff", name}, {"hunks", r.hunks}, {"functions", fns}};
+    return reports::enveloped("review", {{"diff", name}, {"hunks", r.hunks}, {"functions", fns}});
 }
 }  // namespace
 

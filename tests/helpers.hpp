@@ -73,6 +73,24 @@ inline CliRun run_cli(const std::string& args) {
     return r;
 }
 
+// A shell command (`sh -c`): its standard output and error together, and its exit code.
+struct ShellRun {
+    int code = -1;
+    std::string out;
+};
+
+inline ShellRun run_shell(const std::string& cmd) {
+    ShellRun r;
+    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    const int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
 // Bad input: exit 2, exactly one line on stderr naming the problem (`names` is in it), no verdict on stdout.
 inline void check_refused(const std::string& args, const std::string& names) {
     const CliRun r = run_cli(args);

@@ -170,7 +170,7 @@ TEST_CASE("cli: bad input gets one line naming the problem and exit 2") {
     bad_input("check --config " + data("duplicate_key.toml"), "given twice");
     bad_input("check --config " + data("float_sockets.toml"), "floating-point");
     bad_input("check --config " + data("empty_properties.toml"), "'properties' is empty");
-    bad_input("", "check, graph, diff, mutate, export, conform, lifetime, review, host, profiles, properties, rows or events");
+    bad_input("", "check, graph, diff, mutate, export, conform, lifetime, review, host, profiles, properties, rows, events or completion");
     bad_input("check --profile linux-4.19", "linux-5.15, linux-6.12, linux-6.18");
     bad_input("check --abort maybe", "--abort");
     bad_input("check --patch " + data("patch_unknown_option.toml"), "nearest: abort_kills_orphans");

@@ -40,6 +40,21 @@ std::string host_nft_tables() {
     return out;
 }
 
+// What a failure of `scenario` prints: its name, verdict and detail, and the samples of each socket that did not
+// agree (what the kernel showed over time, and the model path tried against it).
+std::string scenario_story(const json& scenario) {
+    std::string out = scenario.at("scenario").get<std::string>() + " (" + scenario.at("verdict").get<std::string>() +
+                      "): " + scenario.at("detail").get<std::string>();
+    if (scenario.contains("sockets"))
+        for (std::size_t i = 0; i < scenario.at("sockets").size(); ++i) {
+            const json& sock = scenario.at("sockets").at(i);
+            if (sock.value("agree", true)) continue;
+            out += "\n  socket " + std::to_string(i) + " samples: " + sock.value("samples", json::array()).dump();
+            out += "\n  socket " + std::to_string(i) + " model path: " + sock.value("model_path", json(nullptr)).dump();
+        }
+    return out;
+}
+
 void check_measured_within_model(const json& scenario) {
     const json& model = scenario.at("model_gone_seconds");
     for (double t : scenario.at("gone_seconds")) {
@@ -64,7 +79,7 @@ void run_scenarios_confirming(const ScenarioRows& rows, F&& check) {
     REQUIRE(j.at("scenarios").size() == rows.size());
     for (const json& s : j.at("scenarios")) {
         const std::string name = s.at("scenario").get<std::string>();
-        INFO(name << ": " << s.at("detail").get<std::string>());
+        INFO(scenario_story(s));
         CHECK(s.at("verdict") == "agree");
         check(s);
         const auto confirmed = s.at("confirmed_rows").get<std::vector<std::string>>();
@@ -87,7 +102,7 @@ TEST_CASE("live kernel: conform: the blog's experiments reproduce its numbers an
     const std::map<std::string, int> orphans{{"fin-wait1", 10}, {"last-ack", 2}, {"fin-wait2-short", 0}, {"fin-wait2-long", 10}};
     REQUIRE(j.at("scenarios").size() == 4);
     for (const json& s : j.at("scenarios")) {
-        INFO(s.at("scenario").get<std::string>() << ": " << s.at("detail").get<std::string>());
+        INFO(scenario_story(s));
         CHECK(s.at("verdict") == "agree");
         CHECK(s.at("settled_orphans") == orphans.at(s.at("scenario")));
         check_measured_within_model(s);
@@ -107,7 +122,7 @@ TEST_CASE("live kernel: conform: every short scenario agrees, kernel runs confir
     int spoiled = 0;
     for (const json& s : j.at("scenarios")) {
         const std::string detail = s.at("detail").get<std::string>();
-        INFO(s.at("scenario").get<std::string>() << ": " << detail);
+        INFO(scenario_story(s));
         if (s.at("verdict") == "incomplete" && detail.find("moved outside this run") != std::string::npos) {
             MESSAGE("not judged: " << s.at("scenario").get<std::string>() << ": " << detail);
             ++spoiled;
@@ -143,7 +158,7 @@ TEST_CASE("live kernel: conform: zero-window orphans probe, time out without RST
     REQUIRE(j.at("scenarios").size() == rows.size());
     for (const json& s : j.at("scenarios")) {
         const std::string name = s.at("scenario").get<std::string>();
-        INFO(name << ": " << s.at("detail").get<std::string>());
+        INFO(scenario_story(s));
         CHECK(s.at("verdict") == "agree");
         check_measured_within_model(s);
         const auto confirmed = s.at("confirmed_rows").get<std::vector<std::string>>();

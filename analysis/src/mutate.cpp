@@ -51,7 +51,7 @@ MutationReport run_mutation(const checker::ExploreSpec& base, const std::vector<
     // One thread: the behaviour fingerprint covers the moves a search reaches, and a threaded
     // search computes every move of the socket spaces beforehand.
     checker::ExploreSpec original = base;
-    original.progress = false;
+    original.progress.on = false;
     original.threads = 1;
     original.por = false;  // the fingerprint and state count compare complete, unreduced searches
     const checker::ExploreResult reference_run = checker::explore(original);

@@ -22,7 +22,12 @@ bool por_decides(properties::PropertyMask wanted) {
     return !(wanted & bit(PropertyId::counter_never_negative)) || (wanted & bit(PropertyId::orphan_balance));
 }
 
-std::string CaseConfig::describe() const { return sysctl.describe(); }
+std::string CaseConfig::describe() const {
+    model::SysctlConfig shown = sysctl;
+    if (given_max_orphans >= 0) shown.max_orphans = given_max_orphans;
+    if (given_max_tw_buckets >= 0) shown.max_tw_buckets = given_max_tw_buckets;
+    return shown.describe();
+}
 
 std::string CaseConfig::describe_closes() const {
     std::vector<std::string> lingers, linger2s, unreads, windows, queues;

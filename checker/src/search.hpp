@@ -285,6 +285,7 @@ private:
     std::string incomplete_;
     Clock::time_point start_ = Clock::now();
     Clock::time_point last_progress_ = start_;
+    std::uint64_t last_progress_states_ = 0;  // states stored at the last progress line
 };
 
 template <int W>
@@ -336,7 +337,7 @@ ExploreResult Search<W>::run(GraphSink* sink) {
         live_s = std::chrono::duration<double>(Clock::now() - t0).count();
         if (!lasso_.empty()) found_.mask |= ev;
     }
-    if (spec_.progress) fmt::print(stderr, "\r{:80}\r", "");
+    if (spec_.progress.on && spec_.progress.in_place) fmt::print(stderr, "\r{:100}\r", "");
     bool any_violated = false, any_unknown = false;
     for (PropertyId p : properties::all_properties()) {
         if (!(wanted & properties::bit(p))) continue;

@@ -52,20 +52,24 @@ bool Search<W>::limit_hit(std::size_t processed) {
         return true;
     }
     const auto now = Clock::now();
-    if (spec_.progress && now - last_progress_ > std::chrono::seconds(1)) {
-        last_progress_ = now;
+    const double since = std::chrono::duration<double>(now - last_progress_).count();
+    if (spec_.progress.on && since >= spec_.progress.interval_seconds) {
+        // What was observed: the rate over the last interval, memory against the limit; the end of a
+        // breadth-first search is unknown, and a guess from bytes per state swings as the store grows in steps.
         const double secs = std::chrono::duration<double>(now - start_).count();
-        const double rate = double(store_.size()) / secs;
-        // The end of a breadth-first search is unknown; a limit gives a horizon.
-        std::string horizon;
-        if (spec_.time_limit_seconds > 0)
-            horizon = fmt::format(", time limit in {:.0f} s", std::max(0.0, spec_.time_limit_seconds - secs));
+        const double rate = double(store_.size() - last_progress_states_) / since;
+        last_progress_ = now;
+        last_progress_states_ = store_.size();
+        std::string limits;
+        if (spec_.time_limit_seconds > 0) limits += fmt::format(" of {:.0f} s", spec_.time_limit_seconds);
+        std::string memory = fmt::format("memory {} MiB", bytes >> 20);
         if (spec_.memory_limit_bytes)
-            horizon += fmt::format(", memory limit at ~{:.1f} M states",
-                                   double(spec_.memory_limit_bytes) /
-                                       std::max(1.0, double(bytes) / double(store_.size())) / 1e6);
-        fmt::print(stderr, "\r{:.1f} M states, {:.2f} M states/s, depth {}, memory {} MiB, {:.0f} s{}   ",
-                   double(store_.size()) / 1e6, rate / 1e6, depth_, bytes >> 20, secs, horizon);
+            memory += fmt::format(" of {} MiB ({:.0f} %)", spec_.memory_limit_bytes >> 20,
+                                  100.0 * double(bytes) / double(spec_.memory_limit_bytes));
+        const std::string line = fmt::format("{:.2f} M states (+{:.2f} M/s), depth {}, {}, {:.0f} s{}",
+                                             double(store_.size()) / 1e6, rate / 1e6, depth_, memory, secs, limits);
+        if (spec_.progress.in_place) fmt::print(stderr, "\r{:<100}", line);
+        else fmt::print(stderr, "orphancheck: progress: {}\n", line);
     }
     return false;
 }

@@ -166,7 +166,7 @@ bool Search<W>::confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid) {
     const std::vector<K> stem = concrete_path(stored_path(s0));
     ExploreSpec sub = spec_;
     sub.symmetry = false;
-    sub.progress = false;
+    sub.progress.on = false;
     sub.properties = 0;  // only the liveness pass runs; nothing may stop the search early
     const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
     if (spec_.time_limit_seconds > 0) sub.time_limit_seconds = std::max(0.001, spec_.time_limit_seconds - elapsed);

@@ -8,6 +8,7 @@
 
 #include "orphancheck/checker/socket_space.hpp"
 #include "orphancheck/reports/interval_json.hpp"
+#include "orphancheck/reports/json_envelope.hpp"
 #include "orphancheck/reports/report.hpp"
 
 namespace orphancheck::reports {
@@ -220,8 +221,7 @@ json diff_json(const ModelDiff& d) {
         trace["steps"] = steps;
         trace["other_model"] = d.trace.instead;
     }
-    return {{"tool", "orphancheck"},
-            {"version", kVersion},
+    return enveloped("diff", {
             {"a", {{"name", d.a.name}, {"patch", d.a.spec.patch.describe()}, {"verdict", verdict_name(d.ra.verdict)},
                    {"states", d.ra.stats.states}}},
             {"b", {{"name", d.b.name}, {"patch", d.b.spec.patch.describe()}, {"verdict", verdict_name(d.rb.verdict)},
@@ -236,7 +236,7 @@ json diff_json(const ModelDiff& d) {
             {"configurations_only_b", locals(d.locals_only_b)},
             {"moves_only_a", moves(d.moves_only_a)},
             {"moves_only_b", moves(d.moves_only_b)},
-            {"distinguishing_trace", trace}};
+            {"distinguishing_trace", trace}});
 }
 
 DotGraph diff_graph(const ModelDiff& d) {

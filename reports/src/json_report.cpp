@@ -1,5 +1,7 @@
 #include "orphancheck/reports/report.hpp"
 
+#include "orphancheck/reports/json_envelope.hpp"
+
 namespace orphancheck::reports {
 using nlohmann::json;
 
@@ -85,24 +87,22 @@ json to_json(const checker::ExploreSpec& spec, const checker::ExploreResult& r) 
         if (p.counterexample) jp["counterexample"] = trace_json(*p.counterexample);
         props.push_back(jp);
     }
-    json j{{"tool", "orphancheck"},
-           {"version", kVersion},
-           {"verdict", verdict_name(r.verdict)},
-           {"config", config_json(spec)},
-           {"stats",
-            {{"states", s.states},
-             {"raw_states", s.raw_states},
-             {"ample_states", s.ample_states},
-             {"transitions", s.transitions},
-             {"depth", s.depth},
-             {"seconds", s.seconds},
-             {"explore_seconds", s.explore_seconds},
-             {"liveness_seconds", s.liveness_seconds},
-             {"states_per_second", s.states_per_second},
-             {"bytes_per_state", s.bytes_per_state},
-             {"peak_rss_bytes", s.peak_rss_bytes},
-             {"socket_configs", s.socket_configs}}},
-           {"properties", props}};
+    json j = enveloped("check", {{"verdict", verdict_name(r.verdict)},
+                                 {"config", config_json(spec)},
+                                 {"stats",
+                                  {{"states", s.states},
+                                   {"raw_states", s.raw_states},
+                                   {"ample_states", s.ample_states},
+                                   {"transitions", s.transitions},
+                                   {"depth", s.depth},
+                                   {"seconds", s.seconds},
+                                   {"explore_seconds", s.explore_seconds},
+                                   {"liveness_seconds", s.liveness_seconds},
+                                   {"states_per_second", s.states_per_second},
+                                   {"bytes_per_state", s.bytes_per_state},
+                                   {"peak_rss_bytes", s.peak_rss_bytes},
+                                   {"socket_configs", s.socket_configs}}},
+                                 {"properties", props}});
     if (!r.incomplete_reason.empty()) j["incomplete_reason"] = r.incomplete_reason;
     j["store"] = {{"kind", store_name(s.store)}, {"lossy", s.store != checker::StoreKind::full}};
     if (s.store == checker::StoreKind::compact) j["store"]["collision_probability"] = s.collision_probability;

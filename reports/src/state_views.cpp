@@ -39,7 +39,7 @@ std::string state_label(const GraphState& s) {
     for (std::size_t i = 0; i < s.sockets.size(); ++i) {
         l += fmt::format("s{} {}", i, model::describe(s.sockets[i]));
         const std::string net = checker::describe_env(s.networks[i]);
-        if (!net.empty()) l += " | " + net;
+        if (!net.empty()) l += "\n  " + net;  // on a line of its own: the nodes stay narrow
         l += "\n";
     }
     return l + fmt::format("orphans={} cache={}", s.orphans, s.orphan_cache);
@@ -53,7 +53,7 @@ std::string edge_label(const GraphEdge& e) {
 DotGraph base(const char* name) {
     DotGraph g;
     g.name = name;
-    g.graph_attrs = {{"fontname", "Helvetica"}};
+    g.graph_attrs = {{"rankdir", "TB"}, {"nodesep", "0.15"}, {"fontname", "Helvetica"}};
     g.node_defaults = {{"shape", "box"}, {"style", "filled,rounded"}, {"fontname", "Helvetica"}, {"fontsize", "10"}};
     g.edge_defaults = {{"fontname", "Helvetica"}, {"fontsize", "8"}};
     return g;
@@ -103,16 +103,17 @@ void QuotientView::state(const GraphState& s) {
     std::vector<std::string> parts;
     for (const auto& k : s.sockets) parts.emplace_back(model::state_name(k.state));
     std::sort(parts.begin(), parts.end());
+    // One line per socket state ("2x FIN_WAIT1"), then the counter: tall narrow nodes, for wide ranks.
     std::string label;
     for (std::size_t i = 0; i < parts.size();) {
         std::size_t j = i;
         while (j < parts.size() && parts[j] == parts[i]) ++j;
-        label += (label.empty() ? "" : ", ") + (j - i > 1 ? fmt::format("{}x ", j - i) : std::string()) + parts[i];
+        label += (j - i > 1 ? fmt::format("{}x ", j - i) : std::string()) + parts[i] + "\n";
         i = j;
     }
-    label += fmt::format("\norphans={}", s.orphans);
+    label += fmt::format("orphans={}", s.orphans);
     const auto [it, fresh] = index_.try_emplace(label, nodes_.size());
-    if (fresh) nodes_.push_back({label, s.depth, 0, s.orphans, false});
+    if (fresh) nodes_.push_back({label, s.depth, 0, s.orphans, false, all_destroyed(s)});
     Node& n = nodes_[it->second];
     n.members += 1;
     n.depth = std::min(n.depth, s.depth);
@@ -130,14 +131,16 @@ DotGraph QuotientView::graph() const {
     DotGraph g = base("quotient");
     std::vector<std::uint32_t> depths;
     for (const Node& n : nodes_) {
-        const bool finished = n.label.rfind("DESTROYED", 0) == 0 && n.label.find(',') == std::string::npos;
-        g.nodes.push_back({{"label", n.label + fmt::format("\n({} states)", n.members)},
-                           {"fillcolor", fill_for(n.orphans, n.violated, finished, opt_.colour)}});
+        g.nodes.push_back({{"label", n.label + fmt::format(", {} states", n.members)},
+                           {"fillcolor", fill_for(n.orphans, n.violated, n.finished, opt_.colour)}});
         depths.push_back(n.depth);
     }
     for (const auto& [ends, w] : weights_) {
         const double width = 1.0 + std::log10(double(w));
-        g.edges.push_back({ends.first, ends.second, {{"label", fmt::format("{}", w)}, {"penwidth", fmt::format("{:.1f}", width)}}});
+        g.edges.push_back({ends.first, ends.second,
+                           {{"label", fmt::format("{}", w)},
+                            {"tooltip", fmt::format("{} transition{}", w, w == 1 ? "" : "s")},
+                            {"penwidth", fmt::format("{:.1f}", width)}}});
     }
     if (opt_.rank_by_depth) add_ranks(g, depths);
     return g;

@@ -38,7 +38,10 @@ struct CaseConfig {
     // Whether the application may call `ev` (a close() variant or a shutdown() call) on a socket in `local`:
     // close-progress demands that every such call is accepted there.
     [[nodiscard]] bool may_call(model::EventId ev, const model::LocalKey& local) const;
-    [[nodiscard]] std::string describe() const;          // the sysctls
+    // tcp_max_orphans and tcp_max_tw_buckets as given, where a value above the socket count (never reached) was
+    // folded into one that stands for all of them (sysctl holds the folded value; -1: as in sysctl).
+    int given_max_orphans = -1, given_max_tw_buckets = -1;
+    [[nodiscard]] std::string describe() const;          // the sysctls, the limits as given
     [[nodiscard]] std::string describe_closes() const;   // "SO_LINGER {off,0} x TCP_LINGER2 {...} x unread {...}"
 };
 
@@ -60,7 +63,14 @@ struct ExploreSpec {
     double time_limit_seconds = 0;  // 0: unlimited
     std::uint64_t memory_limit_bytes = 0;  // 0: unlimited; the visited store and the liveness arrays
     std::uint64_t memory_available_bytes = 0;  // when the limit was derived from MemAvailable: what it was
-    bool progress = false;          // a progress line on stderr every second
+    // Progress on stderr every `interval_seconds`: a line rewritten in place (a terminal) or one log line each
+    // time (a file, a CI log); what it says is observed (states, rate over the last interval, memory against
+    // the limit), never an estimate of the end.
+    struct Progress {
+        bool on = false;
+        bool in_place = true;
+        double interval_seconds = 1;
+    } progress;
     // Symmetry reduction: sockets are interchangeable (they share every configuration choice), so a
     // global state is stored once per permutation class, with its per-socket parts sorted.
     bool symmetry = false;

@@ -1,6 +1,7 @@
-// One self-contained HTML file per check (no network): configuration,
-// verdict table, statistics, the socket-view diagram, and every
-// counterexample as a step table beside its highlighted graph.
+// One self-contained HTML file per check (no network, no script):
+// configuration, verdict table, statistics, the socket-view diagram, and
+// every counterexample as a step table above its highlighted graph. Graphs
+// are scaled to the page width and zoom to full size on a click.
 #pragma once
 
 #include <map>

@@ -41,7 +41,8 @@ private:
 };
 
 // States merged by the multiset of socket states plus the orphan counter;
-// edge labels count the merged transitions.
+// edge labels count the merged transitions. Node labels put one socket
+// state per line, so that the wide ranks of many sockets stay narrow.
 class QuotientView : public checker::GraphSink {
 public:
     explicit QuotientView(ViewOptions o) : opt_(o) {}
@@ -56,6 +57,7 @@ private:
         std::uint64_t members = 0;
         int orphans = 0;
         bool violated = false;
+        bool finished = false;  // every socket destroyed
     };
     ViewOptions opt_;
     std::map<std::string, std::size_t> index_;
