@@ -7,6 +7,7 @@
 
 #include "check_options.hpp"
 #include "orphancheck/conform/scenario.hpp"
+#include "orphancheck/model/close_path.hpp"
 #include "orphancheck/model/kernel_profile.hpp"
 #include "orphancheck/properties/property.hpp"
 #include "orphancheck/reports/report.hpp"
@@ -43,8 +44,13 @@ std::map<std::string, std::string> option_values() {
     return v;
 }
 
-// Positional arguments: diff's models (profiles or patch files), review's diff file.
+// Positional arguments: diff's models (profiles or patch files), review's diff file, row names for `rows`.
 std::string positional_values(const CLI::App& sub) {
+    if (sub.get_name() == "rows") {
+        std::vector<std::string> rows;
+        for (const model::RowDescription& d : model::describe_table()) rows.emplace_back(model::row_name(d.row));
+        return join(rows);
+    }
     if (sub.get_name() == "diff") {
         std::vector<std::string> profiles;
         for (const auto& p : model::kernel_profiles()) profiles.emplace_back(p.name);

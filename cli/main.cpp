@@ -7,6 +7,7 @@
 #include <climits>
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string_view>
@@ -395,8 +396,19 @@ void list_events() {
     }
 }
 
-void list_rows() {
+// `rows [ROW...]`: every row, or the ones named (refused: a name that is no row).
+bool row_wanted(const std::vector<std::string>& names, std::string_view row) {
+    return names.empty() || std::find(names.begin(), names.end(), row) != names.end();
+}
+
+void check_row_names(const std::vector<std::string>& names) {
+    for (const std::string& n : names)
+        if (!model::row_from_name(n)) throw cli::UsageError(fmt::format("rows: no row named '{}' (orphancheck rows lists them)", n));
+}
+
+void list_rows(const std::vector<std::string>& names) {
     for (const model::RowDescription& d : model::describe_table()) {
+        if (!row_wanted(names, model::row_name(d.row))) continue;
         fmt::print("{:<34} {} --{}--> {}  [{}] / {}\n", model::row_name(d.row), model::state_name(d.source),
                    model::kind_label(d.event),
                    model::state_name(d.target), d.guard.empty() ? "true" : d.guard, d.actions);
@@ -405,7 +417,7 @@ void list_rows() {
 }
 
 // profiles, properties, rows, events: the list as text, and with --json FILE|- as JSON (text unless -).
-int run_list(const std::string& json_path, nlohmann::json (*json)(), void (*text)()) {
+int run_list(const std::string& json_path, const std::function<nlohmann::json()>& json, const std::function<void()>& text) {
     if (!json_path.empty()) {
         reports::check_output("--json", json_path, {"JSON"});  // not x.svg, not a missing directory
         reports::write_json(json(), json_path);
@@ -551,6 +563,8 @@ static int run_command(int argc, char** argv) {
                                      std::pair{"rows", "list the close-path rows (stable names for patches and reports)"},
                                      std::pair{"events", "list the kernel events of the model: kernel function, source, fairness, timing"}})
         app.add_subcommand(name, help)->add_option("--json", list_json, "write the list as JSON to FILE, or to stdout with -");
+    std::vector<std::string> row_names;
+    app.get_subcommand("rows")->add_option("ROW", row_names, "only these rows (the names patch files use; completion offers them)");
     auto* completion = app.add_subcommand("completion", "print the shell completion script (bash): source it, or install it as the package does");
     std::string shell;
     completion->add_option("SHELL", shell, "the shell: bash")->required();
@@ -606,7 +620,18 @@ static int run_command(int argc, char** argv) {
             ea.properties_given = !export_props.empty();
             return cli::run_export(ea, spec_from(export_cmdline, export_props, export_config, export_patches));
         }
-        if (app.got_subcommand("rows")) return run_list(list_json, reports::rows_json, list_rows);
+        if (app.got_subcommand("rows")) {
+            check_row_names(row_names);
+            const auto json = [&] {
+                nlohmann::json j = reports::rows_json();
+                nlohmann::json kept = nlohmann::json::array();
+                for (const auto& r : j.at("rows"))
+                    if (row_wanted(row_names, r.at("name").get<std::string>())) kept.push_back(r);
+                j["rows"] = kept;
+                return j;
+            };
+            return run_list(list_json, json, [&] { list_rows(row_names); });
+        }
         if (app.got_subcommand("events")) return run_list(list_json, reports::events_json, list_events);
         return run_check(spec_from(cmdline, props, config, patches), json_path, html_path, quiet,
                          progress_of(progress, *progress_interval_opt, progress_interval));

@@ -135,6 +135,12 @@ TEST_CASE("completion: subcommands, their options, option values and comma lists
     says("orphancheck diff ", "linux-5.15");
     says("orphancheck conform --scenario fin-wait1-d", "fin-wait1-default-retries");
     says("orphancheck host --", "--netns");
+    says("orphancheck rows rto_fin_", "rto_fin_wait1");  // row names, for patch authors
+    const auto rows = orphancheck::test::run_cli("rows rto_fin_wait1 ack_fin_wait1_tw");
+    CHECK(rows.out.find("rto_fin_wait1 ") != std::string::npos);
+    CHECK(rows.out.find("ack_fin_wait1_tw ") != std::string::npos);
+    CHECK(rows.out.find("rto_closing") == std::string::npos);
+    orphancheck::test::check_refused("rows no_such_row", "rows: no row named 'no_such_row'");
     const std::string bad = sh(std::string(ORPHANCHECK_BIN) + " completion zsh");
     CHECK(bad.find("orphancheck: error: completion: 'zsh': only bash is supported") == 0);
     CHECK(bad.find("exit=2") != std::string::npos);
