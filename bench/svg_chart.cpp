@@ -5,22 +5,15 @@
 
 #include <fmt/format.h>
 
+#include "orphancheck/reports/html_report.hpp"
+
 namespace orphancheck::bench {
 namespace {
 constexpr double kPanelW = 460, kPanelH = 330, kLeft = 70, kTop = 60, kGap = 40, kLegendW = 170;
 constexpr const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
                                     "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#843c39"};
 
-std::string escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else if (c == '&') out += "&amp;";
-        else out += c;
-    }
-    return out;
-}
+std::string escape(const std::string& s) { return reports::html_escape(s); }
 
 std::string tick_label(double v) {
     if (v >= 1e9) return fmt::format("{:g}G", v / 1e9);

@@ -73,15 +73,15 @@ inline CliRun run_cli(const std::string& args) {
     return r;
 }
 
-// A shell command (`sh -c`): its standard output and error together, and its exit code.
+// A shell command (`sh -c`): its standard output (and error, unless `with_stderr` is false), and its exit code.
 struct ShellRun {
     int code = -1;
     std::string out;
 };
 
-inline ShellRun run_shell(const std::string& cmd) {
+inline ShellRun run_shell(const std::string& cmd, bool with_stderr = true) {
     ShellRun r;
-    FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+    FILE* p = popen((with_stderr ? cmd + " 2>&1" : cmd).c_str(), "r");
     REQUIRE(p != nullptr);
     std::array<char, 4096> buf{};
     std::size_t n;
@@ -89,6 +89,13 @@ inline ShellRun run_shell(const std::string& cmd) {
     const int status = pclose(p);
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
+}
+
+// The headless browser of the HTML tests (Debian's chromium), or "" where it is not installed.
+inline std::string find_chromium() {
+    for (const char* c : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
+        if (std::ifstream(c).good()) return c;
+    return "";
 }
 
 // Bad input: exit 2, exactly one line on stderr naming the problem (`names` is in it), no verdict on stdout.

@@ -21,28 +21,19 @@
 
 #include <fmt/format.h>
 
+#include "helpers.hpp"
 #include "orphancheck/reports/dot.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 std::string capture(const std::string& cmd, int& code) {
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    const int status = pclose(p);
-    code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
+    const auto r = orphancheck::test::run_shell(cmd, false);
+    code = r.code;
+    return r.out;
 }
 
-std::string chromium() {
-    for (const char* c : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
-        if (std::ifstream(c).good()) return c;
-    return "";
-}
+std::string chromium() { return orphancheck::test::find_chromium(); }
 
 // Measures the page twice: as loaded ("fit"), then with every graph's zoom checkbox checked ("zoomed").
 // Lines: KIND STATE NAME LEFT TOP RIGHT BOTTOM [EXTRA].

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "helpers.hpp"
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/reports/dot.hpp"
 #include "orphancheck/reports/socket_view.hpp"
@@ -56,16 +57,7 @@ SvgSize svg_size(const std::string& svg) {
 }
 
 // Standard output of a shell command.
-std::string shell_out(const std::string& cmd) {
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    pclose(p);
-    return out;
-}
+std::string shell_out(const std::string& cmd) { return orphancheck::test::run_shell(cmd, false).out; }
 
 // Standard output of `orphancheck ARGS`.
 std::string run_out(const std::string& args) { return shell_out(std::string(ORPHANCHECK_BIN) + " " + args + " 2>/dev/null"); }

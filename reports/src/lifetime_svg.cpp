@@ -1,4 +1,5 @@
 #include "orphancheck/reports/lifetime_svg.hpp"
+#include "orphancheck/reports/html_report.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -18,19 +19,7 @@ constexpr double kLabelX = 12, kRowLabelX = kLabelX + 10, kCharW = 7, kPlotW = 6
 constexpr double kTop = 92, kGroupH = 26, kRowH = 40, kBandH = 10, kBottom = 16;
 constexpr double kTimeMin = 0.01;  // seconds at the left edge: shorter times are drawn there
 
-std::string xml(std::string_view s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
-        }
-    }
-    return o;
-}
+std::string xml(std::string_view s) { return html_escape(std::string(s)); }  // the same five characters
 
 // The log-scale time axis, from kTimeMin at x0 to the first power of ten at or above every finite bound at x1.
 struct Axis {
