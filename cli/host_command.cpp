@@ -175,6 +175,15 @@ int watch(const HostArgs& args, std::ostream& out) {
         std::string what;
         double first = 0;
         std::optional<analysis::Interval> gone;  // predicted when first seen, from `first`
+        bool orphan = false;                     // a counted orphan when last read
+        std::optional<analysis::Interval> orphan_left;  // predicted when first seen, from `first`
+    };
+    // Whether an event seen between `least` and `most` seconds after the first reading falls in `window`.
+    const auto inside = [](const std::optional<analysis::Interval>& window, double least, double most) {
+        return !window || (most >= window->lo - 0.05 && (!window->hi || least <= *window->hi + 0.05));
+    };
+    const auto verdict = [](bool in) {
+        return in ? "(inside)" : "OUTSIDE THE PREDICTED WINDOW: the model or the reading is wrong";
     };
     std::map<std::pair<std::string, std::uint64_t>, Seen> seen;
     int outside = 0;
@@ -191,9 +200,21 @@ int watch(const HostArgs& args, std::ostream& out) {
                 if (st.kind != host::SocketKind::orphan && st.kind != host::SocketKind::timewait_bucket) continue;
                 const auto key = std::pair{n.ns->name, n.ns->sockets[i].cookie};
                 present.insert(key);
-                if (seen.count(key)) continue;
+                if (const auto it = seen.find(key); it != seen.end()) {
+                    // An orphan handed to a timewait bucket (FIN_WAIT2 above 60 s): no longer counted, the same socket.
+                    Seen& s = it->second;
+                    if (s.orphan && st.kind == host::SocketKind::timewait_bucket) {
+                        const double least = previous - s.first, most = t - s.first;
+                        const bool in = inside(s.orphan_left, least, most);
+                        outside += in ? 0 : 1;
+                        fmt::print(out, "{:8.2f} s  bucket {}: no longer an orphan after {:.2f}-{:.2f} s, predicted {} {}\n", t,
+                                   s.what, least, most, left_text(s.orphan_left), verdict(in));
+                        s.orphan = false;
+                    }
+                    continue;
+                }
                 const Seen s{fmt::format("{} {} {}", host::address(n.ns->sockets[i]), st.state, host::kind_name(st.kind)), t,
-                             st.gone_left};
+                             st.gone_left, st.kind == host::SocketKind::orphan, st.orphan_left};
                 fmt::print(out, "{:8.2f} s  seen  {}: {}, gone in {}\n", t, s.what, st.cause, left_text(st.gone_left));
                 seen.emplace(key, s);
             }
@@ -205,11 +226,10 @@ int watch(const HostArgs& args, std::ostream& out) {
             // Gone between the previous reading and this one: after `least` to `most` seconds.
             const Seen& s = it->second;
             const double least = previous - s.first, most = t - s.first;
-            const bool inside = !s.gone || (most >= s.gone->lo - 0.05 && (!s.gone->hi || least <= *s.gone->hi + 0.05));
-            if (!inside) ++outside;
+            const bool in = inside(s.gone, least, most);
+            outside += in ? 0 : 1;
             fmt::print(out, "{:8.2f} s  gone  {}: after {:.2f}-{:.2f} s, predicted {} {}\n", t, s.what, least, most,
-                       left_text(s.gone),
-                       inside ? "(inside)" : "OUTSIDE THE PREDICTED WINDOW: the model or the reading is wrong");
+                       left_text(s.gone), verdict(in));
             it = seen.erase(it);
         }
         out.flush();

@@ -7,14 +7,14 @@
 #include <cstdio>
 #include <string>
 
-#include "helpers.hpp"
+#include "cli_run.hpp"
 
 using orphancheck::test::run_shell;
 
 
 TEST_CASE("bench chart: bench_explore --svg draws one line per configuration in each panel") {
     const std::string svg = "/tmp/oc-bench-" + std::to_string(::getpid()) + ".svg";
-    const auto run = run_shell(std::string(ORPHANCHECK_BENCH) + " --budget 2 --configs lean,silent --max-sockets 2 --svg " + svg);
+    const auto run = run_shell(std::string(ORPHANCHECK_BENCH) + " --budget 60 --configs lean,silent --max-sockets 2 --svg " + svg);
     INFO(run.out);
     REQUIRE(run.code == 0);
     // Two panels (states, seconds) x two configurations, each line with a point per socket count.

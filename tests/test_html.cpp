@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-#include "helpers.hpp"
+#include "cli_run.hpp"
 #include "orphancheck/reports/dot.hpp"
 
 namespace {

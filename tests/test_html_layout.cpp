@@ -21,7 +21,7 @@
 
 #include <fmt/format.h>
 
-#include "helpers.hpp"
+#include "cli_run.hpp"
 #include "orphancheck/reports/dot.hpp"
 
 namespace fs = std::filesystem;

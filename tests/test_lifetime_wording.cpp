@@ -2,7 +2,7 @@
 // than the kernel's, and close() from CLOSE_WAIT with a peer that never closes.
 #include <doctest/doctest.h>
 
-#include "helpers.hpp"
+#include "cli_run.hpp"
 
 using orphancheck::test::run_cli;
 

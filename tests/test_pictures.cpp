@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "helpers.hpp"
+#include "cli_run.hpp"
 #include "orphancheck/model/close_path.hpp"
 #include "orphancheck/reports/dot.hpp"
 #include "orphancheck/reports/socket_view.hpp"
