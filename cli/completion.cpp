@@ -21,16 +21,21 @@ std::string join(const std::vector<std::string>& words) {
     return s;
 }
 
+std::string profile_names() {
+    std::vector<std::string> names;
+    for (const auto& p : model::kernel_profiles()) names.emplace_back(p.name);
+    return join(names);
+}
+
 // The values of an option, by its long name, for every subcommand that has it; "<file>" completes file names.
 std::map<std::string, std::string> option_values() {
     std::map<std::string, std::string> v;
     for (const OptionInfo& o : check_options())
         if (*o.choices) v[std::string("--") + o.name] = o.choices;
-    std::vector<std::string> profiles, props{"safety"}, scenarios;
-    for (const auto& p : model::kernel_profiles()) profiles.emplace_back(p.name);
+    std::vector<std::string> props{"safety"}, scenarios;
     for (auto p : properties::all_properties()) props.emplace_back(properties::info(p).name);
     for (const auto& s : conform::scenarios()) scenarios.emplace_back(s.name);
-    v["--profile"] = join(profiles);
+    v["--profile"] = profile_names();
     v["--property"] = join(props);
     v["--scenario"] = join(scenarios);
     v["--view"] = "socket full quotient counterexample";
@@ -52,9 +57,7 @@ std::string positional_values(const CLI::App& sub) {
         return join(rows);
     }
     if (sub.get_name() == "diff") {
-        std::vector<std::string> profiles;
-        for (const auto& p : model::kernel_profiles()) profiles.emplace_back(p.name);
-        return join(profiles) + " <file>";
+        return profile_names() + " <file>";
     }
     return sub.get_name() == "review" ? "<file>" : "";
 }

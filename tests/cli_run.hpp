@@ -15,30 +15,12 @@
 
 namespace orphancheck::test {
 
-// The orphancheck binary run with `args` (shell words): exit code, stdout, stderr.
+// What a run of the orphancheck binary gave: exit code, stdout, stderr.
 struct CliRun {
     int code = -1;
     std::string out;  // stdout
     std::string err;  // stderr
 };
-
-inline CliRun run_cli(const std::string& args) {
-    // Per process: ctest may run several test cases at once in this directory.
-    const std::string err_file = "oc_cli_test_stderr_" + std::to_string(getpid()) + ".txt";
-    const std::string cmd = std::string(ORPHANCHECK_BIN) + " " + args + " 2>" + err_file;
-    CliRun r;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream e(err_file);
-    r.err.assign(std::istreambuf_iterator<char>(e), {});
-    std::remove(err_file.c_str());
-    return r;
-}
 
 // A shell command (`sh -c`): its standard output (and error, unless `with_stderr` is false), and its exit code.
 struct ShellRun {
@@ -55,6 +37,18 @@ inline ShellRun run_shell(const std::string& cmd, bool with_stderr = true) {
     while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
     const int status = pclose(p);
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+// The orphancheck binary run with `args` (shell words).
+inline CliRun run_cli(const std::string& args) {
+    // Per process: ctest may run several test cases at once in this directory.
+    const std::string err_file = "oc_cli_test_stderr_" + std::to_string(getpid()) + ".txt";
+    const ShellRun run = run_shell(std::string(ORPHANCHECK_BIN) + " " + args + " 2>" + err_file, false);
+    CliRun r{run.code, run.out, {}};
+    std::ifstream e(err_file);
+    r.err.assign(std::istreambuf_iterator<char>(e), {});
+    std::remove(err_file.c_str());
     return r;
 }
 

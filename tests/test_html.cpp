@@ -13,22 +13,14 @@
 #include "cli_run.hpp"
 #include "orphancheck/reports/dot.hpp"
 
-namespace {
-std::string capture(const std::string& cmd, int& code) {
-    const auto r = orphancheck::test::run_shell(cmd, false);
-    code = r.code;
-    return r.out;
-}
-
-std::string chromium() { return orphancheck::test::find_chromium(); }
-}  // namespace
+using orphancheck::test::find_chromium;
+using orphancheck::test::run_shell;
 
 TEST_CASE("html: the report of a failing check renders in headless chromium with table, stats and SVGs") {
     const std::string html = std::string(std::getenv("PWD") ? std::getenv("PWD") : ".") + "/oc_test_report.html";
     const std::string patch = std::string(ORPHANCHECK_CHECKS) + "/../model/patches/broken/double-decrement.toml";
-    int code = -1;
-    capture(std::string(ORPHANCHECK_BIN) + " check --sockets 1 --patch " + patch + " --html " + html + " >/dev/null 2>&1", code);
-    REQUIRE(code == 1);
+    REQUIRE(run_shell(std::string(ORPHANCHECK_BIN) + " check --sockets 1 --patch " + patch + " --html " + html + " >/dev/null 2>&1",
+                      false).code == 1);
     std::ifstream in(html);
     const std::string text((std::istreambuf_iterator<char>(in)), {});
     CHECK(text.find("id=\"verdict-table\"") != std::string::npos);
@@ -41,18 +33,19 @@ TEST_CASE("html: the report of a failing check renders in headless chromium with
         INFO(url);
         CHECK(url.rfind("http://www.w3.org/", 0) == 0);
     }
-    const std::string browser = chromium();
+    const std::string browser = find_chromium();
     if (browser.empty() || !orphancheck::reports::have_dot()) {
         MESSAGE("skipped the browser part: chromium or Graphviz is not installed");
         std::remove(html.c_str());
         return;
     }
     const std::string profile = "oc_test_chromium_profile";
-    const std::string dom = capture(browser + " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-                                              "--disable-background-networking --disable-component-update --disable-sync "
-                                              "--user-data-dir=" + profile + " --dump-dom file://" + html + " 2>/dev/null",
-                                    code);
-    CHECK(code == 0);
+    const auto run = run_shell(browser + " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                                         "--disable-background-networking --disable-component-update --disable-sync "
+                                         "--user-data-dir=" + profile + " --dump-dom file://" + html + " 2>/dev/null",
+                               false);
+    CHECK(run.code == 0);
+    const std::string& dom = run.out;
     CHECK(dom.find("<table id=\"verdict-table\">") != std::string::npos);
     CHECK(dom.find("violated") != std::string::npos);
     CHECK(dom.find("id=\"stats\"") != std::string::npos);

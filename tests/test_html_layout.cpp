@@ -27,14 +27,6 @@
 namespace fs = std::filesystem;
 
 namespace {
-std::string capture(const std::string& cmd, int& code) {
-    const auto r = orphancheck::test::run_shell(cmd, false);
-    code = r.code;
-    return r.out;
-}
-
-std::string chromium() { return orphancheck::test::find_chromium(); }
-
 // Measures the page twice: as loaded ("fit"), then with every graph's zoom checkbox checked ("zoomed").
 // Lines: KIND STATE NAME LEFT TOP RIGHT BOTTOM [EXTRA].
 constexpr const char* kProbe = R"(<script>
@@ -110,17 +102,16 @@ TEST_CASE("html layout: at 1366x900 and 1920x1080 no graph covers a table, and a
     const fs::path html = dir / ("oc-layout-" + tag + ".html"), probe = dir / ("oc-layout-probe-" + tag + ".html");
     const fs::path profile = dir / ("oc-layout-chromium-" + tag);
     const std::string patch = std::string(ORPHANCHECK_CHECKS) + "/../model/patches/broken/double-decrement.toml";
-    const std::string browser = chromium();
+    const std::string browser = orphancheck::test::find_chromium();
     if (browser.empty() || !orphancheck::reports::have_dot()) {
         MESSAGE("skipped: " << (browser.empty() ? "chromium (/usr/bin/chromium) is" : "Graphviz 'dot' is")
                             << " not installed, the layout is not measured");
         return;
     }
-    int code = -1;
-    capture(std::string(ORPHANCHECK_BIN) + " check --sockets 1 --linger off --unread no --patch " + patch + " --html " +
-                html.string() + " >/dev/null 2>&1",
-            code);
-    REQUIRE(code == 1);
+    REQUIRE(orphancheck::test::run_shell(std::string(ORPHANCHECK_BIN) + " check --sockets 1 --linger off --unread no --patch " +
+                                             patch + " --html " + html.string() + " >/dev/null 2>&1",
+                                         false)
+                .code == 1);
     std::ifstream in(html);
     std::string text((std::istreambuf_iterator<char>(in)), {});
     fs::remove(html);
@@ -132,14 +123,15 @@ TEST_CASE("html layout: at 1366x900 and 1920x1080 no graph covers a table, and a
     for (const auto& window : {std::pair{1366, 900}, std::pair{1920, 1080}}) {
         const int width = window.first, height = window.second;  // not a structured binding: clang 14 cannot capture one
         CAPTURE(width);
-        const std::string dom = capture(
+        const auto run = orphancheck::test::run_shell(
             "timeout 120 " + browser +
                 " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
                 "--disable-component-update --disable-sync --hide-scrollbars --user-data-dir=" + profile.string() +
                 " --window-size=" + std::to_string(width) + "," + std::to_string(height) + " --dump-dom file://" +
                 probe.string() + " 2>/dev/null",
-            code);
-        CHECK(code == 0);
+            false);
+        CHECK(run.code == 0);
+        const std::string& dom = run.out;
         const std::vector<Box> boxes = parse_boxes(dom);
         INFO("chromium printed " << dom.size() << " bytes; probe lines: " << boxes.size());
         REQUIRE(!boxes.empty());
