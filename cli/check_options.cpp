@@ -170,7 +170,11 @@ std::string decimal_problem(const std::string& v, double lo, double hi) {
 const std::vector<OptionInfo>& check_options() {
     static const std::vector<OptionInfo> kOpts = {
         {"profile", "linux-6.12", "kernel profile: linux-5.15, linux-6.12, linux-6.18 (see 'orphancheck profiles')", "linux-5.15 linux-6.12 linux-6.18"},
-        {"sockets", "2", "number of sockets closing concurrently (1..14)"},
+        {"sockets", "2", "number of open sockets closing concurrently (1..14; 0..13 with --listener yes, where they stand for connections accepted before the listener closed)"},
+        {"listener", "no", "a listening socket closes too: yes (with --accept-queue children never accepted and --syn-queue request sockets; its close() runs inet_csk_listen_stop), no", "no yes"},
+        {"accept-queue", "0", "with --listener yes: ESTABLISHED children in the accept queue, never accepted (0..13)"},
+        {"syn-queue", "0", "with --listener yes: request sockets (NEW_SYN_RECV) whose final ACK is on its way (0..13)"},
+        {"synack-retries", "5", "net.ipv4.tcp_synack_retries 0..255: SYN-ACK retransmissions of a request socket; only with --syn-queue; comma list or all (1,5)", "1 5 all"},
         {"linger", "all", "SO_LINGER of each socket: off, 0, timeout (comma list or all)", "off 0 timeout all"},
         {"linger2", "sysctl", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s), comma list or all", "sysctl -1 short long all"},
         {"unread", "all", "unread data in the receive queue at close(): no, yes", "no yes all"},
@@ -204,6 +208,36 @@ const std::vector<OptionInfo>& check_options() {
     return kOpts;
 }
 
+namespace {
+// --listener, --accept-queue, --syn-queue: the roles of the run's sockets (spec.sockets becomes all of them).
+void read_listener(const OptionValues& given, OptionValues& v, checker::ExploreSpec& spec) {
+    const bool listener = yes_no("listener", v["listener"]);
+    const int children = int(parse_int("accept-queue", v["accept-queue"], 0, checker::kMaxSockets - 1));
+    const int requests = int(parse_int("syn-queue", v["syn-queue"], 0, checker::kMaxSockets - 1));
+    if (!listener) {
+        for (const char* o : {"accept-queue", "syn-queue"})
+            if (given.count(o) && v[o] != "0")
+                throw UsageError(fmt::format("--{} needs --listener yes (a queue of a listening socket)", o));
+        if (spec.sockets == 0) throw UsageError("--sockets 0 needs --listener yes: sockets must be 1..14");
+        return;
+    }
+    const int total = spec.sockets + 1 + children + requests;
+    if (total > checker::kMaxSockets)
+        throw UsageError(fmt::format("--listener yes with {} open socket{}, {} queued child{} and {} request socket{} "
+                                     "needs {} sockets; the state encoding holds at most {}",
+                                     spec.sockets, spec.sockets == 1 ? "" : "s", children, children == 1 ? "" : "ren",
+                                     requests, requests == 1 ? "" : "s", total, checker::kMaxSockets));
+    if (yes_no("abort", v["abort"]))
+        throw UsageError("--abort yes with --listener yes: tcp_abort on a listener, its queued children and request "
+                         "sockets is not modelled");
+    spec.roles.assign(std::size_t(spec.sockets), model::SlotRole::socket);
+    spec.roles.push_back(model::SlotRole::listener);
+    spec.roles.insert(spec.roles.end(), std::size_t(children), model::SlotRole::child);
+    spec.roles.insert(spec.roles.end(), std::size_t(requests), model::SlotRole::request);
+    spec.sockets = total;
+}
+}  // namespace
+
 checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std::string>& props) {
     OptionValues v;
     for (const auto& o : check_options()) v[o.name] = o.default_value;
@@ -212,7 +246,8 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
         v[k] = val;
     }
     checker::ExploreSpec spec;
-    spec.sockets = int(parse_int("sockets", v["sockets"], 1, checker::kMaxSockets));
+    spec.sockets = int(parse_int("sockets", v["sockets"], 0, checker::kMaxSockets));
+    read_listener(given, v, spec);
     spec.max_states = std::uint64_t(parse_int("max-states", v["max-states"], 0, 4'000'000'000LL));
     spec.time_limit_seconds = parse_seconds("time-limit", v["time-limit"]);
     if (v["memory-limit"] == "auto") {
@@ -287,6 +322,11 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
 
     const auto fins = int_list("fin-timeout", v["fin-timeout"], 0, 86400, {60, 120});
     const auto retries = int_list("orphan-retries", v["orphan-retries"], 0, 255, {0, 1, 2});
+    const auto synack_retries = int_list("synack-retries", v["synack-retries"], 0, 255, {1, 5});
+    const bool requests = std::find(spec.roles.begin(), spec.roles.end(), model::SlotRole::request) != spec.roles.end();
+    if (!requests && synack_retries != std::vector<int>{model::SysctlConfig{}.synack_retries})
+        throw UsageError("--synack-retries changes nothing here: only request sockets read it (--listener yes "
+                         "--syn-queue 1 or more)");
     const auto retries2s = int_list("tcp-retries2", v["tcp-retries2"], 0, model::SockData::kMaxBackoff, {9, 15});
     const bool zero_window = std::find(windows.begin(), windows.end(), true) != windows.end();
     if (!zero_window && retries2s != std::vector<int>{model::SysctlConfig{}.retries2})
@@ -310,6 +350,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     if (fin_alloc_fail && zero_window && windows.size() == 1)
         throw UsageError("--fin-alloc-fail yes changes nothing with --peer-window closes only (the FIN joins the "
                          "unsent data, nothing is allocated)");
+    for (int sa : synack_retries)
     for (int f : fins)
         for (int r : retries)
           for (int r2 : retries2s)
@@ -322,7 +363,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                         // one no cached count (at most 255) and no bucket count (at most n) can reach, so
                         // that the guard inputs show they never matter.
                         c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2, ut, fin_alloc_fail,
-                                   loss_probe};
+                                   loss_probe, sa};
                         if (mo > n) c.given_max_orphans = mo;
                         if (tw > n) c.given_max_tw_buckets = tw;
                         c.peer = peer;

@@ -92,7 +92,8 @@ std::string check_graph_args(const GraphArgs& a, const CLI::App& cmd) {
     std::vector<std::pair<std::string, std::string>> unused;
     if (a.view == "socket") {
         const char* why = "the socket view draws the close-path table, the same for every configuration";
-        for (const auto& o : cli::check_options()) unused.emplace_back("--" + std::string(o.name), why);
+        for (const auto& o : cli::check_options())
+            if (std::string_view(o.name) != "listener") unused.emplace_back("--" + std::string(o.name), why);
         for (const char* o : {"--config", "--patch", "--property", "--colour", "--rank-by-depth", "--max-nodes"})
             unused.emplace_back(o, why);
     } else {
@@ -130,7 +131,7 @@ int run_graph(const GraphArgs& a, const std::string& format, checker::ExploreSpe
     opt.rank_by_depth = a.rank_by_depth;
     const bool json = format == "json";
     if (a.view == "socket") {
-        reports::write_graph_file(reports::socket_view(!a.no_guards), a.output);
+        reports::write_graph_file(reports::socket_view(!a.no_guards, !spec.roles.empty()), a.output);
         return kExitHolds;
     }
     if (a.view == "full") {

@@ -49,14 +49,15 @@ inline cli::OptionValues with(cli::OptionValues o, const std::string& key, const
     return o;
 }
 
-// Calls f(move) for every move of every socket configuration of `opts` (one socket, every case, every guard input).
+// Calls f(move) for every move of every socket configuration of `opts` (every role, case and guard input).
 template <class F>
 void for_each_socket_move(const cli::OptionValues& opts, F&& f) {
-    for (const checker::CaseConfig& c : spec_of(opts).cases) {
-        checker::SocketSpace sp(c, checker::Engine::table, {});
-        sp.complete(1);
+    const checker::ExploreSpec spec = spec_of(opts);
+    for (const checker::CaseConfig& c : spec.cases) {
+        checker::SocketSpace sp(c, checker::Engine::table, {}, spec.roles);
+        sp.complete(spec.sockets);
         for (std::size_t i = 0; i < sp.size(); ++i)
-            for (int gin : sp.guard_inputs(1))
+            for (int gin : sp.guard_inputs(spec.sockets))
                 for (const checker::SockMove& m : sp.moves(checker::Combo(i), gin)) f(m);
     }
 }

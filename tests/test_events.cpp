@@ -31,7 +31,9 @@ TEST_CASE("events: one descriptor per kind, each with rows, a kernel function an
         int rows = 0;
         for (const RowDescription& d : describe_table()) rows += d.event == i.kind ? 1 : 0;
         if (i.kind != EventKind::rx_fin_ack && i.kind != EventKind::rx_fin_old_ack &&
-            i.kind != EventKind::shutdown_zero_window && i.kind != EventKind::shutdown_unacked)
+            i.kind != EventKind::shutdown_zero_window && i.kind != EventKind::shutdown_unacked &&
+            i.kind != EventKind::listen_stop_end_busy && i.kind != EventKind::rx_hs_ack_no_listener &&
+            i.kind != EventKind::reqsk_timer_no_listener)
             CHECK(rows > 0);
     }
     CHECK(ids.size() == std::size_t(kEventKinds));

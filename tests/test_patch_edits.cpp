@@ -78,6 +78,8 @@ TEST_CASE("patch edits: dropping each effect with behaviour from a row that fire
         {Effect::send_fin, {RowId::close_fin, {{"sockets", "1"}}}},
         {Effect::send_rst, {RowId::close_unread_rst, {{"sockets", "1"}}}},
         {Effect::send_probe, {RowId::probe_fin_wait1, {{"sockets", "1"}, {"peer-window", "closes"}}}},
+        {Effect::send_synack,
+         {RowId::reqsk_timer_resend, {{"listener", "yes"}, {"sockets", "0"}, {"syn-queue", "1"}, {"fin-timeout", "60"}}}},
     };
     for (int i = 0; i < model::kEffects; ++i) {
         const Effect e = Effect(i);
@@ -153,6 +155,10 @@ TEST_CASE("diff: never 'equivalent' when a verdict differs, over every case stud
         {"cases/keepalive-owned-test-dropped", {{"sockets", "1"}}},
         {"cases/retry-budget-off-by-one", {{"sockets", "1"}}},
         {"cases/tcp-abort-fix-as-rows", {{"sockets", "1"}, {"abort", "yes"}}},
+        {"broken/listen-stop-forget-uncounted", {{"listener", "yes"}, {"sockets", "0"}, {"accept-queue", "1"}}},
+        {"broken/listen-stop-forget-no-rst", {{"listener", "yes"}, {"sockets", "0"}, {"accept-queue", "1"}}},
+        {"broken/listen-stop-skips-queue", {{"listener", "yes"}, {"sockets", "0"}, {"accept-queue", "1"}}},
+        {"broken/reqsk-timer-resets", {{"listener", "yes"}, {"sockets", "0"}, {"syn-queue", "1"}}},
     };
     const std::filesystem::path root = std::filesystem::path(ORPHANCHECK_CHECKS) / ".." / "model" / "patches";
     std::set<std::string> shipped;

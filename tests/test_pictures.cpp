@@ -97,7 +97,7 @@ TEST_CASE("pictures: the default socket view (graph --view socket -o f.svg) is a
 }
 
 TEST_CASE("pictures: socket-view edges are labelled by row names, guards and actions are in the tooltips") {
-    const reports::DotGraph g = reports::socket_view(true);
+    const reports::DotGraph g = reports::socket_view(true, true);  // with the listener's rows: every row
     CHECK(g.graph_attrs.at("rankdir") == "TB");
     std::size_t rows_seen = 0;
     for (const auto& e : g.edges) {
@@ -125,11 +125,11 @@ TEST_CASE("pictures: socket-view edges are labelled by row names, guards and act
 }
 
 TEST_CASE("pictures: --no-guards leaves the guards out of the socket view's tooltips and legend") {
-    const std::string with = dot_text(reports::socket_view(true));
-    const std::string without = dot_text(reports::socket_view(false));
+    const std::string with = dot_text(reports::socket_view(true, true));
+    const std::string without = dot_text(reports::socket_view(false, true));
     CHECK(with != without);
-    const std::string cli_with = run_out("graph --view socket -o -");
-    const std::string cli_without = run_out("graph --view socket --no-guards -o -");
+    const std::string cli_with = run_out("graph --view socket --listener yes -o -");
+    const std::string cli_without = run_out("graph --view socket --listener yes --no-guards -o -");
     CHECK(cli_with == with);  // the command draws what the view builds
     CHECK(cli_without == without);
     std::size_t guards = 0;

@@ -94,7 +94,9 @@ TEST_CASE("review: functions the model does not cover are outside it, file-scope
     CHECK(r.functions[0].function.empty());
     CHECK(r.functions[0].rows.empty());
     CHECK(r.functions[1].function == "tcp_v4_rcv");
-    CHECK(r.functions[1].rows.empty());
+    // tcp_v4_rcv is in the model only where a request socket's final ACK finds no listener.
+    REQUIRE(r.functions[1].rows.size() == 1);
+    CHECK(r.functions[1].rows.front().row == model::RowId::req_ack_no_listener);
     CHECK(r.functions[1].changes.front().first_line == 2102);
 }
 
@@ -126,8 +128,9 @@ TEST_CASE("review: the command prints the rows, writes JSON and a skeleton that 
     CHECK(j.code == 0);
     const auto doc = nlohmann::json::parse(j.out);
     CHECK(doc["hunks"] == 2);
+    CHECK(doc["functions"][0]["in_model"] == false);  // file scope
     CHECK(doc["functions"][1]["function"] == "tcp_v4_rcv");
-    CHECK(doc["functions"][1]["in_model"] == false);
+    CHECK(doc["functions"][1]["in_model"] == true);  // a request socket's final ACK that finds no listener
 }
 
 TEST_CASE("review: what is not a diff is refused in one line naming the problem") {

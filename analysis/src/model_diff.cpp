@@ -23,7 +23,7 @@ std::map<Situation, Outcome> table_of(const checker::ExploreSpec& spec) {
     for (std::size_t c = 0; c < spec.cases.size(); ++c) {
         model::SysctlConfig cfg = spec.cases[c].sysctl;
         spec.patch.apply_options(cfg.kernel);
-        const auto t = model::SocketTable::extract(cfg, spec.patch);
+        const auto t = model::SocketTable::extract(cfg, spec.patch, spec.roles);
         for (std::uint16_t i = 0; i < t.size(); ++i)
             for (int ev = 0; ev < model::kEvents; ++ev)
                 for (int g = 0; g < model::kGuardInputCombos; ++g) {

@@ -103,7 +103,8 @@ MoveTiming move_timing(checker::Label label) {
         case model::Timing::loss_probe:
         case model::Timing::keepalive:
         case model::Timing::timewait:
-        case model::Timing::linger: return MoveTiming::timer;
+        case model::Timing::linger:
+        case model::Timing::handshake: return MoveTiming::timer;
     }
     return MoveTiming::instant;
 }
@@ -155,6 +156,11 @@ Interval move_delay(const model::LocalKey& from, checker::Label label, const mod
                 from.state == model::TcpState::last_ack)
                 return timer(sec.linger, sec.linger, c);
             return {0, c.instant};
+        case model::Timing::handshake: {
+            // reqsk_timer_handler: TCP_TIMEOUT_INIT (1 s) shifted by num_timeout, capped at TCP_RTO_MAX.
+            const double t = std::min(std::ldexp(1.0, std::min<int>(from.data.retries, 16)), c.rto_max);
+            return timer(t, t, c);
+        }
     }
     return {0, c.instant};
 }

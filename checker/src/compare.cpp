@@ -26,7 +26,8 @@ struct Obs {
     bool refresh = false;
     std::uint8_t socket = 0, label = 0, state = 0, flags = 0;
     std::int8_t delta = 0;
-    std::uint16_t env = 0, violates = 0;
+    std::uint16_t env = 0;
+    properties::PropertyMask violates = 0;
     auto operator<=>(const Obs&) const = default;
     // The same socket doing the same event (whatever comes of it).
     [[nodiscard]] bool same_event(const Obs& o) const { return !refresh && !o.refresh && socket == o.socket && label == o.label; }
@@ -55,8 +56,12 @@ bool successors(SocketSpace& sp, int n, const Global& g, std::vector<Succ>& out)
     out.clear();
     bool in_range = true;
     int buckets = 0;
-    for (int s = 0; s < n; ++s) buckets += sp.holds_bucket(g.combos[std::size_t(s)]) ? 1 : 0;
-    const int gin = sp.guard_index(g.cache, buckets);
+    std::uint8_t listener = 0;
+    for (int s = 0; s < n; ++s) {
+        buckets += sp.holds_bucket(g.combos[std::size_t(s)]) ? 1 : 0;
+        listener |= sp.listener_bits(g.combos[std::size_t(s)]);
+    }
+    const int gin = sp.guard_index(g.cache, buckets, sp.listener_phase(listener));
     for (int s = 0; s < n; ++s)
         for (const SockMove& mv : sp.moves(g.combos[std::size_t(s)], gin)) {
             Global x = g;
@@ -117,7 +122,7 @@ ObservedStep observe(SocketSpace& sp, const Obs& o, const Global& g) {
 std::vector<SocketSpace> spaces_of(const ExploreSpec& spec) {
     std::vector<SocketSpace> v;
     v.reserve(spec.cases.size());
-    for (const CaseConfig& c : spec.cases) v.emplace_back(c, Engine::table, spec.patch);
+    for (const CaseConfig& c : spec.cases) v.emplace_back(c, Engine::table, spec.patch, spec.roles);
     return v;
 }
 }  // namespace
@@ -132,7 +137,7 @@ std::string describe_step(const ObservedStep& s) {
 }
 
 Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std::uint64_t max_pairs) {
-    if (a.sockets != b.sockets || a.cases.size() != b.cases.size())
+    if (a.sockets != b.sockets || a.roles != b.roles || a.cases.size() != b.cases.size())
         throw SpecError("the two models must be compared on the same sockets and configurations");
     const int n = a.sockets;
     auto sa = spaces_of(a), sb = spaces_of(b);
@@ -147,9 +152,9 @@ Distinction distinguishing_trace(const ExploreSpec& a, const ExploreSpec& b, std
     constexpr std::uint32_t kRoot = 0xffffffffu;
     for (std::size_t c = 0; c < a.cases.size(); ++c) {
         Global g;
-        for (int s = 0; s < n; ++s) g.combos[std::size_t(s)] = sa[c].initial();
+        for (int s = 0; s < n; ++s) g.combos[std::size_t(s)] = sa[c].initial(a.role_of(s));
         Global h;
-        for (int s = 0; s < n; ++s) h.combos[std::size_t(s)] = sb[c].initial();
+        for (int s = 0; s < n; ++s) h.combos[std::size_t(s)] = sb[c].initial(b.role_of(s));
         seen.emplace(pair_key(int(c), n, g, h), std::uint32_t(nodes.size()));
         nodes.push_back({g, h, kRoot, Obs{}, std::uint8_t(c)});
     }

@@ -60,6 +60,8 @@ int apply_effects(const model::EffectList& fx, std::uint16_t& e) {
             case Effect::send_rst: e |= env::peer_gone; break;
             // A probe is answered: by an ACK with the peer's window, or by an RST where no socket is left.
             case Effect::send_probe: e |= (e & env::peer_gone) ? env::rst_in : env::wnd_ack_in; break;
+            // A SYN-ACK sent again: the client answers with its ACK, or with an RST where no socket is left.
+            case Effect::send_synack: e |= (e & env::peer_gone) ? env::rst_in : env::ack_in; break;
             case Effect::send_ack:
             case Effect::tw_alloc:
             case Effect::tw_overflow:
@@ -71,9 +73,17 @@ int apply_effects(const model::EffectList& fx, std::uint16_t& e) {
 }
 
 properties::SocketView socket_view(const model::LocalKey& k, std::uint16_t e) {
-    return {k.state, k.data.dead, k.data.tail, std::uint8_t(env::incs(e)), std::uint8_t(env::decs(e)),
-            (e & env::destroyed) != 0};
+    return {k.state,
+            k.data.dead,
+            k.data.tail,
+            std::uint8_t(env::incs(e)),
+            std::uint8_t(env::decs(e)),
+            (e & env::destroyed) != 0,
+            k.data.queued || k.data.forced,
+            k.data.forced};
 }
+
+std::uint16_t initial_env(model::SlotRole r) { return r == model::SlotRole::request ? env::ack_in : 0; }
 
 std::uint16_t canonical_env(const model::LocalKey& k, std::uint16_t e) {
     using model::TcpState;
@@ -81,7 +91,11 @@ std::uint16_t canonical_env(const model::LocalKey& k, std::uint16_t e) {
     if (!k.data.window_wait) e &= std::uint16_t(~(env::wnd_ack_in | env::peer_reading));
     switch (k.state) {
         case TcpState::destroyed:
-        case TcpState::closed: return e & env::ghost_mask;
+        case TcpState::closed:
+        case TcpState::listen:  // no peer: the listener's connections are sockets of their own
+        case TcpState::listen_stop: return e & env::ghost_mask;
+        // A request socket sees the client's final ACK and its RST; the client sends nothing else before it.
+        case TcpState::new_syn_recv: return e & (env::ghost_mask | env::ack_in | env::rst_in | env::peer_gone);
         case TcpState::closed_tw:
         case TcpState::tw_fin_wait2:
         case TcpState::tw_time_wait:

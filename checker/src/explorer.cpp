@@ -53,8 +53,27 @@ std::string CaseConfig::describe_closes() const {
                        fmt::join(linger2s, ", "), fmt::join(unreads, ", "), window, queue, shut);
 }
 
+std::string describe_roles(const std::vector<model::SlotRole>& roles, int sockets) {
+    int n[model::kSlotRoles] = {};
+    for (int s = 0; s < sockets; ++s) ++n[std::size_t(roles.empty() ? model::SlotRole::socket : roles[std::size_t(s)])];
+    const auto count = [&](model::SlotRole r) { return n[std::size_t(r)]; };
+    std::vector<std::string> parts;
+    const int open = count(model::SlotRole::socket);
+    if (open > 0 || roles.empty()) parts.push_back(fmt::format("{} socket{} ESTABLISHED", open, open == 1 ? "" : "s"));
+    if (count(model::SlotRole::listener) > 0) parts.emplace_back("a listener in LISTEN");
+    if (const int c = count(model::SlotRole::child); c > 0)
+        parts.push_back(fmt::format("{} child{} ESTABLISHED in its accept queue", c, c == 1 ? "" : "ren"));
+    if (const int r = count(model::SlotRole::request); r > 0)
+        parts.push_back(fmt::format("{} request socket{} in NEW_SYN_RECV", r, r == 1 ? "" : "s"));
+    return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 bool CaseConfig::may_call(model::EventId ev, const model::LocalKey& local) const {
     using model::TcpState;
+    // No file refers to a child in the accept queue, a request socket or a listener whose close() runs.
+    if (local.data.queued || local.data.forced || local.state == TcpState::listen_stop ||
+        local.state == TcpState::new_syn_recv)
+        return false;
     const bool unshut = local.state == TcpState::established || local.state == TcpState::close_wait;
     const model::EventKind k = model::kind_of(ev);
     if (k == model::EventKind::close)
@@ -92,6 +111,8 @@ ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
     if (spec.sockets < 1 || spec.sockets > kMaxSockets)
         throw SpecError(fmt::format("sockets must be between 1 and {}", kMaxSockets));
     if (spec.threads < 1 || spec.threads > 256) throw SpecError("threads must be between 1 and 256");
+    if (!spec.roles.empty() && int(spec.roles.size()) != spec.sockets)
+        throw SpecError(fmt::format("{} socket roles for {} sockets", spec.roles.size(), spec.sockets));
     if (spec.cases.empty() || spec.cases.size() > 255) throw SpecError("between 1 and 255 configurations are needed");
     for (const CaseConfig& c : spec.cases)
         if (c.close_events.empty() || (!c.close_first && !c.shutdown_first))
@@ -104,7 +125,7 @@ ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
         throw SpecError("--bitstate-size must be at least 1M");
     std::vector<SocketSpace> spaces;
     spaces.reserve(spec.cases.size());
-    for (const CaseConfig& c : spec.cases) spaces.emplace_back(c, spec.engine, spec.patch);
+    for (const CaseConfig& c : spec.cases) spaces.emplace_back(c, spec.engine, spec.patch, spec.roles);
     switch ((packed_bytes(spec.sockets) + 7) / 8) {
         case 1: return run_with<1>(spec, spaces, sink);
         case 2: return run_with<2>(spec, spaces, sink);

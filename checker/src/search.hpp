@@ -111,8 +111,12 @@ private:
     int gin_of(const K& k) {
         const SocketSpace& sp = spaces_[std::size_t(case_of(k))];
         int buckets = 0;
-        for (int s = 0; s < n_; ++s) buckets += sp.holds_bucket(combo(k, s)) ? 1 : 0;
-        return sp.guard_index(cache_of(k), buckets);
+        std::uint8_t listener = 0;
+        for (int s = 0; s < n_; ++s) {
+            buckets += sp.holds_bucket(combo(k, s)) ? 1 : 0;
+            listener |= sp.listener_bits(combo(k, s));
+        }
+        return sp.guard_index(cache_of(k), buckets, sp.listener_phase(listener));
     }
 
     // Why a socket of k breaks timer-armed, close-progress or abort-accepted ("socket 0 is FIN_WAIT2 orphan: ..."),

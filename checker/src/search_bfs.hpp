@@ -156,7 +156,7 @@ void Search<W>::insert_into(int d, std::vector<Worker>& workers, Worker& w) {
                 const std::uint32_t id = store_.id(d, local);
                 stored_.fetch_add(1, std::memory_order_relaxed);
                 w.fresh.push_back({id, s.key});
-                w.raw += orbit_size(s.key);
+                if (spec_.roles.empty()) w.raw += orbit_size(s.key);  // with roles: not derived (text_report)
                 w.found.record(properties::violated_invariants(view(s.key), wanted), id);
             }
             if (s.step) w.found.record(s.step, s.parent, s.key);
@@ -190,8 +190,9 @@ bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
     for (std::size_t c = 0; c < spaces_.size() && !outer_; ++c) {
         K k;
         k.bytes()[0] = std::uint8_t(c);
-        for (int s = 0; s < n_; ++s) set_combo(k, s, spaces_[c].initial());
-        initial_.push_back(k);
+        const int n = std::min(n_, int((sizeof(K) - 4) / sizeof(Combo)));  // n_ fits K (bounds for the compiler)
+        for (int s = 0; s < n; ++s) set_combo(k, s, spaces_[c].initial(spec_.role_of(s)));
+        initial_.push_back(canonical(k));  // sockets of different roles start in different configurations
     }
     std::vector<Item> frontier;
     for (const K& k : initial_) {

@@ -88,7 +88,7 @@ Trace Search<W>::make_trace(const std::vector<K>& path, int cycle_start, Propert
         return st;
     };
     TraceStep init = step_for(first, -1);
-    init.event = fmt::format("initial state: {} socket{} ESTABLISHED, orphan count 0", n_, n_ == 1 ? "" : "s");
+    init.event = fmt::format("initial state: {}, orphan count 0", describe_roles(spec_.roles, n_));
     t.steps.push_back(init);
     for (std::size_t i = 1; i < path.size(); ++i) {
         const K& from = path[i - 1];

@@ -33,15 +33,22 @@ model::Timing label_timing(Label l) {
     return is_env_label(l) ? env_event_timing(EnvEvent(l - model::kEvents)) : model::timing_of(model::kind_of(l));
 }
 
-SocketSpace::SocketSpace(const CaseConfig& c, Engine engine, const model::TablePatch& patch)
+SocketSpace::SocketSpace(const CaseConfig& c, Engine engine, const model::TablePatch& patch,
+                         std::span<const model::SlotRole> roles)
     : case_(c), engine_(engine), patch_(patch) {
     patch.apply_options(case_.sysctl.kernel);
+    has_listener_ = std::find(roles.begin(), roles.end(), model::SlotRole::listener) != roles.end();
+    stride_ = has_listener_ ? kGins : model::kGuardInputCombos;
     if (engine == Engine::table) {
-        table_ = std::make_unique<model::SocketTable>(model::SocketTable::extract(case_.sysctl, patch));
+        table_ = std::make_unique<model::SocketTable>(model::SocketTable::extract(case_.sysctl, patch, roles));
         intern(table_->local(0).pack(), 0);
     } else {
         msm_ = std::make_unique<model::MsmClosePath>(case_.sysctl);
         intern(msm_->initial().pack(), 0);
+    }
+    for (model::SlotRole r : roles) {
+        const LocalKey k = msm_ ? msm_->initial(r) : model::initial_local(r);
+        initial_[std::size_t(r)] = intern(k.pack(), canonical_env(k, initial_env(r)));
     }
 }
 SocketSpace::~SocketSpace() = default;
@@ -57,8 +64,12 @@ Combo SocketSpace::intern(std::uint32_t local, std::uint16_t env_bits) {
         throw CapacityError("one socket has more than 65535 configurations (the explorer numbers them in 16 bits): "
                             "split the run, e.g. one --peer-window, --linger2 or --shutdown value at a time");
     combos_.push_back({local, env_bits});
-    views_.push_back(socket_view(LocalKey::unpack(local), env_bits));
-    memo_.resize(combos_.size() * model::kGuardInputCombos);
+    const LocalKey k = LocalKey::unpack(local);
+    views_.push_back(socket_view(k, env_bits));
+    lbits_.push_back(std::uint8_t((k.state == model::TcpState::listen ? listener_bit::listen : 0) |
+                                  (k.state == model::TcpState::listen_stop ? listener_bit::stopping : 0) |
+                                  (k.data.queued || k.data.forced ? listener_bit::queued : 0)));
+    memo_.resize(combos_.size() * std::size_t(stride_));
     return it->second;
 }
 
@@ -82,12 +93,14 @@ struct SocketSpace::Builder {
     LocalKey from;
     std::uint16_t e0;
     GuardInputs in;
+    ListenerPhase phase;
     std::vector<SockMove>& out;
     std::size_t first = out.size();
     std::vector<std::optional<properties::StepView>>* views = nullptr;  // step_view(): what move i was judged on
 
     // The step properties of a kernel reaction (or of a segment the kernel ignored: no effects), move `i`.
-    std::uint16_t judge(std::size_t i, Stimulus what, EventId ev, const LocalKey& to, const model::EffectList& fx) const {
+    properties::PropertyMask judge(std::size_t i, Stimulus what, EventId ev, const LocalKey& to,
+                                   const model::EffectList& fx) const {
         properties::StepView v;
         v.what = what;
         if (what == Stimulus::close) v.opts = model::close_opts_of(ev);
@@ -97,6 +110,9 @@ struct SocketSpace::Builder {
         v.rst_sent = fx.count(model::Effect::send_rst) > 0;
         v.fin_sent = fx.count(model::Effect::send_fin) > 0;
         v.probe_sent = fx.count(model::Effect::send_probe) > 0;
+        v.incs = fx.count(model::Effect::orphan_inc);
+        v.decs = fx.count(model::Effect::orphan_dec);
+        v.freed = fx.count(model::Effect::destroy) > 0;
         v.oom = in.oom;
         v.tw_full = in.tw_full;
         v.probe_backoff_spent = from.data.dead && sp.case_.sysctl.probe_backoff_spent(from.data.backoff);
@@ -104,14 +120,15 @@ struct SocketSpace::Builder {
             if (views->size() <= i) views->resize(i + 1);
             (*views)[i] = v;
         }
-        return std::uint16_t(properties::violated_by_step(v));
+        return properties::violated_by_step(v);
     }
     // A kernel step after the environment changed to `e`: push the move if enabled.
     bool kernel_move(Label label, EventId ev, std::uint16_t e) {
         const StepResult r = sp.kernel(from, ev, in);
         if (!r.enabled) return false;
         const int delta = apply_effects(r.effects, e);
-        const std::uint16_t violates = judge(out.size(), model::stimulus_of(model::kind_of(ev)), ev, r.next, r.effects);
+        const properties::PropertyMask violates =
+            judge(out.size(), model::stimulus_of(model::kind_of(ev)), ev, r.next, r.effects);
         out.push_back({sp.intern(r.next.pack(), canonical_env(r.next, e)), std::int8_t(delta), label, r.row,
                        model::RowId::none, violates});
         return true;
@@ -145,6 +162,21 @@ struct SocketSpace::Builder {
                     if (!sp.case_.may_call(model::event_of(i.kind), from)) continue;
                     break;
                 case model::Source::direct: break;
+                case model::Source::listen_stop:
+                    if (phase != ListenerPhase::stopping_busy && phase != ListenerPhase::stopping_empty) continue;
+                    break;
+                case model::Source::if_queue_busy:
+                    if (phase != ListenerPhase::stopping_busy) continue;
+                    break;
+                case model::Source::if_queue_empty:
+                    if (phase != ListenerPhase::stopping_empty) continue;
+                    break;
+                case model::Source::if_listening:
+                    if (phase != ListenerPhase::listening) continue;
+                    break;
+                case model::Source::if_not_listening:
+                    if (phase == ListenerPhase::listening) continue;
+                    break;
             }
             kernel_move(kernel_label(model::event_of(i.kind)), model::event_of(i.kind), e0);
         }
@@ -162,7 +194,13 @@ struct SocketSpace::Builder {
             if (peer.loss && from.data.data_ahead && !(e0 & peer_gone))
                 env_only(EnvEvent::fin_lost_behind_data, std::uint16_t(e | ack_in));
         }
-        if (e0 & ack_in) {
+        if ((e0 & ack_in) && from.state == model::TcpState::new_syn_recv) {
+            // The client's final ACK of the handshake: the listener's state decides what finds it.
+            deliver(EnvEvent::deliver_ack,
+                    phase == ListenerPhase::listening ? EventKind::rx_hs_ack : EventKind::rx_hs_ack_no_listener,
+                    std::uint16_t(e0 & ~ack_in));
+            if (peer.loss) env_only(EnvEvent::drop_ack, std::uint16_t(e0 & ~ack_in));
+        } else if (e0 & ack_in) {
             const bool of_fin = (e0 & peer_got_fin) != 0;  // else it acks the data ahead of our FIN only
             deliver(EnvEvent::deliver_ack, of_fin ? EventKind::rx_ack : EventKind::rx_data_ack, std::uint16_t(e0 & ~ack_in));
             if (peer.loss) env_only(EnvEvent::drop_ack, std::uint16_t(e0 & ~ack_in));
@@ -224,7 +262,7 @@ struct SocketSpace::Builder {
                 last = f.next;
                 for (model::Effect x : f.effects) fx.push(x);
             }
-            const std::uint16_t violates =
+            const properties::PropertyMask violates =
                 judge(out.size(), Stimulus::fin_ack, model::event_of(EventKind::rx_fin_ack), last, fx);
             out.push_back({sp.intern(last.pack(), canonical_env(last, em)), std::int8_t(delta),
                            env_label(EnvEvent::deliver_fin), a.row, f.row, violates});
@@ -251,7 +289,7 @@ struct SocketSpace::Builder {
         en.abort_allowed = sp.case_.peer.abort;
         return en;
     }
-    std::uint16_t enabled_violations() const { return std::uint16_t(properties::violated_by_enabled(enabled_view())); }
+    properties::PropertyMask enabled_violations() const { return properties::violated_by_enabled(enabled_view()); }
     bool has(Label l) const {
         for (std::size_t i = first; i < out.size(); ++i)
             if (out[i].label == l) return true;
@@ -259,8 +297,8 @@ struct SocketSpace::Builder {
     }
 };
 
-std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
-    Builder b{*this, c, LocalKey::unpack(combos_[c].local), combos_[c].env, GuardInputs::from_index(gin), out};
+properties::PropertyMask SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out) {
+    Builder b{*this, c, LocalKey::unpack(combos_[c].local), combos_[c].env, GuardInputs::from_index(gin), phase_of(gin), out};
     b.kernel_moves();
     b.network_moves();
     return b.enabled_violations();
@@ -269,7 +307,7 @@ std::uint16_t SocketSpace::compute(Combo c, int gin, std::vector<SockMove>& out)
 std::optional<properties::StepView> SocketSpace::step_view(Combo c, int gin, std::size_t i) {
     std::vector<SockMove> tmp;
     std::vector<std::optional<properties::StepView>> views;
-    Builder b{*this, c, LocalKey::unpack(combos_[c].local), combos_[c].env, GuardInputs::from_index(gin), tmp};
+    Builder b{*this, c, LocalKey::unpack(combos_[c].local), combos_[c].env, GuardInputs::from_index(gin), phase_of(gin), tmp};
     b.views = &views;
     b.kernel_moves();
     b.network_moves();
@@ -278,7 +316,7 @@ std::optional<properties::StepView> SocketSpace::step_view(Combo c, int gin, std
 
 properties::EnabledView SocketSpace::enabled_view(Combo c, int gin) {
     std::vector<SockMove> tmp;
-    Builder b{*this, c, LocalKey::unpack(combos_[c].local), combos_[c].env, GuardInputs::from_index(gin), tmp};
+    Builder b{*this, c, LocalKey::unpack(combos_[c].local), combos_[c].env, GuardInputs::from_index(gin), phase_of(gin), tmp};
     b.kernel_moves();
     b.network_moves();
     return b.enabled_view();
@@ -288,7 +326,7 @@ void SocketSpace::local_moves(std::vector<LocalMove>& out) const {
     for (std::size_t i = 0; i < memo_.size(); ++i) {
         const Memo& m = memo_[i];
         if (!m.done) continue;
-        const std::uint32_t from = combos_[i / model::kGuardInputCombos].local;
+        const std::uint32_t from = combos_[i / std::size_t(stride_)].local;
         for (std::uint32_t j = m.begin; j < m.begin + m.count; ++j)
             out.push_back({from, combos_[memo_moves_[j].next].local, memo_moves_[j].label});
     }
@@ -304,13 +342,13 @@ std::uint64_t SocketSpace::behaviour_fingerprint() const {
         const Memo& m = memo_[i];
         if (!m.done) continue;
         hs.clear();
-        const ComboKey& from = combos_[i / model::kGuardInputCombos];
+        const ComboKey& from = combos_[i / std::size_t(stride_)];
         for (std::uint32_t j = m.begin; j < m.begin + m.count; ++j) {
             const SockMove& mv = memo_moves_[j];
             const ComboKey& to = combos_[mv.next];
             const std::uint64_t t[4] = {(std::uint64_t(from.local) << 16) | from.env,
                                         (std::uint64_t(to.local) << 16) | to.env,
-                                        (std::uint64_t(i % model::kGuardInputCombos) << 16) |
+                                        (std::uint64_t(i % std::size_t(stride_)) << 16) |
                                             (mv.label == rto_out ? rto : mv.label),
                                         std::uint64_t(std::uint8_t(mv.delta))};
             hs.push_back(XXH3_64bits(t, sizeof t));
@@ -337,11 +375,11 @@ std::span<const SockMove> SocketSpace::moves(Combo c, int gin) {
         scratch_violates_ = compute(c, gin, scratch_);
         return scratch_;
     }
-    Memo& m = memo_[std::size_t(c) * model::kGuardInputCombos + std::size_t(gin)];
+    Memo& m = memo_[std::size_t(c) * std::size_t(stride_) + std::size_t(gin)];
     if (!m.done) {
         std::vector<SockMove> tmp;
-        const std::uint16_t violates = compute(c, gin, tmp);  // may intern new combos (memo_ may grow: re-fetch)
-        Memo& mm = memo_[std::size_t(c) * model::kGuardInputCombos + std::size_t(gin)];
+        const properties::PropertyMask violates = compute(c, gin, tmp);  // may intern new combos (memo_ may grow: re-fetch)
+        Memo& mm = memo_[std::size_t(c) * std::size_t(stride_) + std::size_t(gin)];
         mm.violates = violates;
         mm.begin = std::uint32_t(memo_moves_.size());
         mm.count = std::uint16_t(tmp.size());
@@ -355,8 +393,10 @@ std::span<const SockMove> SocketSpace::moves(Combo c, int gin) {
 
 std::vector<int> SocketSpace::guard_inputs(int sockets) const {
     std::vector<int> gins;
-    for (int cache = 0; cache <= 255; ++cache)
-        for (int buckets = 0; buckets <= sockets; ++buckets) gins.push_back(guard_index(cache, buckets));
+    for (int phase = 0; phase < (has_listener_ ? kListenerPhases : 1); ++phase)
+        for (int cache = 0; cache <= 255; ++cache)
+            for (int buckets = 0; buckets <= sockets; ++buckets)
+                gins.push_back(guard_index(cache, buckets, ListenerPhase(phase)));
     std::sort(gins.begin(), gins.end());
     gins.erase(std::unique(gins.begin(), gins.end()), gins.end());
     return gins;
@@ -389,7 +429,8 @@ void SocketSpace::complete(int sockets) {
             const properties::InvariantTerms to = properties::invariant_terms(views_[mv.next]);
             ok = ok && mv.violates == 0 && to.own == terms.own &&
                  to.in_close + to.counted - terms.in_close - terms.counted == mv.delta &&
-                 (mv.delta == 0 || !cache_read_) && (holds_bucket(mv.next) == holds_bucket(c) || !buckets_read_);
+                 (mv.delta == 0 || !cache_read_) && (holds_bucket(mv.next) == holds_bucket(c) || !buckets_read_) &&
+                 listener_bits(mv.next) == listener_bits(c);  // the listener phase the others read stays
             for (int gin : gins) ok = ok && state_violations(mv.next, gin) == state_violations(c, gin);
         }
         independent_[i] = ok;
@@ -423,28 +464,36 @@ void SocketSpace::complete(int sockets) {
     }
 }
 
-int SocketSpace::guard_index(int cache, int buckets) const {
+int SocketSpace::guard_index(int cache, int buckets, ListenerPhase phase) const {
     const auto& sys = case_.sysctl;
-    return GuardInputs{cache > sys.max_orphans || sys.memory_pressure, buckets >= sys.max_tw_buckets}.index();
+    return GuardInputs{cache > sys.max_orphans || sys.memory_pressure, buckets >= sys.max_tw_buckets}.index() +
+           model::kGuardInputCombos * int(phase);
 }
 
-std::uint16_t SocketSpace::state_violations(Combo c, int gin) {
+ListenerPhase SocketSpace::listener_phase(std::uint8_t bits) const {
+    if (!has_listener_ || (bits & listener_bit::listen)) return ListenerPhase::listening;
+    if (bits & listener_bit::stopping)
+        return (bits & listener_bit::queued) ? ListenerPhase::stopping_busy : ListenerPhase::stopping_empty;
+    return ListenerPhase::closed;
+}
+
+properties::PropertyMask SocketSpace::state_violations(Combo c, int gin) {
     if (engine_ == Engine::msm) {
         moves(c, gin);
         return scratch_violates_;
     }
-    const Memo& m = memo_[std::size_t(c) * model::kGuardInputCombos + std::size_t(gin)];
+    const Memo& m = memo_[std::size_t(c) * std::size_t(stride_) + std::size_t(gin)];
     if (m.done) return m.violates;
     moves(c, gin);
-    return memo_[std::size_t(c) * model::kGuardInputCombos + std::size_t(gin)].violates;
+    return memo_[std::size_t(c) * std::size_t(stride_) + std::size_t(gin)].violates;
 }
 
 std::uint8_t SocketSpace::fair_mask(Combo c, int gin) {
     if (engine_ == Engine::msm) return fair_of(moves(c, gin));
-    const Memo& m = memo_[std::size_t(c) * model::kGuardInputCombos + std::size_t(gin)];
+    const Memo& m = memo_[std::size_t(c) * std::size_t(stride_) + std::size_t(gin)];
     if (m.done) return m.fair;
     moves(c, gin);
-    return memo_[std::size_t(c) * model::kGuardInputCombos + std::size_t(gin)].fair;
+    return memo_[std::size_t(c) * std::size_t(stride_) + std::size_t(gin)].fair;
 }
 
 }  // namespace orphancheck::checker

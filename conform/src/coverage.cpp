@@ -82,6 +82,20 @@ std::string_view why_unconfirmed(model::RowId row) {
         case R::loss_probe_last_ack:
             return "the runs' model folds the loss probe into the first RTO's time: inet_diag does not count it "
                    "(icsk_retransmits), the kill times measured include it (lifetime --loss-probe yes)";
+        case R::close_listen:
+        case R::listen_stop_done:
+        case R::forget_established:
+        case R::forget_close_wait:
+        case R::forget_closed:
+        case R::forced_destroy:
+        case R::req_ack_child:
+        case R::req_ack_no_listener:
+        case R::reqsk_timer_resend:
+        case R::reqsk_timer_expire:
+        case R::reqsk_timer_drop:
+        case R::rst_new_syn_recv:
+            return "a listener's row: conform's scenarios close connections, not yet a listener with queued children "
+                   "or request sockets";
         default: return "no scenario here confirmed it";
     }
 }

@@ -81,6 +81,17 @@ struct Shutdown : Event<EventKind::shutdown> {  // also shutdown_zero_window and
 };
 using RxDataAck = Event<EventKind::rx_data_ack>;
 using LossProbe = Event<EventKind::loss_probe>;
+using ListenStopForget = Event<EventKind::listen_stop_forget>;
+using ForcedDestroy = Event<EventKind::forced_destroy>;
+struct ListenStopEnd : Event<EventKind::listen_stop_end> {  // also listen_stop_end_busy, with queue_empty clear
+    bool queue_empty = true;  // no child left in the accept queue (reqsk_queue_empty)
+};
+struct RxHsAck : Event<EventKind::rx_hs_ack> {  // also rx_hs_ack_no_listener, with listening clear
+    bool listening = true;  // the request's listener is still in LISTEN
+};
+struct ReqskTimer : Event<EventKind::reqsk_timer> {  // also reqsk_timer_no_listener, with listening clear
+    bool listening = true;
+};
 
 // ---------------------------------------------------------------- guards
 // X(name, condition): the named kernel conditions guards are built from. A condition reads the socket (f.d),
@@ -121,7 +132,12 @@ using LossProbe = Event<EventKind::loss_probe>;
     X(probe_backoff_spent, f.d.dead && e.ctx->cfg->probe_backoff_spent(f.d.backoff))                            \
     /* tcp_probe_timer: icsk_probes_out >= max_probes (tcp_orphan_retries for an orphan, tcp_retries2          \
        otherwise) */                                                                                            \
-    X(probes_out_spent, f.d.retries >= e.ctx->cfg->max_probes(f.d.dead, f.d.backoff))
+    X(probes_out_spent, f.d.retries >= e.ctx->cfg->max_probes(f.d.dead, f.d.backoff))                            \
+    X(in_accept_queue, f.d.queued)            /* a child on icsk_accept_queue, never accepted */                \
+    X(forgotten_child, f.d.forced)            /* inet_child_forget counted it; it frees it next */              \
+    X(accept_queue_empty, e.queue_empty)      /* inet_csk_listen_stop: reqsk_queue_remove found none */         \
+    X(listener_listening, e.listening)        /* req->rsk_listener->sk_state == TCP_LISTEN */                   \
+    X(synack_retries_spent, f.d.retries >= e.ctx->cfg->synack_retries) /* num_timeout >= max_syn_ack_retries */
 
 #define OC_PRED(NAME, EXPR)                                                                                   \
     struct NAME {                                                                                             \
@@ -252,6 +268,16 @@ OC_ACT(tcp_ack_clears_probes, if (f.d.window_wait) f.d.retries = 0)
 // tcp_ack_probe on an open window: backoff cleared, the queue (FIN last) goes out, the RTO runs from here.
 OC_ACT(tcp_push_pending_frames, f.d.window_wait = false; f.d.retries = 0; f.d.backoff = 0; f.d.tlp_sent = false;
        e.ctx->fx.push(Effect::send_fin))
+// inet_child_forget: tcp_disconnect left the child CLOSE; sock_orphan; off the accept queue; the count follows
+// (orphan_count_inc), then inet_csk_destroy_sock (the forced_destroy row).
+OC_ACT(inet_child_forget, f.d.dead = true; f.d.queued = false; f.d.forced = true)
+// tcp_check_req -> syn_recv_sock -> inet_csk_complete_hashdance -> tcp_child_process: the child takes the
+// request's place in ehash and joins the accept queue, ESTABLISHED.
+OC_ACT(inet_csk_complete_hashdance, f.d.queued = true; f.d.retries = 0)
+// inet_rtx_syn_ack from reqsk_timer_handler: num_timeout++, the SYN-ACK goes out again.
+OC_ACT(inet_rtx_syn_ack, ++f.d.retries; e.ctx->fx.push(Effect::send_synack))
+// The request socket is freed (reqsk_put): it was never counted, so only the ghost "freed" is set.
+OC_ACT(reqsk_free, e.ctx->fx.push(Effect::destroy))
 #undef OC_ACT
 
 template <RowId R, class... A>
@@ -337,6 +363,9 @@ struct TwTimeWait : tcp_state<TcpState::tw_time_wait>, keep_nothing_but_tail {
 struct Destroyed : tcp_state<TcpState::destroyed>, keep_nothing_but_tail {
     using keep_nothing_but_tail::on_entry;
 };
+struct Listen : tcp_state<TcpState::listen> {};
+struct ListenStop : tcp_state<TcpState::listen_stop> {};
+struct NewSynRecv : tcp_state<TcpState::new_syn_recv> {};
 
 using R = RowId;
 static_assert(kRows <= BOOST_MPL_LIMIT_VECTOR_SIZE,
@@ -586,7 +615,24 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     Row<TwFinWait2,  Abort,        Destroyed,  row_<R::abort_tw_fin_wait2>,                                         G<abort_frees_timewait> >,
     Row<TwTimeWait,  Abort,        Destroyed,  row_<R::abort_tw_time_wait>,                                         G<abort_frees_timewait> >,
     Row<TwFinWait2,  Abort,        TwFinWait2, row_<R::abort_refused_tw_fin_wait2>,                                 G<N<abort_frees_timewait>> >,
-    Row<TwTimeWait,  Abort,        TwTimeWait, row_<R::abort_refused_tw_time_wait>,                                 G<N<abort_frees_timewait>> >
+    Row<TwTimeWait,  Abort,        TwTimeWait, row_<R::abort_refused_tw_time_wait>,                                 G<N<abort_frees_timewait>> >,
+    // ---- close() of a listener: __tcp_close sets CLOSE (unhashing it), runs inet_csk_listen_stop, then
+    //      adjudge_to_death (sock_orphan, count, destroy: the tail_closed row). SO_LINGER and unread data are not read.
+    Row<Listen,      Close,        ListenStop, row_<R::close_listen>,                                                G<> >,
+    Row<ListenStop,  ListenStopEnd, Closed,    row_<R::listen_stop_done, sock_orphan>,                               G<accept_queue_empty> >,
+    // (inet_csk_listen_stop takes each child off the accept queue: inet_child_forget -> tcp_disconnect (RST in a
+    //  tcp_need_reset state), sock_orphan, this_cpu_inc(orphan_count), inet_csk_destroy_sock)
+    Row<Established, ListenStopForget, Closed, row_<R::forget_established, send_active_reset, inet_child_forget, orphan_count_inc>, G<in_accept_queue> >,
+    Row<CloseWait,   ListenStopForget, Closed, row_<R::forget_close_wait, send_active_reset, inet_child_forget, orphan_count_inc>,  G<in_accept_queue> >,
+    Row<Closed,      ListenStopForget, Closed, row_<R::forget_closed, inet_child_forget, orphan_count_inc>,          G<in_accept_queue> >,
+    Row<Closed,      ForcedDestroy, Destroyed, row_<R::forced_destroy, inet_csk_destroy_sock>,                       G<forgotten_child> >,
+    // ---- request sockets (NEW_SYN_RECV): the final ACK, the SYN-ACK timer, an RST from the client
+    Row<NewSynRecv,  RxHsAck,      Established, row_<R::req_ack_child, inet_csk_complete_hashdance>,                 G<listener_listening> >,
+    Row<NewSynRecv,  RxHsAck,      Destroyed,  row_<R::req_ack_no_listener, reqsk_free, send_active_reset>,          G<N<listener_listening>> >,
+    Row<NewSynRecv,  ReqskTimer,   NewSynRecv, row_<R::reqsk_timer_resend, inet_rtx_syn_ack>,                        G<listener_listening, N<synack_retries_spent>> >,
+    Row<NewSynRecv,  ReqskTimer,   Destroyed,  row_<R::reqsk_timer_expire, reqsk_free>,                              G<listener_listening, synack_retries_spent> >,
+    Row<NewSynRecv,  ReqskTimer,   Destroyed,  row_<R::reqsk_timer_drop, reqsk_free>,                                G<N<listener_listening>> >,
+    Row<NewSynRecv,  RxRst,        Destroyed,  row_<R::rst_new_syn_recv, reqsk_free>,                                G<> >
     > {};
     // clang-format on
 
@@ -661,6 +707,14 @@ auto with_event(EventId ev, Ctx& ctx, Fn&& f) {
         case EventKind::shutdown_unacked: return f(Shutdown{{&ctx}, shutdown_opts(kind_of(ev))});
         case EventKind::rx_data_ack: return f(RxDataAck{{&ctx}});
         case EventKind::loss_probe: return f(LossProbe{{&ctx}});
+        case EventKind::listen_stop_forget: return f(ListenStopForget{{&ctx}});
+        case EventKind::forced_destroy: return f(ForcedDestroy{{&ctx}});
+        case EventKind::listen_stop_end: return f(ListenStopEnd{{&ctx}, true});
+        case EventKind::listen_stop_end_busy: return f(ListenStopEnd{{&ctx}, false});
+        case EventKind::rx_hs_ack: return f(RxHsAck{{&ctx}, true});
+        case EventKind::rx_hs_ack_no_listener: return f(RxHsAck{{&ctx}, false});
+        case EventKind::reqsk_timer: return f(ReqskTimer{{&ctx}, true});
+        case EventKind::reqsk_timer_no_listener: return f(ReqskTimer{{&ctx}, false});
     }
     return Result{};
 }
@@ -795,11 +849,26 @@ MsmClosePath::MsmClosePath(const SysctlConfig& cfg) : impl_(std::make_unique<Imp
     Machine m;
     m.start();
     impl_->remember(m);
+    // The roles that start elsewhere than the initial state (a listener, a request socket): no row leads into
+    // their first state, so their machines are the started one with that state made active (the region's
+    // active-state id lives in the machine object itself; current_state() points at it).
+    for (SlotRole r : {SlotRole::listener, SlotRole::request}) {
+        const TcpState s = initial_local(r).state;
+        Machine root(std::as_const(m));
+        const_cast<int*>(root.current_state())[0] = state_ids().by_kind[std::size_t(s)];
+        impl_->remember(root);
+    }
 }
 MsmClosePath::~MsmClosePath() = default;
 
 LocalKey MsmClosePath::initial() const {
     return impl_->key_of(*impl_->protos[std::size_t(TcpState::established)]);
+}
+
+LocalKey MsmClosePath::initial(SlotRole r) const {
+    LocalKey k = impl_->key_of(*impl_->protos[std::size_t(initial_local(r).state)]);
+    k.data = initial_local(r).data;
+    return k;
 }
 
 bool MsmClosePath::can_materialise(TcpState s) const { return impl_->protos[std::size_t(s)].has_value(); }

@@ -84,6 +84,7 @@ std::string_view timing_name(Timing t) {
         case Timing::keepalive: return "fin_time (-60 s)";
         case Timing::timewait: return "timewait length";
         case Timing::linger: return "SO_LINGER timeout";
+        case Timing::handshake: return "SYN-ACK timeout (1 s, backed off)";
     }
     return "?";
 }
@@ -95,6 +96,11 @@ std::string_view source_name(Source s) {
         case Source::admin: return "administrator";
         case Source::segment: return "segment";
         case Source::shutdown_call: return "application (shutdown)";
+        case Source::listen_stop: return "kernel (listener close)";
+        case Source::if_queue_busy: return "kernel (listener close, queue busy)";
+        case Source::if_queue_empty: return "kernel (listener close, queue empty)";
+        case Source::if_listening: return "kernel (listener in LISTEN)";
+        case Source::if_not_listening: return "kernel (listener closed)";
     }
     return "?";
 }
@@ -106,6 +112,37 @@ std::string event_name(EventId e) {
     return fmt::format("close(SO_LINGER={}, TCP_LINGER2={}{}{}{})", linger_name(o.linger), linger2_name(o.linger2),
                        o.unread ? ", unread data" : "", o.window_closed ? ", peer window zero" : "",
                        o.unacked ? ", data unacked" : "");
+}
+
+bool is_listener_event(EventKind k) {
+    switch (stimulus_of(k)) {
+        case Stimulus::listen_stop:
+        case Stimulus::forced_destroy:
+        case Stimulus::listen_stop_end:
+        case Stimulus::hs_ack:
+        case Stimulus::synack_timer: return true;
+        case Stimulus::close:
+        case Stimulus::linger_wake:
+        case Stimulus::close_tail:
+        case Stimulus::release_sock:
+        case Stimulus::ack:
+        case Stimulus::fin:
+        case Stimulus::fin_ack:
+        case Stimulus::data:
+        case Stimulus::rst:
+        case Stimulus::rto:
+        case Stimulus::rto_timeout:
+        case Stimulus::keepalive:
+        case Stimulus::tw_expire:
+        case Stimulus::abort:
+        case Stimulus::probe:
+        case Stimulus::window_ack:
+        case Stimulus::window_open:
+        case Stimulus::data_ack:
+        case Stimulus::loss_probe:
+        case Stimulus::shutdown: return false;
+    }
+    return false;
 }
 
 std::string kind_label(EventKind k) {

@@ -10,7 +10,10 @@ std::uint32_t SockData::pack() const {
                                 (window_wait ? 128u : 0u) | (fin_unqueued ? 256u : 0u) | (data_ahead ? 512u : 0u) |
                                 (tlp_sent ? 1024u : 0u);
     static_assert(kFlagBits == 11, "one bit per flag above");
-    return flags | (std::uint32_t(retries) << kFlagBits) | (std::uint32_t(backoff) << (kFlagBits + kRetriesBits));
+    const std::uint32_t child = (queued ? 1u : 0u) | (forced ? 2u : 0u);
+    static_assert(kChildFlagBits == 2, "one bit per child flag above");
+    return flags | (std::uint32_t(retries) << kFlagBits) | (std::uint32_t(backoff) << (kFlagBits + kRetriesBits)) |
+           (child << (kFlagBits + kRetriesBits + kBackoffBits));
 }
 
 SockData SockData::unpack(std::uint32_t b) {
@@ -28,12 +31,17 @@ SockData SockData::unpack(std::uint32_t b) {
     d.tlp_sent = b & 1024u;
     d.retries = std::uint8_t((b >> kFlagBits) & ((1u << kRetriesBits) - 1));
     d.backoff = std::uint8_t((b >> (kFlagBits + kRetriesBits)) & ((1u << kBackoffBits) - 1));
+    const std::uint32_t child = b >> (kFlagBits + kRetriesBits + kBackoffBits);
+    d.queued = child & 1u;
+    d.forced = child & 2u;
     return d;
 }
 
 std::string describe(const LocalKey& k) {
     std::string s(state_name(k.state));
     const SockData& d = k.data;
+    if (d.queued) s += " in-accept-queue";
+    if (d.forced) s += " forgotten";
     if (d.lingering) s += " lingering";
     if (d.dead && !holds_tw_bucket(k.state) && k.state != TcpState::destroyed) s += " orphan";
     if (d.tail) s += " (close in progress)";
@@ -45,7 +53,9 @@ std::string describe(const LocalKey& k) {
     if (d.fin_unqueued) s += " no-FIN-queued";
     if (d.data_ahead) s += " data-unacked";
     if (d.tlp_sent) s += " loss-probe-sent";
-    if (d.retries) s += fmt::format(" {}={}", d.window_wait ? "probes" : "retries", d.retries);
+    if (d.retries)
+        s += fmt::format(" {}={}", d.window_wait ? "probes" : k.state == TcpState::new_syn_recv ? "synack-retries" : "retries",
+                         d.retries);
     if (d.backoff) s += fmt::format(" backoff={}", d.backoff);
     return s;
 }

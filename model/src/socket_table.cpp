@@ -10,7 +10,7 @@ std::uint16_t SocketTable::index_of(const LocalKey& k) const {
     return it == index_.end() ? kDisabled : it->second;
 }
 
-SocketTable SocketTable::extract(const SysctlConfig& cfg, const TablePatch& patch) {
+SocketTable SocketTable::extract(const SysctlConfig& cfg, const TablePatch& patch, std::span<const SlotRole> roles) {
     SocketTable t;
     t.cfg_ = cfg;
     MsmClosePath msm(cfg);
@@ -24,6 +24,11 @@ SocketTable SocketTable::extract(const SysctlConfig& cfg, const TablePatch& patc
         return it->second;
     };
     std::deque<std::uint16_t> todo{intern(msm.initial())};
+    for (SlotRole r : roles) {
+        const std::size_t before = t.locals_.size();
+        const std::uint16_t i = intern(msm.initial(r));
+        if (t.locals_.size() != before) todo.push_back(i);
+    }
     std::size_t stalled = 0;  // locals deferred in a row because their state has no prototype yet
     while (!todo.empty()) {
         const std::uint16_t i = todo.front();

@@ -66,10 +66,26 @@ constexpr std::array<PropertyInfo, kProperties> kInfo = {{
      "when the run allows tcp_abort (--abort yes), it is answered on every socket a lookup can find and "
      "close() does not hold: the socket is killed, purged or the call refused, never ignored",
      "tcp_abort (SOCK_DESTROY): lock_sock, then a verdict for every state"},
+    {PropertyId::child_forget, "child-forget", PropertyKind::step,
+     "the listener's close() forgets each child still in its accept queue in one step (orphaned, counted once, "
+     "reset when it is ESTABLISHED or CLOSE_WAIT, off the queue), and the next step of that child frees it, "
+     "uncounted once: every counted child is uncounted exactly once",
+     "inet_csk_listen_stop -> inet_child_forget: tcp_disconnect, sock_orphan, this_cpu_inc(orphan_count), "
+     "inet_csk_destroy_sock"},
+    {PropertyId::listener_drains, "listener-drains", PropertyKind::invariant,
+     "no child is left in an accept queue, or counted and not freed, once its listener has left LISTEN and "
+     "inet_csk_listen_stop: a listener's close() leaves no counted orphan behind",
+     "inet_csk_listen_stop loops until reqsk_queue_remove finds no child"},
+    {PropertyId::reqsk_silent, "reqsk-silent", PropertyKind::step,
+     "request sockets are never counted and never reset anything by themselves: the SYN-ACK timer and the "
+     "listener's close() drop them silently, only a final ACK that finds no listener is answered by an RST "
+     "(and the listener's close() sends no RST of its own)",
+     "reqsk_timer_handler drops without RST; inet_csk_listen_stop does not touch ehash; tcp_v4_rcv no_tcp_socket"},
 }};
 
 bool misclassified(const SocketView& s) {
     const int net = int(s.incs) - int(s.decs);
+    if (s.forced) return net != 1 || s.destroyed;  // forgotten by the listener's close(): counted, not yet freed
     if (s.state == TcpState::tw_fin_wait2 || s.state == TcpState::tw_time_wait) return net != 0 || !s.destroyed;
     if (model::is_orphan_state(s.state) && s.dead) return net != 1 || s.destroyed;
     if (!s.dead && s.state != TcpState::destroyed) return s.incs != 0 || s.decs != 0;
@@ -115,15 +131,23 @@ bool all_finished(const GlobalView& g) {
     return true;
 }
 
+namespace {
+bool is_listener(const SocketView& s) { return s.state == TcpState::listen || s.state == TcpState::listen_stop; }
+}  // namespace
+
 PropertyMask violated_invariants(const GlobalView& g, PropertyMask wanted) {
     PropertyMask v = 0;
-    const CounterAccount a = account(g, [&v](const SocketView& s) {
+    bool listener = false, queued = false;
+    const CounterAccount a = account(g, [&](const SocketView& s) {
         if (s.incs > 1) v |= bit(PropertyId::single_increment);
         if (s.decs > 1) v |= bit(PropertyId::single_decrement);
         if (s.quiescent() && misclassified(s)) v |= bit(PropertyId::orphan_classification);
+        listener = listener || is_listener(s);
+        queued = queued || s.in_queue;
     });
     if (a.rest != a.counted) v |= bit(PropertyId::orphan_balance);
     if (a.rest < 0) v |= bit(PropertyId::counter_never_negative);
+    if (queued && !listener) v |= bit(PropertyId::listener_drains);
     return v & wanted;
 }
 
@@ -152,7 +176,8 @@ std::string explain_state(PropertyId p, const GlobalView& g) {
         case PropertyId::orphan_classification: {
             const auto [i, s] = socket([](const SocketView& v) { return v.quiescent() && misclassified(v); });
             if (!s) return "";
-            const char* want = s->state == TcpState::tw_fin_wait2 || s->state == TcpState::tw_time_wait
+            const char* want = s->forced ? "a child inet_child_forget counted once, not yet freed"
+                               : s->state == TcpState::tw_fin_wait2 || s->state == TcpState::tw_time_wait
                                    ? "a bucket's socket counted and uncounted once and freed"
                                : model::is_orphan_state(s->state) && s->dead ? "an orphan counted once, not freed"
                                                                              : "an open socket never counted";
@@ -171,6 +196,14 @@ std::string explain_state(PropertyId p, const GlobalView& g) {
             return fmt::format("nothing can move any more and socket {} is in {}{}: expected every socket gone", i,
                                model::state_name(s->state), how);
         }
+        case PropertyId::listener_drains: {
+            const auto [i, s] = socket([](const SocketView& v) { return v.in_queue; });
+            return s ? fmt::format("socket {} is a child {} ({}), and no listener is left in LISTEN or "
+                                   "inet_csk_listen_stop: expected inet_csk_listen_stop to forget and free every child",
+                                   i, s->forced ? "counted and never freed" : "still in the accept queue",
+                                   model::state_name(s->state))
+                     : "";
+        }
         case PropertyId::eventually_destroyed:
         case PropertyId::rfc_transitions:
         case PropertyId::rst_discipline:
@@ -178,7 +211,9 @@ std::string explain_state(PropertyId p, const GlobalView& g) {
         case PropertyId::tw_handoff:
         case PropertyId::timer_armed:
         case PropertyId::close_progress:
-        case PropertyId::abort_accepted: return "";
+        case PropertyId::abort_accepted:
+        case PropertyId::child_forget:
+        case PropertyId::reqsk_silent: return "";
     }
     return "";
 }

@@ -73,6 +73,8 @@ bool transition_allowed(const StepView& v) {
     switch (v.what) {
         case Stimulus::close: {
             if (d.dead || d.lingering) return false;  // close() runs once
+            // RFC 793 CLOSE in LISTEN: "any outstanding RECEIVEs are returned ... delete TCB": nothing is sent.
+            if (f.state == S::listen) return to == S::listen_stop && !v.fin_sent;
             if (f.state == S::closed || f.state == S::closed_tw) return to == f.state && v.to.data.dead;
             if (abortive(v.opts)) return (f.state == S::established || f.state == S::close_wait || full_closing(f.state)) &&
                                          to == S::closed && v.to.data.dead;
@@ -121,6 +123,7 @@ bool transition_allowed(const StepView& v) {
                 case S::tw_fin_wait2:
                 case S::tw_time_wait: return to == S::destroyed;
                 case S::closed_tw: return to == S::closed;
+                case S::new_syn_recv: return to == S::destroyed;  // RFC 793: SYN-RECEIVED + RST from an active open
                 default: return to == f.state;
             }
         case Stimulus::rto:  // retransmit our FIN, or kill the orphan
@@ -151,6 +154,15 @@ bool transition_allowed(const StepView& v) {
         case Stimulus::tw_expire:
             if (f.state == S::tw_fin_wait2 || f.state == S::tw_time_wait) return to == S::destroyed;
             return f.state == S::closed_tw && to == S::closed;
+        case Stimulus::listen_stop:  // the listener's CLOSE aborts the connections it still holds
+            return d.queued && to == S::closed && v.to.data.dead;
+        case Stimulus::forced_destroy: return d.forced && to == S::destroyed;
+        case Stimulus::listen_stop_end: return f.state == S::listen_stop && to == S::closed && v.to.data.dead;
+        case Stimulus::hs_ack:  // SYN-RECEIVED + ACK: ESTABLISHED (queued for accept()), or no connection left
+            if (f.state != S::new_syn_recv) return to == f.state;
+            return (to == S::established && v.to.data.queued) || to == S::destroyed;
+        case Stimulus::synack_timer:  // our SYN-ACK again, or the half-open connection is given up
+            return f.state == S::new_syn_recv && (to == S::new_syn_recv || to == S::destroyed);
         case Stimulus::abort:  // RFC 793 ABORT: "delete the TCB, enter CLOSED" in every synchronized state
             if (d.owned) return false;
             if (full_closing(f.state) || f.state == S::established || f.state == S::close_wait)
@@ -194,6 +206,8 @@ bool rst_expected(const StepView& v) {
             // tcp_out_of_resources resets; a spent budget (tcp_write_err) is silent and, once the probe
             // interval reached RTO_MAX, is tested before the OOM check.
             return to == S::destroyed && v.oom && !v.probe_backoff_spent;
+        case Stimulus::listen_stop: return f.state == S::established || f.state == S::close_wait;  // tcp_need_reset
+        case Stimulus::hs_ack: return f.state == S::new_syn_recv && to == S::destroyed;  // no socket: tcp_v4_send_reset
         case Stimulus::shutdown:
         case Stimulus::linger_wake:
         case Stimulus::release_sock:
@@ -203,7 +217,10 @@ bool rst_expected(const StepView& v) {
         case Stimulus::window_ack:
         case Stimulus::window_open:
         case Stimulus::loss_probe:
-        case Stimulus::data_ack: return false;
+        case Stimulus::data_ack:
+        case Stimulus::forced_destroy:
+        case Stimulus::listen_stop_end:
+        case Stimulus::synack_timer: return false;
     }
     return false;
 }
@@ -268,9 +285,38 @@ bool tw_handoff_right(const StepView& v) {
         case Stimulus::window_ack:
         case Stimulus::window_open:
         case Stimulus::loss_probe:
-        case Stimulus::data_ack: return true;
+        case Stimulus::data_ack:
+        case Stimulus::listen_stop:
+        case Stimulus::forced_destroy:
+        case Stimulus::listen_stop_end:
+        case Stimulus::hs_ack:
+        case Stimulus::synack_timer: return true;
     }
     return true;
+}
+
+// inet_csk_listen_stop -> inet_child_forget: a queued child is forgotten in one step (orphaned, off the queue,
+// counted once, reset in a tcp_need_reset state); the step after it frees it (uncounted once, freed). No other
+// step counts a child in the accept queue.
+bool child_forget_right(const StepView& v) {
+    const auto& d = v.from.data;
+    if (v.what == Stimulus::listen_stop)
+        return d.queued && v.to.state == S::closed && v.to.data.dead && v.to.data.forced && !v.to.data.queued &&
+               v.incs == 1 && v.decs == 0 && !v.freed &&
+               v.rst_sent == (v.from.state == S::established || v.from.state == S::close_wait);
+    if (d.forced) return v.what == Stimulus::forced_destroy && v.to.state == S::destroyed && v.incs == 0 &&
+                         v.decs == 1 && v.freed;
+    if (v.what == Stimulus::forced_destroy) return false;  // only a forgotten child is freed this way
+    return !d.queued || (v.incs == 0 && v.decs == 0 && !v.freed);
+}
+
+// A request socket is never counted; its timer and the listener's close() drop it silently, and only a final ACK
+// that finds no listener is answered with an RST (tcp_v4_rcv, no socket). The listener's close() sends none.
+bool reqsk_silent_right(const StepView& v) {
+    if (v.from.state == S::listen || v.from.state == S::listen_stop) return !v.rst_sent;
+    if (v.from.state != S::new_syn_recv) return true;
+    if (v.incs != 0 || v.decs != 0) return false;
+    return !v.rst_sent || (v.what == Stimulus::hs_ack && v.to.state == S::destroyed);
 }
 }  // namespace
 
@@ -283,6 +329,8 @@ PropertyMask violated_by_step(const StepView& v) {
     if (v.rst_sent != rst_expected(v) || l2neg_waits) m |= bit(PropertyId::rst_discipline);
     if (!oom_kill_right(v)) m |= bit(PropertyId::oom_kill);
     if (!tw_handoff_right(v)) m |= bit(PropertyId::tw_handoff);
+    if (!child_forget_right(v)) m |= bit(PropertyId::child_forget);
+    if (!reqsk_silent_right(v)) m |= bit(PropertyId::reqsk_silent);
     return m;
 }
 
@@ -308,6 +356,34 @@ std::string explain_step(PropertyId p, const StepView& v) {
             if (v.tw_full)
                 return fmt::format("no timewait bucket is left (tcp_max_tw_buckets): expected none, the step takes one ({})", to);
             return fmt::format("a bucket is available: expected the connection to go to a timewait bucket, it went to {}", to);
+        case PropertyId::child_forget: {
+            const auto& d = v.from.data;
+            if (v.what == Stimulus::listen_stop) {
+                const bool reset = v.from.state == S::established || v.from.state == S::close_wait;
+                return fmt::format("inet_child_forget on a queued {} child: expected it orphaned and off the queue in "
+                                   "CLOSE, counted once, {}; it became {}, counted {} time{}, uncounted {}, {}",
+                                   from, reset ? "with an RST (tcp_need_reset)" : "without an RST", model::describe(v.to),
+                                   v.incs, v.incs == 1 ? "" : "s", v.decs, v.rst_sent ? "an RST sent" : "no RST");
+            }
+            if (d.forced)
+                return fmt::format("a child inet_child_forget counted: expected its next step to free it and uncount it "
+                                   "once (inet_csk_destroy_sock), it went to {} ({} decrement{}{})",
+                                   to, v.decs, v.decs == 1 ? "" : "s", v.freed ? ", freed" : ", not freed");
+            if (v.what == Stimulus::forced_destroy)
+                return fmt::format("{} was never forgotten by inet_csk_listen_stop: expected inet_child_forget not to free it",
+                                   from);
+            return fmt::format("a child in the accept queue ({} -> {}): expected no count change outside "
+                               "inet_child_forget, it was counted {} and uncounted {} time(s)",
+                               from, to, v.incs, v.decs);
+        }
+        case PropertyId::reqsk_silent:
+            if (v.from.state == S::listen || v.from.state == S::listen_stop)
+                return fmt::format("the listener's close() ({} -> {}): expected no RST of its own, one was sent", from, to);
+            if (v.incs != 0 || v.decs != 0)
+                return fmt::format("a request socket ({} -> {}): expected it never counted, it was counted {} and "
+                                   "uncounted {} time(s)", from, to, v.incs, v.decs);
+            return fmt::format("a request socket ({} -> {}): expected it dropped without an RST (only a final ACK "
+                               "that finds no listener is answered by one), an RST was sent", from, to);
         case PropertyId::no_deadlock:
         case PropertyId::eventually_destroyed:
         case PropertyId::orphan_balance:
@@ -318,7 +394,8 @@ std::string explain_step(PropertyId p, const StepView& v) {
         case PropertyId::orphan_classification:
         case PropertyId::timer_armed:
         case PropertyId::close_progress:
-        case PropertyId::abort_accepted: return "";  // not step properties
+        case PropertyId::abort_accepted:
+        case PropertyId::listener_drains: return "";  // not step properties
     }
     return "";
 }
@@ -336,6 +413,7 @@ enum class Missing : std::uint8_t {
     close_tail,       // __tcp_close stopped half-way
     release_sock,     // close() keeps the socket lock
     abort,            // tcp_abort cannot answer on a socket a lookup finds
+    synack_timer,     // a request socket without its SYN-ACK timer
 };
 
 Missing missing(PropertyId p, const EnabledView& e) {
@@ -355,11 +433,14 @@ Missing missing(PropertyId p, const EnabledView& e) {
             if (k.state == S::fin_wait2 && d.dead && !d.owned && !e.has(K::keepalive_expire)) return Missing::keepalive_timer;
             if (model::holds_tw_bucket(k.state) && !e.has(K::tw_expire)) return Missing::tw_timer;
             if (d.lingering && !e.has(K::linger_wake)) return Missing::linger_wake;
+            if (k.state == S::new_syn_recv && !e.has(K::reqsk_timer) && !e.has(K::reqsk_timer_no_listener))
+                return Missing::synack_timer;
             return Missing::none;
         }
         case PropertyId::close_progress: {
             // close() is accepted in every open state and, once started, runs to its end.
             const bool open = (k.state == S::established || k.state == S::close_wait || k.state == S::closed ||
+                               k.state == S::listen ||
                                k.state == S::closed_tw || full_closing(k.state)) &&
                               !d.dead && !d.lingering;
             if (open && !e.every_close) return Missing::close_call;
@@ -384,7 +465,10 @@ Missing missing(PropertyId p, const EnabledView& e) {
         case PropertyId::rfc_transitions:
         case PropertyId::rst_discipline:
         case PropertyId::oom_kill:
-        case PropertyId::tw_handoff: return Missing::none;  // not judged on enabled events
+        case PropertyId::tw_handoff:
+        case PropertyId::child_forget:
+        case PropertyId::listener_drains:
+        case PropertyId::reqsk_silent: return Missing::none;  // not judged on enabled events
     }
     return Missing::none;
 }
@@ -419,6 +503,9 @@ std::string explain_enabled(PropertyId p, const EnabledView& e) {
             return fmt::format("{}: inside __tcp_close, expected the rest of it to run, it cannot", where);
         case Missing::release_sock:
             return fmt::format("{}: close() still owns the socket, expected release_sock to run, it cannot", where);
+        case Missing::synack_timer:
+            return fmt::format("{}: a request socket, expected its SYN-ACK timer to be able to end it, it cannot fire",
+                               where);
         case Missing::abort:
             return fmt::format("{}: a socket a lookup finds, expected tcp_abort (ss -K) to answer it (kill, purge or "
                                "refuse), it is not handled", where);

@@ -14,6 +14,9 @@ mkdir -p "$out"
 # The per-socket close path (Linux 6.x model), as DOT and SVG.
 "$bin" graph --view socket -o "$out/socket-view.dot"
 "$bin" graph --view socket -o "$out/socket-view.svg"
+# The same with a listener: its close(), the children inet_csk_listen_stop forgets, its request sockets.
+"$bin" graph --view socket --listener yes -o "$out/socket-view-listener.dot"
+"$bin" graph --view socket --listener yes -o "$out/socket-view-listener.svg"
 
 # Three sockets, merged by socket states and orphan count. Their peers never close (no CLOSE_WAIT or LAST_ACK),
 # which keeps the picture a screen or so wide: with the peers' FINs it has six times the classes and eight times the width.

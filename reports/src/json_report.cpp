@@ -75,6 +75,11 @@ json config_json(const checker::ExploreSpec& spec) {
            {"time_limit", spec.time_limit_seconds},
            {"cases", cases}};
     if (!spec.patch.empty()) j["patch"] = {{"name", spec.patch.name}, {"edits", spec.patch.describe()}};
+    if (!spec.roles.empty()) {
+        json roles = json::array();
+        for (model::SlotRole r : spec.roles) roles.push_back(model::role_name(r));
+        j["roles"] = roles;
+    }
     return j;
 }
 }  // namespace
@@ -91,7 +96,7 @@ json to_json(const checker::ExploreSpec& spec, const checker::ExploreResult& r) 
                                  {"config", config_json(spec)},
                                  {"stats",
                                   {{"states", s.states},
-                                   {"raw_states", s.raw_states},
+                                   {"raw_states", spec.roles.empty() ? json(s.raw_states) : json(nullptr)},
                                    {"ample_states", s.ample_states},
                                    {"transitions", s.transitions},
                                    {"depth", s.depth},

@@ -27,6 +27,11 @@ DotAttrs node_for(TcpState s) {
         a["fillcolor"] = "#dee2e6";
     } else if (s == TcpState::closed) {
         a["fillcolor"] = "#f1f3f5";
+    } else if (model::is_listener_state(s)) {
+        a["label"] += s == TcpState::listen ? "\nlistener" : s == TcpState::listen_stop ? "\nlistener's close()" : "\nrequest socket";
+        a["shape"] = "box";
+        a["style"] = "filled,rounded";
+        a["fillcolor"] = "#e5dbff";
     } else {
         a["fillcolor"] = "#d3f9d8";
     }
@@ -48,6 +53,9 @@ std::string_view row_token(TcpState s) {
         case TcpState::tw_fin_wait2: return "tw_fin_wait2";
         case TcpState::tw_time_wait: return "tw_time_wait";
         case TcpState::destroyed: return "destroyed";
+        case TcpState::listen: return "listen";
+        case TcpState::listen_stop: return "listen_stop";
+        case TcpState::new_syn_recv: return "new_syn_recv";
     }
     return {};
 }
@@ -63,7 +71,13 @@ std::string short_row_name(std::string_view row, TcpState source) {
     return std::string(row);
 }
 
-DotGraph socket_view(bool show_guards) {
+namespace {
+bool listener_row(const model::RowDescription& d) {
+    return model::is_listener_state(d.source) || model::is_listener_state(d.target) || model::is_listener_event(d.event);
+}
+}  // namespace
+
+DotGraph socket_view(bool show_guards, bool listener) {
     DotGraph g;
     g.name = "close_path";
     g.graph_attrs = {{"rankdir", "TB"},
@@ -72,15 +86,20 @@ DotGraph socket_view(bool show_guards) {
                      {"fontsize", "12"},
                      {"label", "Linux TCP close path of one socket. Edges: the rows taking them, named without the source "
                                "state; red sends a RST, bold destroys the socket.\nHover an edge (SVG) for its rows' "
-                               "full names, events, " + std::string(show_guards ? "guards " : "") + "and actions."}};
+                               "full names, events, " + std::string(show_guards ? "guards " : "") + "and actions." +
+                               (listener ? "\nWith a listener: its close(), the children inet_csk_listen_stop forgets "
+                                           "(purple: listener, request socket) and its request sockets."
+                                         : "")}};
     g.node_defaults = {{"shape", "ellipse"}, {"fontname", "Helvetica"}, {"fontsize", "11"}};
     g.edge_defaults = {{"fontname", "Helvetica"}, {"fontsize", "9"}};
-    for (int s = 0; s < model::kTcpStates; ++s) g.nodes.push_back(node_for(TcpState(s)));
+    for (int s = 0; s < model::kTcpStates; ++s)  // the listener's states are the last ones
+        if (listener || !model::is_listener_state(TcpState(s))) g.nodes.push_back(node_for(TcpState(s)));
     // The two ends on the bottom rank: edges into them stop crossing the middle of the picture.
     g.same_rank.push_back({std::size_t(TcpState::closed), std::size_t(TcpState::destroyed)});
     // One edge per (source, target): its label names the rows taking it, one per line; the tooltip spells them out.
     std::map<std::pair<TcpState, TcpState>, std::vector<const model::RowDescription*>> groups;
-    for (const model::RowDescription& d : model::describe_table()) groups[{d.source, d.target}].push_back(&d);
+    for (const model::RowDescription& d : model::describe_table())
+        if (listener || !listener_row(d)) groups[{d.source, d.target}].push_back(&d);
     for (const auto& [ends, rows] : groups) {
         std::string label, tooltip;
         bool rst = false, destroy = false;

@@ -49,6 +49,7 @@ void write_text(std::ostream& out, const checker::ExploreSpec& spec, const check
                kVersion, spec.profile, spec.sockets, spec.sockets == 1 ? "" : "s",
                spec.engine == checker::Engine::table ? "table" : "msm", spec.symmetry ? "on" : "off",
                spec.por ? "on" : "off", kStores[int(spec.store)], spec.threads, spec.threads == 1 ? "" : "s");
+    if (!spec.roles.empty()) fmt::print(out, "sockets: {}\n", checker::describe_roles(spec.roles, spec.sockets));
     if (spec.memory_available_bytes)
         fmt::print(out, "memory limit {:.1f} GiB: {} % of the {:.1f} GiB available at the start (--memory-limit 0: none)\n",
                    double(spec.memory_limit_bytes) / (1 << 30), checker::kAutoMemoryLimitPercent,
@@ -65,7 +66,10 @@ void write_text(std::ostream& out, const checker::ExploreSpec& spec, const check
         fmt::print(out, "  {:<24} {}\n", i.name, status_name(p.status));
     }
     const auto& s = r.stats;
-    if (spec.symmetry && spec.sockets > 1)
+    if (spec.symmetry && spec.sockets > 1 && !spec.roles.empty())
+        fmt::print(out, "symmetry reduction: {} classes of states (sockets in equal configurations are interchangeable, "
+                        "whatever their role; the unreduced count is not derived with a listener)\n", s.states);
+    else if (spec.symmetry && spec.sockets > 1)
         fmt::print(out, "symmetry reduction: {} states stand for {:.0f} {} ({:.1f}x)\n", s.states, s.raw_states,
                    spec.por ? "of the reduced graph" : "without it",
                    s.raw_states / double(std::max<std::uint64_t>(1, s.states)));

@@ -10,6 +10,7 @@
 #include "orphancheck/model/effects.hpp"
 #include "orphancheck/model/events.hpp"
 #include "orphancheck/model/local.hpp"
+#include "orphancheck/model/slot_role.hpp"
 #include "orphancheck/model/tcp_state.hpp"
 #include "orphancheck/properties/socket_view.hpp"
 
@@ -99,6 +100,10 @@ static_assert(model::kEvents + kEnvEvents <= 256, "a move label is one byte");
 int apply_effects(const model::EffectList& fx, std::uint16_t& env_bits);
 // What the properties see of one socket: its local state and the ghost bits of its environment.
 [[nodiscard]] properties::SocketView socket_view(const model::LocalKey& local, std::uint16_t env_bits);
+
+// The network of a socket of role `r` when the run starts: for a request socket, the client's final ACK is on its
+// way (ack_in; it may be lost); nothing for the others.
+[[nodiscard]] std::uint16_t initial_env(model::SlotRole r);
 
 // Clears what can no longer matter in local configuration `k`, so equal situations are equal.
 [[nodiscard]] std::uint16_t canonical_env(const model::LocalKey& k, std::uint16_t env_bits);

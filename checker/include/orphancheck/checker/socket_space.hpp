@@ -5,6 +5,7 @@
 // machines every time.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,9 +41,25 @@ struct SockMove {
     Label label;
     model::RowId row1 = model::RowId::none;  // kernel rows that fired (a FIN+ACK fires two)
     model::RowId row2 = model::RowId::none;
-    std::uint16_t violates = 0;  // step properties (rfc-transitions, ...) this move breaks
+    properties::PropertyMask violates = 0;  // step properties (rfc-transitions, ...) this move breaks
     bool operator==(const SockMove&) const = default;
 };
+
+// Where the run's listener is (--listener yes): bits 2-3 of a guard-input index. Without a listener it is
+// always `listening`, so a run without one has the four guard inputs of the table alone.
+enum class ListenerPhase : std::uint8_t {
+    listening,       // in LISTEN (or no listener at all)
+    stopping_busy,   // its close() runs inet_csk_listen_stop and some child is still queued or being forgotten
+    stopping_empty,  // its close() runs inet_csk_listen_stop, nothing queued any more
+    closed,          // past inet_csk_listen_stop
+};
+inline constexpr int kListenerPhases = 4;
+inline constexpr int kGins = model::kGuardInputCombos * kListenerPhases;  // guard-input indices of a socket space
+// What one socket tells about the listener phase (SocketSpace::listener_bits), OR-ed over the sockets.
+namespace listener_bit {
+inline constexpr std::uint8_t listen = 1, stopping = 2, queued = 4;
+}
+[[nodiscard]] inline ListenerPhase phase_of(int gin) { return ListenerPhase(gin / model::kGuardInputCombos); }
 
 // tcp_orphan_update: the cached count takes the counter's value, clamped to 0..255.
 [[nodiscard]] inline int refreshed_cache(int counter) { return counter < 0 ? 0 : counter > 255 ? 255 : counter; }
@@ -51,11 +68,15 @@ inline constexpr int kCounterLimit = 100;
 
 class SocketSpace {
 public:
-    SocketSpace(const CaseConfig& c, Engine engine, const model::TablePatch& patch);
+    // `roles`: the roles of the run's sockets (empty: every socket an open connection).
+    SocketSpace(const CaseConfig& c, Engine engine, const model::TablePatch& patch,
+                std::span<const model::SlotRole> roles = {});
     ~SocketSpace();
     SocketSpace(SocketSpace&&) noexcept;
 
-    [[nodiscard]] Combo initial() const { return 0; }
+    [[nodiscard]] Combo initial() const { return 0; }  // an open connection
+    [[nodiscard]] Combo initial(model::SlotRole r) const { return initial_[std::size_t(r)]; }
+    [[nodiscard]] bool has_listener() const { return has_listener_; }
     // Moves of a socket in `c` when the global guard inputs are `gin`.
     std::span<const SockMove> moves(Combo c, int gin);
     // What the step properties saw of moves(c, gin)[i] (nullopt for a network move the kernel never saw): to say
@@ -67,9 +88,9 @@ public:
     // Bit k set: a move of fairness class k+1 (app, rto, keepalive, tw) is enabled.
     std::uint8_t fair_mask(Combo c, int gin);
     // Per-socket state properties (timer-armed, close-progress) broken in `c` under `gin`.
-    std::uint16_t state_violations(Combo c, int gin);
-    // The guard inputs guard_index gives for any orphan cache (0..255) and any number of
-    // timewait buckets held by `sockets` sockets, ascending.
+    properties::PropertyMask state_violations(Combo c, int gin);
+    // The guard inputs guard_index gives for any orphan cache (0..255), any number of timewait buckets held
+    // by `sockets` sockets and (with a listener) any listener phase, ascending.
     [[nodiscard]] std::vector<int> guard_inputs(int sockets) const;
     // Computes the moves of every configuration reachable from the initial one under those
     // guard inputs, until no new configuration appears (table engine): afterwards moves() and
@@ -100,9 +121,15 @@ public:
     [[nodiscard]] model::LocalKey local(Combo c) const { return model::LocalKey::unpack(combos_[c].local); }
     [[nodiscard]] std::uint16_t env_bits(Combo c) const { return combos_[c].env; }
     [[nodiscard]] bool holds_bucket(Combo c) const { return model::holds_tw_bucket(views_[c].state); }
-    // Guard inputs of a global state whose orphan cache is `cache` and whose sockets hold `buckets`
-    // timewait buckets: tcp_check_oom (cache > tcp_max_orphans, or memory pressure) and bucket exhaustion.
-    [[nodiscard]] int guard_index(int cache, int buckets) const;
+    // listener_bit::listen / stopping when `c` is the listener in LISTEN / in inet_csk_listen_stop, queued
+    // when it is a child still in the accept queue or being forgotten.
+    [[nodiscard]] std::uint8_t listener_bits(Combo c) const { return lbits_[c]; }
+    // The listener phase of a global state whose sockets' listener_bits OR to `bits`.
+    [[nodiscard]] ListenerPhase listener_phase(std::uint8_t bits) const;
+    // Guard inputs of a global state whose orphan cache is `cache`, whose sockets hold `buckets` timewait
+    // buckets and whose listener is in `phase`: tcp_check_oom (cache > tcp_max_orphans, or memory pressure),
+    // bucket exhaustion, and where the listener is.
+    [[nodiscard]] int guard_index(int cache, int buckets, ListenerPhase phase = ListenerPhase::listening) const;
     [[nodiscard]] std::size_t size() const { return combos_.size(); }
     [[nodiscard]] const CaseConfig& config() const { return case_; }
     // Number of locals of the extracted table (0 for the MSM engine).
@@ -119,12 +146,12 @@ private:
         std::uint16_t count = 0;
         std::uint8_t fair = 0;
         bool done = false;
-        std::uint16_t violates = 0;
+        properties::PropertyMask violates = 0;
     };
     Combo intern(std::uint32_t local, std::uint16_t env);
     model::StepResult kernel(const model::LocalKey& from, model::EventId ev, model::GuardInputs in);
     // Appends the moves of `c` under `gin`; returns its state violations.
-    std::uint16_t compute(Combo c, int gin, std::vector<SockMove>& out);
+    properties::PropertyMask compute(Combo c, int gin, std::vector<SockMove>& out);
     static std::uint8_t fair_of(std::span<const SockMove> m);
 
     CaseConfig case_;
@@ -138,7 +165,11 @@ private:
     std::vector<Memo> memo_;           // table engine: per combo x gin
     std::vector<SockMove> memo_moves_;
     std::vector<SockMove> scratch_;    // msm engine
-    std::uint16_t scratch_violates_ = 0;
+    properties::PropertyMask scratch_violates_ = 0;
+    std::vector<std::uint8_t> lbits_;  // by combo: listener_bits
+    std::array<Combo, model::kSlotRoles> initial_{};
+    bool has_listener_ = false;
+    int stride_ = model::kGuardInputCombos;  // memo_ entries per combo: the guard inputs the run can have
     std::vector<bool> independent_;  // by combo, filled by complete()
     std::vector<bool> closes_cycle_;  // by combo, filled by complete()
     bool cache_read_ = true;

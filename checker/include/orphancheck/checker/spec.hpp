@@ -9,6 +9,7 @@
 #include "orphancheck/model/config.hpp"
 #include "orphancheck/model/events.hpp"
 #include "orphancheck/model/local.hpp"
+#include "orphancheck/model/slot_role.hpp"
 #include "orphancheck/model/table_patch.hpp"
 #include "orphancheck/properties/property.hpp"
 
@@ -54,7 +55,13 @@ inline constexpr int kAutoMemoryLimitPercent = 80;
 
 struct ExploreSpec {
     std::string profile{model::kDefaultProfile};  // kernel profile the cases' KernelOptions come from
-    int sockets = 2;
+    int sockets = 2;  // every socket of the run, whatever its role
+    // The role of each socket (--listener yes: the open connections, then the listener, its queued children and
+    // its request sockets); empty: every socket is an open connection.
+    std::vector<model::SlotRole> roles;
+    [[nodiscard]] model::SlotRole role_of(int s) const {
+        return roles.empty() ? model::SlotRole::socket : roles[std::size_t(s)];
+    }
     std::vector<CaseConfig> cases;  // each case is a separate initial state
     Engine engine = Engine::table;
     model::TablePatch patch;
@@ -89,6 +96,10 @@ struct ExploreSpec {
 };
 
 inline constexpr int kMaxSockets = 14;
+
+// "2 sockets ESTABLISHED", or with a listener "1 socket ESTABLISHED, a listener in LISTEN, 2 children in its
+// accept queue, 1 request socket in NEW_SYN_RECV".
+[[nodiscard]] std::string describe_roles(const std::vector<model::SlotRole>& roles, int sockets);
 inline constexpr std::uint64_t kMinMemoryLimit = 16ull << 20;  // what a run needs to start
 
 }  // namespace orphancheck::checker

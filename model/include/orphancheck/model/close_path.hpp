@@ -13,6 +13,7 @@
 #include "orphancheck/model/events.hpp"
 #include "orphancheck/model/local.hpp"
 #include "orphancheck/model/rows.hpp"
+#include "orphancheck/model/slot_role.hpp"
 
 namespace orphancheck::model {
 
@@ -71,7 +72,8 @@ public:
     MsmClosePath(const MsmClosePath&) = delete;
     MsmClosePath& operator=(const MsmClosePath&) = delete;
 
-    [[nodiscard]] LocalKey initial() const;
+    [[nodiscard]] LocalKey initial() const;  // an open connection: initial(SlotRole::socket)
+    [[nodiscard]] LocalKey initial(SlotRole r) const;
     // Fires `ev` on a machine in configuration `from`, with a patch's guard edits if any. Throws PatchError if
     // no machine in from.state has been seen yet (only a patch's retarget gets there).
     StepResult fire(const LocalKey& from, EventId ev, GuardInputs in, const GuardOverrides* guards = nullptr);

@@ -32,6 +32,9 @@ struct SysctlConfig {
     // is sent again at the probe timeout before the first RTO expiry, which then comes one RTO after it.
     // Without it the probe is not a move, and the timed reading allows for one before the first expiry.
     bool loss_probe = false;
+    // net.ipv4.tcp_synack_retries: how often a request socket's SYN-ACK is sent again while its listener listens
+    // (only request sockets read it: --syn-queue).
+    int synack_retries = 5;
 
     // The FIN_WAIT2 handling switches at TCP_TIMEWAIT_LEN (60 s).
     [[nodiscard]] bool fin_timeout_long() const { return fin_timeout_seconds > kernel.timewait_len_seconds; }

@@ -51,6 +51,7 @@ enum class Timing : std::uint8_t {
     keepalive,  // the FIN_WAIT2 orphan timer: tcp_fin_time() (- 60 s when it is above 60 s)
     timewait,   // the timewait bucket timer
     linger,     // the SO_LINGER wait of close()
+    handshake,  // the SYN-ACK timer of a request socket: TCP_TIMEOUT_INIT (1 s) doubled per retransmission, capped at RTO_MAX
 };
 
 // How the explorer fires the event on a socket.
@@ -60,6 +61,12 @@ enum class Source : std::uint8_t {
     admin,       // tcp_abort, when the run lets an administrator act
     segment,     // a segment from the peer arriving (the network model delivers it)
     shutdown_call,  // the application's shutdown(SHUT_WR) before close(), when the run lets it (--shutdown)
+    // By itself, in the variant that matches the run's listener (--listener yes):
+    listen_stop,       // on every socket while the listener's close() runs inet_csk_listen_stop
+    if_queue_busy,     // ... and some child of it is still queued or being forgotten
+    if_queue_empty,    // ... and its accept queue is empty
+    if_listening,      // while the listener is in LISTEN (or there is none)
+    if_not_listening,  // once the listener has left LISTEN
 };
 
 // The stimulus of a step as the TCP specification names it (what the step properties judge).
@@ -84,6 +91,11 @@ enum class Stimulus : std::uint8_t {
     data_ack,      // the peer's ACK of the data ahead of our FIN, not of the FIN: SND.UNA advances
     loss_probe,    // tail-loss probe: our FIN sent again, no retransmission counted (RFC 8985 7.3)
     shutdown,      // shutdown(SHUT_WR): our FIN, the file stays open (RFC 793 CLOSE of the send side)
+    listen_stop,   // the listener's close() reaches this queued child (inet_csk_listen_stop/inet_child_forget)
+    forced_destroy,   // inet_child_forget frees the child it forgot
+    listen_stop_end,  // the listener's close() after its accept queue (RFC 793 CLOSE in LISTEN deletes the TCB)
+    hs_ack,        // the final ACK of the handshake, or a segment carrying it (RFC 793 SYN-RECEIVED + ACK)
+    synack_timer,  // the request socket's SYN-ACK timer
 };
 
 // X(id, kernel function, fairness, timing, source, stimulus, text)
@@ -114,7 +126,22 @@ enum class Stimulus : std::uint8_t {
     X(shutdown_unacked, "tcp_shutdown", app, anytime, shutdown_call, shutdown,                                    \
       "shutdown(SHUT_WR), data unacked")                                                                            \
     X(rx_data_ack, "tcp_ack", none, instant, segment, data_ack, "peer ACK of the data ahead of our FIN")          \
-    X(loss_probe, "tcp_send_loss_probe", write_timer, loss_probe, direct, loss_probe, "loss probe timer fires (TLP)")
+    X(loss_probe, "tcp_send_loss_probe", write_timer, loss_probe, direct, loss_probe, "loss probe timer fires (TLP)") \
+    X(listen_stop_forget, "inet_csk_listen_stop/inet_child_forget", app, instant, listen_stop, listen_stop,          \
+      "the listener's close(): inet_csk_listen_stop forgets this queued child")                                     \
+    X(forced_destroy, "inet_child_forget/inet_csk_destroy_sock", app, instant, direct, forced_destroy,              \
+      "inet_child_forget destroys the child it forgot")                                                             \
+    X(listen_stop_end, "inet_csk_listen_stop", app, instant, if_queue_empty, listen_stop_end,                       \
+      "the listener's close(): its accept queue is empty")                                                          \
+    X(listen_stop_end_busy, "inet_csk_listen_stop", app, instant, if_queue_busy, listen_stop_end,                   \
+      "the listener's close(): children still queued")                                                              \
+    X(rx_hs_ack, "tcp_check_req", none, instant, segment, hs_ack, "final ACK of the handshake, listener in LISTEN") \
+    X(rx_hs_ack_no_listener, "tcp_v4_rcv", none, instant, segment, hs_ack,                                          \
+      "final ACK of the handshake, listener closed")                                                                \
+    X(reqsk_timer, "reqsk_timer_handler", write_timer, handshake, if_listening, synack_timer,                       \
+      "SYN-ACK timer fires, listener in LISTEN")                                                                    \
+    X(reqsk_timer_no_listener, "reqsk_timer_handler", write_timer, handshake, if_not_listening, synack_timer,      \
+      "SYN-ACK timer fires, listener closed")
 
 enum class EventKind : std::uint8_t {
 #define ORPHANCHECK_EVENT_ENUM(id, fn, fair, timing, source, stimulus, text) id,
@@ -162,5 +189,7 @@ struct EventInfo {
 [[nodiscard]] inline Fairness fairness_of(EventKind k) { return info(k).fairness; }
 [[nodiscard]] inline Timing timing_of(EventKind k) { return info(k).timing; }
 [[nodiscard]] inline Stimulus stimulus_of(EventKind k) { return info(k).stimulus; }
+// The events only a run with a listener fires: on the listener, its queued children and its request sockets.
+[[nodiscard]] bool is_listener_event(EventKind k);
 
 }  // namespace orphancheck::model

@@ -22,15 +22,20 @@ struct SockData {
     bool fin_unqueued = false;  // tcp_send_fin could not allocate the FIN: nothing queued, no timer (O7)
     bool data_ahead = false;    // our FIN went out behind data the peer has not acked yet (--send-queue unacked)
     bool tlp_sent = false;      // the tail-loss probe resent our FIN; the RTO timer runs from it (--loss-probe yes)
+    // A child of a listener (--listener yes):
+    bool queued = false;  // in the listener's accept queue: no file, never accept()ed
+    bool forced = false;  // forgotten by inet_csk_listen_stop: counted, inet_child_forget destroys it next
     // RTO retransmissions of our FIN (icsk_retransmits); while window_wait, the unanswered
-    // zero-window probes instead (icsk_probes_out: no segment of ours is in flight then).
+    // zero-window probes instead (icsk_probes_out: no segment of ours is in flight then); for a request
+    // socket, its SYN-ACK retransmissions (num_timeout).
     std::uint8_t retries = 0;
     std::uint8_t backoff = 0;  // zero-window probes sent (icsk_backoff), never above tcp_retries2
 
     static constexpr int kFlagBits = 11;
     static constexpr int kRetriesBits = 8;
     static constexpr int kBackoffBits = 4;
-    static constexpr int kBits = kFlagBits + kRetriesBits + kBackoffBits;
+    static constexpr int kChildFlagBits = 2;  // queued, forced: after backoff, so older locals keep their order
+    static constexpr int kBits = kFlagBits + kRetriesBits + kBackoffBits + kChildFlagBits;
     static constexpr int kMaxBackoff = (1 << kBackoffBits) - 1;  // so tcp_retries2 is at most 15 here
 
     [[nodiscard]] std::uint32_t pack() const;
@@ -39,7 +44,7 @@ struct SockData {
 };
 
 struct LocalKey {
-    static constexpr int kStateShift = 24;
+    static constexpr int kStateShift = 26;
     static_assert(SockData::kBits <= kStateShift, "socket data overlaps the state in a packed local");
     static_assert(kTcpStates <= (1 << (32 - kStateShift)), "TCP states do not fit a packed local");
 

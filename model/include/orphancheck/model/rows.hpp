@@ -185,7 +185,19 @@ namespace orphancheck::model {
     X(abort_tw_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 timewait bucket: bucket freed (6.x)")                                    \
     X(abort_tw_time_wait, "tcp_abort", "ss -K on a TIME_WAIT bucket: bucket freed (6.x)")                                             \
     X(abort_refused_tw_fin_wait2, "tcp_abort", "ss -K on a FIN_WAIT2 bucket, 5.15: -EOPNOTSUPP")                                      \
-    X(abort_refused_tw_time_wait, "tcp_abort", "ss -K on a TIME_WAIT bucket, 5.15: -EOPNOTSUPP")
+    X(abort_refused_tw_time_wait, "tcp_abort", "ss -K on a TIME_WAIT bucket, 5.15: -EOPNOTSUPP")                                      \
+    X(close_listen, "__tcp_close", "close() of a listener: CLOSE (unhashed), then inet_csk_listen_stop; no FIN, no RST")              \
+    X(listen_stop_done, "inet_csk_listen_stop", "accept queue empty: the listener goes to adjudge_to_death (sock_orphan)")          \
+    X(forget_established, "inet_csk_listen_stop/inet_child_forget", "queued ESTABLISHED child: tcp_disconnect RST, orphan, count") \
+    X(forget_close_wait, "inet_csk_listen_stop/inet_child_forget", "queued CLOSE_WAIT child: tcp_disconnect RST, orphan, count")   \
+    X(forget_closed, "inet_csk_listen_stop/inet_child_forget", "queued child already CLOSE (reset): orphan, count, no RST")        \
+    X(forced_destroy, "inet_child_forget/inet_csk_destroy_sock", "the forgotten child is destroyed: uncounted, freed")             \
+    X(req_ack_child, "tcp_check_req/inet_csk_complete_hashdance", "final ACK, listener in LISTEN: child queued ESTABLISHED")       \
+    X(req_ack_no_listener, "tcp_v4_rcv", "final ACK, listener closed: request freed, no socket found: RST")                        \
+    X(reqsk_timer_resend, "reqsk_timer_handler/inet_rtx_syn_ack", "SYN-ACK timer, listener in LISTEN: SYN-ACK sent again")      \
+    X(reqsk_timer_expire, "reqsk_timer_handler", "SYN-ACK timer, tcp_synack_retries spent: request freed, no RST")                 \
+    X(reqsk_timer_drop, "reqsk_timer_handler", "SYN-ACK timer, listener closed: request freed, no RST")                            \
+    X(rst_new_syn_recv, "tcp_check_req", "RST from the client to a request socket: request freed")
 
 enum class RowId : std::uint8_t {
 #define ORPHANCHECK_ROW_ENUM(name, fn, text) name,

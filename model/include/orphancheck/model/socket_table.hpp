@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -21,10 +22,12 @@ public:
         EffectList effects{};
     };
 
-    // Closure over MSM-reachable locals from the initial one, under every event
-    // and guard-input combination. Throws std::runtime_error if a patch retargets
-    // into a state MSM never entered (it cannot be materialised).
-    static SocketTable extract(const SysctlConfig& cfg, const TablePatch& patch = {});
+    // Closure over MSM-reachable locals from the initial one (local 0, an open connection) and the first
+    // configurations of `roles` (a listener, its children and requests), under every event and guard-input
+    // combination. Throws std::runtime_error if a patch retargets into a state MSM never entered (it cannot
+    // be materialised).
+    static SocketTable extract(const SysctlConfig& cfg, const TablePatch& patch = {},
+                               std::span<const SlotRole> roles = {});
 
     [[nodiscard]] std::size_t size() const { return locals_.size(); }
     [[nodiscard]] const LocalKey& local(std::uint16_t i) const { return locals_[i]; }

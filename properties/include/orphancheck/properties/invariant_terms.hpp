@@ -18,10 +18,14 @@ struct InvariantTerms {
     PropertyMask own = 0;  // single-increment, single-decrement, orphan-classification of this socket
     int in_close = 0;                  // its share of the counter while inside __tcp_close (incs - decs), else 0
     int counted = 0;                   // 1 when outside __tcp_close and counted as an orphan
+    bool listener = false;             // a listener in LISTEN or inet_csk_listen_stop (listener-drains)
+    bool in_queue = false;             // a child queued or not yet freed by inet_child_forget (listener-drains)
 };
 
 // The invariants that depend on the counter: orphan-balance and counter-never-negative.
 [[nodiscard]] PropertyMask counter_invariants();
+// The invariants over the sockets together (listener-drains): not in InvariantTerms::own.
+[[nodiscard]] PropertyMask cross_socket_invariants();
 // The invariants violated_invariants computes (the others come from SocketSpace::state_violations).
 [[nodiscard]] PropertyMask global_invariants();
 

@@ -29,8 +29,11 @@ enum class PropertyId : std::uint8_t {
     timer_armed,
     close_progress,
     abort_accepted,
+    child_forget,
+    listener_drains,
+    reqsk_silent,
 };
-inline constexpr int kProperties = 15;
+inline constexpr int kProperties = 18;
 
 enum class PropertyKind : std::uint8_t {
     invariant,  // checked in every reachable state

@@ -15,6 +15,8 @@ struct SocketView {
     std::uint8_t incs = 0;   // ghost: orphan increments applied for this socket (saturates at 3)
     std::uint8_t decs = 0;   // ghost: orphan decrements applied for this socket (saturates at 3)
     bool destroyed = false;  // ghost: inet_csk_destroy_sock ran
+    bool in_queue = false;   // a child on its listener's accept queue, or one inet_child_forget has not freed yet
+    bool forced = false;     // a child inet_child_forget counted and has not freed yet
 
     // In the orphan count as the kernel intends it: counted and not yet destroyed.
     [[nodiscard]] bool counted() const { return incs > 0 && !destroyed; }

@@ -28,6 +28,9 @@ struct StepView {
     // silently, before the OOM check (SysctlConfig::probe_backoff_spent of the socket's backoff).
     bool probe_backoff_spent = false;
     bool tw_full = false;  // no timewait bucket available
+    int incs = 0;          // orphan count increments of the step
+    int decs = 0;          // orphan count decrements of the step
+    bool freed = false;    // the socket was freed (inet_csk_destroy_sock, or a request socket's reqsk_put)
 };
 
 // Step properties (rfc-transitions, rst-discipline, oom-kill, tw-handoff) this step violates.

@@ -14,7 +14,8 @@
 namespace orphancheck::reports {
 
 // show_guards: the edge tooltips give each row's guard beside its event and actions.
-[[nodiscard]] DotGraph socket_view(bool show_guards = true);
+// `listener`: also the listener, the children its close() forgets and its request sockets (--listener yes).
+[[nodiscard]] DotGraph socket_view(bool show_guards = true, bool listener = false);
 
 // A row's name without the source state it repeats, for a label on an edge leaving that state:
 // "rto_fin_wait1" from FIN_WAIT1 is "rto", "ack_fin_wait1_tw" is "ack_tw"; a name that does not
