@@ -598,6 +598,10 @@ static int run_command(int argc, char** argv) {
             return kExitHolds;
         }
         if (app.got_subcommand("profiles")) return run_list(list_json, reports::profiles_json, cli::list_profiles);
+        // diff and mutate let an administrator run tcp_abort unless told otherwise; a listener run cannot.
+        for (auto [cmd, line] : {std::pair{diff, &diff_cmdline}, std::pair{mutate, &mutate_cmdline}})
+            if (cmd->count("--abort") == 0 && line->count("listener") && line->at("listener") == "yes")
+                (*line)["abort"] = "no";
         if (app.got_subcommand("diff")) return cli::run_diff(da, diff_cmdline);
         if (app.got_subcommand("conform")) return cli::run_conform(ca);
         if (app.got_subcommand("review")) return cli::run_review(ra);

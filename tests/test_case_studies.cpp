@@ -175,3 +175,9 @@ TEST_CASE("diff: a FIN_WAIT2 orphan sent straight to a bucket lives a minute les
 TEST_CASE("case study G3: the FIN_WAIT2 timer without its owned test destroys a socket close() still holds") {
     check_case({"keepalive-owned-test-dropped", {{"sockets", "1"}}, {PropertyId::rfc_transitions}});
 }
+
+TEST_CASE("case study L1: a final ACK that queues its child on a closed listener leaves it there for good") {
+    check_case({"queue-add-after-listener-close",
+                {{"listener", "yes"}, {"sockets", "0"}, {"syn-queue", "1"}, {"fin-timeout", "60"}},
+                {PropertyId::no_deadlock, PropertyId::eventually_destroyed, PropertyId::listener_drains}});
+}

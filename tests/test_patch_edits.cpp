@@ -159,6 +159,7 @@ TEST_CASE("diff: never 'equivalent' when a verdict differs, over every case stud
         {"broken/listen-stop-forget-no-rst", {{"listener", "yes"}, {"sockets", "0"}, {"accept-queue", "1"}}},
         {"broken/listen-stop-skips-queue", {{"listener", "yes"}, {"sockets", "0"}, {"accept-queue", "1"}}},
         {"broken/reqsk-timer-resets", {{"listener", "yes"}, {"sockets", "0"}, {"syn-queue", "1"}}},
+        {"cases/queue-add-after-listener-close", {{"listener", "yes"}, {"sockets", "0"}, {"syn-queue", "1"}}},
     };
     const std::filesystem::path root = std::filesystem::path(ORPHANCHECK_CHECKS) / ".." / "model" / "patches";
     std::set<std::string> shipped;
