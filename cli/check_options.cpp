@@ -170,10 +170,12 @@ std::string decimal_problem(const std::string& v, double lo, double hi) {
 const std::vector<OptionInfo>& check_options() {
     static const std::vector<OptionInfo> kOpts = {
         {"profile", "linux-6.12", "kernel profile: linux-5.15, linux-6.12, linux-6.18 (see 'orphancheck profiles')", "linux-5.15 linux-6.12 linux-6.18"},
-        {"sockets", "2", "number of open sockets closing concurrently (1..14; 0..13 with --listener yes, where they stand for connections accepted before the listener closed)"},
+        {"sockets", "2", "number of open sockets closing concurrently (1..14; 0 with --listener yes or --connecting; with a listener they stand for connections accepted before it closed)"},
         {"listener", "no", "a listening socket closes too: yes (with --accept-queue children never accepted and --syn-queue request sockets; its close() runs inet_csk_listen_stop), no", "no yes"},
         {"accept-queue", "0", "with --listener yes: ESTABLISHED children in the accept queue, never accepted (0..13)"},
         {"syn-queue", "0", "with --listener yes: request sockets (NEW_SYN_RECV) whose final ACK is on its way (0..13)"},
+        {"connecting", "0", "sockets whose connect() is in progress (SYN_SENT: our SYN out, the server's SYN-ACK on its way): each may be closed there, refused, time out or become an open connection (0..14)"},
+        {"syn-retries", "6", "net.ipv4.tcp_syn_retries 0..255: SYN retransmissions of a connecting socket; only with --connecting; comma list or all (1,6)", "1 6 all"},
         {"synack-retries", "5", "net.ipv4.tcp_synack_retries 0..255: SYN-ACK retransmissions of a request socket; only with --syn-queue; comma list or all (1,5)", "1 5 all"},
         {"linger", "all", "SO_LINGER of each socket: off, 0, timeout (comma list or all)", "off 0 timeout all"},
         {"linger2", "sysctl", "TCP_LINGER2 of each socket: sysctl (0), -1, short (<=60 s), long (>60 s), comma list or all", "sysctl -1 short long all"},
@@ -209,31 +211,43 @@ const std::vector<OptionInfo>& check_options() {
 }
 
 namespace {
-// --listener, --accept-queue, --syn-queue: the roles of the run's sockets (spec.sockets becomes all of them).
-void read_listener(const OptionValues& given, OptionValues& v, checker::ExploreSpec& spec) {
+// --listener, --accept-queue, --syn-queue, --connecting: the roles of the run's sockets (spec.sockets becomes all
+// of them).
+void read_roles(const OptionValues& given, OptionValues& v, checker::ExploreSpec& spec) {
     const bool listener = yes_no("listener", v["listener"]);
     const int children = int(parse_int("accept-queue", v["accept-queue"], 0, checker::kMaxSockets - 1));
     const int requests = int(parse_int("syn-queue", v["syn-queue"], 0, checker::kMaxSockets - 1));
-    if (!listener) {
+    const int connecting = int(parse_int("connecting", v["connecting"], 0, checker::kMaxSockets));
+    if (!listener)
         for (const char* o : {"accept-queue", "syn-queue"})
             if (given.count(o) && v[o] != "0")
                 throw UsageError(fmt::format("--{} needs --listener yes (a queue of a listening socket)", o));
-        if (spec.sockets == 0) throw UsageError("--sockets 0 needs --listener yes: sockets must be 1..14");
+    if (!listener && connecting == 0) {
+        if (spec.sockets == 0) throw UsageError("--sockets 0 needs --listener yes or --connecting: sockets must be 1..14");
         return;
     }
-    const int total = spec.sockets + 1 + children + requests;
+    const int total = spec.sockets + (listener ? 1 + children + requests : 0) + connecting;
     if (total > checker::kMaxSockets)
-        throw UsageError(fmt::format("--listener yes with {} open socket{}, {} queued child{} and {} request socket{} "
-                                     "needs {} sockets; the state encoding holds at most {}",
-                                     spec.sockets, spec.sockets == 1 ? "" : "s", children, children == 1 ? "" : "ren",
-                                     requests, requests == 1 ? "" : "s", total, checker::kMaxSockets));
+        throw UsageError(fmt::format("{} open socket{}{}{} need {} sockets; the state encoding holds at most {}",
+                                     spec.sockets, spec.sockets == 1 ? "" : "s",
+                                     listener ? fmt::format(", a listener with {} queued child{} and {} request socket{}",
+                                                            children, children == 1 ? "" : "ren", requests,
+                                                            requests == 1 ? "" : "s")
+                                              : "",
+                                     connecting ? fmt::format(" and {} connecting", connecting) : "", total,
+                                     checker::kMaxSockets));
     if (yes_no("abort", v["abort"]))
-        throw UsageError("--abort yes with --listener yes: tcp_abort on a listener, its queued children and request "
-                         "sockets is not modelled");
+        throw UsageError(fmt::format("--abort yes with {}: tcp_abort on a listener, its queued children, request "
+                                     "sockets and connecting sockets is not modelled",
+                                     listener ? "--listener yes" : "--connecting"));
     spec.roles.assign(std::size_t(spec.sockets), model::SlotRole::socket);
-    spec.roles.push_back(model::SlotRole::listener);
-    spec.roles.insert(spec.roles.end(), std::size_t(children), model::SlotRole::child);
-    spec.roles.insert(spec.roles.end(), std::size_t(requests), model::SlotRole::request);
+    if (listener) {
+        spec.roles.push_back(model::SlotRole::listener);
+        spec.roles.insert(spec.roles.end(), std::size_t(children), model::SlotRole::child);
+        spec.roles.insert(spec.roles.end(), std::size_t(requests), model::SlotRole::request);
+    }
+    spec.roles.insert(spec.roles.end(), std::size_t(connecting), model::SlotRole::connecting);
+    if (total == 0) throw UsageError("--sockets 0 with nothing else: at least one socket is needed");
     spec.sockets = total;
 }
 }  // namespace
@@ -247,7 +261,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     }
     checker::ExploreSpec spec;
     spec.sockets = int(parse_int("sockets", v["sockets"], 0, checker::kMaxSockets));
-    read_listener(given, v, spec);
+    read_roles(given, v, spec);
     spec.max_states = std::uint64_t(parse_int("max-states", v["max-states"], 0, 4'000'000'000LL));
     spec.time_limit_seconds = parse_seconds("time-limit", v["time-limit"]);
     if (v["memory-limit"] == "auto") {
@@ -323,6 +337,10 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     const auto fins = int_list("fin-timeout", v["fin-timeout"], 0, 86400, {60, 120});
     const auto retries = int_list("orphan-retries", v["orphan-retries"], 0, 255, {0, 1, 2});
     const auto synack_retries = int_list("synack-retries", v["synack-retries"], 0, 255, {1, 5});
+    const auto syn_retries = int_list("syn-retries", v["syn-retries"], 0, 255, {1, 6});
+    const bool connecting = std::find(spec.roles.begin(), spec.roles.end(), model::SlotRole::connecting) != spec.roles.end();
+    if (!connecting && syn_retries != std::vector<int>{model::SysctlConfig{}.syn_retries})
+        throw UsageError("--syn-retries changes nothing here: only connecting sockets read it (--connecting 1 or more)");
     const bool requests = std::find(spec.roles.begin(), spec.roles.end(), model::SlotRole::request) != spec.roles.end();
     if (!requests && synack_retries != std::vector<int>{model::SysctlConfig{}.synack_retries})
         throw UsageError("--synack-retries changes nothing here: only request sockets read it (--listener yes "
@@ -351,6 +369,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
         throw UsageError("--fin-alloc-fail yes changes nothing with --peer-window closes only (the FIN joins the "
                          "unsent data, nothing is allocated)");
     for (int sa : synack_retries)
+    for (int sr : syn_retries)
     for (int f : fins)
         for (int r : retries)
           for (int r2 : retries2s)
@@ -363,7 +382,7 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                         // one no cached count (at most 255) and no bucket count (at most n) can reach, so
                         // that the guard inputs show they never matter.
                         c.sysctl = {f, r, mo > n ? 255 : mo, tw > n ? n + 1 : tw, mp, profile->options, r2, ut, fin_alloc_fail,
-                                   loss_probe, sa};
+                                   loss_probe, sa, sr};
                         if (mo > n) c.given_max_orphans = mo;
                         if (tw > n) c.given_max_tw_buckets = tw;
                         c.peer = peer;

@@ -16,8 +16,8 @@ int run_export(const ExportArgs& args, const checker::ExploreSpec& spec) {
     if (!args.promela) throw UsageError("export: choose a format: --promela");
     if (args.output.empty()) throw UsageError("-o: empty value");
     if (!spec.roles.empty())
-        throw UsageError("export --promela with --listener yes: the Promela model has no listener, queued children or "
-                         "request sockets (check it with 'orphancheck check')");
+        throw UsageError("export --promela with --listener yes or --connecting: the Promela model has no listener, "
+                         "queued children, request or connecting sockets (check it with 'orphancheck check')");
     // Promela asserts invariants and step properties; terminal-state and liveness properties asked for by name are
     // refused, not silently left out (without --property, the file asserts every property it can).
     if (args.properties_given) {

@@ -47,8 +47,8 @@ OptionValues lifetime_defaults() {
 
 int run_lifetime(const LifetimeArgs& args, const checker::ExploreSpec& spec) {
     if (!spec.roles.empty())
-        throw UsageError("lifetime with --listener yes: lifetime times an open connection from its close(), not a "
-                         "listener's children or request sockets");
+        throw UsageError("lifetime with --listener yes or --connecting: lifetime times an open connection from its "
+                         "close(), not a listener's children, request or connecting sockets");
     if (!args.json_path.empty()) reports::check_output("--json", args.json_path, {"JSON"});  // before the table
     if (!args.svg_path.empty()) reports::check_output("--svg", args.svg_path, {"SVG"});
     if (args.svg_path == "-" && args.json_path == "-") throw UsageError("--svg - and --json -: one of them to a file");

@@ -93,7 +93,8 @@ std::string check_graph_args(const GraphArgs& a, const CLI::App& cmd) {
     if (a.view == "socket") {
         const char* why = "the socket view draws the close-path table, the same for every configuration";
         for (const auto& o : cli::check_options())
-            if (std::string_view(o.name) != "listener") unused.emplace_back("--" + std::string(o.name), why);
+            if (std::string_view(o.name) != "listener" && std::string_view(o.name) != "connecting")
+                unused.emplace_back("--" + std::string(o.name), why);
         for (const char* o : {"--config", "--patch", "--property", "--colour", "--rank-by-depth", "--max-nodes"})
             unused.emplace_back(o, why);
     } else {
@@ -598,10 +599,13 @@ static int run_command(int argc, char** argv) {
             return kExitHolds;
         }
         if (app.got_subcommand("profiles")) return run_list(list_json, reports::profiles_json, cli::list_profiles);
-        // diff and mutate let an administrator run tcp_abort unless told otherwise; a listener run cannot.
-        for (auto [cmd, line] : {std::pair{diff, &diff_cmdline}, std::pair{mutate, &mutate_cmdline}})
-            if (cmd->count("--abort") == 0 && line->count("listener") && line->at("listener") == "yes")
-                (*line)["abort"] = "no";
+        // diff and mutate let an administrator run tcp_abort unless told otherwise; a run with a listener or
+        // connecting sockets cannot.
+        for (auto [cmd, line] : {std::pair{diff, &diff_cmdline}, std::pair{mutate, &mutate_cmdline}}) {
+            const bool roles = (line->count("listener") && line->at("listener") == "yes") ||
+                               (line->count("connecting") && line->at("connecting") != "0");
+            if (cmd->count("--abort") == 0 && roles) (*line)["abort"] = "no";
+        }
         if (app.got_subcommand("diff")) return cli::run_diff(da, diff_cmdline);
         if (app.got_subcommand("conform")) return cli::run_conform(ca);
         if (app.got_subcommand("review")) return cli::run_review(ra);

@@ -158,6 +158,7 @@ TEST_CASE("completion: every value offered for a check option is one the option 
             // Options that apply to a zero window only are offered with it; the reduction, with safety only.
             if (name == "tcp-retries2") v["peer-window"] = "closes";
             if (name == "synack-retries") v.insert({{"listener", "yes"}, {"syn-queue", "1"}});
+            if (name == "syn-retries") v.insert({{"connecting", "1"}});
             const std::vector<std::string> props = name == "por" ? std::vector<std::string>{"safety"} : std::vector<std::string>{};
             INFO("--" << name << " " << value);
             CHECK_NOTHROW((void)orphancheck::cli::build_spec(v, props));

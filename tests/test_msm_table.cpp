@@ -16,7 +16,7 @@ const std::vector<SysctlConfig>& configs() { return row_coverage_configs(); }
 
 TEST_CASE("extracted table agrees with MSM on every local, event and guard input") {
     for (const SysctlConfig& cfg : configs()) {
-        const SocketTable t = SocketTable::extract(cfg, {}, kListenerRoles);
+        const SocketTable t = SocketTable::extract(cfg, {}, kOtherRoles);
         MsmClosePath msm(cfg);
         std::size_t checked = 0, enabled = 0;
         for (std::uint16_t i = 0; i < t.size(); ++i) {
@@ -43,7 +43,7 @@ TEST_CASE("extracted table agrees with MSM on every local, event and guard input
 TEST_CASE("every row of the MSM table is reachable in some configuration") {
     std::set<RowId> seen;
     for (const SysctlConfig& cfg : configs()) {
-        const SocketTable t = SocketTable::extract(cfg, {}, kListenerRoles);
+        const SocketTable t = SocketTable::extract(cfg, {}, kOtherRoles);
         for (std::uint16_t i = 0; i < t.size(); ++i)
             for (int ev = 0; ev < kEvents; ++ev)
                 for (int g = 0; g < kGuardInputCombos; ++g) {

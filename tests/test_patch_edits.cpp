@@ -78,7 +78,7 @@ TEST_CASE("patch edits: dropping each effect with behaviour from a row that fire
         {Effect::send_fin, {RowId::close_fin, {{"sockets", "1"}}}},
         {Effect::send_rst, {RowId::close_unread_rst, {{"sockets", "1"}}}},
         {Effect::send_probe, {RowId::probe_fin_wait1, {{"sockets", "1"}, {"peer-window", "closes"}}}},
-        {Effect::send_synack,
+        {Effect::resend_handshake,
          {RowId::reqsk_timer_resend, {{"listener", "yes"}, {"sockets", "0"}, {"syn-queue", "1"}, {"fin-timeout", "60"}}}},
     };
     for (int i = 0; i < model::kEffects; ++i) {

@@ -61,7 +61,7 @@ int apply_effects(const model::EffectList& fx, std::uint16_t& e) {
             // A probe is answered: by an ACK with the peer's window, or by an RST where no socket is left.
             case Effect::send_probe: e |= (e & env::peer_gone) ? env::rst_in : env::wnd_ack_in; break;
             // A SYN-ACK sent again: the client answers with its ACK, or with an RST where no socket is left.
-            case Effect::send_synack: e |= (e & env::peer_gone) ? env::rst_in : env::ack_in; break;
+            case Effect::resend_handshake: e |= (e & env::peer_gone) ? env::rst_in : env::ack_in; break;
             case Effect::send_ack:
             case Effect::tw_alloc:
             case Effect::tw_overflow:
@@ -83,7 +83,9 @@ properties::SocketView socket_view(const model::LocalKey& k, std::uint16_t e) {
             k.data.forced};
 }
 
-std::uint16_t initial_env(model::SlotRole r) { return r == model::SlotRole::request ? env::ack_in : 0; }
+std::uint16_t initial_env(model::SlotRole r) {
+    return r == model::SlotRole::request || r == model::SlotRole::connecting ? env::ack_in : 0;
+}
 
 std::uint16_t canonical_env(const model::LocalKey& k, std::uint16_t e) {
     using model::TcpState;
@@ -95,7 +97,9 @@ std::uint16_t canonical_env(const model::LocalKey& k, std::uint16_t e) {
         case TcpState::listen:  // no peer: the listener's connections are sockets of their own
         case TcpState::listen_stop: return e & env::ghost_mask;
         // A request socket sees the client's final ACK and its RST; the client sends nothing else before it.
-        case TcpState::new_syn_recv: return e & (env::ghost_mask | env::ack_in | env::rst_in | env::peer_gone);
+        case TcpState::new_syn_recv:
+        // A connecting socket sees the server's SYN-ACK (ack_in) and its RST; the server sends nothing else before.
+        case TcpState::syn_sent: return e & (env::ghost_mask | env::ack_in | env::rst_in | env::peer_gone);
         case TcpState::closed_tw:
         case TcpState::tw_fin_wait2:
         case TcpState::tw_time_wait:

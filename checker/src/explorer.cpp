@@ -65,6 +65,8 @@ std::string describe_roles(const std::vector<model::SlotRole>& roles, int socket
         parts.push_back(fmt::format("{} child{} ESTABLISHED in its accept queue", c, c == 1 ? "" : "ren"));
     if (const int r = count(model::SlotRole::request); r > 0)
         parts.push_back(fmt::format("{} request socket{} in NEW_SYN_RECV", r, r == 1 ? "" : "s"));
+    if (const int c = count(model::SlotRole::connecting); c > 0)
+        parts.push_back(fmt::format("{} connecting socket{} in SYN_SENT", c, c == 1 ? "" : "s"));
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 

@@ -200,6 +200,9 @@ struct SocketSpace::Builder {
                     phase == ListenerPhase::listening ? EventKind::rx_hs_ack : EventKind::rx_hs_ack_no_listener,
                     std::uint16_t(e0 & ~ack_in));
             if (peer.loss) env_only(EnvEvent::drop_ack, std::uint16_t(e0 & ~ack_in));
+        } else if ((e0 & ack_in) && from.state == model::TcpState::syn_sent) {
+            deliver(EnvEvent::deliver_ack, EventKind::rx_syn_ack, std::uint16_t(e0 & ~ack_in));  // the server's SYN-ACK
+            if (peer.loss) env_only(EnvEvent::drop_ack, std::uint16_t(e0 & ~ack_in));
         } else if (e0 & ack_in) {
             const bool of_fin = (e0 & peer_got_fin) != 0;  // else it acks the data ahead of our FIN only
             deliver(EnvEvent::deliver_ack, of_fin ? EventKind::rx_ack : EventKind::rx_data_ack, std::uint16_t(e0 & ~ack_in));

@@ -96,6 +96,11 @@ std::string_view why_unconfirmed(model::RowId row) {
         case R::rst_new_syn_recv:
             return "a listener's row: conform's scenarios close connections, not yet a listener with queued children "
                    "or request sockets";
+        case R::close_syn_sent:
+        case R::syn_ack_syn_sent:
+        case R::syn_rto_syn_sent:
+        case R::syn_timeout_syn_sent:
+        case R::rst_syn_sent: return "a connecting socket's row: conform's scenarios close established connections";
         default: return "no scenario here confirmed it";
     }
 }

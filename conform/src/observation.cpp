@@ -31,8 +31,7 @@ Observation observe(const properties::SocketView& v) {
         case TcpState::closed_tw:  // the CLOSE full socket is unhashed; its bucket is listed
         case TcpState::tw_time_wait: return bucket(kTimeWait);
         case TcpState::tw_fin_wait2: return bucket(kFinWait2);
-        // A listener and its queued children hold no orphan: inet_diag lists a queued child ESTABLISHED with no
-        // inode, like an orphan would be; the children's observations are not read as orphans (inode 0 alone).
+        case TcpState::syn_sent: return full(kSynSent);
         case TcpState::listen: return full(kListen);
         case TcpState::new_syn_recv: return full(kNewSynRecv);
         case TcpState::listen_stop:  // CLOSE and unhashed from the start of close()

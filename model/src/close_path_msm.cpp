@@ -92,6 +92,8 @@ struct RxHsAck : Event<EventKind::rx_hs_ack> {  // also rx_hs_ack_no_listener, w
 struct ReqskTimer : Event<EventKind::reqsk_timer> {  // also reqsk_timer_no_listener, with listening clear
     bool listening = true;
 };
+using RxSynAck = Event<EventKind::rx_syn_ack>;
+using SynRto = Event<EventKind::syn_rto>;
 
 // ---------------------------------------------------------------- guards
 // X(name, condition): the named kernel conditions guards are built from. A condition reads the socket (f.d),
@@ -137,7 +139,8 @@ struct ReqskTimer : Event<EventKind::reqsk_timer> {  // also reqsk_timer_no_list
     X(forgotten_child, f.d.forced)            /* inet_child_forget counted it; it frees it next */              \
     X(accept_queue_empty, e.queue_empty)      /* inet_csk_listen_stop: reqsk_queue_remove found none */         \
     X(listener_listening, e.listening)        /* req->rsk_listener->sk_state == TCP_LISTEN */                   \
-    X(synack_retries_spent, f.d.retries >= e.ctx->cfg->synack_retries) /* num_timeout >= max_syn_ack_retries */
+    X(synack_retries_spent, f.d.retries >= e.ctx->cfg->synack_retries) /* num_timeout >= max_syn_ack_retries */ \
+    X(syn_retries_spent, f.d.retries >= e.ctx->cfg->syn_retries)      /* tcp_write_timeout: icsk_syn_retries */
 
 #define OC_PRED(NAME, EXPR)                                                                                   \
     struct NAME {                                                                                             \
@@ -275,7 +278,11 @@ OC_ACT(inet_child_forget, f.d.dead = true; f.d.queued = false; f.d.forced = true
 // request's place in ehash and joins the accept queue, ESTABLISHED.
 OC_ACT(inet_csk_complete_hashdance, f.d.queued = true; f.d.retries = 0)
 // inet_rtx_syn_ack from reqsk_timer_handler: num_timeout++, the SYN-ACK goes out again.
-OC_ACT(inet_rtx_syn_ack, ++f.d.retries; e.ctx->fx.push(Effect::send_synack))
+OC_ACT(inet_rtx_syn_ack, ++f.d.retries; e.ctx->fx.push(Effect::resend_handshake))
+// tcp_retransmit_timer in SYN_SENT: our SYN again, backed off (icsk_retransmits++).
+OC_ACT(retransmit_syn, ++f.d.retries; e.ctx->fx.push(Effect::resend_handshake))
+// tcp_finish_connect: ESTABLISHED, the retransmit timer stopped; tcp_send_ack answers the SYN-ACK.
+OC_ACT(tcp_finish_connect, f.d.retries = 0; e.ctx->fx.push(Effect::send_ack))
 // The request socket is freed (reqsk_put): it was never counted, so only the ghost "freed" is set.
 OC_ACT(reqsk_free, e.ctx->fx.push(Effect::destroy))
 #undef OC_ACT
@@ -363,6 +370,7 @@ struct TwTimeWait : tcp_state<TcpState::tw_time_wait>, keep_nothing_but_tail {
 struct Destroyed : tcp_state<TcpState::destroyed>, keep_nothing_but_tail {
     using keep_nothing_but_tail::on_entry;
 };
+struct SynSent : tcp_state<TcpState::syn_sent> {};
 struct Listen : tcp_state<TcpState::listen> {};
 struct ListenStop : tcp_state<TcpState::listen_stop> {};
 struct NewSynRecv : tcp_state<TcpState::new_syn_recv> {};
@@ -632,7 +640,15 @@ struct ClosePath_ : msmf::state_machine_def<ClosePath_> {
     Row<NewSynRecv,  ReqskTimer,   NewSynRecv, row_<R::reqsk_timer_resend, inet_rtx_syn_ack>,                        G<listener_listening, N<synack_retries_spent>> >,
     Row<NewSynRecv,  ReqskTimer,   Destroyed,  row_<R::reqsk_timer_expire, reqsk_free>,                              G<listener_listening, synack_retries_spent> >,
     Row<NewSynRecv,  ReqskTimer,   Destroyed,  row_<R::reqsk_timer_drop, reqsk_free>,                                G<N<listener_listening>> >,
-    Row<NewSynRecv,  RxRst,        Destroyed,  row_<R::rst_new_syn_recv, reqsk_free>,                                G<> >
+    Row<NewSynRecv,  RxRst,        Destroyed,  row_<R::rst_new_syn_recv, reqsk_free>,                                G<> >,
+    // ---- connect() in progress (SYN_SENT): close() sends nothing (tcp_close_state: CLOSE; with SO_LINGER 0
+    //      tcp_disconnect, SYN_SENT not being a tcp_need_reset state); the rest of __tcp_close then counts +1/-1
+    //      and destroys (tail_closed). The server's SYN-ACK, our SYN's timer, the server's RST.
+    Row<SynSent,     Close,        Closed,     row_<R::close_syn_sent, sock_orphan>,                                 G<> >,
+    Row<SynSent,     RxSynAck,     Established, row_<R::syn_ack_syn_sent, tcp_finish_connect>,                       G<> >,
+    Row<SynSent,     SynRto,       SynSent,    row_<R::syn_rto_syn_sent, retransmit_syn>,                            G<N<syn_retries_spent>> >,
+    Row<SynSent,     SynRto,       Closed,     row_<R::syn_timeout_syn_sent, sk_state_change>,                       G<syn_retries_spent> >,
+    Row<SynSent,     RxRst,        Closed,     row_<R::rst_syn_sent, sk_state_change>,                               G<> >
     > {};
     // clang-format on
 
@@ -715,6 +731,8 @@ auto with_event(EventId ev, Ctx& ctx, Fn&& f) {
         case EventKind::rx_hs_ack_no_listener: return f(RxHsAck{{&ctx}, false});
         case EventKind::reqsk_timer: return f(ReqskTimer{{&ctx}, true});
         case EventKind::reqsk_timer_no_listener: return f(ReqskTimer{{&ctx}, false});
+        case EventKind::rx_syn_ack: return f(RxSynAck{{&ctx}});
+        case EventKind::syn_rto: return f(SynRto{{&ctx}});
     }
     return Result{};
 }
@@ -852,7 +870,7 @@ MsmClosePath::MsmClosePath(const SysctlConfig& cfg) : impl_(std::make_unique<Imp
     // The roles that start elsewhere than the initial state (a listener, a request socket): no row leads into
     // their first state, so their machines are the started one with that state made active (the region's
     // active-state id lives in the machine object itself; current_state() points at it).
-    for (SlotRole r : {SlotRole::listener, SlotRole::request}) {
+    for (SlotRole r : {SlotRole::listener, SlotRole::request, SlotRole::connecting}) {
         const TcpState s = initial_local(r).state;
         Machine root(std::as_const(m));
         const_cast<int*>(root.current_state())[0] = state_ids().by_kind[std::size_t(s)];

@@ -57,7 +57,8 @@ std::string SysctlConfig::describe() const {
     const std::string r2 = retries2 == SysctlConfig{}.retries2 ? "" : fmt::format(" tcp_retries2={}", retries2);
     const std::string ut = user_timeout_ms == 0 ? "" : fmt::format(" TCP_USER_TIMEOUT={}ms", user_timeout_ms);
     const std::string sa =
-        synack_retries == SysctlConfig{}.synack_retries ? "" : fmt::format(" tcp_synack_retries={}", synack_retries);
+        (synack_retries == SysctlConfig{}.synack_retries ? "" : fmt::format(" tcp_synack_retries={}", synack_retries)) +
+        (syn_retries == SysctlConfig{}.syn_retries ? "" : fmt::format(" tcp_syn_retries={}", syn_retries));
     return fmt::format("tcp_fin_timeout={} tcp_orphan_retries={} tcp_max_orphans={} tcp_max_tw_buckets={}{}{}{}{}{}{}{}",
                        fin_timeout_seconds, orphan_retries, max_orphans, max_tw_buckets, r2, ut, sa,
                        memory_pressure ? " memory_pressure" : "", fin_alloc_fail ? " fin_alloc_fail" : "",

@@ -8,7 +8,7 @@ namespace orphancheck::model {
 namespace {
 constexpr std::array<std::string_view, kEffects> kNames = {
     "orphan_inc", "orphan_dec", "destroy", "send_fin", "send_rst",
-    "send_ack", "tw_alloc", "tw_overflow", "arm_keepalive", "wake_user", "send_probe", "send_synack"};
+    "send_ack", "tw_alloc", "tw_overflow", "arm_keepalive", "wake_user", "send_probe", "resend_handshake"};
 }
 
 std::string_view effect_name(Effect e) { return kNames[std::size_t(e)]; }

@@ -121,6 +121,8 @@ bool is_listener_event(EventKind k) {
         case Stimulus::listen_stop_end:
         case Stimulus::hs_ack:
         case Stimulus::synack_timer: return true;
+        case Stimulus::syn_ack:
+        case Stimulus::syn_timer: return false;
         case Stimulus::close:
         case Stimulus::linger_wake:
         case Stimulus::close_tail:

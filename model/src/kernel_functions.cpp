@@ -15,7 +15,7 @@ namespace {
 
 // The kernel functions behind the names of the MSM table's actions and guard conditions (close_path_msm.cpp).
 // A name that is a kernel function itself maps to itself.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 49> kNameFunctions{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 52> kNameFunctions{{
     {"inet_csk_destroy_sock", "inet_csk_destroy_sock"},
     {"inet_csk_destroy_sock", "tcp_done"},
     {"send_active_reset", "tcp_send_active_reset"},
@@ -47,9 +47,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 49> kNameFun
     {"inet_csk_complete_hashdance", "inet_csk_reqsk_queue_add"},
     {"inet_rtx_syn_ack", "inet_rtx_syn_ack"},
     {"reqsk_free", "reqsk_put"},
+    {"retransmit_syn", "tcp_retransmit_skb"},
+    {"tcp_finish_connect", "tcp_finish_connect"},
     // guard conditions
     {"accept_queue_empty", "reqsk_queue_empty"},
     {"synack_retries_spent", "reqsk_timer_handler"},
+    {"syn_retries_spent", "tcp_write_timeout"},
     {"check_oom", "tcp_check_oom"},
     {"check_oom", "tcp_out_of_memory"},
     {"check_oom", "tcp_too_many_orphans"},

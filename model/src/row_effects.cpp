@@ -20,7 +20,7 @@ bool row_has_effect(RowId row, Effect effect) {
     static const std::vector<std::uint32_t> masks = [] {
         std::vector<std::uint32_t> m(kRows, 0);
         for (const SysctlConfig& cfg : row_coverage_configs()) {
-            const auto t = SocketTable::extract(cfg, {}, kListenerRoles);
+            const auto t = SocketTable::extract(cfg, {}, kOtherRoles);
             for (std::uint16_t i = 0; i < t.size(); ++i)
                 for (int ev = 0; ev < kEvents; ++ev)
                     for (int g = 0; g < kGuardInputCombos; ++g) {

@@ -9,6 +9,7 @@ LocalKey initial_local(SlotRole r) {
         case SlotRole::listener: k.state = TcpState::listen; break;
         case SlotRole::child: k.data.queued = true; break;
         case SlotRole::request: k.state = TcpState::new_syn_recv; break;
+        case SlotRole::connecting: k.state = TcpState::syn_sent; break;
     }
     return k;
 }
@@ -19,6 +20,7 @@ std::string_view role_name(SlotRole r) {
         case SlotRole::listener: return "listener";
         case SlotRole::child: return "child";
         case SlotRole::request: return "request";
+        case SlotRole::connecting: return "connecting";
     }
     return "?";
 }

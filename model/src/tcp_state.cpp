@@ -15,6 +15,7 @@ std::string_view state_name(TcpState s) {
         case TcpState::tw_fin_wait2: return "TW(FIN_WAIT2)";
         case TcpState::tw_time_wait: return "TW(TIME_WAIT)";
         case TcpState::destroyed: return "DESTROYED";
+        case TcpState::syn_sent: return "SYN_SENT";
         case TcpState::listen: return "LISTEN";
         case TcpState::listen_stop: return "CLOSE(listen_stop)";
         case TcpState::new_syn_recv: return "NEW_SYN_RECV";

@@ -75,6 +75,8 @@ bool transition_allowed(const StepView& v) {
             if (d.dead || d.lingering) return false;  // close() runs once
             // RFC 793 CLOSE in LISTEN: "any outstanding RECEIVEs are returned ... delete TCB": nothing is sent.
             if (f.state == S::listen) return to == S::listen_stop && !v.fin_sent;
+            // CLOSE in SYN-SENT: "delete the TCB": nothing is sent, the connection is gone.
+            if (f.state == S::syn_sent) return to == S::closed && v.to.data.dead && !v.fin_sent;
             if (f.state == S::closed || f.state == S::closed_tw) return to == f.state && v.to.data.dead;
             if (abortive(v.opts)) return (f.state == S::established || f.state == S::close_wait || full_closing(f.state)) &&
                                          to == S::closed && v.to.data.dead;
@@ -124,6 +126,7 @@ bool transition_allowed(const StepView& v) {
                 case S::tw_time_wait: return to == S::destroyed;
                 case S::closed_tw: return to == S::closed;
                 case S::new_syn_recv: return to == S::destroyed;  // RFC 793: SYN-RECEIVED + RST from an active open
+                case S::syn_sent: return to == S::closed;  // RFC 793: SYN-SENT + acceptable RST: "connection reset"
                 default: return to == f.state;
             }
         case Stimulus::rto:  // retransmit our FIN, or kill the orphan
@@ -163,6 +166,10 @@ bool transition_allowed(const StepView& v) {
             return (to == S::established && v.to.data.queued) || to == S::destroyed;
         case Stimulus::synack_timer:  // our SYN-ACK again, or the half-open connection is given up
             return f.state == S::new_syn_recv && (to == S::new_syn_recv || to == S::destroyed);
+        case Stimulus::syn_ack:  // SYN-SENT + SYN,ACK acking our SYN: ESTABLISHED, and our ACK
+            return f.state == S::syn_sent ? to == S::established : to == f.state;
+        case Stimulus::syn_timer:  // our SYN again, or the user is told the connection timed out (CLOSED)
+            return f.state == S::syn_sent && ((to == S::syn_sent) || (to == S::closed && !v.to.data.dead));
         case Stimulus::abort:  // RFC 793 ABORT: "delete the TCB, enter CLOSED" in every synchronized state
             if (d.owned) return false;
             if (full_closing(f.state) || f.state == S::established || f.state == S::close_wait)
@@ -220,7 +227,9 @@ bool rst_expected(const StepView& v) {
         case Stimulus::data_ack:
         case Stimulus::forced_destroy:
         case Stimulus::listen_stop_end:
-        case Stimulus::synack_timer: return false;
+        case Stimulus::synack_timer:
+        case Stimulus::syn_ack:
+        case Stimulus::syn_timer: return false;
     }
     return false;
 }
@@ -290,7 +299,9 @@ bool tw_handoff_right(const StepView& v) {
         case Stimulus::forced_destroy:
         case Stimulus::listen_stop_end:
         case Stimulus::hs_ack:
-        case Stimulus::synack_timer: return true;
+        case Stimulus::synack_timer:
+        case Stimulus::syn_ack:
+        case Stimulus::syn_timer: return true;
     }
     return true;
 }
@@ -414,6 +425,7 @@ enum class Missing : std::uint8_t {
     release_sock,     // close() keeps the socket lock
     abort,            // tcp_abort cannot answer on a socket a lookup finds
     synack_timer,     // a request socket without its SYN-ACK timer
+    syn_timer,        // a connecting socket without the retransmit timer of its SYN
 };
 
 Missing missing(PropertyId p, const EnabledView& e) {
@@ -435,12 +447,13 @@ Missing missing(PropertyId p, const EnabledView& e) {
             if (d.lingering && !e.has(K::linger_wake)) return Missing::linger_wake;
             if (k.state == S::new_syn_recv && !e.has(K::reqsk_timer) && !e.has(K::reqsk_timer_no_listener))
                 return Missing::synack_timer;
+            if (k.state == S::syn_sent && !e.has(K::syn_rto)) return Missing::syn_timer;
             return Missing::none;
         }
         case PropertyId::close_progress: {
             // close() is accepted in every open state and, once started, runs to its end.
             const bool open = (k.state == S::established || k.state == S::close_wait || k.state == S::closed ||
-                               k.state == S::listen ||
+                               k.state == S::listen || k.state == S::syn_sent ||
                                k.state == S::closed_tw || full_closing(k.state)) &&
                               !d.dead && !d.lingering;
             if (open && !e.every_close) return Missing::close_call;
@@ -506,6 +519,9 @@ std::string explain_enabled(PropertyId p, const EnabledView& e) {
         case Missing::synack_timer:
             return fmt::format("{}: a request socket, expected its SYN-ACK timer to be able to end it, it cannot fire",
                                where);
+        case Missing::syn_timer:
+            return fmt::format("{}: connect() in progress, expected the SYN's retransmit timer to be able to end it, it "
+                               "cannot fire", where);
         case Missing::abort:
             return fmt::format("{}: a socket a lookup finds, expected tcp_abort (ss -K) to answer it (kill, purge or "
                                "refuse), it is not handled", where);

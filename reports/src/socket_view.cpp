@@ -27,8 +27,11 @@ DotAttrs node_for(TcpState s) {
         a["fillcolor"] = "#dee2e6";
     } else if (s == TcpState::closed) {
         a["fillcolor"] = "#f1f3f5";
-    } else if (model::is_listener_state(s)) {
-        a["label"] += s == TcpState::listen ? "\nlistener" : s == TcpState::listen_stop ? "\nlistener's close()" : "\nrequest socket";
+    } else if (model::is_handshake_state(s)) {
+        a["label"] += s == TcpState::listen        ? "\nlistener"
+                      : s == TcpState::listen_stop ? "\nlistener's close()"
+                      : s == TcpState::syn_sent    ? "\nconnect() in progress"
+                                                   : "\nrequest socket";
         a["shape"] = "box";
         a["style"] = "filled,rounded";
         a["fillcolor"] = "#e5dbff";
@@ -53,6 +56,7 @@ std::string_view row_token(TcpState s) {
         case TcpState::tw_fin_wait2: return "tw_fin_wait2";
         case TcpState::tw_time_wait: return "tw_time_wait";
         case TcpState::destroyed: return "destroyed";
+        case TcpState::syn_sent: return "syn_sent";
         case TcpState::listen: return "listen";
         case TcpState::listen_stop: return "listen_stop";
         case TcpState::new_syn_recv: return "new_syn_recv";
@@ -73,7 +77,7 @@ std::string short_row_name(std::string_view row, TcpState source) {
 
 namespace {
 bool listener_row(const model::RowDescription& d) {
-    return model::is_listener_state(d.source) || model::is_listener_state(d.target) || model::is_listener_event(d.event);
+    return model::is_handshake_state(d.source) || model::is_handshake_state(d.target) || model::is_listener_event(d.event);
 }
 }  // namespace
 
@@ -87,13 +91,13 @@ DotGraph socket_view(bool show_guards, bool listener) {
                      {"label", "Linux TCP close path of one socket. Edges: the rows taking them, named without the source "
                                "state; red sends a RST, bold destroys the socket.\nHover an edge (SVG) for its rows' "
                                "full names, events, " + std::string(show_guards ? "guards " : "") + "and actions." +
-                               (listener ? "\nWith a listener: its close(), the children inet_csk_listen_stop forgets "
-                                           "(purple: listener, request socket) and its request sockets."
+                               (listener ? "\nWith the handshake states (purple): connect() in progress, a listener's "
+                                           "close(), the children inet_csk_listen_stop forgets and its request sockets."
                                          : "")}};
     g.node_defaults = {{"shape", "ellipse"}, {"fontname", "Helvetica"}, {"fontsize", "11"}};
     g.edge_defaults = {{"fontname", "Helvetica"}, {"fontsize", "9"}};
     for (int s = 0; s < model::kTcpStates; ++s)  // the listener's states are the last ones
-        if (listener || !model::is_listener_state(TcpState(s))) g.nodes.push_back(node_for(TcpState(s)));
+        if (listener || !model::is_handshake_state(TcpState(s))) g.nodes.push_back(node_for(TcpState(s)));
     // The two ends on the bottom rank: edges into them stop crossing the middle of the picture.
     g.same_rank.push_back({std::size_t(TcpState::closed), std::size_t(TcpState::destroyed)});
     // One edge per (source, target): its label names the rows taking it, one per line; the tooltip spells them out.

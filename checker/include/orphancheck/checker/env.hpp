@@ -102,7 +102,7 @@ int apply_effects(const model::EffectList& fx, std::uint16_t& env_bits);
 [[nodiscard]] properties::SocketView socket_view(const model::LocalKey& local, std::uint16_t env_bits);
 
 // The network of a socket of role `r` when the run starts: for a request socket, the client's final ACK is on its
-// way (ack_in; it may be lost); nothing for the others.
+// way, for a connecting socket the server's SYN-ACK (ack_in; either may be lost); nothing for the others.
 [[nodiscard]] std::uint16_t initial_env(model::SlotRole r);
 
 // Clears what can no longer matter in local configuration `k`, so equal situations are equal.

@@ -56,8 +56,8 @@ inline constexpr int kAutoMemoryLimitPercent = 80;
 struct ExploreSpec {
     std::string profile{model::kDefaultProfile};  // kernel profile the cases' KernelOptions come from
     int sockets = 2;  // every socket of the run, whatever its role
-    // The role of each socket (--listener yes: the open connections, then the listener, its queued children and
-    // its request sockets); empty: every socket is an open connection.
+    // The role of each socket (the open connections, then with --listener yes the listener, its queued children
+    // and its request sockets, then the --connecting sockets); empty: every socket is an open connection.
     std::vector<model::SlotRole> roles;
     [[nodiscard]] model::SlotRole role_of(int s) const {
         return roles.empty() ? model::SlotRole::socket : roles[std::size_t(s)];

@@ -35,6 +35,8 @@ struct SysctlConfig {
     // net.ipv4.tcp_synack_retries: how often a request socket's SYN-ACK is sent again while its listener listens
     // (only request sockets read it: --syn-queue).
     int synack_retries = 5;
+    // net.ipv4.tcp_syn_retries: how often connect() sends its SYN again (only connecting sockets read it).
+    int syn_retries = 6;
 
     // The FIN_WAIT2 handling switches at TCP_TIMEWAIT_LEN (60 s).
     [[nodiscard]] bool fin_timeout_long() const { return fin_timeout_seconds > kernel.timewait_len_seconds; }

@@ -23,7 +23,7 @@ enum class Effect : std::uint8_t {
     arm_keepalive,  // FIN_WAIT2 timer (keepalive timer) armed
     wake_user,      // sk_state_change: wakes a lingering close()
     send_probe,     // a zero-window probe is sent (the peer answers with an ACK carrying its window)
-    send_synack,    // a request socket's SYN-ACK is sent again (the client answers with its ACK, or an RST if gone)
+    resend_handshake,  // our SYN or SYN-ACK sent again: the other side answers (its SYN-ACK or ACK), or an RST if gone
 };
 inline constexpr int kEffects = 12;
 
@@ -37,7 +37,7 @@ inline constexpr int kEffects = 12;
         case Effect::send_fin:
         case Effect::send_rst:
         case Effect::send_probe:
-        case Effect::send_synack: return "";
+        case Effect::resend_handshake: return "";
         case Effect::send_ack:
             return "the peer model does not wait for our ACKs (its moves do not depend on them); edit the row's "
                    "target or remove the row instead";

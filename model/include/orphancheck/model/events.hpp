@@ -96,6 +96,8 @@ enum class Stimulus : std::uint8_t {
     listen_stop_end,  // the listener's close() after its accept queue (RFC 793 CLOSE in LISTEN deletes the TCB)
     hs_ack,        // the final ACK of the handshake, or a segment carrying it (RFC 793 SYN-RECEIVED + ACK)
     synack_timer,  // the request socket's SYN-ACK timer
+    syn_ack,       // the server's SYN-ACK to our SYN (RFC 793 SYN-SENT + SYN,ACK)
+    syn_timer,     // the retransmit timer of our SYN
 };
 
 // X(id, kernel function, fairness, timing, source, stimulus, text)
@@ -141,7 +143,9 @@ enum class Stimulus : std::uint8_t {
     X(reqsk_timer, "reqsk_timer_handler", write_timer, handshake, if_listening, synack_timer,                       \
       "SYN-ACK timer fires, listener in LISTEN")                                                                    \
     X(reqsk_timer_no_listener, "reqsk_timer_handler", write_timer, handshake, if_not_listening, synack_timer,      \
-      "SYN-ACK timer fires, listener closed")
+      "SYN-ACK timer fires, listener closed")                                                                       \
+    X(rx_syn_ack, "tcp_rcv_synsent_state_process", none, instant, segment, syn_ack, "the server's SYN-ACK")         \
+    X(syn_rto, "tcp_retransmit_timer", write_timer, handshake, direct, syn_timer, "SYN retransmit timer fires")
 
 enum class EventKind : std::uint8_t {
 #define ORPHANCHECK_EVENT_ENUM(id, fn, fair, timing, source, stimulus, text) id,

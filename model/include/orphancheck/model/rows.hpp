@@ -197,7 +197,12 @@ namespace orphancheck::model {
     X(reqsk_timer_resend, "reqsk_timer_handler/inet_rtx_syn_ack", "SYN-ACK timer, listener in LISTEN: SYN-ACK sent again")      \
     X(reqsk_timer_expire, "reqsk_timer_handler", "SYN-ACK timer, tcp_synack_retries spent: request freed, no RST")                 \
     X(reqsk_timer_drop, "reqsk_timer_handler", "SYN-ACK timer, listener closed: request freed, no RST")                            \
-    X(rst_new_syn_recv, "tcp_check_req", "RST from the client to a request socket: request freed")
+    X(rst_new_syn_recv, "tcp_check_req", "RST from the client to a request socket: request freed")                   \
+    X(close_syn_sent, "__tcp_close/tcp_set_state", "close() in SYN_SENT: CLOSE, nothing sent (not even with SO_LINGER 0)")         \
+    X(syn_ack_syn_sent, "tcp_rcv_synsent_state_process", "the server's SYN-ACK: ESTABLISHED, our ACK sent")                      \
+    X(syn_rto_syn_sent, "tcp_retransmit_timer", "SYN retransmit timer, tcp_syn_retries left: SYN sent again")                   \
+    X(syn_timeout_syn_sent, "tcp_write_timeout/tcp_write_err", "SYN retries spent: CLOSE (ETIMEDOUT), the user still holds it") \
+    X(rst_syn_sent, "tcp_reset", "the server refuses (RST): CLOSE (ECONNREFUSED), the user still holds it")
 
 enum class RowId : std::uint8_t {
 #define ORPHANCHECK_ROW_ENUM(name, fn, text) name,

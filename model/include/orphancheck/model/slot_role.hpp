@@ -16,11 +16,12 @@ enum class SlotRole : std::uint8_t {
     listener,  // the listening socket (LISTEN)
     child,     // an ESTABLISHED child in the accept queue, never accepted
     request,   // a request socket (NEW_SYN_RECV): our SYN-ACK is out, the client's final ACK on its way
+    connecting,  // connect() in progress (SYN_SENT): our SYN is out, the server's SYN-ACK on its way
 };
-inline constexpr int kSlotRoles = 4;
+inline constexpr int kSlotRoles = 5;
 // Every role but the open connection (whose first configuration is a table's local 0): what a table extracted for
 // any run holds.
-inline constexpr SlotRole kListenerRoles[] = {SlotRole::listener, SlotRole::child, SlotRole::request};
+inline constexpr SlotRole kOtherRoles[] = {SlotRole::listener, SlotRole::child, SlotRole::request, SlotRole::connecting};
 
 [[nodiscard]] LocalKey initial_local(SlotRole r);
 [[nodiscard]] std::string_view role_name(SlotRole r);  // "socket", "listener", "child", "request"

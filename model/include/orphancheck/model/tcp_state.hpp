@@ -19,18 +19,21 @@ enum class TcpState : std::uint8_t {
     tw_fin_wait2,  // full socket destroyed, timewait bucket in substate FIN_WAIT2
     tw_time_wait,  // full socket destroyed, timewait bucket in substate TIME_WAIT
     destroyed,     // full socket destroyed, no bucket
+    // A connection not yet established (--connecting N):
+    syn_sent,      // TCP_SYN_SENT: connect() sent our SYN
     // A listener and its connections not yet accepted (--listener yes):
     listen,        // TCP_LISTEN
     listen_stop,   // TCP_CLOSE while close() runs inet_csk_listen_stop (the kernel reports CLOSE)
     new_syn_recv,  // TCP_NEW_SYN_RECV: a request socket waiting for the final ACK of the handshake
 };
-inline constexpr int kTcpStates = 14;
+inline constexpr int kTcpStates = 15;
 
 [[nodiscard]] std::string_view state_name(TcpState s);
 [[nodiscard]] bool holds_tw_bucket(TcpState s);
 // FIN_WAIT1, FIN_WAIT2, CLOSING, LAST_ACK: the states a counted orphan lives in.
 [[nodiscard]] bool is_orphan_state(TcpState s);
-// LISTEN, CLOSE(listen_stop), NEW_SYN_RECV: the states only a run with a listener has (the last in the enum).
-[[nodiscard]] constexpr bool is_listener_state(TcpState s) { return s >= TcpState::listen; }
+// SYN_SENT, LISTEN, CLOSE(listen_stop), NEW_SYN_RECV: the states only a run with connecting sockets or a listener
+// has (the last in the enum).
+[[nodiscard]] constexpr bool is_handshake_state(TcpState s) { return s >= TcpState::syn_sent; }
 
 }  // namespace orphancheck::model

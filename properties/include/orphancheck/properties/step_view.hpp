@@ -45,9 +45,9 @@ struct EnabledView {
     model::LocalKey local{};
     bool every_close = false;    // every close() variant and shutdown() the application may call here is handled
     bool abort_allowed = false;  // the run lets an administrator call tcp_abort
-    std::uint32_t kinds = 0;     // bit k: an event of EventKind k (other than close) is enabled
-    static_assert(model::kEventKinds <= 32, "one bit per event kind");
-    void enable(model::EventKind k) { kinds |= 1u << unsigned(k); }
+    std::uint64_t kinds = 0;     // bit k: an event of EventKind k (other than close) is enabled
+    static_assert(model::kEventKinds <= 64, "one bit per event kind");
+    void enable(model::EventKind k) { kinds |= std::uint64_t(1) << unsigned(k); }
     [[nodiscard]] bool has(model::EventKind k) const { return (kinds >> unsigned(k)) & 1u; }
 };
 

@@ -14,7 +14,8 @@
 namespace orphancheck::reports {
 
 // show_guards: the edge tooltips give each row's guard beside its event and actions.
-// `listener`: also the listener, the children its close() forgets and its request sockets (--listener yes).
+// `listener`: also the handshake states: connecting sockets (SYN_SENT), the listener, the children its close()
+// forgets and its request sockets (--listener yes, --connecting).
 [[nodiscard]] DotGraph socket_view(bool show_guards = true, bool listener = false);
 
 // A row's name without the source state it repeats, for a label on an edge leaving that state:
