@@ -3,7 +3,9 @@
 // inet_child_forget, reductions and engines agree, every orphan increment site is covered, bad input is refused.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "helpers.hpp"
 #include "orphancheck/model/row_effects.hpp"
@@ -195,4 +197,48 @@ TEST_CASE("listener: bad input is one line and exit 2") {
     test::check_refused("check --listener maybe", "--listener");
     test::check_refused("export --promela -o /tmp/x.pml --listener yes", "listener");
     test::check_refused("lifetime --listener yes", "listener");
+}
+
+// Connections accepted before the listener closed (--sockets N beside --listener yes) are today's sockets: every
+// configuration an open socket reaches has the same moves whatever the listener does.
+TEST_CASE("listener: an accepted connection behaves the same whatever the listener's phase") {
+    auto opts = kLean;
+    opts["sockets"] = "1";
+    const auto spec = test::spec_of(opts);
+    auto plain_opts = opts;
+    plain_opts.erase("listener");
+    plain_opts.erase("accept-queue");
+    plain_opts.erase("syn-queue");
+    const auto plain_spec = test::spec_of(plain_opts);
+    REQUIRE(spec.cases.size() == plain_spec.cases.size());
+    for (std::size_t c = 0; c < spec.cases.size(); ++c) {
+        checker::SocketSpace plain(plain_spec.cases[c], checker::Engine::table, {});
+        checker::SocketSpace roles(spec.cases[c], checker::Engine::table, {}, spec.roles);
+        plain.complete(spec.sockets);
+        roles.complete(spec.sockets);
+        const auto key = [](const checker::SocketSpace& sp, checker::Combo x) {
+            return std::pair{sp.local(x).pack(), sp.env_bits(x)};
+        };
+        std::map<std::pair<std::uint32_t, std::uint16_t>, checker::Combo> in_roles;
+        for (std::size_t i = 0; i < roles.size(); ++i) in_roles[key(roles, checker::Combo(i))] = checker::Combo(i);
+        std::size_t compared = 0;
+        for (std::size_t i = 0; i < plain.size(); ++i) {
+            const auto x = checker::Combo(i);
+            REQUIRE(in_roles.count(key(plain, x)) == 1);
+            const checker::Combo y = in_roles.at(key(plain, x));
+            for (int base = 0; base < model::kGuardInputCombos; ++base) {
+                std::set<std::tuple<std::uint32_t, std::uint16_t, int, int>> want;
+                for (const auto& m : plain.moves(x, base)) want.insert({plain.local(m.next).pack(), plain.env_bits(m.next), m.label, m.delta});
+                for (int phase = 0; phase < checker::kListenerPhases; ++phase) {
+                    std::set<std::tuple<std::uint32_t, std::uint16_t, int, int>> got;
+                    for (const auto& m : roles.moves(y, base + model::kGuardInputCombos * phase))
+                        got.insert({roles.local(m.next).pack(), roles.env_bits(m.next), m.label, m.delta});
+                    INFO(model::describe(plain.local(x)) << " under guard input " << base << ", listener phase " << phase);
+                    CHECK(got == want);
+                    ++compared;
+                }
+            }
+        }
+        CHECK(compared > 100);
+    }
 }
