@@ -34,7 +34,8 @@ Observation observe(const properties::SocketView& v) {
         // A listener and its queued children hold no orphan: inet_diag lists a queued child ESTABLISHED with no
         // inode, like an orphan would be; the children's observations are not read as orphans (inode 0 alone).
         case TcpState::listen: return full(kListen);
-        case TcpState::new_syn_recv: return full(kNewSynRecv);
+        // inet_diag reports a request socket as SYN_RECV (inet_req_diag_fill), never as NEW_SYN_RECV.
+        case TcpState::new_syn_recv: return full(kSynRecv);
         case TcpState::listen_stop:  // CLOSE and unhashed from the start of close()
         case TcpState::closed:
         case TcpState::destroyed: return {};
