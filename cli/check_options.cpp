@@ -247,7 +247,6 @@ void read_roles(const OptionValues& given, OptionValues& v, checker::ExploreSpec
         spec.roles.insert(spec.roles.end(), std::size_t(requests), model::SlotRole::request);
     }
     spec.roles.insert(spec.roles.end(), std::size_t(connecting), model::SlotRole::connecting);
-    if (total == 0) throw UsageError("--sockets 0 with nothing else: at least one socket is needed");
     spec.sockets = total;
 }
 }  // namespace

@@ -73,13 +73,13 @@ void print_result(const ScenarioResult& r, bool verbose) {
     fmt::print("{:<26} {:<10} {}\n", s.name, verdict_name(r.verdict), s.what);
     if (!r.record.samples.empty()) {
         fmt::print("    {} sockets, peak {} orphans (kernel counter +{}), {} samples (largest gap {:.1f} ms)\n",
-                   s.connections, r.peak_orphans, r.peak_counter, r.record.samples.size(), r.record.max_gap_ms);
+                   s.sockets(), r.peak_orphans, r.peak_counter, r.record.samples.size(), r.record.max_gap_ms);
         if (r.timed)
             fmt::print("    orphan for {} (model {}), close() to gone {} (model {})\n", times(r.orphan_times),
                        analysis::describe(r.predicted.orphan), times(r.gone_times), analysis::describe(r.predicted.gone));
         else
             fmt::print("    orphan for {}, close() to gone {} (not timed: the timed reading starts at close() of an open "
-                       "connection, not after shutdown(); states and rows are checked)\n",
+                       "connection, not after shutdown() nor of a listener; states and rows are checked)\n",
                        times(r.orphan_times), times(r.gone_times));
     }
     if (!s.blog.empty())

@@ -199,6 +199,31 @@ TEST_CASE("live kernel: conform: the ACK of the data ahead of a lost FIN sets th
     });
 }
 
+TEST_CASE("live kernel: conform: a listener's close() resets and frees its queued children at once, its requests go by their timer") {
+    LIVE_KERNEL_OR_SKIP();
+    const ScenarioRows rows{
+        {"listen-close-queued", {"close_listen", "listen_stop_done", "forget_established", "forced_destroy"}},
+        {"listen-close-queued-fin", {"forget_close_wait", "forced_destroy"}},
+        {"listen-close-queued-reset", {"forget_closed"}},
+        {"listen-close-requests", {"reqsk_timer_drop"}},
+        {"listen-close-requests-resent", {"reqsk_timer_resend", "reqsk_timer_drop"}},
+        {"listen-requests-ack-late", {"req_ack_child", "forget_established"}},
+        {"listen-requests-expire", {"reqsk_timer_expire"}},
+        {"listen-requests-reset", {"rst_new_syn_recv"}}};
+    run_scenarios_confirming(rows, [](const json& s) {
+        // No socket of the listener's is ever an orphan: the forgotten children are counted and freed at once.
+        CHECK(s.at("peak_orphans") == 0);
+        CHECK(s.at("settled_orphans") == 0);
+        const std::string name = s.at("scenario").get<std::string>();
+        const auto gone = s.at("gone_seconds").get<std::vector<double>>();
+        REQUIRE(gone.size() == s.at("sockets").size());  // every socket of ours went after the listener's close()
+        if (name.starts_with("listen-close-queued"))
+            for (double t : gone) CHECK(t < 0.1);  // inet_csk_listen_stop frees the children inside close()
+        if (name == "listen-close-requests")       // the SYN-ACK timer (1 s after the SYN-ACK) frees the requests
+            CHECK(*std::max_element(gone.begin(), gone.end()) > 0.5);
+    });
+}
+
 TEST_CASE("live kernel: conform: after shutdown(SHUT_WR) no socket is an orphan until close(), which starts from the state reached") {
     LIVE_KERNEL_OR_SKIP();
     const ScenarioRows rows{

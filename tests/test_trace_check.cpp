@@ -20,13 +20,30 @@ const Observation kFinWait1Orphan{K::socket, conform::kFinWait1, true};
 const Observation kFinWait2Bucket{K::bucket, conform::kFinWait2, false};
 const Observation kGone{};
 
-// `mib`: the counters the run moved (the others rule their rows out).
-conform::ObservedModel model_of(const conform::Scenario& s, const std::map<std::string, long long>& mib) {
+// `mib`: the counters the run moved (the others rule their rows out). `role`: the checked socket's role.
+conform::ObservedModel model_of(const conform::Scenario& s, const std::map<std::string, long long>& mib,
+                                model::SlotRole role = model::SlotRole::socket) {
     const checker::CaseConfig c = s.model_case("linux-6.18");
     const auto never = s.network_never();
     const auto ruled_out = conform::rows_ruled_out(mib);
-    return conform::ObservedModel(analysis::socket_graph(c, s.connections, never, ruled_out), c.sysctl,
-                                  model::close_opts_of(c.close_events.front()), s.option_seconds(), analysis::Clock{});
+    const std::vector<model::SlotRole> roles = s.roles();
+    return conform::ObservedModel(analysis::socket_graph(c, s.sockets(), never, ruled_out, {}, roles), c.sysctl,
+                                  model::close_opts_of(c.close_events.front()), s.option_seconds(), analysis::Clock{},
+                                  role);
+}
+
+// The rows' names, for a failure message.
+std::string names(const std::vector<model::RowId>& rows) {
+    std::string out;
+    for (model::RowId r : rows) out += std::string(model::row_name(r)) + " ";
+    return out;
+}
+
+// What the model allowed where a trace stopped agreeing, for a failure message.
+std::string allowed_names(const conform::TraceCheck& c) {
+    std::string out = "explained " + std::to_string(c.explained) + ", allowed next:";
+    for (const Observation& o : c.allowed_next) out += " " + o.name();
+    return out;
 }
 
 bool has(const std::vector<model::RowId>& rows, model::RowId r) {
@@ -248,4 +265,85 @@ TEST_CASE("conform counter: the kernel's counter following our orphans is fine, 
     INFO(fewer);
     CHECK_FALSE(outside);
     CHECK(fewer.find("had moved by 1 while 2 orphans were listed") != std::string::npos);
+}
+
+TEST_CASE("trace check: a listener's socket is checked against the listener's model from its role's first configuration") {
+    const conform::Scenario& s = *conform::find_scenario("listen-close-queued");
+    const Observation listen{K::socket, conform::kListen, false};
+    const Observation child{K::socket, conform::kEstablished, false};  // queued: no file, not SOCK_DEAD
+    const double closed_at = 0.12;                                      // the listener's close()
+    // The listener: LISTEN until its close(), then unhashed (CLOSE) and freed once its queue is empty.
+    const auto lm = model_of(s, {}, model::SlotRole::listener);
+    const std::vector<TimedObservation> lt{{listen, 0.005}, {listen, 0.119}, {kGone, 0.121}, {kGone, 0.4}};
+    const conform::TraceCheck l = lm.check(lt, closed_at);
+    INFO(allowed_names(l));
+    CHECK(l.agree);
+    const auto lrows = lm.necessary_rows(lt, closed_at);
+    INFO(names(lrows));
+    CHECK(has(lrows, model::RowId::close_listen));
+    // A child in the accept queue: ESTABLISHED until the listener's close() forgets it (RST), then freed.
+    const auto cm = model_of(s, {}, model::SlotRole::child);
+    const std::vector<TimedObservation> ct{{child, 0.005}, {child, 0.119}, {kGone, 0.121}, {kGone, 0.4}};
+    const conform::TraceCheck c = cm.check(ct, closed_at);
+    INFO(allowed_names(c));
+    CHECK(c.agree);
+    const auto crows = cm.necessary_rows(ct, closed_at);
+    INFO(names(crows));
+    CHECK(has(crows, model::RowId::forget_established));
+    // The open connection's model starts ESTABLISHED with an owner, not in LISTEN.
+    CHECK_FALSE(model_of(s, {}).check(lt, closed_at).agree);
+}
+
+TEST_CASE("trace check: a queued child that outlives its listener's close(), or goes before it, disagrees") {
+    const conform::Scenario& s = *conform::find_scenario("listen-close-queued");
+    const Observation child{K::socket, conform::kEstablished, false};
+    const auto cm = model_of(s, {}, model::SlotRole::child);
+    // Still ESTABLISHED 0.4 s after the listener closed: inet_csk_listen_stop forgets every queued child.
+    const conform::TraceCheck stays = cm.check(std::vector<TimedObservation>{{child, 0.005}, {child, 0.5}}, 0.12);
+    INFO(allowed_names(stays));
+    CHECK_FALSE(stays.agree);
+    // Gone while its listener still listens: only a listener out of LISTEN forgets it (the peer neither
+    // resets nor closes here).
+    const conform::TraceCheck early =
+        cm.check(std::vector<TimedObservation>{{child, 0.005}, {kGone, 0.05}, {kGone, 0.5}}, 0.3);
+    INFO(allowed_names(early));
+    CHECK_FALSE(early.agree);
+    CHECK(early.explained == 1);
+}
+
+TEST_CASE("trace check: a request socket whose listener closed is freed by its SYN-ACK timer, not sooner") {
+    const conform::Scenario& s = *conform::find_scenario("listen-close-requests");
+    const Observation request{K::socket, conform::kSynRecv, false};  // inet_diag's state of a request socket
+    const auto rm = model_of(s, {}, model::SlotRole::request);
+    const std::vector<TimedObservation> t{{request, 0.005}, {request, 1.0}, {kGone, 1.002}, {kGone, 1.3}};
+    const conform::TraceCheck c = rm.check(t, 0.12);
+    INFO(allowed_names(c));
+    CHECK(c.agree);
+    const auto rows = rm.necessary_rows(t, 0.12);
+    INFO(names(rows));
+    CHECK(has(rows, model::RowId::reqsk_timer_drop));
+    // 200 ms after the listener's close(): no timer is due yet, and the last ACK never arrives.
+    CHECK_FALSE(rm.check(std::vector<TimedObservation>{{request, 0.005}, {request, 0.3}, {kGone, 0.32}, {kGone, 0.6}}, 0.12)
+                    .agree);
+}
+
+TEST_CASE("trace check: a request's SYN-ACK sent again (its retransmission count up) needs the SYN-ACK timer, not sooner") {
+    const conform::Scenario& s = *conform::find_scenario("listen-close-requests-resent");
+    const Observation request{K::socket, conform::kSynRecv, false};
+    const auto rm = model_of(s, {}, model::SlotRole::request);
+    // SYN-ACK sent again at 1 s (the listener listens), the listener closed at 1.36 s, the next timer (3 s) frees it.
+    const std::vector<TimedObservation> t{{request, 0.005}, {request, 1.0},  {request, 1.003, false, true},
+                                          {request, 1.36},  {kGone, 3.06}, {kGone, 3.3}};
+    const conform::TraceCheck c = rm.check(t, 1.36);
+    INFO(allowed_names(c));
+    CHECK(c.agree);
+    const auto rows = rm.necessary_rows(t, 1.36);
+    INFO(names(rows));
+    CHECK(has(rows, model::RowId::reqsk_timer_resend));
+    CHECK(has(rows, model::RowId::reqsk_timer_drop));
+    // The count up 300 ms after the SYN-ACK: no timer is due yet.
+    const conform::TraceCheck early = rm.check(
+        std::vector<TimedObservation>{{request, 0.005}, {request, 0.3}, {request, 0.303, false, true}, {kGone, 3.06}}, 1.36);
+    INFO(allowed_names(early));
+    CHECK_FALSE(early.agree);
 }

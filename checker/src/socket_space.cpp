@@ -194,18 +194,12 @@ struct SocketSpace::Builder {
             if (peer.loss && from.data.data_ahead && !(e0 & peer_gone))
                 env_only(EnvEvent::fin_lost_behind_data, std::uint16_t(e | ack_in));
         }
-        if ((e0 & ack_in) && from.state == model::TcpState::new_syn_recv) {
-            // The client's final ACK of the handshake: the listener's state decides what finds it.
-            deliver(EnvEvent::deliver_ack,
-                    phase == ListenerPhase::listening ? EventKind::rx_hs_ack : EventKind::rx_hs_ack_no_listener,
-                    std::uint16_t(e0 & ~ack_in));
-            if (peer.loss) env_only(EnvEvent::drop_ack, std::uint16_t(e0 & ~ack_in));
-        } else if ((e0 & ack_in) && from.state == model::TcpState::syn_sent) {
-            deliver(EnvEvent::deliver_ack, EventKind::rx_syn_ack, std::uint16_t(e0 & ~ack_in));  // the server's SYN-ACK
-            if (peer.loss) env_only(EnvEvent::drop_ack, std::uint16_t(e0 & ~ack_in));
-        } else if (e0 & ack_in) {
-            const bool of_fin = (e0 & peer_got_fin) != 0;  // else it acks the data ahead of our FIN only
-            deliver(EnvEvent::deliver_ack, of_fin ? EventKind::rx_ack : EventKind::rx_data_ack, std::uint16_t(e0 & ~ack_in));
+        if (e0 & ack_in) {
+            EventKind k = (e0 & peer_got_fin) ? EventKind::rx_ack : EventKind::rx_data_ack;  // else it acks data only
+            if (from.state == model::TcpState::new_syn_recv)  // the client's final ACK: what finds it depends on the listener
+                k = phase == ListenerPhase::listening ? EventKind::rx_hs_ack : EventKind::rx_hs_ack_no_listener;
+            if (from.state == model::TcpState::syn_sent) k = EventKind::rx_syn_ack;  // the server's SYN-ACK
+            deliver(EnvEvent::deliver_ack, k, std::uint16_t(e0 & ~ack_in));
             if (peer.loss) env_only(EnvEvent::drop_ack, std::uint16_t(e0 & ~ack_in));
         }
         if (e0 & fin_in) fin_arrives();

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -44,7 +45,11 @@ std::vector<TimedObservation> trace_of(const RunRecord& r, std::size_t j) {
         const bool reset = b != nullptr && b->sockets[j] == s.sockets[j] && retransmits_fin(s.sockets[j]) &&
                            b->timers[j] == kRetransmitTimer && s.timers[j] == kRetransmitTimer &&
                            b->retransmits[j] > 0 && s.retransmits[j] == 0;
-        t.push_back({s.sockets[j], s.t, reset});
+        // A request socket's SYN-ACK sent again (reqsk_timer_handler): num_retrans rose. inet_diag reports a
+        // request as SYN_RECV; the model has no full socket in SYN_RECV.
+        const bool rise = b != nullptr && b->sockets[j] == s.sockets[j] && s.sockets[j].kind == Observation::Kind::socket &&
+                          s.sockets[j].state == kSynRecv && s.retransmits[j] > b->retransmits[j];
+        t.push_back({s.sockets[j], s.t, reset, rise});
     }
     return t;
 }
@@ -54,11 +59,12 @@ std::vector<TimedObservation> trace_of(const RunRecord& r, std::size_t j) {
 std::vector<TimedObservation> steps_of(const RunRecord& r, std::size_t j) {
     std::vector<TimedObservation> steps;
     for (const TimedObservation& o : trace_of(r, j))
-        if (steps.empty() || steps.back().obs != o.obs || o.retries_reset) steps.push_back(o);
+        if (steps.empty() || steps.back().obs != o.obs || o.retries_reset || o.retries_rise) steps.push_back(o);
     return steps;
 }
 
 std::string step_name(const TimedObservation& o) {
+    if (o.retries_rise) return o.obs.name() + " (its SYN-ACK sent again)";
     return o.retries_reset ? o.obs.name() + " (its retransmission count back to 0)" : o.obs.name();
 }
 
@@ -182,10 +188,17 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
     const analysis::OptionSeconds seconds = s.option_seconds();
     const model::CloseOpts opts = model::close_opts_of(config.close_events.front());
     const analysis::Clock clock = host_clock();  // reads the kernel's config once per scenario
-    const ObservedModel model(analysis::socket_graph(config, s.connections, never, ruled_out), config.sysctl, opts,
-                              seconds, clock);
+    // One graph for every role of the run (its guard inputs span the listener's phases); each socket's trace
+    // starts from its role's first configuration.
+    const std::vector<model::SlotRole> roles = s.roles();
+    const analysis::SocketGraph graph = analysis::socket_graph(config, s.sockets(), never, ruled_out, {}, roles);
+    std::map<model::SlotRole, ObservedModel> models;
+    for (std::size_t j = 0; j < std::size_t(s.sockets()); ++j)
+        if (!models.count(s.role_of(j)))
+            models.emplace(s.role_of(j), ObservedModel(graph, config.sysctl, opts, seconds, clock, s.role_of(j)));
     std::set<model::RowId> confirmed;
-    for (std::size_t j = 0; j < std::size_t(s.connections); ++j) {
+    for (std::size_t j = 0; j < std::size_t(s.sockets()); ++j) {
+        const ObservedModel& model = models.at(s.role_of(j));
         const std::vector<TimedObservation> trace = trace_of(r, j);
         const AppCalls calls{r.closed_at[j], j < r.shut_at.size() ? r.shut_at[j] : -1};
         out.sockets.push_back(model.check(trace, calls));

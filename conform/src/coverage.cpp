@@ -82,20 +82,12 @@ std::string_view why_unconfirmed(model::RowId row) {
         case R::loss_probe_last_ack:
             return "the runs' model folds the loss probe into the first RTO's time: inet_diag does not count it "
                    "(icsk_retransmits), the kill times measured include it (lifetime --loss-probe yes)";
-        case R::close_listen:
-        case R::listen_stop_done:
-        case R::forget_established:
-        case R::forget_close_wait:
-        case R::forget_closed:
-        case R::forced_destroy:
-        case R::req_ack_child:
         case R::req_ack_no_listener:
-        case R::reqsk_timer_resend:
-        case R::reqsk_timer_expire:
-        case R::reqsk_timer_drop:
-        case R::rst_new_syn_recv:
-            return "a listener's row: conform's scenarios close connections, not yet a listener with queued children "
-                   "or request sockets";
+            return "needs the client's last ACK to reach a request socket whose listener left LISTEN: the model's "
+                   "request socket has that ACK in flight only at its start and after a SYN-ACK sent again (only while "
+                   "the listener listens), so the listener must close between that SYN-ACK and the answer (a race on "
+                   "loopback: listen-requests-ack-late could meet it); a client's later data segment, which carries "
+                   "the ACK too, is not in the model's request socket";
         case R::close_syn_sent:
         case R::syn_ack_syn_sent:
         case R::syn_rto_syn_sent:

@@ -33,7 +33,8 @@ Observation observe(const properties::SocketView& v) {
         case TcpState::tw_fin_wait2: return bucket(kFinWait2);
         case TcpState::syn_sent: return full(kSynSent);
         case TcpState::listen: return full(kListen);
-        case TcpState::new_syn_recv: return full(kNewSynRecv);
+        // inet_diag reports a request socket as SYN_RECV (inet_req_diag_fill), never as NEW_SYN_RECV.
+        case TcpState::new_syn_recv: return full(kSynRecv);
         case TcpState::listen_stop:  // CLOSE and unhashed from the start of close()
         case TcpState::closed:
         case TcpState::destroyed: return {};

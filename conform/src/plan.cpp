@@ -14,11 +14,14 @@ namespace orphancheck::conform {
 namespace {
 bool fires(const analysis::SocketEdge& e, model::RowId r) { return e.row1 == r || e.row2 == r; }
 
-// The configurations reachable from the initial one (the graph keeps those only a ruled-out move reaches).
-std::vector<bool> reachable(const analysis::SocketGraph& g) {
+// The configurations reachable from the initial ones of `roles` (none: an open connection's) (the graph keeps
+// those only a ruled-out move reaches).
+std::vector<bool> reachable(const analysis::SocketGraph& g, const std::vector<model::SlotRole>& roles) {
     std::vector<bool> seen(g.views.size(), false);
     std::vector<std::size_t> stack{0};
-    seen[0] = true;
+    if (!roles.empty()) stack.clear();
+    for (model::SlotRole r : roles) stack.push_back(g.initial[std::size_t(r)]);
+    for (std::size_t u : stack) seen[u] = true;
     while (!stack.empty()) {
         const std::size_t u = stack.back();
         stack.pop_back();
@@ -86,8 +89,10 @@ std::vector<RowPlan> plan_rows(std::string_view profile) {
     for (int i = 0; i < model::kRows; ++i) plan[std::size_t(i)].row = model::RowId(i);
     for (const Scenario& s : scenarios()) {
         if (s.long_run) continue;
-        const analysis::SocketGraph g = analysis::socket_graph(s.model_case(profile), s.connections, s.network_never());
-        const std::vector<bool> live = reachable(g);
+        const std::vector<model::SlotRole> roles = s.roles();
+        const analysis::SocketGraph g =
+            analysis::socket_graph(s.model_case(profile), s.sockets(), s.network_never(), {}, {}, roles);
+        const std::vector<bool> live = reachable(g, roles);
         for (RowPlan& p : plan) {
             bool can = false;
             for (std::size_t u = 0; u < g.out.size() && !can; ++u)

@@ -51,11 +51,21 @@ std::uint16_t local_port(int fd) {
     return ntohs(a.sin_port);
 }
 
-// Reads the namespace until told to stop; keeps a sample whenever something changed.
+// One of our sockets as inet_diag lists it: its local and remote port (a listener's remote port is 0).
+struct Endpoints {
+    std::uint16_t sport = 0, dport = 0;
+    bool operator==(const Endpoints&) const = default;
+};
+
+// Reads the namespace until told to stop; keeps a sample whenever something changed. `unaccepted`: our
+// sockets after the first are the listener's connections that no accept() took (listener-side scenarios).
+// Such a socket has no file (inode 0) without being an orphan (SOCK_DEAD): it is seen as owned, and not
+// counted among the listed orphans the kernel's counter is compared with. `start`: time 0 of the samples.
 class Sampler {
 public:
-    explicit Sampler(std::vector<std::uint16_t> ports, int baseline)
-        : ports_(std::move(ports)), baseline_(baseline), start_(Clock::now()), thread_([this] { loop(); }) {}
+    Sampler(std::vector<Endpoints> ours, int baseline, bool unaccepted, Clock::time_point start)
+        : ports_(std::move(ours)), baseline_(baseline), unaccepted_(unaccepted), start_(start),
+          thread_([this] { loop(); }) {}
     ~Sampler() { stop(); }
     void stop() {
         stop_ = true;
@@ -87,15 +97,17 @@ private:
             s.retransmits.assign(ports_.size(), 0);
             std::vector<bool> listed(ports_.size(), false);
             for (const DiagSocket& d : dump_tcp_sockets()) {
-                const auto it = std::find(ports_.begin(), ports_.end(), d.sport);
-                if (it != ports_.end() && d.dport == kPort) {
+                const auto it = std::find(ports_.begin(), ports_.end(), Endpoints{d.sport, d.dport});
+                const bool unaccepted = unaccepted_ && it != ports_.begin() && it != ports_.end();
+                if (it != ports_.end()) {
                     const auto j = std::size_t(it - ports_.begin());
                     s.sockets[j] = observe(&d);
+                    if (unaccepted) s.sockets[j].orphan = false;
                     s.timers[j] = d.timer;
                     s.retransmits[j] = d.retransmits;
                     listed[j] = true;
                 }
-                if (!d.timewait_bucket() && d.inode == 0 && d.state != kListen) ++s.listed;
+                if (!d.timewait_bucket() && d.inode == 0 && d.state != kListen && !unaccepted) ++s.listed;
             }
             // A dump is no snapshot: a socket that moves in the hash table while it runs (a full socket
             // replaced by its timewait bucket) can be missed once. Gone counts when two dumps agree.
@@ -131,8 +143,9 @@ private:
         }
         if (unkept_) samples_.push_back(*unkept_);
     }
-    std::vector<std::uint16_t> ports_;
+    std::vector<Endpoints> ports_;
     int baseline_;
+    bool unaccepted_;
     Clock::time_point start_;
     std::atomic<bool> stop_{false}, gone_{false};
     std::vector<Sample> samples_;
@@ -217,8 +230,7 @@ void close_in_thread(int fd, std::vector<std::jthread>& threads) {
         std::this_thread::sleep_for(std::chrono::microseconds(100));
 }
 
-void destroy_where(bool (*match)(const DiagSocket&, const std::vector<std::uint16_t>&),
-                   const std::vector<std::uint16_t>& ports) {
+void destroy_where(bool (*match)(const DiagSocket&, const std::vector<Endpoints>&), const std::vector<Endpoints>& ports) {
     for (const DiagSocket& d : dump_tcp_sockets())
         if (match(d, ports)) destroy_socket(d);
 }
@@ -231,10 +243,13 @@ RunRecord record_scenario(const Scenario& sc) {
     if (sc.retries2) write_sysctl("net.ipv4.tcp_retries2", std::to_string(*sc.retries2));
     if (sc.max_tw_buckets) write_sysctl("net.ipv4.tcp_max_tw_buckets", std::to_string(*sc.max_tw_buckets));
     if (!sc.retrans_collapse) write_sysctl("net.ipv4.tcp_retrans_collapse", "0");
+    if (sc.synack_retries) write_sysctl("net.ipv4.tcp_synack_retries", std::to_string(*sc.synack_retries));
     nft_apply("table inet orphancheck {\n chain in { type filter hook input priority 0; policy accept; }\n}\n");
 
     // Close-on-exec: the nft processes forked during the run must not hold our sockets (a socket whose
     // last reference an exiting nft drops is orphaned at once, whatever SO_LINGER says).
+    const Clock::time_point start = Clock::now();  // listener side: time 0 comes before the connections
+    const bool listener_side = sc.listener_side();
     const int listener = checked(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
     set_int_option(listener, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
     const bool zero_window = sc.peer_window_closed();
@@ -242,14 +257,31 @@ RunRecord record_scenario(const Scenario& sc) {
     const sockaddr_in addr = loopback(kPort);
     checked(bind(listener, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), "bind");
     checked(listen(listener, 128), "listen");
+    // The client's last ACK of each handshake (a segment to the listener whose only flag among SYN, ACK, FIN
+    // and RST is ACK; data too, which the clients do not send while it holds): the server side stays a
+    // request socket (NEW_SYN_RECV), the client's connect() returns.
+    if (sc.handshake_ack_dropped)
+        nft_apply(fmt::format("add rule inet orphancheck in tcp dport {} tcp flags & (syn | ack | fin | rst) == ack drop\n",
+                              kPort));
+    // Client side: ours are the connections' client sockets, the listener's accepted ones are the peers.
+    // Listener side: ours are the listener and the connections it never accepts; the clients are the peers.
     std::vector<int> ours, peers;
-    std::vector<std::uint16_t> ports;
+    std::vector<Endpoints> ports;
+    if (listener_side) {
+        ours.push_back(listener);
+        ports.push_back({kPort, 0});
+    }
     for (int i = 0; i < sc.connections; ++i) {
         const int fd = checked(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
         if (zero_window) set_int_option(fd, SOL_SOCKET, SO_SNDBUF, kOurSndbuf, "SO_SNDBUF");
         checked(connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), "connect");
+        if (listener_side) {
+            peers.push_back(fd);
+            ports.push_back({kPort, local_port(fd)});
+            continue;
+        }
         ours.push_back(fd);
-        ports.push_back(local_port(fd));
+        ports.push_back({local_port(fd), kPort});
         peers.push_back(checked(accept4(listener, nullptr, nullptr, SOCK_CLOEXEC), "accept"));
         if (sc.linger >= 0) {
             const linger l{1, sc.linger};
@@ -258,10 +290,11 @@ RunRecord record_scenario(const Scenario& sc) {
         if (sc.linger2 != 0) set_int_option(fd, IPPROTO_TCP, TCP_LINGER2, sc.linger2, "TCP_LINGER2");
         if (sc.user_timeout_ms != 0) set_int_option(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, sc.user_timeout_ms, "TCP_USER_TIMEOUT");
     }
-    rec.closed_at.assign(ours.size(), -1);
-    rec.shut_at.assign(ours.size(), -1);
+    rec.closed_at.assign(ports.size(), -1);
+    rec.shut_at.assign(ports.size(), -1);
+    if (listener_side) sleep_ms(5);  // the last client's ACK taken by its listener (a child or a dropped ACK)
     const auto mib_before = read_tcp_ext();
-    Sampler sampler(ports, read_sockstat().orphan);
+    Sampler sampler(ports, read_sockstat().orphan, listener_side, listener_side ? start : Clock::now());
     std::vector<std::jthread> lingering;  // close() calls that wait (SO_LINGER > 0); joined on every way out
     std::vector<std::jthread> readers;    // the peer reading again (peer_read); stopped before its sockets close
     sleep_ms(20);  // a first sample of the established connections
@@ -298,9 +331,12 @@ RunRecord record_scenario(const Scenario& sc) {
                 for (int fd : peers) checked(shutdown(fd, SHUT_WR), "shutdown");
                 break;
             case Act::peer_abort:
-                destroy_where([](const DiagSocket& d, const std::vector<std::uint16_t>&) {
-                    return d.sport == kPort && d.state != kListen;
-                }, ports);
+                if (listener_side)  // the clients: their sockets are the ones to the listener's port
+                    destroy_where([](const DiagSocket& d, const std::vector<Endpoints>&) { return d.dport == kPort; }, ports);
+                else
+                    destroy_where([](const DiagSocket& d, const std::vector<Endpoints>&) {
+                        return d.sport == kPort && d.state != kListen;
+                    }, ports);
                 break;
             case Act::close:
                 for (std::size_t i = 0, done = 0; i < ours.size() && (a.count == 0 || int(done) < a.count); ++i) {
@@ -312,6 +348,9 @@ RunRecord record_scenario(const Scenario& sc) {
                     else
                         ::close(ours[i]);
                 }
+                // The listener's close() is the end its unaccepted connections get (inet_csk_listen_stop).
+                if (listener_side)
+                    for (double& at : rec.closed_at) at = rec.closed_at.front();
                 break;
             case Act::shutdown_wr:
                 for (std::size_t i = 0, done = 0; i < ours.size() && (a.count == 0 || int(done) < a.count); ++i) {
@@ -322,8 +361,8 @@ RunRecord record_scenario(const Scenario& sc) {
                 }
                 break;
             case Act::abort:
-                destroy_where([](const DiagSocket& d, const std::vector<std::uint16_t>& p) {
-                    return d.dport == kPort && std::find(p.begin(), p.end(), d.sport) != p.end();
+                destroy_where([](const DiagSocket& d, const std::vector<Endpoints>& p) {
+                    return std::find(p.begin(), p.end(), Endpoints{d.sport, d.dport}) != p.end();
                 }, ports);
                 break;
             case Act::wait: sleep_ms(a.ms); break;
@@ -349,7 +388,7 @@ RunRecord record_scenario(const Scenario& sc) {
     for (std::size_t i = 0; i < ours.size(); ++i)
         if (rec.closed_at[i] < 0) ::close(ours[i]);
     for (int fd : peers) ::close(fd);
-    ::close(listener);
+    if (!listener_side) ::close(listener);  // else one of ours, closed above
     return rec;
 }
 

@@ -28,5 +28,7 @@ inline constexpr checker::PeerConfig kClosesDataLossy{true, false, true, true, f
 
 // shutdown(SHUT_WR) before close() (shutdown_scenarios.cpp).
 void add_shutdown_scenarios(std::vector<Scenario>& s);
+// Our socket is the listener: close() with connections no accept() took (listener_scenarios.cpp).
+void add_listener_scenarios(std::vector<Scenario>& s);
 
 }  // namespace orphancheck::conform::table

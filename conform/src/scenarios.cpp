@@ -319,6 +319,7 @@ std::vector<Scenario> build() {
                      {A::drop_only_fin_to_peer}},
          .deadline_s = 8, .peer = kClosesLossy, .expect_orphans = 3});
     add_shutdown_scenarios(s);
+    add_listener_scenarios(s);
     return s;
 }
 }  // namespace
@@ -344,10 +345,17 @@ checker::CaseConfig Scenario::model_case(std::string_view profile) const {
     o.unacked = data_unacked_at_close();
     c.sysctl.retries2 = retries2.value_or(c.sysctl.retries2);  // a fresh namespace has the kernel default, 15
     c.sysctl.user_timeout_ms = user_timeout_ms;
+    if (synack_retries) c.sysctl.synack_retries = *synack_retries;
     c.close_events = {model::close_event(o)};
     c.shutdown_first = shuts_down();
     c.close_first = !every_socket_shuts_down_first();
     return c;
+}
+
+std::vector<model::SlotRole> Scenario::roles() const {
+    std::vector<model::SlotRole> out;
+    for (std::size_t j = 0; listener_side() && j < std::size_t(sockets()); ++j) out.push_back(role_of(j));
+    return out;
 }
 
 bool Scenario::peer_closes_first() const {
@@ -411,6 +419,10 @@ std::vector<checker::EnvEvent> Scenario::network_never() const {
         peer_closed = peer_closed || a.act == Act::peer_close;
         peer_reads = peer_reads || a.act == Act::peer_read;
     }
+    // The client's last ACK of the handshake never reaches a request socket while the drop holds.
+    bool ack_dropped = handshake_ack_dropped;
+    for (const Action& a : actions) ack_dropped = ack_dropped && a.act != Act::allow_all;
+    if (ack_dropped) out.push_back(E::deliver_ack);
     if (fin_dropped) out.push_back(E::fin_to_peer);
     // The drop comes at once after close(): no probe, and so no answer to one, is sent before it.
     if (peer_dropped) out.insert(out.end(), {E::deliver_ack, E::deliver_data, E::deliver_rst, E::deliver_window_ack});

@@ -18,7 +18,8 @@ struct Step {
     Observation obs;
     double first, last;  // times of its first and last sample
     bool reset = false;  // entered by the kernel's retry count falling back to 0 (the observation stayed)
-    std::size_t run = 0;  // the first step of the run of steps with this observation (itself, unless reset)
+    std::size_t run = 0;  // the first step of the run of steps with this observation (itself, unless reset or rise)
+    bool rise = false;   // entered by a request socket's SYN-ACK retransmission count rising (the observation stayed)
 };
 
 // Repeats are one step, unless the retry count went back to 0 between them: a new step of the same run.
@@ -29,6 +30,8 @@ std::vector<Step> collapse(std::span<const TimedObservation> trace) {
             out.push_back({o.obs, o.t, o.t, false, out.size()});
         else if (o.retries_reset)
             out.push_back({o.obs, o.t, o.t, true, out.back().run});
+        else if (o.retries_rise)
+            out.push_back({o.obs, o.t, o.t, false, out.back().run, true});
         else
             out.back().last = o.t;
     return out;
@@ -64,7 +67,8 @@ bool reset_of(int v) { return (v & 2) != 0; }
 }  // namespace
 
 ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::SysctlConfig& sysctl, model::CloseOpts opts,
-                             analysis::OptionSeconds seconds, const analysis::Clock& clock) {
+                             analysis::OptionSeconds seconds, const analysis::Clock& clock, model::SlotRole role)
+    : start_(g.initial[std::size_t(role)]) {
     const std::size_t n = g.views.size();
     out_.resize(n);
     carried_.assign(n, false);
@@ -74,6 +78,11 @@ ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::Sysctl
         closed_.push_back(g.views[i].dead || g.views[i].destroyed);
         calm_.push_back(std::none_of(g.out[i].begin(), g.out[i].end(), [](const analysis::SocketEdge& e) {
             return analysis::move_timing(e.label) == analysis::MoveTiming::instant;
+        }));
+        // While the listener listens, what its out-of-LISTEN moves would make due is not (a queued child rests
+        // in the accept queue until the listener's close() forgets it).
+        calm_listening_.push_back(std::none_of(g.out[i].begin(), g.out[i].end(), [](const analysis::SocketEdge& e) {
+            return !e.needs_listener_closed() && analysis::move_timing(e.label) == analysis::MoveTiming::instant;
         }));
     }
     for (std::size_t i = 0; i < n; ++i)
@@ -103,12 +112,15 @@ ObservedModel::ObservedModel(const analysis::SocketGraph& g, const model::Sysctl
                 obs_.push_back({Observation::Kind::socket, to.state, false});
                 retries_.push_back(retries_[e.to]);
                 calm_.push_back(false);
+                calm_listening_.push_back(false);
                 closed_.push_back(false);
                 carried_.push_back(carried_[e.to]);
                 out_.push_back({{e.to, e.label, model::RowId::none, model::RowId::none, 0, false, true}});
                 out_[i].push_back({mid, e.label, e.row1, e.row2, least, true});
+                out_[i].back().after_listener_close = e.needs_listener_closed();
             } else {
-                out_[i].push_back({e.to, e.label, e.row1, e.row2, least, close, false, since, shutdown});
+                out_[i].push_back({e.to, e.label, e.row1, e.row2, least, close, false, since, shutdown,
+                                   e.needs_listener_closed()});
             }
         }
     // ... and through the rest of that close() (sock_orphan, the tail, release_sock) while the state stays.
@@ -140,8 +152,8 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, AppCalls 
     TraceCheck result;
     const std::size_t n = obs_.size();
     if (trace.empty()) return result;
-    if (obs_[0] != trace[0].obs) {
-        result.allowed_next = {obs_[0]};
+    if (obs_[start_] != trace[0].obs) {
+        result.allowed_next = {obs_[start_]};
         return result;
     }
     const auto usable = [&](const Edge& e) {
@@ -163,13 +175,22 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, AppCalls 
     const auto rested = [&](std::size_t i) { return trace[i].last - trace[trace[i].run].first > kRestAfter; };
     // The model's retry count goes from above 0 to 0 on this move (within one observation).
     const auto resets = [&](std::size_t u, const Edge& e) { return retries_[u] > 0 && retries_[e.to] == 0; };
+    // ... or raises it (a request socket's SYN-ACK sent again), by the sample that showed the rise.
+    const auto rises = [&](std::size_t i, std::size_t u, const Edge& e) {
+        const double by = trace[i].first - since_sample(i, carried_[u] ? 2 : 1) + kSampleSlack;
+        return retries_[e.to] > retries_[u] && (e.since != Since::entry || e.least <= by);
+    };
+    // The step needs that move of the retry count: a reset, or a rise.
+    const auto moves_count = [&](std::size_t i, std::size_t u, const Edge& e) {
+        return (trace[i].reset && resets(u, e)) || (trace[i].rise && rises(i, u, e));
+    };
     std::vector<std::vector<Parent>> levels;
     std::vector<int> current;  // nodes that show observation i-1
     for (std::size_t i = 0; i < trace.size(); ++i) {
         std::vector<Parent> parent(4 * n);
         std::vector<int> queue;
         if (i == 0) {
-            queue.push_back(node(0, calm_[0], false));
+            queue.push_back(node(start_, calm_listening_[start_], false));
             parent[std::size_t(queue.back())] = {kSource, -1};
         } else {
             for (int q : current) {  // each level counts its own reset
@@ -207,11 +228,18 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, AppCalls 
                 const double since = e.since == Since::close ? closed_at : e.since == Since::fin ? fin_at : 0;
                 const bool too_soon = e.since != Since::entry ? since < 0 || latest - since + kSampleSlack < e.least
                                                               : e.least > longest;
-                if (!usable(e) || too_soon || (e.close && !may_close) || (e.shutdown && !may_shutdown)) continue;
+                // A move under a listener out of LISTEN: not before the listener's close().
+                const bool before_listener_close =
+                    e.after_listener_close && (closed_at < 0 || closed_at > latest + kSampleSlack);
+                if (!usable(e) || too_soon || (e.close && !may_close) || (e.shutdown && !may_shutdown) ||
+                    before_listener_close)
+                    continue;
                 const bool same = obs_[e.to] == obs_[u];
                 if (at_target && !same) continue;  // the next level's business
                 if (!same && !may_leave) continue;
-                const int v = node(e.to, (same && rest) || calm_[e.to], reset || (trace[i].reset && resets(u, e)));
+                // Entered while the listener may still listen (before its close()): calm as such.
+                const bool calm = closed_at < 0 || earliest < closed_at ? calm_listening_[e.to] : calm_[e.to];
+                const int v = node(e.to, (same && rest) || calm, reset || moves_count(i, u, e));
                 if (parent[std::size_t(v)].from != kNone) continue;
                 parent[std::size_t(v)] = {queue[q], int(k)};
                 queue.push_back(v);
@@ -225,12 +253,12 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, AppCalls 
         // A step entered by a retry reset is shown only by nodes that reset the count in it.
         std::vector<int> next;
         for (int v : queue) {
-            const bool shown = obs_[config_of(v)] == target && (!trace[i].reset || reset_of(v));
+            const bool shown = obs_[config_of(v)] == target && (!(trace[i].reset || trace[i].rise) || reset_of(v));
             if (shown && (i + 1 < trace.size() || may_end(v))) next.push_back(v);
         }
         if (next.empty()) {
             result.explained = i;
-            result.allowed_next = i == 0 ? std::vector<Observation>{obs_[0]} : onward(current, usable);
+            result.allowed_next = i == 0 ? std::vector<Observation>{obs_[start_]} : onward(current, usable);
             return result;
         }
         levels.push_back(std::move(parent));

@@ -11,6 +11,7 @@
 #include "orphancheck/analysis/timed.hpp"
 #include "orphancheck/checker/env.hpp"
 #include "orphancheck/checker/spec.hpp"
+#include "orphancheck/model/slot_role.hpp"
 
 namespace orphancheck::conform {
 
@@ -29,7 +30,8 @@ enum class Act : std::uint8_t {
     // close() it is the data ahead of our FIN, unacked at close() while drop_to_peer keeps it from the peer.
     send,
     peer_close,        // the peer close()s its sockets
-    peer_abort,        // the peer's sockets are destroyed (SOCK_DESTROY: RST where tcp_abort sends one)
+    peer_abort,        // the peer's sockets are destroyed (SOCK_DESTROY: RST where tcp_abort sends one); on the
+                       // listener's side the clients' sockets
     close,             // our sockets are close()d, `ms` apart (a thread each when SO_LINGER > 0)
     abort,             // our sockets (or their timewait buckets) are destroyed, as ss -K does
     wait,              // sleep `ms`
@@ -53,6 +55,15 @@ struct Scenario {
     std::string blog;   // the blog's observation it reproduces, if any
     bool long_run = false;  // only with --long
     int connections = 1;
+    // Whose sockets are ours. `socket`: the connections' client sockets, which the listener accepted (the peers).
+    // `child` or `request`: the listener's side. Ours are the listener (first) and its `connections`
+    // connections, which it never accepts: children in its accept queue (`child`), or request sockets
+    // (`request`, with handshake_ack_dropped); the clients are the peers, and close() closes the listener.
+    model::SlotRole unaccepted = model::SlotRole::socket;
+    // nft drops the client's last ACK of each handshake from before the connections (and every segment to
+    // the listener's port that carries only ACK among SYN, ACK, FIN, RST), until an allow_all.
+    bool handshake_ack_dropped = false;
+    std::optional<int> synack_retries;  // tcp_synack_retries (per namespace; unset: the kernel's 5)
     // Per-namespace sysctls (always set: the model needs their values).
     int fin_timeout = 60;
     int orphan_retries = 0;
@@ -74,6 +85,14 @@ struct Scenario {
     // the last close() (loopback ACKs are delayed up to 40 ms, so every FIN_WAIT1 is an orphan for a moment).
     std::optional<int> expect_orphans;
 
+    [[nodiscard]] bool listener_side() const { return unaccepted != model::SlotRole::socket; }
+    // Our sockets: the connections, and the listener first on the listener's side.
+    [[nodiscard]] int sockets() const { return connections + (listener_side() ? 1 : 0); }
+    // The model's roles of our sockets, in that order (empty: every socket an open connection).
+    [[nodiscard]] std::vector<model::SlotRole> roles() const;
+    [[nodiscard]] model::SlotRole role_of(std::size_t socket) const {
+        return !listener_side() ? model::SlotRole::socket : socket == 0 ? model::SlotRole::listener : unaccepted;
+    }
     // The model configuration of the run (profile: the running kernel's, see kernel_profile_for).
     [[nodiscard]] checker::CaseConfig model_case(std::string_view profile) const;
     // What the experiment rules out: its drops for good (no later allow_all: our FIN never reaches the peer,
@@ -95,7 +114,8 @@ struct Scenario {
     // The timed reading (lifetime) counts from close() of an open connection: it does not time a socket
     // that shut down first (its FIN went out before close()). Such runs are checked by states, rows and the
     // trace check's least delays; their measured times are reported, not bounded.
-    [[nodiscard]] bool timed() const { return !shuts_down(); }
+    // Nor a listener's side: the lifetime reading starts from an open connection.
+    [[nodiscard]] bool timed() const { return !shuts_down() && !listener_side(); }
 };
 
 [[nodiscard]] std::span<const Scenario> scenarios();

@@ -18,7 +18,15 @@
 // a configuration with none due. Besides the observations, a sample in which
 // the kernel's retransmission count fell back to 0 while the observation
 // stayed (the ACK of the data ahead of our lost FIN) needs a move of the
-// model that sets its retry count back to 0 between the two samples.
+// model that sets its retry count back to 0 between the two samples (and a
+// request socket's SYN-ACK retransmission count rising, one that raises it).
+//
+// A listener's run (roles): each socket's trace starts from its role's first
+// configuration, and the graph holds every move under every listener phase.
+// A move that only a listener out of LISTEN allows (inet_csk_listen_stop
+// forgetting a queued child, a request's timer finding no listener) comes no
+// sooner than the listener's close(), given as the socket's close() time; a
+// queued child rests in the accept queue until then.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +60,9 @@ struct TimedObservation {
     // (idiag_retrans from above 0, the retransmit timer armed in both): SND.UNA advanced, our FIN still
     // unacked. The model must pass a move that sets its retry count from above 0 to 0 there.
     bool retries_reset = false;
+    // Since the sample before, in the same observation (SYN_RECV: a request), a request socket's SYN-ACK retransmission
+    // count (idiag_retrans: num_retrans) rose: the model must pass a move that raises its retry count there.
+    bool retries_rise = false;
 };
 
 // When the application called close() and shutdown(SHUT_WR) on the socket (negative: never).
@@ -62,10 +73,13 @@ struct AppCalls {
 
 class ObservedModel {
 public:
+    // `role`: the socket's role in the run, whose first configuration (g.initial) the trace starts from.
     ObservedModel(const analysis::SocketGraph& g, const model::SysctlConfig& sysctl, model::CloseOpts opts,
-                  analysis::OptionSeconds seconds, const analysis::Clock& clock);
+                  analysis::OptionSeconds seconds, const analysis::Clock& clock,
+                  model::SlotRole role = model::SlotRole::socket);
     // `trace` may repeat an observation; repeats are one observation. `calls`: when the application called
-    // close() and shutdown(). `without`: as if these rows were not in the model.
+    // close() and shutdown(); for a listener's unaccepted connection, close() of the listener (a move that
+    // only a listener out of LISTEN allows comes no sooner). `without`: as if these rows were not in the model.
     [[nodiscard]] TraceCheck check(std::span<const TimedObservation> trace, AppCalls calls,
                                    std::span<const model::RowId> without = {}) const;
     [[nodiscard]] TraceCheck check(std::span<const TimedObservation> trace, double closed_at,
@@ -93,12 +107,15 @@ private:
         bool orphaning = false;  // the second half of a close step: sock_orphan()
         Since since = Since::entry;
         bool shutdown = false;   // the application's shutdown(): at the time the run recorded
+        bool after_listener_close = false;  // only under a listener out of LISTEN: not before close() (calls)
     };
     template <class Usable>
     std::vector<Observation> onward(const std::vector<int>& from, Usable usable) const;
+    std::size_t start_ = 0;  // the trace's first configuration
     std::vector<std::vector<Edge>> out_;
     std::vector<Observation> obs_;
     std::vector<bool> calm_;    // no segment or step of close() due: the socket can rest here
+    std::vector<bool> calm_listening_;  // the same while the run's listener listens (its close() not yet called)
     std::vector<bool> closed_;  // close() has run (the socket is dead, or destroyed)
     std::vector<bool> carried_;  // entered by a close() that kept the state (after shutdown): its timers ran before
     std::vector<std::uint8_t> retries_;  // the configuration's retry count (FIN retransmissions or probes)
