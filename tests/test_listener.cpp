@@ -67,18 +67,11 @@ TEST_CASE("listener: every row of the listener, its children and its requests fi
     auto opts = kLean;
     opts["synack-retries"] = "1";
     opts["fin-timeout"] = "60,120";
-    const auto spec = test::spec_of(opts);
     std::set<model::RowId> seen;
-    for (const checker::CaseConfig& c : spec.cases) {
-        checker::SocketSpace sp(c, checker::Engine::table, {}, spec.roles);
-        sp.complete(spec.sockets);
-        for (std::size_t i = 0; i < sp.size(); ++i)
-            for (int gin : sp.guard_inputs(spec.sockets))
-                for (const checker::SockMove& m : sp.moves(checker::Combo(i), gin)) {
-                    seen.insert(m.row1);
-                    seen.insert(m.row2);
-                }
-    }
+    test::for_each_socket_move(opts, [&](const checker::SockMove& m) {
+        seen.insert(m.row1);
+        seen.insert(m.row2);
+    });
     using model::RowId;
     for (RowId r : {RowId::close_listen, RowId::listen_stop_done, RowId::forget_established, RowId::forget_close_wait,
                     RowId::forget_closed, RowId::forced_destroy, RowId::req_ack_child, RowId::req_ack_no_listener,

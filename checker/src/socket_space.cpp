@@ -47,7 +47,7 @@ SocketSpace::SocketSpace(const CaseConfig& c, Engine engine, const model::TableP
         intern(msm_->initial().pack(), 0);
     }
     for (model::SlotRole r : roles) {
-        const LocalKey k = msm_ ? msm_->initial(r) : model::initial_local(r);
+        const LocalKey k = model::initial_local(r);
         initial_[std::size_t(r)] = intern(k.pack(), canonical_env(k, initial_env(r)));
     }
 }
@@ -64,11 +64,10 @@ Combo SocketSpace::intern(std::uint32_t local, std::uint16_t env_bits) {
         throw CapacityError("one socket has more than 65535 configurations (the explorer numbers them in 16 bits): "
                             "split the run, e.g. one --peer-window, --linger2 or --shutdown value at a time");
     combos_.push_back({local, env_bits});
-    const LocalKey k = LocalKey::unpack(local);
-    views_.push_back(socket_view(k, env_bits));
-    lbits_.push_back(std::uint8_t((k.state == model::TcpState::listen ? listener_bit::listen : 0) |
-                                  (k.state == model::TcpState::listen_stop ? listener_bit::stopping : 0) |
-                                  (k.data.queued || k.data.forced ? listener_bit::queued : 0)));
+    const properties::SocketView& v = views_.emplace_back(socket_view(LocalKey::unpack(local), env_bits));
+    lbits_.push_back(std::uint8_t((v.state == model::TcpState::listen ? listener_bit::listen : 0) |
+                                  (v.state == model::TcpState::listen_stop ? listener_bit::stopping : 0) |
+                                  (v.in_queue ? listener_bit::queued : 0)));
     memo_.resize(combos_.size() * std::size_t(stride_));
     return it->second;
 }

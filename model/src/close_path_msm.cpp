@@ -883,11 +883,6 @@ LocalKey MsmClosePath::initial() const {
     return impl_->key_of(*impl_->protos[std::size_t(TcpState::established)]);
 }
 
-LocalKey MsmClosePath::initial(SlotRole r) const {
-    LocalKey k = impl_->key_of(*impl_->protos[std::size_t(initial_local(r).state)]);
-    k.data = initial_local(r).data;
-    return k;
-}
 
 bool MsmClosePath::can_materialise(TcpState s) const { return impl_->protos[std::size_t(s)].has_value(); }
 const SysctlConfig& MsmClosePath::config() const { return impl_->cfg; }

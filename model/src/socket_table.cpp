@@ -26,7 +26,7 @@ SocketTable SocketTable::extract(const SysctlConfig& cfg, const TablePatch& patc
     std::deque<std::uint16_t> todo{intern(msm.initial())};
     for (SlotRole r : roles) {
         const std::size_t before = t.locals_.size();
-        const std::uint16_t i = intern(msm.initial(r));
+        const std::uint16_t i = intern(initial_local(r));
         if (t.locals_.size() != before) todo.push_back(i);
     }
     std::size_t stalled = 0;  // locals deferred in a row because their state has no prototype yet

@@ -16,7 +16,7 @@ InvariantTerms invariant_terms(const SocketView& v) {
     // The per-socket bits do not depend on the counter or on the other sockets: ask the definition itself.
     const SocketView* one[] = {&v};
     t.own = violated_invariants({0, one}, global_invariants() & ~counter_invariants() & ~cross_socket_invariants());
-    t.listener = v.state == model::TcpState::listen || v.state == model::TcpState::listen_stop;
+    t.listener = v.listener();
     t.in_queue = v.in_queue;
     if (!v.quiescent()) t.in_close = int(v.incs) - int(v.decs);
     else t.counted = v.counted() ? 1 : 0;

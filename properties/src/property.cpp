@@ -131,9 +131,6 @@ bool all_finished(const GlobalView& g) {
     return true;
 }
 
-namespace {
-bool is_listener(const SocketView& s) { return s.state == TcpState::listen || s.state == TcpState::listen_stop; }
-}  // namespace
 
 PropertyMask violated_invariants(const GlobalView& g, PropertyMask wanted) {
     PropertyMask v = 0;
@@ -142,7 +139,7 @@ PropertyMask violated_invariants(const GlobalView& g, PropertyMask wanted) {
         if (s.incs > 1) v |= bit(PropertyId::single_increment);
         if (s.decs > 1) v |= bit(PropertyId::single_decrement);
         if (s.quiescent() && misclassified(s)) v |= bit(PropertyId::orphan_classification);
-        listener = listener || is_listener(s);
+        listener = listener || s.listener();
         queued = queued || s.in_queue;
     });
     if (a.rest != a.counted) v |= bit(PropertyId::orphan_balance);

@@ -72,8 +72,7 @@ public:
     MsmClosePath(const MsmClosePath&) = delete;
     MsmClosePath& operator=(const MsmClosePath&) = delete;
 
-    [[nodiscard]] LocalKey initial() const;  // an open connection: initial(SlotRole::socket)
-    [[nodiscard]] LocalKey initial(SlotRole r) const;
+    [[nodiscard]] LocalKey initial() const;  // an open connection; the other roles start at initial_local(role)
     // Fires `ev` on a machine in configuration `from`, with a patch's guard edits if any. Throws PatchError if
     // no machine in from.state has been seen yet (only a patch's retarget gets there).
     StepResult fire(const LocalKey& from, EventId ev, GuardInputs in, const GuardOverrides* guards = nullptr);

@@ -22,6 +22,10 @@ struct SocketView {
     [[nodiscard]] bool counted() const { return incs > 0 && !destroyed; }
     // Between sock_orphan and the increment the counter may legitimately lag.
     [[nodiscard]] bool quiescent() const { return !(dead && tail); }
+    // A listener in LISTEN or inside inet_csk_listen_stop (what keeps queued children legitimate).
+    [[nodiscard]] bool listener() const {
+        return state == model::TcpState::listen || state == model::TcpState::listen_stop;
+    }
     // Gone for good: full socket destroyed, no timewait bucket, close() finished.
     [[nodiscard]] bool finished() const { return state == model::TcpState::destroyed && destroyed && !tail; }
 };
