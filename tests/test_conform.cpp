@@ -134,9 +134,10 @@ TEST_CASE("live kernel: conform: every short scenario agrees, kernel runs confir
     CHECK(r.code == (spoiled ? 3 : 0));
     const json& cov = j.at("coverage");
     CHECK(cov.at("confirmed").size() * 100 >= std::size_t(model::kRows) * 75);
+    // A spoiled scenario confirms nothing: the rows only it confirms are missing for that reason alone.
     for (const json& m : cov.at("missing")) {
         INFO(m.at("row").get<std::string>());
-        CHECK(m.at("why") != "no scenario here confirmed it");
+        if (spoiled == 0) CHECK(m.at("why") != "no scenario here confirmed it");
     }
     // Nothing left behind: the host's nft tables and the global sysctl are as before.
     CHECK(host_nft_tables() == tables);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -15,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "orphancheck/conform/inet_diag.hpp"
 #include "orphancheck/conform/kernel_settings.hpp"
 #include "orphancheck/conform/netns.hpp"
 #include "orphancheck/conform/row_evidence.hpp"
@@ -107,6 +109,26 @@ void measure_times(const RunRecord& r, const analysis::Lifetime& model, Scenario
             }
     }
 }
+
+// A tcp_max_orphans scenario is about our sockets against the limit: the host's counter must start at zero.
+// Orphans of an earlier scenario go when its namespace is dismantled, which the kernel does in the
+// background; then the kernel's cached count (refreshed every 100 ms) has to see the zero too. Measured in
+// CI 2026-12-07: without this wait a scenario's closes were reset at close() by a stale count.
+std::string wait_for_quiet_orphan_counter() {
+    using namespace std::chrono_literals;
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    int orphans = read_sockstat().orphan;
+    while (orphans != 0 && std::chrono::steady_clock::now() < until) {
+        usleep(20'000);
+        orphans = read_sockstat().orphan;
+    }
+    if (orphans != 0)
+        return fmt::format("the host's orphan counter was {} before the run and did not drop to 0 within 5 s: it moved "
+                           "outside this run (run it on a quiet host)",
+                           orphans);
+    usleep(250'000);
+    return {};
+}
 }  // namespace
 
 // The kernel's counter may lag what inet_diag lists for a moment (it moves inside close() and at
@@ -153,6 +175,10 @@ ScenarioResult run_scenario(const Scenario& s, const std::string& profile) {
     ScenarioResult out;
     out.scenario = &s;
     ChildResult child;
+    if (s.max_orphans) {
+        out.detail = wait_for_quiet_orphan_counter();
+        if (!out.detail.empty()) return out;
+    }
     {
         std::optional<GlobalSysctl> max_orphans;  // global: restored when this scope ends, whatever happens
         if (s.max_orphans) max_orphans.emplace("net.ipv4.tcp_max_orphans", std::to_string(*s.max_orphans));
