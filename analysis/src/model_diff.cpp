@@ -4,7 +4,6 @@
 #include <cmath>
 #include <stdexcept>
 #include <iterator>
-#include <map>
 #include <set>
 
 #include "orphancheck/checker/explorer.hpp"
@@ -14,27 +13,47 @@
 namespace orphancheck::analysis {
 namespace {
 
-// The extracted tables of all cases: (case, local, event, guard inputs) -> (row, next local, effects as a set:
-// a reordering of effects is no change).
-using Situation = std::tuple<std::size_t, std::uint32_t, int, int>;
-using Outcome = std::tuple<model::RowId, std::uint32_t, std::string>;
-std::map<Situation, Outcome> table_of(const checker::ExploreSpec& spec) {
-    std::map<Situation, Outcome> out;
-    for (std::size_t c = 0; c < spec.cases.size(); ++c) {
-        model::SysctlConfig cfg = spec.cases[c].sysctl;
+// The extracted table of each case.
+std::vector<model::SocketTable> tables_of(const checker::ExploreSpec& spec) {
+    std::vector<model::SocketTable> out;
+    for (const checker::CaseConfig& c : spec.cases) {
+        model::SysctlConfig cfg = c.sysctl;
         spec.patch.apply_options(cfg.kernel);
-        const auto t = model::SocketTable::extract(cfg, spec.patch, spec.roles);
-        for (std::uint16_t i = 0; i < t.size(); ++i)
-            for (int ev = 0; ev < model::kEvents; ++ev)
-                for (int g = 0; g < model::kGuardInputCombos; ++g) {
-                    const auto& e = t.at(i, model::EventId(ev), model::GuardInputs::from_index(g));
-                    out[{c, t.local(i).pack(), ev, g}] =
-                        e.next == model::SocketTable::kDisabled
-                            ? Outcome{model::RowId::none, 0, ""}
-                            : Outcome{e.row, t.local(e.next).pack(), e.effects.sorted().str()};
-                }
+        out.push_back(model::SocketTable::extract(cfg, spec.patch, spec.roles));
     }
     return out;
+}
+
+// The rows a table fires anywhere (RowId::none stands for a disabled entry).
+void rows_fired(const model::SocketTable& t, std::set<model::RowId>& out) {
+    for (std::uint16_t i = 0; i < t.size(); ++i)
+        for (int ev = 0; ev < model::kEvents; ++ev)
+            for (int g = 0; g < model::kGuardInputCombos; ++g)
+                out.insert(t.at(i, model::EventId(ev), model::GuardInputs::from_index(g)).row);
+}
+
+// The rows fired differently by two tables of one case: in a situation (local, event, guard inputs) both have,
+// one fires the row and the other does something else (another row, another next local, other effects as a set:
+// a reordering of effects is no change).
+void rows_changed(const model::SocketTable& ta, const model::SocketTable& tb, std::set<model::RowId>& out) {
+    using model::SocketTable;
+    for (std::uint16_t i = 0; i < ta.size(); ++i) {
+        const std::uint16_t j = tb.index_of(ta.local(i));
+        if (j == SocketTable::kDisabled) continue;
+        for (int ev = 0; ev < model::kEvents; ++ev)
+            for (int g = 0; g < model::kGuardInputCombos; ++g) {
+                const auto in = model::GuardInputs::from_index(g);
+                const SocketTable::Entry& x = ta.at(i, model::EventId(ev), in);
+                const SocketTable::Entry& y = tb.at(j, model::EventId(ev), in);
+                const bool on_x = x.next != SocketTable::kDisabled, on_y = y.next != SocketTable::kDisabled;
+                if (!on_x && !on_y) continue;
+                if (on_x && on_y && x.row == y.row && ta.local(x.next).pack() == tb.local(y.next).pack() &&
+                    x.effects.sorted() == y.effects.sorted())
+                    continue;
+                out.insert(on_x ? x.row : model::RowId::none);
+                out.insert(on_y ? y.row : model::RowId::none);
+            }
+    }
 }
 
 template <class T>
@@ -130,16 +149,11 @@ ModelDiff diff_models(const ModelRef& a, const ModelRef& b, std::uint64_t max_pa
     d.rb = checker::explore(d.b.spec);
 
     // A row changed when, in a situation both tables have, one fires it and the other does something else.
-    const auto ta = table_of(d.a.spec), tb = table_of(d.b.spec);
+    const auto ta = tables_of(d.a.spec), tb = tables_of(d.b.spec);
     std::set<model::RowId> fires_a, fires_b, changed;
-    for (const auto& [sit, out] : ta) fires_a.insert(std::get<0>(out));
-    for (const auto& [sit, out] : tb) fires_b.insert(std::get<0>(out));
-    for (const auto& [sit, out] : ta) {
-        const auto it = tb.find(sit);
-        if (it == tb.end() || it->second == out) continue;
-        changed.insert(std::get<0>(out));
-        changed.insert(std::get<0>(it->second));
-    }
+    for (const auto& t : ta) rows_fired(t, fires_a);
+    for (const auto& t : tb) rows_fired(t, fires_b);
+    for (std::size_t c = 0; c < std::min(ta.size(), tb.size()); ++c) rows_changed(ta[c], tb[c], changed);
     std::set<model::RowId> rows = fires_a;  // the table's rows in table order, then rows a patch adds
     rows.insert(fires_b.begin(), fires_b.end());
     for (const model::RowId row : rows) {

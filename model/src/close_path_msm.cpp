@@ -840,6 +840,12 @@ bool guard_holds(const GuardExpr& guard, const LocalKey& from, EventId ev, Guard
     });
 }
 
+EventKind dispatched_as(EventKind k) {
+    Ctx ctx{};
+    const EventId ev = k == EventKind::close ? EventId(0) : event_of(k);
+    return with_event(ev, ctx, []<class E>(E const&) { return E::kind; });
+}
+
 const std::vector<RowDescription>& describe_table() {
     static const std::vector<RowDescription> rows = [] {
         std::vector<RowDescription> v;

@@ -1,5 +1,7 @@
 #include "orphancheck/model/socket_table.hpp"
 
+#include <array>
+#include <bitset>
 #include <deque>
 #include <stdexcept>
 
@@ -9,6 +11,22 @@ std::uint16_t SocketTable::index_of(const LocalKey& k) const {
     const auto it = index_.find(k.pack());
     return it == index_.end() ? kDisabled : it->second;
 }
+
+namespace {
+// The event kinds some row of the machine's table takes from each state. Where none does, the machine has
+// nothing to do (MSM's dispatch finds no row): the extraction asks it only where a row could fire. The tests
+// compare the extracted table with the machine under every local, event and guard input.
+const std::array<std::bitset<kEventKinds>, kTcpStates>& kinds_leaving() {
+    static const auto leaving = [] {
+        std::array<std::bitset<kEventKinds>, kTcpStates> m{};
+        for (const RowDescription& r : describe_table())
+            for (int k = 0; k < kEventKinds; ++k)
+                if (dispatched_as(EventKind(k)) == r.event) m[std::size_t(r.source)].set(std::size_t(k));
+        return m;
+    }();
+    return leaving;
+}
+}  // namespace
 
 SocketTable SocketTable::extract(const SysctlConfig& cfg, const TablePatch& patch, std::span<const SlotRole> roles) {
     SocketTable t;
@@ -42,7 +60,10 @@ SocketTable SocketTable::extract(const SysctlConfig& cfg, const TablePatch& patc
             continue;
         }
         stalled = 0;
+        const auto& leaving = kinds_leaving()[std::size_t(from.state)];
         for (int ev = 0; ev < kEvents; ++ev) {
+            // (a patch's added rows may leave from anywhere)
+            if (patch.rows.empty() && !leaving.test(std::size_t(kind_of(EventId(ev))))) continue;
             for (int g = 0; g < kGuardInputCombos; ++g) {
                 const GuardInputs in = GuardInputs::from_index(g);
                 const StepResult r = patched_step(msm, patch, from, EventId(ev), in);

@@ -52,6 +52,9 @@ struct RowDescription {
     std::string actions;  // e.g. "reset_keepalive_timer"
 };
 [[nodiscard]] const std::vector<RowDescription>& describe_table();
+// The event kind whose rows the machine runs for k: some kinds share one event type and its rows (rx_fin_ack is
+// rx_ack with the FIN flag set, listen_stop_end_busy is listen_stop_end with the queue busy).
+[[nodiscard]] EventKind dispatched_as(EventKind k);
 
 // The socket data as the machine leaves it on entering state `s` with data `d` (the state's on_entry): what a
 // patch's retarget into `s` starts from.
