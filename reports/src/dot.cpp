@@ -1,9 +1,12 @@
 #include "orphancheck/reports/dot.hpp"
 #include "orphancheck/reports/output_file.hpp"
 
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -111,13 +114,25 @@ void run_dot(const char* format, const std::string& path, const std::string& inp
         _exit(127);
     }
     close(fds[0]);
+    // A dot that exits before it has read its input must not end us with SIGPIPE: with the signal blocked the
+    // write fails (EPIPE) and the exit status below is reported; the signal the write raised is taken off this
+    // thread before the old mask comes back.
+    sigset_t sigpipe, old_mask;
+    sigemptyset(&sigpipe);
+    sigaddset(&sigpipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &sigpipe, &old_mask);
     std::size_t off = 0;
     while (off < input.size()) {
         const ssize_t n = write(fds[1], input.data() + off, input.size() - off);
+        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         off += std::size_t(n);
     }
     close(fds[1]);
+    const timespec now{};
+    while (sigtimedwait(&sigpipe, nullptr, &now) == SIGPIPE) {
+    }
+    pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     int status = 0;
     waitpid(pid, &status, 0);
     // `path` is a private temporary file: the caller names the user's output.
