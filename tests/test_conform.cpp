@@ -225,6 +225,22 @@ TEST_CASE("live kernel: conform: a listener's close() resets and frees its queue
     });
 }
 
+TEST_CASE("live kernel: conform: a connecting socket closed in SYN_SENT is freed at once, a late SYN-ACK connects") {
+    LIVE_KERNEL_OR_SKIP();
+    const ScenarioRows rows{
+        {"syn-sent-close", {"close_syn_sent"}},
+        {"syn-sent-established", {"syn_rto_syn_sent", "syn_ack_syn_sent"}}};
+    run_scenarios_confirming(rows, [](const json& s) {
+        const std::string name = s.at("scenario").get<std::string>();
+        const auto gone = s.at("gone_seconds").get<std::vector<double>>();
+        if (name == "syn-sent-close") {
+            CHECK(s.at("peak_orphans") == 0);  // counted and uncounted inside close() in SYN_SENT
+            REQUIRE(gone.size() == s.at("sockets").size());
+            for (double t : gone) CHECK(t < 0.1);  // nothing sent, freed inside close()
+        }
+    });
+}
+
 TEST_CASE("live kernel: conform: after shutdown(SHUT_WR) no socket is an orphan until close(), which starts from the state reached") {
     LIVE_KERNEL_OR_SKIP();
     const ScenarioRows rows{

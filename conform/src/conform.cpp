@@ -48,9 +48,11 @@ std::vector<TimedObservation> trace_of(const RunRecord& r, std::size_t j) {
                            b->timers[j] == kRetransmitTimer && s.timers[j] == kRetransmitTimer &&
                            b->retransmits[j] > 0 && s.retransmits[j] == 0;
         // A request socket's SYN-ACK sent again (reqsk_timer_handler): num_retrans rose. inet_diag reports a
-        // request as SYN_RECV; the model has no full socket in SYN_RECV.
+        // request as SYN_RECV; the model has no full socket in SYN_RECV. Or a connecting socket's SYN sent again
+        // (tcp_retransmit_timer in SYN_SENT): icsk_retransmits rose.
         const bool rise = b != nullptr && b->sockets[j] == s.sockets[j] && s.sockets[j].kind == Observation::Kind::socket &&
-                          s.sockets[j].state == kSynRecv && s.retransmits[j] > b->retransmits[j];
+                          (s.sockets[j].state == kSynRecv || s.sockets[j].state == kSynSent) &&
+                          s.retransmits[j] > b->retransmits[j];
         t.push_back({s.sockets[j], s.t, reset, rise});
     }
     return t;
@@ -66,7 +68,7 @@ std::vector<TimedObservation> steps_of(const RunRecord& r, std::size_t j) {
 }
 
 std::string step_name(const TimedObservation& o) {
-    if (o.retries_rise) return o.obs.name() + " (its SYN-ACK sent again)";
+    if (o.retries_rise) return o.obs.name() + (o.obs.state == kSynSent ? " (its SYN sent again)" : " (its SYN-ACK sent again)");
     return o.retries_reset ? o.obs.name() + " (its retransmission count back to 0)" : o.obs.name();
 }
 

@@ -60,12 +60,14 @@ struct Endpoints {
 // Reads the namespace until told to stop; keeps a sample whenever something changed. `unaccepted`: our
 // sockets after the first are the listener's connections that no accept() took (listener-side scenarios).
 // Such a socket has no file (inode 0) without being an orphan (SOCK_DEAD): it is seen as owned, and not
-// counted among the listed orphans the kernel's counter is compared with. `start`: time 0 of the samples.
+// counted among the listed orphans the kernel's counter is compared with. `server_unaccepted`: our sockets are
+// connecting clients, and the server's side of their connections (request sockets, children no accept() took)
+// has no file without being an orphan either. `start`: time 0 of the samples.
 class Sampler {
 public:
-    Sampler(std::vector<Endpoints> ours, int baseline, bool unaccepted, Clock::time_point start)
-        : ports_(std::move(ours)), baseline_(baseline), unaccepted_(unaccepted), start_(start),
-          thread_([this] { loop(); }) {}
+    Sampler(std::vector<Endpoints> ours, int baseline, bool unaccepted, bool server_unaccepted, Clock::time_point start)
+        : ports_(std::move(ours)), baseline_(baseline), unaccepted_(unaccepted), server_unaccepted_(server_unaccepted),
+          start_(start), thread_([this] { loop(); }) {}
     ~Sampler() { stop(); }
     void stop() {
         stop_ = true;
@@ -107,7 +109,8 @@ private:
                     s.retransmits[j] = d.retransmits;
                     listed[j] = true;
                 }
-                if (!d.timewait_bucket() && d.inode == 0 && d.state != kListen && !unaccepted) ++s.listed;
+                const bool server_side = server_unaccepted_ && d.sport == kPort;
+                if (!d.timewait_bucket() && d.inode == 0 && d.state != kListen && !unaccepted && !server_side) ++s.listed;
             }
             // A dump is no snapshot: a socket that moves in the hash table while it runs (a full socket
             // replaced by its timewait bucket) can be missed once. Gone counts when two dumps agree.
@@ -146,6 +149,7 @@ private:
     std::vector<Endpoints> ports_;
     int baseline_;
     bool unaccepted_;
+    bool server_unaccepted_;
     Clock::time_point start_;
     std::atomic<bool> stop_{false}, gone_{false};
     std::vector<Sample> samples_;
@@ -263,6 +267,10 @@ RunRecord record_scenario(const Scenario& sc) {
     if (sc.handshake_ack_dropped)
         nft_apply(fmt::format("add rule inet orphancheck in tcp dport {} tcp flags & (syn | ack | fin | rst) == ack drop\n",
                               kPort));
+    // The server's SYN-ACK (SYN and ACK among SYN, ACK, FIN, RST): our connecting sockets stay in SYN_SENT.
+    if (sc.connecting)
+        nft_apply(fmt::format("add rule inet orphancheck in tcp sport {} tcp flags & (syn | ack | fin | rst) == syn | ack drop\n",
+                              kPort));
     // Client side: ours are the connections' client sockets, the listener's accepted ones are the peers.
     // Listener side: ours are the listener and the connections it never accepts; the clients are the peers.
     std::vector<int> ours, peers;
@@ -274,6 +282,15 @@ RunRecord record_scenario(const Scenario& sc) {
     for (int i = 0; i < sc.connections; ++i) {
         const int fd = checked(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
         if (zero_window) set_int_option(fd, SOL_SOCKET, SO_SNDBUF, kOurSndbuf, "SO_SNDBUF");
+        if (sc.connecting) {  // connect() in progress: our SYN out, the SYN-ACK dropped; nobody accepts
+            set_blocking(fd, false);
+            if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0 || errno != EINPROGRESS)
+                throw std::runtime_error(fmt::format("connect: {} (a connecting socket must stay in SYN_SENT)",
+                                                     std::strerror(errno)));
+            ours.push_back(fd);
+            ports.push_back({local_port(fd), kPort});
+            continue;
+        }
         checked(connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), "connect");
         if (listener_side) {
             peers.push_back(fd);
@@ -294,7 +311,7 @@ RunRecord record_scenario(const Scenario& sc) {
     rec.shut_at.assign(ports.size(), -1);
     if (listener_side) sleep_ms(5);  // the last client's ACK taken by its listener (a child or a dropped ACK)
     const auto mib_before = read_tcp_ext();
-    Sampler sampler(ports, read_sockstat().orphan, listener_side, listener_side ? start : Clock::now());
+    Sampler sampler(ports, read_sockstat().orphan, listener_side, sc.connecting, listener_side ? start : Clock::now());
     std::vector<std::jthread> lingering;  // close() calls that wait (SO_LINGER > 0); joined on every way out
     std::vector<std::jthread> readers;    // the peer reading again (peer_read); stopped before its sockets close
     sleep_ms(20);  // a first sample of the established connections

@@ -30,5 +30,7 @@ inline constexpr checker::PeerConfig kClosesDataLossy{true, false, true, true, f
 void add_shutdown_scenarios(std::vector<Scenario>& s);
 // Our socket is the listener: close() with connections no accept() took (listener_scenarios.cpp).
 void add_listener_scenarios(std::vector<Scenario>& s);
+// Our sockets are connecting: close(), the SYN timer and a late SYN-ACK in SYN_SENT (connect_scenarios.cpp).
+void add_connect_scenarios(std::vector<Scenario>& s);
 
 }  // namespace orphancheck::conform::table

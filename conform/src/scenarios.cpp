@@ -320,6 +320,7 @@ std::vector<Scenario> build() {
          .deadline_s = 8, .peer = kClosesLossy, .expect_orphans = 3});
     add_shutdown_scenarios(s);
     add_listener_scenarios(s);
+    add_connect_scenarios(s);
     return s;
 }
 }  // namespace
@@ -354,7 +355,8 @@ checker::CaseConfig Scenario::model_case(std::string_view profile) const {
 
 std::vector<model::SlotRole> Scenario::roles() const {
     std::vector<model::SlotRole> out;
-    for (std::size_t j = 0; listener_side() && j < std::size_t(sockets()); ++j) out.push_back(role_of(j));
+    for (std::size_t j = 0; (listener_side() || connecting) && j < std::size_t(sockets()); ++j)
+        out.push_back(role_of(j));
     return out;
 }
 
@@ -419,8 +421,9 @@ std::vector<checker::EnvEvent> Scenario::network_never() const {
         peer_closed = peer_closed || a.act == Act::peer_close;
         peer_reads = peer_reads || a.act == Act::peer_read;
     }
-    // The client's last ACK of the handshake never reaches a request socket while the drop holds.
-    bool ack_dropped = handshake_ack_dropped;
+    // The client's last ACK of the handshake never reaches a request socket, nor the server's SYN-ACK a
+    // connecting socket, while the drop holds.
+    bool ack_dropped = handshake_ack_dropped || connecting;
     for (const Action& a : actions) ack_dropped = ack_dropped && a.act != Act::allow_all;
     if (ack_dropped) out.push_back(E::deliver_ack);
     if (fin_dropped) out.push_back(E::fin_to_peer);

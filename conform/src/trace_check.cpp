@@ -19,7 +19,7 @@ struct Step {
     double first, last;  // times of its first and last sample
     bool reset = false;  // entered by the kernel's retry count falling back to 0 (the observation stayed)
     std::size_t run = 0;  // the first step of the run of steps with this observation (itself, unless reset or rise)
-    bool rise = false;   // entered by a request socket's SYN-ACK retransmission count rising (the observation stayed)
+    bool rise = false;   // entered by a request's SYN-ACK or a connecting socket's SYN count rising (the observation stayed)
 };
 
 // Repeats are one step, unless the retry count went back to 0 between them: a new step of the same run.
@@ -175,7 +175,8 @@ TraceCheck ObservedModel::check(std::span<const TimedObservation> raw, AppCalls 
     const auto rested = [&](std::size_t i) { return trace[i].last - trace[trace[i].run].first > kRestAfter; };
     // The model's retry count goes from above 0 to 0 on this move (within one observation).
     const auto resets = [&](std::size_t u, const Edge& e) { return retries_[u] > 0 && retries_[e.to] == 0; };
-    // ... or raises it (a request socket's SYN-ACK sent again), by the sample that showed the rise.
+    // ... or raises it (a request socket's SYN-ACK or a connecting socket's SYN sent again), by the sample that
+    // showed the rise.
     const auto rises = [&](std::size_t i, std::size_t u, const Edge& e) {
         const double by = trace[i].first - since_sample(i, carried_[u] ? 2 : 1) + kSampleSlack;
         return retries_[e.to] > retries_[u] && (e.since != Since::entry || e.least <= by);

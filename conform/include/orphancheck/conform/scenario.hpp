@@ -64,6 +64,10 @@ struct Scenario {
     // the listener's port that carries only ACK among SYN, ACK, FIN, RST), until an allow_all.
     bool handshake_ack_dropped = false;
     std::optional<int> synack_retries;  // tcp_synack_retries (per namespace; unset: the kernel's 5)
+    // Ours are the client sockets of connections whose connect() is in progress (the model's connecting role,
+    // SYN_SENT): nft drops the server's SYN-ACK from before the connections until an allow_all; the listener
+    // never accepts.
+    bool connecting = false;
     // Per-namespace sysctls (always set: the model needs their values).
     int fin_timeout = 60;
     int orphan_retries = 0;
@@ -91,6 +95,7 @@ struct Scenario {
     // The model's roles of our sockets, in that order (empty: every socket an open connection).
     [[nodiscard]] std::vector<model::SlotRole> roles() const;
     [[nodiscard]] model::SlotRole role_of(std::size_t socket) const {
+        if (connecting) return model::SlotRole::connecting;
         return !listener_side() ? model::SlotRole::socket : socket == 0 ? model::SlotRole::listener : unaccepted;
     }
     // The model configuration of the run (profile: the running kernel's, see kernel_profile_for).
@@ -114,8 +119,8 @@ struct Scenario {
     // The timed reading (lifetime) counts from close() of an open connection: it does not time a socket
     // that shut down first (its FIN went out before close()). Such runs are checked by states, rows and the
     // trace check's least delays; their measured times are reported, not bounded.
-    // Nor a listener's side: the lifetime reading starts from an open connection.
-    [[nodiscard]] bool timed() const { return !shuts_down() && !listener_side(); }
+    // Nor a listener's side or a connecting socket: the lifetime reading starts from an open connection.
+    [[nodiscard]] bool timed() const { return !shuts_down() && !listener_side() && !connecting; }
 };
 
 [[nodiscard]] std::span<const Scenario> scenarios();
