@@ -284,9 +284,9 @@ RunRecord record_scenario(const Scenario& sc) {
         if (zero_window) set_int_option(fd, SOL_SOCKET, SO_SNDBUF, kOurSndbuf, "SO_SNDBUF");
         if (sc.connecting) {  // connect() in progress: our SYN out, the SYN-ACK dropped; nobody accepts
             set_blocking(fd, false);
-            if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0 || errno != EINPROGRESS)
-                throw std::runtime_error(fmt::format("connect: {} (a connecting socket must stay in SYN_SENT)",
-                                                     std::strerror(errno)));
+            if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0)
+                throw std::runtime_error("connect: completed at once (a connecting socket must stay in SYN_SENT)");
+            if (errno != EINPROGRESS) checked(-1, "connect");
             ours.push_back(fd);
             ports.push_back({local_port(fd), kPort});
             continue;

@@ -889,7 +889,6 @@ LocalKey MsmClosePath::initial() const {
     return impl_->key_of(*impl_->protos[std::size_t(TcpState::established)]);
 }
 
-
 bool MsmClosePath::can_materialise(TcpState s) const { return impl_->protos[std::size_t(s)].has_value(); }
 const SysctlConfig& MsmClosePath::config() const { return impl_->cfg; }
 

@@ -131,7 +131,6 @@ bool all_finished(const GlobalView& g) {
     return true;
 }
 
-
 PropertyMask violated_invariants(const GlobalView& g, PropertyMask wanted) {
     PropertyMask v = 0;
     bool listener = false, queued = false;
