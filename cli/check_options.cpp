@@ -198,7 +198,8 @@ const std::vector<OptionInfo>& check_options() {
         {"loss", "yes", "any segment in flight may be lost", "yes no"},
         {"abort", "no", "an administrator may run tcp_abort (ss -K) on any socket at any time: no, yes", "no yes"},
         {"symmetry", "yes", "symmetry reduction: store one state per permutation of the sockets (they share every configuration choice): yes, no", "yes no"},
-        {"por", "auto", "partial-order reduction (safety properties only): auto (on unless eventually-destroyed is checked), yes, no", "auto yes no"},
+        {"por", "auto", "partial-order reduction (safety properties only): auto (on unless eventually-destroyed is decided on the whole state graph), yes, no", "auto yes no"},
+        {"liveness", "auto", "how eventually-destroyed is decided: global (weakly fair cycles searched in the whole state graph), compositional (each socket alone, where no socket can see another: the orphan and timewait limits out of reach, no listener; see the README), auto (compositional where that holds, else global)", "auto global compositional"},
         {"threads", "all", "threads of the breadth-first search: 1..256 or all (every core); counts do not depend on it, the counterexample shown may", "all 1 2"},
         {"store", "full", "visited-state store: full (exact), compact (64-bit fingerprints, TLC-style), bitstate (hash bits, SPIN-style; no liveness pass)", "full compact bitstate"},
         {"bitstate-size", "256M", "size of the bit array of --store bitstate (e.g. 64M, 1G)"},
@@ -407,15 +408,34 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
             spec.properties |= properties::bit(*id);
         }
     }
+    if (split(v["liveness"]).size() != 1 || v["liveness"] == "all")
+        throw UsageError("--liveness: choose one of auto, global, compositional");
+    spec.liveness = word_list<checker::LivenessMethod>("liveness", v["liveness"],
+                                                       {{"auto", checker::LivenessMethod::automatic},
+                                                        {"global", checker::LivenessMethod::global},
+                                                        {"compositional", checker::LivenessMethod::compositional}})
+                        .front();
+    if (spec.liveness == checker::LivenessMethod::compositional) {
+        if (!(spec.properties & properties::bit(properties::PropertyId::eventually_destroyed)))
+            throw UsageError("--liveness compositional: eventually-destroyed is not among the properties checked");
+        if (const std::string why = checker::compositional_premise(spec); !why.empty())
+            throw UsageError("--liveness compositional: eventually-destroyed cannot be decided socket by socket: " + why);
+    }
+    // What the reduction has to keep: eventually-destroyed only when the whole state graph decides it (as
+    // checker::explore chooses).
+    properties::PropertyMask judged = spec.properties;
+    if (spec.liveness != checker::LivenessMethod::global && spec.sockets > 1 &&
+        checker::compositional_premise(spec).empty())
+        judged &= ~properties::bit(properties::PropertyId::eventually_destroyed);
     if (v["por"] != "auto" && v["por"] != "yes" && v["por"] != "no")
         throw UsageError(fmt::format("--por: unknown value '{}' (expected auto, yes or no)", v["por"]));
     if (v["por"] == "auto") {
-        spec.por = checker::por_decides(spec.properties) && spec.engine == checker::Engine::table && spec.sockets > 1;
+        spec.por = checker::por_decides(judged) && spec.engine == checker::Engine::table && spec.sockets > 1;
     } else {
         spec.por = v["por"] == "yes";
         if (spec.por && spec.engine != checker::Engine::table)
             throw UsageError("--por yes needs --engine table (the reduction reads the completed move tables)");
-        if (spec.por && !checker::por_decides(spec.properties))
+        if (spec.por && !checker::por_decides(judged))
             throw UsageError("--por yes: the reduction keeps safety properties only (leave out eventually-destroyed, "
                              "or use --property safety) and decides counter-never-negative only with orphan-balance");
     }

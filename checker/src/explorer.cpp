@@ -4,6 +4,7 @@
 
 #include <fmt/ranges.h>
 
+#include "compositional.hpp"
 #include "search.hpp"
 
 namespace orphancheck::checker {
@@ -109,7 +110,16 @@ ExploreResult run_with(const ExploreSpec& given, std::vector<SocketSpace>& space
 }
 }  // namespace
 
-ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
+ExploreResult explore(const ExploreSpec& given, GraphSink* sink) {
+    const properties::PropertyMask ev = properties::bit(properties::PropertyId::eventually_destroyed);
+    if ((given.properties & ev) && given.liveness != LivenessMethod::global && given.sockets > 1 && !sink &&
+        !given.collect_socket_moves) {
+        const std::string why = compositional_premise(given);
+        if (why.empty()) return explore_compositional(given);
+        if (given.liveness == LivenessMethod::compositional)
+            throw SpecError("eventually-destroyed cannot be decided socket by socket: " + why);
+    }
+    const ExploreSpec& spec = given;
     if (spec.sockets < 1 || spec.sockets > kMaxSockets)
         throw SpecError(fmt::format("sockets must be between 1 and {}", kMaxSockets));
     if (spec.threads < 1 || spec.threads > 256) throw SpecError("threads must be between 1 and 256");

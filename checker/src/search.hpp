@@ -236,12 +236,35 @@ private:
     bool stop_requested() const { return stop_.load(std::memory_order_relaxed); }
     void request_stop(std::string why);
     bool liveness();  // false when a limit stopped it
+    std::uint64_t adjacency_bytes() const;
+    bool adjacency_fits(std::uint64_t liveness_bytes) const;
+    bool build_adjacency();  // false when a limit stopped it
     void emit_graph(GraphSink& sink);
     bool out_of_time();
     // Returns false when a limit stopped the confirmation of a quotient candidate.
     bool evaluate_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid);
+    bool may_hold_fair_cycle(std::span<const std::uint32_t> members, std::uint32_t cid);
+    bool settle_scc(const std::vector<std::uint32_t>& members, std::uint32_t cid);
     // Necessary condition for a weakly fair cycle through the classes of quotient component cid.
-    bool may_hold_fair_cycle(const std::vector<std::uint32_t>& members, std::uint32_t cid);
+    bool may_hold_permuted_cycle(std::span<const std::uint32_t> members, std::uint32_t cid);
+    // The components with a cycle, in the order Tarjan's walk completed them: component i's members are
+    // members[ends[i - 1] .. ends[i]).
+    struct Components {
+        std::vector<std::uint32_t> cids, members;
+        std::vector<std::size_t> ends;
+    };
+    bool evaluate_components(const Components& cand);
+    // An edge label of the adjacency array: socket (4 bits), fairness class (3 bits), whether the socket's
+    // configuration changes (1 bit); kCacheRefresh for the orphan cache's refresh.
+    static constexpr std::uint8_t kCacheRefresh = 0x0f;
+    static_assert(kMaxSockets < 15 && model::kFairClasses < 8, "an edge label holds a socket and a class");
+    static std::uint8_t edge_label(int s, model::Fairness f, bool moves) {
+        return std::uint8_t(s | int(f) << 4 | (moves ? 0x80 : 0));
+    }
+    template <class F>
+    void for_each_stored_edge(std::uint32_t v, F&& f) const;
+    template <class F>
+    void for_each_internal_move(std::uint32_t u, const K& k, std::uint32_t cid, F&& f);
     bool confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid);
     void build_lasso(const std::vector<std::uint32_t>& members, std::uint32_t cid, std::uint64_t always);
     std::vector<std::uint32_t> path_to(std::uint32_t state) const;
@@ -281,7 +304,16 @@ private:
     std::atomic<std::uint64_t> stored_{0};  // states stored, for --max-states across shards
     std::vector<K> lasso_;  // eventually-destroyed cycle witness (concrete states)
     int lasso_cycle_start_ = -1;
-    std::vector<std::uint32_t> comp_;   // SCC id per state (liveness pass)
+    HugeVector<std::uint32_t> comp_;   // SCC id per state (liveness pass)
+    // The adjacency array of the liveness pass, in one part per thread: state v's successors are the entries
+    // adj_off_[v] .. adj_off_[v + 1] of the parts laid end to end (part p holds states from lo, entries from base).
+    struct AdjPart {
+        std::size_t lo = 0, base = 0;
+        HugeVector<std::uint32_t> to;
+        HugeVector<std::uint8_t> label;
+    };
+    HugeVector<std::uint64_t> adj_off_;
+    std::vector<AdjPart> adj_parts_;
     std::uint64_t transitions_ = 0;
     std::uint32_t depth_ = 0;
     std::atomic<bool> counter_out_of_range_{false};
@@ -337,7 +369,9 @@ ExploreResult Search<W>::run(GraphSink* sink) {
         incomplete_ = "the partial-order reduction keeps safety properties only, so eventually-destroyed was not checked";
     } else if (explored && (wanted & ev) && !(found_.mask & ev)) {
         const auto t0 = Clock::now();
-        complete = liveness();
+        complete = (!adjacency_fits(liveness_bytes) || build_adjacency()) && liveness();
+        adj_parts_ = {};
+        adj_off_ = {};
         live_s = std::chrono::duration<double>(Clock::now() - t0).count();
         if (!lasso_.empty()) found_.mask |= ev;
     }
@@ -396,6 +430,10 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     st.depth = depth_;
     st.explore_seconds = explore_s;
     st.liveness_seconds = live_s;
+    if (wanted & ev)
+        st.liveness_method = sym_ ? "global: weakly fair cycles searched in the whole quotient graph, candidates "
+                                    "confirmed without symmetry reduction"
+                                  : "global: weakly fair cycles searched in the whole state graph";
     st.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     st.states_per_second = explore_s > 0 ? double(st.states) / explore_s : 0;
     st.bytes_per_state = double(store_.bytes()) / double(std::max<std::size_t>(1, store_.size()));

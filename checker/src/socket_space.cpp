@@ -460,10 +460,13 @@ void SocketSpace::complete(int sockets) {
     }
 }
 
-int SocketSpace::guard_index(int cache, int buckets, ListenerPhase phase) const {
-    const auto& sys = case_.sysctl;
+int guard_index_of(const model::SysctlConfig& sys, int cache, int buckets, ListenerPhase phase) {
     return GuardInputs{cache > sys.max_orphans || sys.memory_pressure, buckets >= sys.max_tw_buckets}.index() +
            model::kGuardInputCombos * int(phase);
+}
+
+int SocketSpace::guard_index(int cache, int buckets, ListenerPhase phase) const {
+    return guard_index_of(case_.sysctl, cache, buckets, phase);
 }
 
 ListenerPhase SocketSpace::listener_phase(std::uint8_t bits) const {

@@ -21,6 +21,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "huge_pages.hpp"
 #include "orphancheck/checker/spec.hpp"
 
 namespace orphancheck::checker {
@@ -183,7 +184,7 @@ private:
         return parents_.capacity() * sizeof(std::uint32_t) + ordinals_.capacity() * sizeof(std::uint16_t);
     }
     void grow() {
-        std::vector<std::uint64_t> bigger(slots_.size() * 2, 0);
+        HugeVector<std::uint64_t> bigger(slots_.size() * 2, 0);
         const std::size_t mask = bigger.size() - 1;
         for (std::uint64_t s : slots_) {
             if (s == 0) continue;
@@ -197,12 +198,12 @@ private:
     }
 
     StoreKind kind_;
-    std::vector<Key<W>> states_;          // full
-    std::vector<std::uint64_t> fps_;      // compact
-    std::vector<std::uint32_t> parents_;
-    std::vector<std::uint16_t> ordinals_;  // compact, bitstate
-    std::vector<std::uint64_t> slots_;    // full, compact
-    std::vector<std::uint64_t> bits_;     // bitstate
+    HugeVector<Key<W>> states_;          // full
+    HugeVector<std::uint64_t> fps_;      // compact
+    HugeVector<std::uint32_t> parents_;
+    HugeVector<std::uint16_t> ordinals_;  // compact, bitstate
+    HugeVector<std::uint64_t> slots_;    // full, compact
+    HugeVector<std::uint64_t> bits_;     // bitstate
     std::uint64_t bits_set_ = 0;
     double expected_omissions_ = 0;
 };

@@ -109,6 +109,7 @@ json to_json(const checker::ExploreSpec& spec, const checker::ExploreResult& r) 
                                    {"socket_configs", s.socket_configs}}},
                                  {"properties", props}});
     if (!r.incomplete_reason.empty()) j["incomplete_reason"] = r.incomplete_reason;
+    if (!s.liveness_method.empty()) j["stats"]["liveness_method"] = s.liveness_method;
     j["store"] = {{"kind", store_name(s.store)}, {"lossy", s.store != checker::StoreKind::full}};
     if (s.store == checker::StoreKind::compact) j["store"]["collision_probability"] = s.collision_probability;
     if (s.store == checker::StoreKind::bitstate) {

@@ -93,6 +93,7 @@ void write_text(std::ostream& out, const checker::ExploreSpec& spec, const check
                "{:.3f} s)  {:.0f} states/s  {:.1f} bytes/state  peak RSS {:.1f} MiB\n",
                s.states, s.transitions, s.depth, s.socket_configs, s.seconds, s.explore_seconds, s.liveness_seconds,
                s.states_per_second, s.bytes_per_state, double(s.peak_rss_bytes) / (1 << 20));
+    if (!s.liveness_method.empty()) fmt::print(out, "liveness: {}\n", s.liveness_method);
     for (const auto& p : r.properties) {
         if (!p.counterexample) continue;
         const auto& i = properties::info(p.id);

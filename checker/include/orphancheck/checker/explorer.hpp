@@ -28,6 +28,10 @@ ExploreResult explore(const ExploreSpec& spec, GraphSink* sink = nullptr);
 // and counter-never-negative only together with orphan-balance.
 [[nodiscard]] bool por_decides(properties::PropertyMask wanted);
 
+// Why eventually-destroyed cannot be decided socket by socket in `spec` ("" when it can): the sockets see each
+// other through tcp_max_orphans or tcp_max_tw_buckets within their reach, or through a listener.
+[[nodiscard]] std::string compositional_premise(const ExploreSpec& spec);
+
 // Bytes one global state takes packed (sockets + case + counter + cache).
 [[nodiscard]] int packed_bytes(int sockets);
 

@@ -49,7 +49,8 @@ struct Stats {
     std::uint32_t depth = 0;
     double seconds = 0;           // whole check
     double explore_seconds = 0;   // breadth-first search with the state invariants
-    double liveness_seconds = 0;  // SCC pass for eventually-destroyed
+    double liveness_seconds = 0;  // SCC pass for eventually-destroyed (or the per-socket runs deciding it)
+    std::string liveness_method;  // how eventually-destroyed was decided; empty when it was not checked
     double states_per_second = 0;  // states / explore_seconds
     double bytes_per_state = 0;    // stored states + parents + hash table, per state
     std::uint64_t peak_rss_bytes = 0;

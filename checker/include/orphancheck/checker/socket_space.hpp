@@ -61,6 +61,11 @@ inline constexpr std::uint8_t listen = 1, stopping = 2, queued = 4;
 }
 [[nodiscard]] inline ListenerPhase phase_of(int gin) { return ListenerPhase(gin / model::kGuardInputCombos); }
 
+// The guard inputs under `sys` of a global state whose orphan cache is `cache`, whose sockets hold `buckets`
+// timewait buckets and whose listener is in `phase` (SocketSpace::guard_index).
+[[nodiscard]] int guard_index_of(const model::SysctlConfig& sys, int cache, int buckets,
+                                 ListenerPhase phase = ListenerPhase::listening);
+
 // tcp_orphan_update: the cached count takes the counter's value, clamped to 0..255.
 [[nodiscard]] inline int refreshed_cache(int counter) { return counter < 0 ? 0 : counter > 255 ? 255 : counter; }
 // Only a patched model counts beyond this: it has no finite state space, and a run that meets it is incomplete.

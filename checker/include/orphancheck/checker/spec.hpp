@@ -53,6 +53,10 @@ enum class StoreKind : std::uint8_t { full, compact, bitstate };
 // --memory-limit auto: this share of MemAvailable when the run starts.
 inline constexpr int kAutoMemoryLimitPercent = 80;
 
+// How eventually-destroyed is decided (README, "Liveness at scale"): a fair-cycle search over the whole state
+// graph, or each socket alone where no socket can see another; automatic: the second where it applies.
+enum class LivenessMethod : std::uint8_t { automatic, global, compositional };
+
 struct ExploreSpec {
     std::string profile{model::kDefaultProfile};  // kernel profile the cases' KernelOptions come from
     int sockets = 2;  // every socket of the run, whatever its role
@@ -88,6 +92,7 @@ struct ExploreSpec {
     // its configurations (SocketSpace::closes_cycle: the cycle proviso). Graphs, socket-move
     // collection and the MSM engine run without it.
     bool por = false;
+    LivenessMethod liveness = LivenessMethod::global;
     // Threads of the breadth-first pass (the store is split by hash into one shard per thread).
     // Only the table engine runs threaded; graphs, socket moves and the MSM engine use one.
     int threads = 1;

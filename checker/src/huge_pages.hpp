@@ -1,0 +1,46 @@
+// An allocator for the search's large arrays (the store's table and states, the liveness pass's arrays):
+// blocks of 2 MiB and more are aligned to 2 MiB and marked for transparent huge pages, so that random
+// lookups miss the TLB less and filling them takes 512 times fewer page faults (measured in
+// bench/README: the default check's explore and liveness passes). Where the kernel gives no huge
+// pages the advice is ignored and the block is an ordinary one.
+#pragma once
+
+#include <sys/mman.h>
+
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+namespace orphancheck::checker {
+
+template <class T>
+struct HugePageAllocator {
+    using value_type = T;
+    static constexpr std::size_t kHuge = std::size_t(2) << 20;
+
+    HugePageAllocator() = default;
+    template <class U>
+    HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT(google-explicit-constructor): rebinding
+
+    T* allocate(std::size_t n) {
+        const std::size_t bytes = n * sizeof(T);
+        if (bytes < kHuge) return static_cast<T*>(::operator new(bytes));
+        const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+        void* p = std::aligned_alloc(kHuge, rounded);
+        if (!p) throw std::bad_alloc();
+        madvise(p, rounded, MADV_HUGEPAGE);  // advice only: ignored where huge pages are off
+        return static_cast<T*>(p);
+    }
+    void deallocate(T* p, std::size_t n) {
+        if (n * sizeof(T) < kHuge) ::operator delete(p);
+        else std::free(p);
+    }
+    template <class U>
+    bool operator==(const HugePageAllocator<U>&) const { return true; }
+};
+
+template <class T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
+}  // namespace orphancheck::checker
