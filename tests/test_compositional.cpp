@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <utility>
+#include <vector>
+
 #include "cli_run.hpp"
 
 using namespace orphancheck;
@@ -19,10 +22,12 @@ std::string status_of(const nlohmann::json& report, const std::string& property)
     return "absent";
 }
 
+// The report of a run that ends with `want_code` (-1: any verdict, not bad input).
 nlohmann::json checked(const std::string& args, int want_code) {
     const auto r = test::run_cli(args);
     INFO("args: " << args << "\nstderr: " << r.err);
-    REQUIRE(r.code == want_code);
+    if (want_code < 0) REQUIRE((r.code == 0 || r.code == 1));
+    else REQUIRE(r.code == want_code);
     return nlohmann::json::parse(r.out);
 }
 
@@ -41,26 +46,22 @@ TEST_CASE("compositional liveness: the blog's ten sockets pass with every proper
 
 TEST_CASE("compositional liveness: the same eventually-destroyed verdict as the whole state graph") {
     const std::string limits = "--max-orphans 65536 --max-tw-buckets 65536 ";
-    for (const std::string& config : {
-             std::string(kBlog),
-             "check --json - --linger all --unread all " + limits,
-             "check --json - --linger off --unread no --peer-data no --peer-rst no --fin-alloc-fail yes " + limits,
-             "check --json - --peer-window closes --linger off --unread no --peer-rst no " + limits,
+    const std::string lean = "check --json - --linger off --unread no --peer-data no --peer-rst no ";
+    // The whole graph takes 24 s for the blog's at three sockets and 7 to 9 s for the last two at two (2026-12-07,
+    // Release): two sockets there.
+    for (const auto& [config, sockets] : std::vector<std::pair<std::string, int>>{
+             {kBlog, 2},
+             {lean + "--fin-alloc-fail yes " + limits, 3},
+             {"check --json - --linger all --unread all " + limits, 2},
+             {"check --json - --peer-window closes --linger off --unread no --peer-rst no " + limits, 2},
          }) {
-        for (const char* sockets : {"2", "3"}) {
-            INFO(config << " --sockets " << sockets);
-            const std::string args = config + "--sockets " + sockets;
-            const auto global = test::run_cli(args + " --liveness global --store compact");
-            const auto split = test::run_cli(args + " --liveness compositional");
-            INFO("global: " << global.err << "\ncompositional: " << split.err);
-            REQUIRE(global.code != 2);
-            REQUIRE(split.code != 2);
-            const auto g = nlohmann::json::parse(global.out), s = nlohmann::json::parse(split.out);
-            if (g.at("verdict") == "incomplete") continue;  // the whole graph too large here: nothing to compare
-            CHECK(status_of(s, "eventually-destroyed") == status_of(g, "eventually-destroyed"));
-            CHECK(method_of(g).rfind("global: ", 0) == 0);
-            CHECK(method_of(s).rfind("compositional: ", 0) == 0);
-        }
+        const std::string args = config + "--sockets " + std::to_string(sockets);
+        INFO(args);
+        const auto g = checked(args + " --liveness global", -1), s = checked(args + " --liveness compositional", -1);
+        REQUIRE(g.at("verdict") != "incomplete");
+        CHECK(status_of(s, "eventually-destroyed") == status_of(g, "eventually-destroyed"));
+        CHECK(method_of(g).rfind("global: ", 0) == 0);
+        CHECK(method_of(s).rfind("compositional: ", 0) == 0);
     }
 }
 

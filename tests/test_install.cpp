@@ -159,6 +159,7 @@ TEST_CASE("completion: every value offered for a check option is one the option 
             if (name == "tcp-retries2") v["peer-window"] = "closes";
             if (name == "synack-retries") v.insert({{"listener", "yes"}, {"syn-queue", "1"}});
             if (name == "syn-retries") v.insert({{"connecting", "1"}});
+            if (name == "liveness") v.insert({{"max-orphans", "65536"}, {"max-tw-buckets", "65536"}});
             const std::vector<std::string> props = name == "por" ? std::vector<std::string>{"safety"} : std::vector<std::string>{};
             INFO("--" << name << " " << value);
             CHECK_NOTHROW((void)orphancheck::cli::build_spec(v, props));

@@ -108,6 +108,9 @@ TEST_CASE("por: the reduction takes effect, and is refused for liveness") {
     CHECK(checker::explore(spec).stats.states > 20 * r.stats.states);
     spec.por = true;
     spec.properties |= properties::bit(PropertyId::eventually_destroyed);
+    // Where no socket sees another, eventually-destroyed is decided socket by socket beside the reduced search.
+    CHECK(checker::explore(spec).stats.liveness_method.rfind("compositional: ", 0) == 0);
+    spec.liveness = checker::LivenessMethod::global;
     CHECK_THROWS_AS(checker::explore(spec), checker::SpecError);
     spec.properties = properties::bit(PropertyId::counter_never_negative);
     CHECK_THROWS_AS(checker::explore(spec), checker::SpecError);
