@@ -79,10 +79,11 @@ TEST_CASE("compositional liveness: a socket that never dies alone is a counterex
 }
 
 TEST_CASE("compositional liveness: auto keeps the whole-graph search where sockets see each other") {
-    const auto j = checked("check --json - --sockets 2 --linger off --unread no --peer-data no --peer-rst no", 0);
+    const std::string lean = "check --json - --sockets 2 --linger off --unread no --peer-data no --peer-rst no";
+    const auto j = checked(lean, 0);
     CHECK(method_of(j).rfind("global: ", 0) == 0);
     CHECK(j.at("config").at("por") == false);
-    const auto safety = checked("check --json - --sockets 2 --property safety", 0);
+    const auto safety = checked(lean + " --property safety", 0);
     CHECK(method_of(safety) == "absent");
 }
 
