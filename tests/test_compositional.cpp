@@ -97,3 +97,19 @@ TEST_CASE("compositional liveness: refused where a socket can see another, or wi
     test::check_refused("check --liveness sometimes", "--liveness");
     test::check_refused("check --liveness global,compositional", "--liveness: choose one");
 }
+
+TEST_CASE("compositional liveness: diff and graph, which need the whole graph, run it where limits are out of reach") {
+    const std::string out_of_reach = " --max-orphans 65536 --max-tw-buckets 65536 --peer-data no --peer-rst no";
+    const auto d = test::run_cli("diff linux-5.15 linux-6.12 --peer-fin no" + out_of_reach);
+    INFO("diff stderr: " << d.err);
+    CHECK((d.code == 0 || d.code == 1));
+    CHECK(d.out.find("result:") != std::string::npos);
+    const std::string dot = "oc_compositional_lasso_" + std::to_string(getpid()) + ".dot";
+    const auto g = test::run_cli("graph --view counterexample --property eventually-destroyed --fin-alloc-fail yes "
+                                 "--linger off --unread no -o " + dot + out_of_reach);
+    INFO("graph stderr: " << g.err);
+    CHECK(g.code == 0);
+    std::ifstream f(dot);
+    CHECK(f.good());
+    std::remove(dot.c_str());
+}

@@ -110,16 +110,16 @@ ExploreResult run_with(const ExploreSpec& given, std::vector<SocketSpace>& space
 }
 }  // namespace
 
-ExploreResult explore(const ExploreSpec& given, GraphSink* sink) {
+ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
     const properties::PropertyMask ev = properties::bit(properties::PropertyId::eventually_destroyed);
-    if ((given.properties & ev) && given.liveness != LivenessMethod::global && given.sockets > 1 && !sink &&
-        !given.collect_socket_moves) {
-        const std::string why = compositional_premise(given);
-        if (why.empty()) return explore_compositional(given);
-        if (given.liveness == LivenessMethod::compositional)
+    // Drawings and socket-move collection run the whole graph, without the partial-order reduction (run_with).
+    const bool whole_graph = sink || spec.collect_socket_moves;
+    if ((spec.properties & ev) && spec.liveness != LivenessMethod::global && spec.sockets > 1 && !whole_graph) {
+        const std::string why = compositional_premise(spec);
+        if (why.empty()) return explore_compositional(spec);
+        if (spec.liveness == LivenessMethod::compositional)
             throw SpecError("eventually-destroyed cannot be decided socket by socket: " + why);
     }
-    const ExploreSpec& spec = given;
     if (spec.sockets < 1 || spec.sockets > kMaxSockets)
         throw SpecError(fmt::format("sockets must be between 1 and {}", kMaxSockets));
     if (spec.threads < 1 || spec.threads > 256) throw SpecError("threads must be between 1 and 256");
@@ -129,7 +129,7 @@ ExploreResult explore(const ExploreSpec& given, GraphSink* sink) {
     for (const CaseConfig& c : spec.cases)
         if (c.close_events.empty() || (!c.close_first && !c.shutdown_first))
             throw SpecError("no close() variant selected");
-    if (spec.por && !por_decides(spec.properties))
+    if (spec.por && !whole_graph && spec.engine == Engine::table && spec.sockets > 1 && !por_decides(spec.properties))
         throw SpecError("partial-order reduction keeps safety properties only (leave out eventually-destroyed), and "
                         "decides counter-never-negative only together with orphan-balance");
     if (sink && spec.store != StoreKind::full) throw SpecError("drawing the state graph needs --store full");
