@@ -315,15 +315,17 @@ struct UnusedOptions {
 };
 const std::vector<UnusedOptions>& unused_check_options() {
     static const std::vector<UnusedOptions> kUnused = {
-        {"graph", {"threads"}, "a drawing is explored on one thread"},
+        {"graph", {"threads", "liveness"}, "a drawing is explored on one thread, the whole graph"},
         {"mutate", {"threads", "por"},
          "every mutant is searched on one thread without partial-order reduction, to compare its behaviour"},
-        {"diff", {"engine", "threads", "por"},
-         "both models are explored by the table engine on one thread without partial-order reduction"},
-        {"export", {"symmetry", "por", "store", "bitstate-size", "threads", "max-states", "time-limit", "memory-limit"},
+        {"diff", {"engine", "threads", "por", "liveness"},
+         "both models are explored whole by the table engine on one thread without partial-order reduction"},
+        {"export",
+         {"symmetry", "por", "liveness", "store", "bitstate-size", "threads", "max-states", "time-limit", "memory-limit"},
          "export writes the transition system for SPIN and searches nothing"},
         {"lifetime",
-         {"engine", "symmetry", "por", "store", "bitstate-size", "threads", "max-states", "time-limit", "memory-limit"},
+         {"engine", "symmetry", "por", "liveness", "store", "bitstate-size", "threads", "max-states", "time-limit",
+          "memory-limit"},
          "the timed reading walks one socket's configurations, with no global search"},
     };
     return kUnused;

@@ -113,3 +113,10 @@ TEST_CASE("compositional liveness: diff and graph, which need the whole graph, r
     CHECK(f.good());
     std::remove(dot.c_str());
 }
+
+TEST_CASE("compositional liveness: --liveness is refused where nothing searches for fair cycles") {
+    test::check_refused("graph --view full --sockets 1 --liveness global -o oc_unused.dot", "graph does not use --liveness");
+    test::check_refused("diff linux-5.15 linux-6.12 --liveness compositional", "diff does not use --liveness");
+    test::check_refused("export --promela --liveness global -o oc_unused.pml", "export does not use --liveness");
+    test::check_refused("lifetime --liveness global", "lifetime does not use --liveness");
+}
