@@ -415,17 +415,18 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
                                                         {"global", checker::LivenessMethod::global},
                                                         {"compositional", checker::LivenessMethod::compositional}})
                         .front();
+    const std::string premise_fails = checker::compositional_premise(spec);
     if (spec.liveness == checker::LivenessMethod::compositional) {
         if (!(spec.properties & properties::bit(properties::PropertyId::eventually_destroyed)))
             throw UsageError("--liveness compositional: eventually-destroyed is not among the properties checked");
-        if (const std::string why = checker::compositional_premise(spec); !why.empty())
-            throw UsageError("--liveness compositional: eventually-destroyed cannot be decided socket by socket: " + why);
+        if (!premise_fails.empty())
+            throw UsageError("--liveness compositional: eventually-destroyed cannot be decided socket by socket: " +
+                             premise_fails);
     }
     // What the reduction has to keep: eventually-destroyed only when the whole state graph decides it (as
     // checker::explore chooses).
     properties::PropertyMask judged = spec.properties;
-    if (spec.liveness != checker::LivenessMethod::global && spec.sockets > 1 &&
-        checker::compositional_premise(spec).empty())
+    if (spec.liveness != checker::LivenessMethod::global && spec.sockets > 1 && premise_fails.empty())
         judged &= ~properties::bit(properties::PropertyId::eventually_destroyed);
     if (v["por"] != "auto" && v["por"] != "yes" && v["por"] != "no")
         throw UsageError(fmt::format("--por: unknown value '{}' (expected auto, yes or no)", v["por"]));

@@ -162,6 +162,19 @@ private:
         }
     }
 
+    // The classes of k's successors with their hashes, appended to `out` with their slots prefetched (the
+    // lookups follow); f(socket or -1, move or nullptr) for each, as for_each_successor gives them.
+    template <class F>
+    void successor_classes(const K& k, std::vector<std::pair<K, std::uint64_t>>& out, F&& f) {
+        for_each_successor(k, [&](const K& n, int s, const SockMove* mv) {
+            const K c = canonical_after(n, s);
+            const std::uint64_t h = hash_key(c);
+            store_.prefetch(h);
+            out.emplace_back(c, h);
+            f(s, mv);
+        });
+    }
+
     // Valid until the calling thread's next view().
     properties::GlobalView view(const K& k) {
         thread_local std::array<const properties::SocketView*, kMaxSockets> buf{};

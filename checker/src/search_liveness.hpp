@@ -65,11 +65,7 @@ bool Search<W>::build_adjacency() {
                 adj_off_[v] = part.to.size() + succ.size();
                 if (!store_.exists(std::uint32_t(v))) continue;
                 const K& k = store_.state(std::uint32_t(v));
-                for_each_successor(k, [&](const K& n, int s, const SockMove* mv) {
-                    const K c = canonical_after(n, s);
-                    const std::uint64_t h = hash_key(c);
-                    store_.prefetch(h);
-                    succ.emplace_back(c, h);
+                successor_classes(k, succ, [&](int s, const SockMove* mv) {
                     part.label.push_back(mv ? edge_label(s, label_fairness(mv->label), mv->next != combo(k, s))
                                             : kCacheRefresh);
                 });
@@ -155,12 +151,7 @@ bool Search<W>::liveness() {
             for_each_stored_edge(v, [&](std::uint32_t w, std::uint8_t) { edge_to.push_back(w); });
         } else {
             succ.clear();
-            for_each_successor(key, [&](const K& n, int s, const SockMove*) {
-                const K c = canonical_after(n, s);
-                const std::uint64_t h = hash_key(c);
-                store_.prefetch(h);
-                succ.emplace_back(c, h);
-            });
+            successor_classes(key, succ, [](int, const SockMove*) {});
             for (const auto& [n, h] : succ) {
                 edge_to.push_back(std::uint32_t(store_.find(n, h)));
                 edge_key.push_back(n);
