@@ -1,4 +1,5 @@
 #include "check_options.hpp"
+#include "ranks.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -313,6 +314,24 @@ checker::ExploreSpec build_spec(const OptionValues& given, const std::vector<std
     spec.symmetry = yes_no("symmetry", v["symmetry"]);
     spec.threads = v["threads"] == "all" ? int(std::clamp(std::thread::hardware_concurrency(), 1u, 256u))
                                          : int(parse_int("threads", v["threads"], 1, 256));
+    if (checker::Cluster* ranks = run_cluster()) {
+        // One thread per rank (mpirun places the ranks on the cores); the memory limit is the whole run's.
+        if (v["threads"] != "all" && spec.threads > 1)
+            throw UsageError(fmt::format("--threads {} with {} mpirun ranks: a rank runs one thread (start more ranks "
+                                         "instead, or leave --threads out)",
+                                         v["threads"], ranks->size()));
+        spec.threads = 1;
+        spec.cluster = ranks;
+        if (spec.memory_limit_bytes) {
+            const std::uint64_t each = spec.memory_limit_bytes / std::uint64_t(ranks->size());
+            if (each < checker::kMinMemoryLimit)
+                throw UsageError(fmt::format("--memory-limit {} split across {} ranks leaves {} MiB each; a rank needs "
+                                             "at least {} MiB (fewer ranks or a larger limit)",
+                                             v["memory-limit"], ranks->size(), each >> 20,
+                                             checker::kMinMemoryLimit >> 20));
+            spec.memory_limit_bytes = each;
+        }
+    }
     spec.store = word_list<checker::StoreKind>("store", v["store"],
                                                {{"full", checker::StoreKind::full},
                                                 {"compact", checker::StoreKind::compact},

@@ -27,6 +27,7 @@
 #include "lifetime_command.hpp"
 #include "patch_file.hpp"
 #include "host_command.hpp"
+#include "ranks.hpp"
 #include "review_command.hpp"
 #include "orphancheck/analysis/mutate.hpp"
 #include "orphancheck/checker/explorer.hpp"
@@ -49,6 +50,7 @@ using namespace orphancheck;
 constexpr int kExitHolds = 0, kExitViolated = 1, kExitBadInput = 2, kExitIncomplete = 3;
 
 int fail_usage(const std::string& msg) {
+    if (cli::silent_rank()) return kExitBadInput;  // rank 0 says it
     std::cerr << "orphancheck: error: " << cli::one_line(msg) << "\n";  // a file name may hold a newline
     return kExitBadInput;
 }
@@ -197,13 +199,32 @@ reports::HtmlFigures html_figures(const checker::ExploreSpec& spec, const checke
 
 // SIGINT, SIGTERM, SIGHUP: the search stops at its next check and reports what it has, verdict incomplete, exit 3.
 // The handler is reset by the first one, so a second Ctrl-C ends the process at once.
-void on_interrupt(int sig) { checker::request_interrupt(sig); }
+// Across ranks the signal also arms a 1 s alarm: the ranks agree on stopping at their next exchange, but when a
+// rank died (mpirun then signals the others) they would wait for it for ever, so the alarm ends them, exit 3.
+volatile std::sig_atomic_t g_ranks = 0;
+void on_interrupt(int sig) {
+    checker::request_interrupt(sig);
+    if (g_ranks) ::alarm(1);
+}
+void on_rank_alarm(int) {
+    constexpr char kLine[] = "orphancheck: a rank stopped: the other ranks did not answer within 1 s of a signal (mpirun "
+                             "stops every rank when one dies)\n";
+    (void)!::write(2, kLine, sizeof kLine - 1);
+    std::_Exit(3);
+}
 void catch_interrupts() {
     struct sigaction sa {};
     sa.sa_handler = on_interrupt;
     sa.sa_flags = SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+    if (cli::run_cluster()) {
+        g_ranks = 1;
+        struct sigaction alarm_sa {};
+        alarm_sa.sa_handler = on_rank_alarm;
+        sigemptyset(&alarm_sa.sa_mask);
+        sigaction(SIGALRM, &alarm_sa, nullptr);
+    }
 }
 
 // --progress and --progress-interval: off unless asked; in place on a terminal, else one log line per interval.
@@ -273,9 +294,21 @@ int run_mutate(const checker::ExploreSpec& spec, const std::string& json_path, c
     return rep.incomplete ? kExitIncomplete : kExitHolds;
 }
 
+int exit_status(checker::Verdict v) {
+    switch (v) {
+        case checker::Verdict::pass: return kExitHolds;
+        case checker::Verdict::fail: return kExitViolated;
+        case checker::Verdict::incomplete: return kExitIncomplete;
+    }
+    return kExitIncomplete;
+}
+
 int run_check(checker::ExploreSpec spec, const std::string& json_path, const std::string& html_path, bool quiet,
               checker::ExploreSpec::Progress progress) {
     spec.progress = progress;
+    if (cli::run_cluster() && !html_path.empty())
+        throw cli::UsageError("--html with mpirun ranks: the report's drawings are explored by one process (run it "
+                              "without mpirun)");
     if (!html_path.empty()) {  // its drawings re-explore without reduction and need the same state numbering
         spec.threads = 1;
         spec.por = false;
@@ -284,7 +317,10 @@ int run_check(checker::ExploreSpec spec, const std::string& json_path, const std
     if (!json_path.empty()) reports::check_output("--json", json_path, {"JSON"});
     if (html_path == "-") throw cli::UsageError("--html: the HTML report is written to a file, not to standard output");
     if (!html_path.empty()) reports::check_output("--html", html_path, {"HTML"});
+    if (cli::silent_rank()) spec.progress.on = false;
     const checker::ExploreResult r = checker::explore(spec);
+    if (g_ranks) ::alarm(0);  // the ranks are done with each other
+    if (cli::silent_rank()) return exit_status(r.verdict);  // rank 0 reports for the run; every rank met the checks above
     if (!html_path.empty()) {
         std::ostringstream html;
         reports::HtmlFigures figures;
@@ -298,12 +334,7 @@ int run_check(checker::ExploreSpec spec, const std::string& json_path, const std
     }
     if (!json_path.empty()) reports::write_json(reports::to_json(spec, r), json_path);  // first: a failed write prints no verdict
     if (json_path != "-" && !quiet) reports::write_text(std::cout, spec, r);
-    switch (r.verdict) {
-        case checker::Verdict::pass: return kExitHolds;
-        case checker::Verdict::fail: return kExitViolated;
-        case checker::Verdict::incomplete: return kExitIncomplete;
-    }
-    return kExitIncomplete;
+    return exit_status(r.verdict);
 }
 
 // Check options a subcommand registers with the others but never reads: left out of its help, and refused when
@@ -573,6 +604,11 @@ static int run_command(int argc, char** argv) {
     std::string shell;
     completion->add_option("SHELL", shell, "the shell: bash")->required();
 
+    try {
+        cli::join_ranks();
+    } catch (const cli::UsageError& e) {
+        return fail_usage(e.what());
+    }
     const std::string first = argc > 1 ? argv[1] : "";
     constexpr const char* kCommands = "check, graph, diff, mutate, export, conform, lifetime, review, host, profiles, properties, rows, events or completion";
     if (first.empty()) return fail_usage(fmt::format("a command is needed: {} (--help for more)", kCommands));
@@ -593,6 +629,9 @@ static int run_command(int argc, char** argv) {
         return fail_usage(msg.substr(0, msg.find('\n')));
     }
     if (!app.got_subcommand("conform")) catch_interrupts();  // conform restores the host on its own signals
+    if (cli::run_cluster() && !app.got_subcommand("check"))
+        return fail_usage(fmt::format("only check runs across mpirun's ranks; run {} as one process (without mpirun)",
+                                      app.get_subcommands().front()->get_name()));
     try {
         for (const CLI::App* cmd : app.get_subcommands()) refuse_empty_and_unused(*cmd);
         if (app.got_subcommand("completion")) {
@@ -657,10 +696,11 @@ static int run_command(int argc, char** argv) {
     } catch (const std::system_error&) {  // fmt::print could not write standard output
         return fail_usage("writing standard output failed");
     } catch (const checker::CapacityError& e) {
-        std::cerr << "orphancheck: incomplete: " << e.what() << "\n";
+        if (!cli::silent_rank()) std::cerr << "orphancheck: incomplete: " << e.what() << "\n";
         return kExitIncomplete;
     } catch (const std::exception& e) {
         std::cerr << "orphancheck: internal error: " << e.what() << "\n";
+        if (checker::Cluster* ranks = cli::run_cluster()) ranks->abort(kExitIncomplete);  // the others wait for it
         return kExitIncomplete;
     }
 }

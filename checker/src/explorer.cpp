@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include "compositional.hpp"
+#include "orphancheck/checker/cluster.hpp"
 #include "search.hpp"
 
 namespace orphancheck::checker {
@@ -101,9 +102,10 @@ ExploreResult run_with(const ExploreSpec& given, std::vector<SocketSpace>& space
         spec.por = false;
     }
     if (spec.sockets == 1) spec.por = false;
-    // Threads read the socket spaces concurrently, and the reduction needs SocketSpace::independent:
-    // every move is computed beforehand.
-    if (spec.threads > 1 || spec.por)
+    // Threads read the socket spaces concurrently, the reduction needs SocketSpace::independent, and ranks
+    // exchange states whose socket configurations must be numbered alike in every process: every move is
+    // computed beforehand (in the same order everywhere).
+    if (spec.threads > 1 || spec.por || (spec.cluster && spec.cluster->size() > 1))
         for (SocketSpace& sp : spaces) sp.complete(spec.sockets);
     Search<W> search(spec, spaces);
     return search.run(sink);
@@ -133,6 +135,8 @@ ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
         throw SpecError("partial-order reduction keeps safety properties only (leave out eventually-destroyed), and "
                         "decides counter-never-negative only together with orphan-balance");
     if (sink && spec.store != StoreKind::full) throw SpecError("drawing the state graph needs --store full");
+    if (spec.cluster && spec.cluster->size() > 1 && (sink || spec.collect_socket_moves))
+        throw SpecError("drawings and socket-move collection run in one process, not across ranks");
     if (spec.store == StoreKind::bitstate && spec.bitstate_bytes < (1u << 20))
         throw SpecError("--bitstate-size must be at least 1M");
     std::vector<SocketSpace> spaces;

@@ -16,10 +16,12 @@
 #include <optional>
 #include <span>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "orphancheck/checker/cluster.hpp"
 #include "orphancheck/checker/interrupt.hpp"
 #include "orphancheck/checker/explorer.hpp"
 #include "orphancheck/checker/socket_space.hpp"
@@ -39,7 +41,9 @@ public:
 
     Search(const ExploreSpec& spec, std::vector<SocketSpace>& spaces)
         : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(spec.symmetry && n_ > 1), por_(spec.por),
-          threads_(spec.threads), store_(spec.store, spec.bitstate_bytes, spec.threads) {}
+          threads_(spec.threads), cluster_(spec.cluster && spec.cluster->size() > 1 ? spec.cluster : nullptr),
+          rank_(cluster_ ? cluster_->rank() : 0), ranks_(cluster_ ? cluster_->size() : 1),
+          store_(spec.store, spec.bitstate_bytes, cluster_ ? ranks_ : spec.threads) {}
 
     ExploreResult run(GraphSink* sink = nullptr);
 
@@ -53,6 +57,15 @@ private:
            const K& root)
         : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(false), por_(false), threads_(1), outer_(&outer),
           outer_comp_(cid), root_(root), store_(spec.store, spec.bitstate_bytes, 1) {}
+    struct KeyHash {
+        std::size_t operator()(const Key<W>& k) const { return std::size_t(hash_key(k)); }
+    };
+    using KeySet = std::unordered_set<Key<W>, KeyHash>;
+    // Confirmation of a component the distributed liveness pass found: the same search without reduction from
+    // `root`, kept to the states whose class (canonical with `sym` as the outer search stored them) is in `within`.
+    Search(const ExploreSpec& spec, std::vector<SocketSpace>& spaces, const KeySet& within, bool sym, const K& root)
+        : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(false), por_(false), threads_(1), within_(&within),
+          within_sym_(sym), root_(root), store_(spec.store, spec.bitstate_bytes, 1) {}
 
     static int case_of(const K& k) { return k.bytes()[0]; }
     static int counter_of(const K& k) { return std::int8_t(k.bytes()[1]); }
@@ -65,8 +78,9 @@ private:
     static void set_combo(K& k, int s, Combo c) { std::memcpy(k.bytes() + 4 + 2 * s, &c, sizeof c); }
 
     // The representative of k's permutation class: per-socket parts in ascending order.
-    K canonical(K k) const {
-        if (!sym_) return k;
+    K canonical(K k) const { return canonical_as(k, sym_); }
+    K canonical_as(K k, bool sym) const {
+        if (!sym) return k;
         Combo c[kMaxSockets];
         std::memcpy(c, k.bytes() + 4, sizeof(Combo) * std::size_t(n_));
         for (int i = 1; i < n_; ++i)
@@ -100,8 +114,16 @@ private:
         }
         return double(size);
     }
-    // Index of the class of successor n (-1 if it was never stored).
-    std::int64_t find_class(const K& n) const { return store_.find(canonical(n)); }
+    // Index of the class of successor n (-1 if it was never stored). With ranks: collective, the owner answers.
+    std::int64_t find_class(const K& n) const {
+        if (cluster_) return find_distributed(canonical(n));
+        return store_.find(canonical(n));
+    }
+    // Whether a confirmation search keeps successor n.
+    bool inside(const K& n) const {
+        if (outer_) return outer_->component_of(n) == outer_comp_;
+        return !within_ || within_->count(canonical_as(n, within_sym_)) != 0;
+    }
     // Component of n's class in the liveness pass (for a confirmation search's filter).
     std::uint32_t component_of(const K& n) const {
         const std::int64_t i = find_class(n);
@@ -149,7 +171,7 @@ private:
                     continue;
                 }
                 n.bytes()[1] = std::uint8_t(std::int8_t(c));
-                if (outer_ && outer_->component_of(n) != outer_comp_) continue;
+                if (filtered() && !inside(n)) continue;
                 f(n, s, &mv);
             }
         }
@@ -157,7 +179,7 @@ private:
         if (cache_of(k) != target && (!por_ || sp.cache_read())) {  // an unread cache is left out
             K n = k;
             n.bytes()[2] = std::uint8_t(target);
-            if (outer_ && outer_->component_of(n) != outer_comp_) return;
+            if (filtered() && !inside(n)) return;
             f(n, -1, nullptr);
         }
     }
@@ -238,6 +260,28 @@ private:
 
     bool bfs();
     bool bfs_levels(std::vector<Worker>& workers);
+    bool filtered() const { return outer_ || within_; }
+
+    // Across ranks (search_distributed.hpp). Every call is collective.
+    bool bfs_distributed(Worker& w);
+    void seen_of(const Worker& w);
+    // A limit or signal on any rank stops every rank, with the first such rank's reason.
+    bool agree_stop();
+    bool sync_stop();  // agree_stop after this rank's own time and signal check
+    // Counts, depth, witnesses and the configurations seen, made the same on every rank.
+    void gather_results();
+    struct Record {
+        std::uint32_t parent = 0;
+        std::uint16_t ordinal = 0;
+        K key{};
+    };
+    Record fetch(std::uint32_t id) const;  // a stored state's record, from its owner
+    std::int64_t find_distributed(const K& canonical_key) const;
+    [[nodiscard]] std::size_t own_states() const { return store_.shard(rank_).size(); }
+    bool liveness_distributed();  // search_distributed_liveness.hpp; false when a limit stopped it
+    // Weakly fair cycles through the classes of `members`, searched without reduction from the concrete end of
+    // `stem`; on one, lasso_ = stem + cycle. False when a limit stopped it.
+    bool confirm_within(const KeySet& members, const std::vector<K>& stem);
     // Phase 1 of a batch: the successors of `it`, sorted by shard; the state's own violations.
     void expand(const Item& it, Worker& w);
     // Partial-order reduction: the socket whose moves alone are taken in k, or -1.
@@ -279,6 +323,8 @@ private:
     template <class F>
     void for_each_internal_move(std::uint32_t u, const K& k, std::uint32_t cid, F&& f);
     bool confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid);
+    ExploreSpec confirmation_spec() const;
+    bool finish_confirmation(Search& confirm, const std::vector<K>& stem);
     void build_lasso(const std::vector<std::uint32_t>& members, std::uint32_t cid, std::uint64_t always);
     std::vector<std::uint32_t> path_to(std::uint32_t state) const;
     // A stored state: from the store (full), else from the states at hand (initial states, the
@@ -301,8 +347,12 @@ private:
     bool sym_;
     bool por_;
     int threads_;
+    Cluster* cluster_ = nullptr;  // set when the search runs across ranks
+    int rank_ = 0, ranks_ = 1;
     const Search* outer_ = nullptr;  // set in a confirmation search
     std::uint32_t outer_comp_ = 0;
+    const KeySet* within_ = nullptr;  // set in a confirmation search of the distributed liveness pass
+    bool within_sym_ = false;
     K root_{};
     ShardedStore<W> store_;
     std::vector<K> initial_;
@@ -366,8 +416,9 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     const PropertyMask ev = properties::bit(PropertyId::eventually_destroyed);
     double live_s = 0;
     bool complete = explored;
-    // Tarjan needs two 32-bit arrays, a bit and a component id per state.
-    const std::uint64_t liveness_bytes = store_.bytes() + std::uint64_t(store_.id_bound()) * 13;
+    // Tarjan needs two 32-bit arrays, a bit and a component id per state (across ranks: the largest rank's).
+    std::uint64_t liveness_bytes = store_.bytes() + std::uint64_t(store_.id_bound()) * 13;
+    if (cluster_) liveness_bytes = cluster_->max(store_.bytes() + std::uint64_t(own_states()) * 13);
     if (explored && (wanted & ev) && !(found_.mask & ev) && spec_.memory_limit_bytes &&
         liveness_bytes > spec_.memory_limit_bytes) {
         complete = false;
@@ -382,7 +433,8 @@ ExploreResult Search<W>::run(GraphSink* sink) {
         incomplete_ = "the partial-order reduction keeps safety properties only, so eventually-destroyed was not checked";
     } else if (explored && (wanted & ev) && !(found_.mask & ev)) {
         const auto t0 = Clock::now();
-        complete = (!adjacency_fits(liveness_bytes) || build_adjacency()) && liveness();
+        complete = cluster_ ? liveness_distributed()
+                            : (!adjacency_fits(liveness_bytes) || build_adjacency()) && liveness();
         adj_parts_ = {};
         adj_off_ = {};
         live_s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -437,6 +489,15 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     res.verdict = any_violated ? Verdict::fail : (any_unknown || !complete ? Verdict::incomplete : Verdict::pass);
     Stats& st = res.stats;
     st.states = store_.size();
+    std::uint64_t store_bytes = store_.bytes();
+    if (cluster_) {
+        const std::uint64_t own = store_.shard(rank_).bytes();
+        st.states = cluster_->sum(std::uint64_t(own_states()));
+        store_bytes = cluster_->sum(own);
+        st.ranks = ranks_;
+        st.max_rank_store_bytes = cluster_->max(own);
+        st.max_rank_peak_rss_bytes = cluster_->max(peak_rss_bytes());
+    }
     st.raw_states = raw_states_;
     st.ample_states = ample_states_;
     st.transitions = transitions_;
@@ -447,12 +508,23 @@ ExploreResult Search<W>::run(GraphSink* sink) {
         st.liveness_method = sym_ ? "global: weakly fair cycles searched in the whole quotient graph, candidates "
                                     "confirmed without symmetry reduction"
                                   : "global: weakly fair cycles searched in the whole state graph";
+    if ((wanted & ev) && cluster_)
+        st.liveness_method = fmt::format(
+            "global: across {} ranks, strongly connected components of the whole {} graph by trimming (OWCTY) and "
+            "colouring (Orzan), the components that may hold a weakly fair cycle searched without reduction",
+            ranks_, sym_ ? "quotient" : "state");
     st.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     st.states_per_second = explore_s > 0 ? double(st.states) / explore_s : 0;
-    st.bytes_per_state = double(store_.bytes()) / double(std::max<std::size_t>(1, store_.size()));
+    st.bytes_per_state = double(store_bytes) / double(std::max<std::uint64_t>(1, st.states));
     st.store = spec_.store;
     if (spec_.store == StoreKind::compact) st.collision_probability = store_.collision_probability();
     if (spec_.store == StoreKind::bitstate) st.expected_omissions = store_.expected_omissions();
+    if (cluster_) {  // each rank's own shard; the others hold at most copies of the initial states
+        const double collision = std::min(1.0, cluster_->sum(store_.shard(rank_).collision_probability()));
+        const double omissions = cluster_->sum(store_.shard(rank_).expected_omissions());
+        if (spec_.store == StoreKind::compact) st.collision_probability = collision;
+        if (spec_.store == StoreKind::bitstate) st.expected_omissions = omissions;
+    }
     st.peak_rss_bytes = peak_rss_bytes();
     for (const SocketSpace& sp : spaces_) {
         st.socket_configs += seen_configs_[std::size_t(&sp - spaces_.data())];
@@ -468,5 +540,7 @@ ExploreResult Search<W>::run(GraphSink* sink) {
 }  // namespace orphancheck::checker
 
 #include "search_bfs.hpp"
+#include "search_distributed.hpp"
+#include "search_distributed_liveness.hpp"
 #include "search_liveness.hpp"
 #include "search_trace.hpp"

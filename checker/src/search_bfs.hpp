@@ -167,6 +167,13 @@ void Search<W>::insert_into(int d, std::vector<Worker>& workers, Worker& w) {
 
 template <int W>
 bool Search<W>::bfs() {
+    if (cluster_) {
+        Worker w;
+        const bool done = bfs_distributed(w);
+        seen_of(w);
+        gather_results();
+        return done;
+    }
     std::vector<Worker> workers(static_cast<std::size_t>(threads_));
     const bool done = bfs_levels(workers);
     seen_configs_.assign(spaces_.size(), 0);

@@ -324,22 +324,45 @@ bool Search<W>::may_hold_permuted_cycle(std::span<const std::uint32_t> members, 
     return true;
 }
 
+// The spec of a confirmation search: no reduction, one process, only the liveness pass (nothing may stop the
+// search early), what is left of the time limit, at most 2^24 states.
 template <int W>
-bool Search<W>::confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid) {
-    const std::vector<K> stem = concrete_path(stored_path(s0));
+ExploreSpec Search<W>::confirmation_spec() const {
     ExploreSpec sub = spec_;
     sub.symmetry = false;
     sub.progress.on = false;
-    sub.properties = 0;  // only the liveness pass runs; nothing may stop the search early
+    sub.properties = 0;
+    sub.cluster = nullptr;
     const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
     if (spec_.time_limit_seconds > 0) sub.time_limit_seconds = std::max(0.001, spec_.time_limit_seconds - elapsed);
     constexpr std::uint64_t kConfirmStates = 1ull << 24;
     sub.max_states = spec_.max_states ? std::min(spec_.max_states, kConfirmStates) : kConfirmStates;
+    return sub;
+}
+
+template <int W>
+bool Search<W>::confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid) {
+    const std::vector<K> stem = concrete_path(stored_path(s0));
+    const ExploreSpec sub = confirmation_spec();
     Search confirm(sub, spaces_, *this, cid, stem.back());
+    return finish_confirmation(confirm, stem);
+}
+
+template <int W>
+bool Search<W>::confirm_within(const KeySet& members, const std::vector<K>& stem) {
+    const ExploreSpec sub = confirmation_spec();
+    Search confirm(sub, spaces_, members, sym_, stem.back());
+    return finish_confirmation(confirm, stem);
+}
+
+// Runs confirmation search `confirm` from the end of `stem`; a fair cycle it finds becomes lasso_.
+template <int W>
+bool Search<W>::finish_confirmation(Search& confirm, const std::vector<K>& stem) {
     if (!confirm.bfs() || !confirm.liveness()) {
-        incomplete_ = fmt::format("symmetry reduction: confirming a possible fair cycle stopped ({}); "
-                                  "rerun with --symmetry no",
-                                  confirm.incomplete_);
+        incomplete_ = sym_ ? fmt::format("symmetry reduction: confirming a possible fair cycle stopped ({}); "
+                                         "rerun with --symmetry no",
+                                         confirm.incomplete_)
+                           : fmt::format("searching a possible fair cycle stopped ({})", confirm.incomplete_);
         return false;
     }
     if (confirm.lasso_.empty()) return true;

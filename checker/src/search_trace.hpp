@@ -10,14 +10,15 @@ namespace orphancheck::checker {
 template <int W>
 std::vector<std::uint32_t> Search<W>::path_to(std::uint32_t state) const {
     std::vector<std::uint32_t> p;
-    for (std::uint32_t s = state; s != StateStore<W>::kNoParent; s = store_.parent(s)) p.push_back(s);
+    for (std::uint32_t s = state; s != StateStore<W>::kNoParent; s = cluster_ ? fetch(s).parent : store_.parent(s))
+        p.push_back(s);
     std::reverse(p.begin(), p.end());
     return p;
 }
 
 template <int W>
 typename Search<W>::K Search<W>::key_of(std::uint32_t i) {
-    if (store_.kind() == StoreKind::full) return store_.state(i);
+    if (store_.kind() == StoreKind::full) return cluster_ ? fetch(i).key : store_.state(i);
     for (std::size_t r = 0; r < initial_ids_.size(); ++r)
         if (initial_ids_[r] == i) return initial_[r];
     if (const auto it = comp_keys_.find(i); it != comp_keys_.end()) return it->second;
@@ -29,12 +30,12 @@ std::vector<typename Search<W>::K> Search<W>::stored_path(std::uint32_t state) {
     const std::vector<std::uint32_t> path = path_to(state);
     std::vector<K> keys;
     if (store_.kind() == StoreKind::full) {
-        for (std::uint32_t i : path) keys.push_back(store_.state(i));
+        for (std::uint32_t i : path) keys.push_back(key_of(i));
         return keys;
     }
     keys.push_back(key_of(path.front()));
     for (std::size_t i = 1; i < path.size(); ++i) {
-        const std::uint16_t want = store_.ordinal(path[i]);
+        const std::uint16_t want = cluster_ ? fetch(path[i]).ordinal : store_.ordinal(path[i]);
         std::uint16_t o = 0;
         std::optional<K> next;
         for_each_successor(keys.back(), [&](const K& n, int, const SockMove*) {

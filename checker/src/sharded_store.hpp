@@ -26,6 +26,7 @@ public:
     // table; a multiply-shift instead of a division.
     [[nodiscard]] int shard_of(std::uint64_t h) const { return int(((h >> 32) * shards_.size()) >> 32); }
     [[nodiscard]] StateStore<W>& shard(int d) { return shards_[std::size_t(d)]; }
+    [[nodiscard]] const StateStore<W>& shard(int d) const { return shards_[std::size_t(d)]; }
     [[nodiscard]] std::uint32_t id(int d, std::uint32_t local) const {
         return local * std::uint32_t(shards_.size()) + std::uint32_t(d);
     }

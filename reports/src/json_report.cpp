@@ -110,6 +110,10 @@ json to_json(const checker::ExploreSpec& spec, const checker::ExploreResult& r) 
                                  {"properties", props}});
     if (!r.incomplete_reason.empty()) j["incomplete_reason"] = r.incomplete_reason;
     if (!s.liveness_method.empty()) j["stats"]["liveness_method"] = s.liveness_method;
+    if (s.ranks > 1)
+        j["stats"]["ranks"] = {{"count", s.ranks},
+                               {"max_store_bytes", s.max_rank_store_bytes},
+                               {"max_peak_rss_bytes", s.max_rank_peak_rss_bytes}};
     j["store"] = {{"kind", store_name(s.store)}, {"lossy", s.store != checker::StoreKind::full}};
     if (s.store == checker::StoreKind::compact) j["store"]["collision_probability"] = s.collision_probability;
     if (s.store == checker::StoreKind::bitstate) {

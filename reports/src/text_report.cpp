@@ -45,10 +45,12 @@ std::string describe_peer(const checker::PeerConfig& p) {
 
 void write_text(std::ostream& out, const checker::ExploreSpec& spec, const checker::ExploreResult& r) {
     constexpr const char* kStores[] = {"full", "compact", "bitstate"};
-    fmt::print(out, "orphancheck {}: {}, {} socket{}, engine {}, symmetry {}, partial-order reduction {}, {} store, {} thread{}\n",
+    const std::string threads = fmt::format("{} thread{}", spec.threads, spec.threads == 1 ? "" : "s");
+    fmt::print(out, "orphancheck {}: {}, {} socket{}, engine {}, symmetry {}, partial-order reduction {}, {} store, {}\n",
                kVersion, spec.profile, spec.sockets, spec.sockets == 1 ? "" : "s",
                spec.engine == checker::Engine::table ? "table" : "msm", spec.symmetry ? "on" : "off",
-               spec.por ? "on" : "off", kStores[int(spec.store)], spec.threads, spec.threads == 1 ? "" : "s");
+               spec.por ? "on" : "off", kStores[int(spec.store)],
+               r.stats.ranks > 1 ? fmt::format("{} ranks of 1 thread (mpirun)", r.stats.ranks) : threads);
     if (!spec.roles.empty()) fmt::print(out, "sockets: {}\n", checker::describe_roles(spec.roles, spec.sockets));
     if (spec.memory_available_bytes)
         fmt::print(out, "memory limit {:.1f} GiB: {} % of the {:.1f} GiB available at the start (--memory-limit 0: none)\n",
@@ -94,6 +96,12 @@ void write_text(std::ostream& out, const checker::ExploreSpec& spec, const check
                s.states, s.transitions, s.depth, s.socket_configs, s.seconds, s.explore_seconds, s.liveness_seconds,
                s.states_per_second, s.bytes_per_state, double(s.peak_rss_bytes) / (1 << 20));
     if (!s.liveness_method.empty()) fmt::print(out, "liveness: {}\n", s.liveness_method);
+    if (s.ranks > 1)
+        fmt::print(out, "ranks {}: the largest store a rank held {:.1f} MiB ({:.0f} % of all ranks' {:.1f} MiB), the "
+                        "largest peak RSS of a rank {:.1f} MiB\n",
+                   s.ranks, double(s.max_rank_store_bytes) / (1 << 20),
+                   100.0 * double(s.max_rank_store_bytes) / std::max(1.0, s.bytes_per_state * double(s.states)),
+                   s.bytes_per_state * double(s.states) / (1 << 20), double(s.max_rank_peak_rss_bytes) / (1 << 20));
     for (const auto& p : r.properties) {
         if (!p.counterexample) continue;
         const auto& i = properties::info(p.id);

@@ -60,6 +60,9 @@ struct Stats {
     std::uint64_t socket_configs = 0;  // distinct per-socket configurations seen
     std::uint64_t table_locals = 0;    // locals of the extracted MSM table(s)
     std::uint64_t behaviour_fingerprint = 0;  // SocketSpace::behaviour_fingerprint summed over the cases
+    int ranks = 1;                            // processes the search ran across (mpirun)
+    std::uint64_t max_rank_store_bytes = 0;   // with ranks: the largest store a rank held
+    std::uint64_t max_rank_peak_rss_bytes = 0;  // with ranks: the largest peak RSS of a rank
 };
 
 // One reached move of one socket, by local configuration (state + data bits).

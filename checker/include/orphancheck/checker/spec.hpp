@@ -57,6 +57,8 @@ inline constexpr int kAutoMemoryLimitPercent = 80;
 // graph, or each socket alone where no socket can see another; automatic: the second where it applies.
 enum class LivenessMethod : std::uint8_t { automatic, global, compositional };
 
+class Cluster;
+
 struct ExploreSpec {
     std::string profile{model::kDefaultProfile};  // kernel profile the cases' KernelOptions come from
     int sockets = 2;  // every socket of the run, whatever its role
@@ -98,6 +100,9 @@ struct ExploreSpec {
     int threads = 1;
     std::uint64_t bitstate_bytes = 256ull << 20;  // size of the bit array of StoreKind::bitstate
     bool collect_socket_moves = false;  // fill ExploreResult::socket_moves (table engine)
+    // The processes the search runs across (mpirun), or nullptr: one process. With more than one rank each
+    // owns the states whose hash names it (the store's shard split, one shard per rank) and runs one thread.
+    Cluster* cluster = nullptr;
 };
 
 inline constexpr int kMaxSockets = 14;
