@@ -199,19 +199,23 @@ reports::HtmlFigures html_figures(const checker::ExploreSpec& spec, const checke
 
 // SIGINT, SIGTERM, SIGHUP: the search stops at its next check and reports what it has, verdict incomplete, exit 3.
 // The handler is reset by the first one, so a second Ctrl-C ends the process at once.
-// Across ranks the signal also arms a 1 s alarm: the ranks agree on stopping at their next exchange, but when a
-// rank died (mpirun then signals the others) they would wait for it for ever, so the alarm ends them, exit 3.
+// Across ranks the ranks agree on stopping at their next exchange; but when a rank died (mpirun then signals the
+// others) they would wait for it for ever: a rank the signal finds waiting for the others ends at once, exit 3, and
+// one still computing gets 1 s (an alarm) to reach its next exchange.
 volatile std::sig_atomic_t g_ranks = 0;
-void on_interrupt(int sig) {
-    checker::request_interrupt(sig);
-    if (g_ranks) ::alarm(1);
-}
-void on_rank_alarm(int) {
-    constexpr char kLine[] = "orphancheck: a rank stopped: the other ranks did not answer within 1 s of a signal (mpirun "
+void stop_rank() {
+    constexpr char kLine[] = "orphancheck: a rank stopped: a signal came while the ranks depend on each other (mpirun "
                              "stops every rank when one dies)\n";
     (void)!::write(2, kLine, sizeof kLine - 1);
     std::_Exit(3);
 }
+void on_interrupt(int sig) {
+    checker::request_interrupt(sig);
+    if (!g_ranks) return;
+    if (sig == SIGTERM && cli::run_cluster()->waiting()) stop_rank();
+    ::alarm(1);
+}
+void on_rank_alarm(int) { stop_rank(); }
 void catch_interrupts() {
     struct sigaction sa {};
     sa.sa_handler = on_interrupt;

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev libboost1.81-dev libboost-graph1.81-dev doctest-dev libfmt-dev
           libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libxxhash-dev zlib1g-dev libmnl-dev graphviz nftables
-          help2man)
+          help2man libboost-mpi1.81-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

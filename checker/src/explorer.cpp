@@ -137,6 +137,9 @@ ExploreResult explore(const ExploreSpec& spec, GraphSink* sink) {
     if (sink && spec.store != StoreKind::full) throw SpecError("drawing the state graph needs --store full");
     if (spec.cluster && spec.cluster->size() > 1 && (sink || spec.collect_socket_moves))
         throw SpecError("drawings and socket-move collection run in one process, not across ranks");
+    if (spec.cluster && spec.cluster->size() > 1 && spec.engine == Engine::msm)
+        throw SpecError("--engine msm runs in one process (it numbers socket configurations as it meets them); the "
+                        "table engine, extracted from the same machine and tested equal to it, runs across ranks");
     if (spec.store == StoreKind::bitstate && spec.bitstate_bytes < (1u << 20))
         throw SpecError("--bitstate-size must be at least 1M");
     std::vector<SocketSpace> spaces;

@@ -43,7 +43,7 @@ public:
         : spec_(spec), spaces_(spaces), n_(spec.sockets), sym_(spec.symmetry && n_ > 1), por_(spec.por),
           threads_(spec.threads), cluster_(spec.cluster && spec.cluster->size() > 1 ? spec.cluster : nullptr),
           rank_(cluster_ ? cluster_->rank() : 0), ranks_(cluster_ ? cluster_->size() : 1),
-          store_(spec.store, spec.bitstate_bytes, cluster_ ? ranks_ : spec.threads) {}
+          store_(spec.store, spec.bitstate_bytes, cluster_ ? ranks_ : spec.threads, cluster_ ? rank_ : -1) {}
 
     ExploreResult run(GraphSink* sink = nullptr);
 
@@ -270,6 +270,8 @@ private:
     bool sync_stop();  // agree_stop after this rank's own time and signal check
     // Counts, depth, witnesses and the configurations seen, made the same on every rank.
     void gather_results();
+    void agree_found();
+    Found agreed_;  // across ranks: the witnesses every rank holds alike
     struct Record {
         std::uint32_t parent = 0;
         std::uint16_t ordinal = 0;

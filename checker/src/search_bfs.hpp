@@ -66,7 +66,8 @@ bool Search<W>::limit_hit(std::size_t processed) {
         if (spec_.memory_limit_bytes)
             memory += fmt::format(" of {} MiB ({:.0f} %)", spec_.memory_limit_bytes >> 20,
                                   100.0 * double(bytes) / double(spec_.memory_limit_bytes));
-        const std::string line = fmt::format("{:.2f} M states (+{:.2f} M/s), depth {}, {}, {:.0f} s{}",
+        const std::string line = fmt::format("{}{:.2f} M states (+{:.2f} M/s), depth {}, {}, {:.0f} s{}",
+                                             cluster_ ? "rank 0 of " + std::to_string(ranks_) + ": " : "",
                                              double(store_.size()) / 1e6, rate / 1e6, depth_, memory, secs, limits);
         if (spec_.progress.in_place) fmt::print(stderr, "\r{:<100}", line);
         else fmt::print(stderr, "orphancheck: progress: {}\n", line);

@@ -78,6 +78,7 @@ bool Search<W>::bfs_distributed(Worker& w) {
         raw_states_ += 1;
         found_.record(properties::violated_invariants(view(k), wanted), id);
     }
+    agree_found();  // the initial states' witnesses first: the ones of the shallowest level win
     w.out.resize(P);
     w.seen.resize(spaces_.size());
     std::vector<Worker> from(P);
@@ -114,12 +115,8 @@ bool Search<W>::bfs_distributed(Worker& w) {
             ample_states_ += std::exchange(w.ample, 0);
             next.insert(next.end(), w.fresh.begin(), w.fresh.end());
             w.fresh.clear();
-            std::vector<std::uint8_t> mask(sizeof(PropertyMask));
-            std::memcpy(mask.data(), &found_.mask, sizeof(PropertyMask));
-            cl.bitwise_or(mask);
-            PropertyMask all = 0;
-            std::memcpy(&all, mask.data(), sizeof(PropertyMask));
-            if (wanted != 0 && (all & wanted) == wanted) return true;  // the verdict is final
+            agree_found();
+            if (wanted != 0 && (agreed_.mask & wanted) == wanted) return true;  // the verdict is final
         }
         frontier.swap(next);
         if (cl.max(std::uint64_t(frontier.size())) > 0) ++depth_;
@@ -140,8 +137,7 @@ void Search<W>::seen_of(const Worker& w) {
     }
 }
 
-// The sums and the witnesses every rank reports alike: for each property the lowest rank that found it gives
-// its witness (and for a step property the state the step leads to).
+// The sums and the witnesses every rank reports alike.
 template <int W>
 void Search<W>::gather_results() {
     Cluster& cl = *cluster_;
@@ -150,11 +146,25 @@ void Search<W>::gather_results() {
     ample_states_ = cl.sum(ample_states_);
     depth_ = std::uint32_t(cl.max(std::uint64_t(depth_)));
     if (cl.max(std::uint64_t(counter_out_of_range_.load() ? 1 : 0))) counter_out_of_range_.store(true);
-    Found all;
+    agree_found();
+    found_ = agreed_;
+}
+
+// The properties some rank found since the last call: for each, the lowest rank that found it gives its witness
+// (and for a step property the state the step leads to). Called after every batch, so a witness comes from the
+// shallowest level where any rank found one: counterexamples stay shortest.
+template <int W>
+void Search<W>::agree_found() {
+    Cluster& cl = *cluster_;
+    std::vector<std::uint8_t> mask(sizeof(PropertyMask));
+    std::memcpy(mask.data(), &found_.mask, sizeof(PropertyMask));
+    cl.bitwise_or(mask);
+    PropertyMask all = 0;
+    std::memcpy(&all, mask.data(), sizeof(PropertyMask));
     for (int p = 0; p < properties::kProperties; ++p) {
         const PropertyMask bit = properties::bit(PropertyId(p));
+        if (!(all & bit) || (agreed_.mask & bit)) continue;
         const auto first = int(cl.min(found_.mask & bit ? std::uint64_t(rank_) : std::uint64_t(ranks_)));
-        if (first == ranks_) continue;
         std::vector<std::byte> b;
         if (rank_ == first) {
             const std::uint32_t witness = found_.witness[std::size_t(p)];
@@ -169,9 +179,8 @@ void Search<W>::gather_results() {
             next.emplace();
             std::memcpy(&*next, b.data() + sizeof witness, sizeof(K));
         }
-        all.record(bit, witness, next);
+        agreed_.record(bit, witness, next);
     }
-    found_ = all;
 }
 
 template <int W>

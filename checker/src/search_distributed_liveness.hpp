@@ -42,8 +42,6 @@ bool Search<W>::liveness_distributed() {
     const auto gid = [&](std::size_t i) { return store_.id(rank_, std::uint32_t(i)); };
     const auto owner = [&](std::uint32_t g) { return std::size_t(g % P); };
     const auto local = [&](std::uint32_t g) { return std::size_t(g / P); };
-    const auto T0 = Clock::now();
-    auto lap = [&](const char* what) { if (rank_ == 0 && std::getenv("OC_DEBUG")) fmt::print(stderr, "{} {:.3f}\n", what, std::chrono::duration<double>(Clock::now() - T0).count()); };
     constexpr std::size_t kBatch = 16384;
     const std::uint64_t batches = cl.max(std::uint64_t((n + kBatch - 1) / kBatch));
     struct Pair {  // a one-hop message: the target's local index at its owner, a value
@@ -141,7 +139,6 @@ bool Search<W>::liveness_distributed() {
         return next;
     };
 
-    lap("edges");
     // 1. Trimming: in- and out-degrees among the states left, self-loops aside.
     {
         std::vector<std::uint32_t> indeg(n, 0), outdeg(n, 0), work;
@@ -175,7 +172,6 @@ bool Search<W>::liveness_distributed() {
             if (sync_stop()) return false;
         }
     }
-    lap("trim");
     // 2. Colouring of what is left.
     {
         std::vector<std::uint32_t> color(n, 0);
@@ -188,7 +184,6 @@ bool Search<W>::liveness_distributed() {
                     color[i] = gid(i);
                     work.push_back(std::uint32_t(i));
                 }
-            if (rank_ == 0 && std::getenv("OC_DEBUG")) fmt::print(stderr, "colour round: {} left here\n", work.size());
             if (cl.max(std::uint64_t(work.size())) == 0) break;
             const auto forward = [&](std::uint32_t i, auto&& send) {
                 for (std::uint64_t e = off[i]; e < off[i + 1]; ++e)
@@ -228,7 +223,6 @@ bool Search<W>::liveness_distributed() {
         }
     }
 
-    lap("colour");
     // 3. Weak-fairness summaries of the states on a cycle (a self-loop, or a component of two states or more: a
     // state that is not its component's root tells the root), reduced at the root's owner: what
     // may_hold_fair_cycle, and under symmetry may_hold_permuted_cycle, gather over the members.
@@ -355,8 +349,6 @@ bool Search<W>::liveness_distributed() {
             for (const std::uint32_t c : from_bytes<std::uint32_t>(b)) candidates.push_back(c);
         std::sort(candidates.begin(), candidates.end());
     }
-    lap("summaries");
-    if (rank_ == 0 && std::getenv("OC_DEBUG")) fmt::print(stderr, "{} candidates\n", candidates.size());
     // 4. The candidates in ascending root id, each gathered on every rank and searched without reduction.
     // Own members of the candidates, by candidate (ascending ids).
     std::vector<std::uint32_t> own;
@@ -384,7 +376,6 @@ bool Search<W>::liveness_distributed() {
         if (agree_stop()) return false;
         if (!lasso_.empty()) return true;
     }
-    lap("candidates");
     return true;
 }
 

@@ -17,8 +17,11 @@ class ShardedStore {
 public:
     static constexpr std::uint32_t kNoParent = StateStore<W>::kNoParent;
 
-    ShardedStore(StoreKind kind, std::uint64_t bitstate_bytes, int shards) {
-        for (int d = 0; d < shards; ++d) shards_.emplace_back(kind, bitstate_bytes / std::uint64_t(shards));
+    // With `owned` >= 0 (a rank of a distributed search) only that shard fills; the others keep their least
+    // size (they hold at most copies of the initial states).
+    ShardedStore(StoreKind kind, std::uint64_t bitstate_bytes, int shards, int owned = -1) {
+        for (int d = 0; d < shards; ++d)
+            shards_.emplace_back(kind, owned < 0 || d == owned ? bitstate_bytes / std::uint64_t(shards) : 0);
     }
 
     [[nodiscard]] int shards() const { return int(shards_.size()); }

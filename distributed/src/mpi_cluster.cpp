@@ -6,6 +6,7 @@
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,6 +37,15 @@ void on_mpi_error(MPI_Comm*, int* code, ...) {
     std::_Exit(3);
 }
 
+// Set around every collective call (MpiCluster::waiting).
+volatile std::sig_atomic_t g_waiting = 0;
+struct Waiting {
+    Waiting() { g_waiting = 1; }
+    ~Waiting() { g_waiting = 0; }
+    Waiting(const Waiting&) = delete;
+    Waiting& operator=(const Waiting&) = delete;
+};
+
 class MpiCluster final : public checker::Cluster {
 public:
     MpiCluster() {
@@ -45,8 +55,10 @@ public:
     }
     [[nodiscard]] int rank() const override { return world_.rank(); }
     [[nodiscard]] int size() const override { return world_.size(); }
+    [[nodiscard]] bool waiting() const noexcept override { return g_waiting != 0; }
 
     std::vector<std::vector<std::byte>> exchange(const std::vector<std::vector<std::byte>>& out) override {
+        const Waiting wait;
         const auto p = std::size_t(size());
         std::vector<int> send_counts(p), recv_counts(p), send_displs(p), recv_displs(p);
         std::vector<std::byte> send;
@@ -73,17 +85,34 @@ public:
         return got;
     }
     void broadcast(std::vector<std::byte>& data, int root) override {
+        const Waiting wait;
         std::uint64_t n = data.size();
         MPI_Bcast(&n, 1, MPI_UINT64_T, root, world_);
         data.resize(n);
         MPI_Bcast(data.data(), count_of(n), MPI_BYTE, root, world_);
     }
-    std::uint64_t sum(std::uint64_t x) override { return mpi::all_reduce(world_, x, std::plus<std::uint64_t>()); }
-    std::uint64_t max(std::uint64_t x) override { return mpi::all_reduce(world_, x, mpi::maximum<std::uint64_t>()); }
-    std::uint64_t min(std::uint64_t x) override { return mpi::all_reduce(world_, x, mpi::minimum<std::uint64_t>()); }
-    double max(double x) override { return mpi::all_reduce(world_, x, mpi::maximum<double>()); }
-    double sum(double x) override { return mpi::all_reduce(world_, x, std::plus<double>()); }
+    std::uint64_t sum(std::uint64_t x) override {
+        const Waiting wait;
+        return mpi::all_reduce(world_, x, std::plus<std::uint64_t>());
+    }
+    std::uint64_t max(std::uint64_t x) override {
+        const Waiting wait;
+        return mpi::all_reduce(world_, x, mpi::maximum<std::uint64_t>());
+    }
+    std::uint64_t min(std::uint64_t x) override {
+        const Waiting wait;
+        return mpi::all_reduce(world_, x, mpi::minimum<std::uint64_t>());
+    }
+    double max(double x) override {
+        const Waiting wait;
+        return mpi::all_reduce(world_, x, mpi::maximum<double>());
+    }
+    double sum(double x) override {
+        const Waiting wait;
+        return mpi::all_reduce(world_, x, std::plus<double>());
+    }
     void bitwise_or(std::vector<std::uint8_t>& v) override {
+        const Waiting wait;
         MPI_Allreduce(MPI_IN_PLACE, v.data(), count_of(v.size()), MPI_UINT8_T, MPI_BOR, world_);
     }
     [[noreturn]] void abort(int code) override {

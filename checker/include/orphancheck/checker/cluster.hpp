@@ -30,6 +30,9 @@ public:
     virtual double sum(double x) = 0;
     // Element-wise OR of equally long vectors, in place on every rank.
     virtual void bitwise_or(std::vector<std::uint8_t>& v) = 0;
+    // Whether this rank is inside a collective call, waiting for the others (async-signal-safe: a signal handler
+    // asks, to end a rank at once that would otherwise wait for a rank that died).
+    [[nodiscard]] virtual bool waiting() const noexcept = 0;
     // Ends every rank with exit status `code` (an error on one rank that the others cannot meet).
     [[noreturn]] virtual void abort(int code) = 0;
 };
