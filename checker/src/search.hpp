@@ -418,9 +418,13 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     const PropertyMask ev = properties::bit(PropertyId::eventually_destroyed);
     double live_s = 0;
     bool complete = explored;
-    // Tarjan needs two 32-bit arrays, a bit and a component id per state (across ranks: the largest rank's).
+    // Tarjan needs two 32-bit arrays, a bit and a component id per state.
     std::uint64_t liveness_bytes = store_.bytes() + std::uint64_t(store_.id_bound()) * 13;
-    if (cluster_) liveness_bytes = cluster_->max(store_.bytes() + std::uint64_t(own_states()) * 13);
+    // Across ranks a rank also holds its states' forward and backward edges (9 bytes an edge, the exchange's
+    // buffers included: 13) and per state offsets, colours and components (40 bytes).
+    if (cluster_)
+        liveness_bytes = cluster_->max(store_.bytes() + std::uint64_t(own_states()) * 40 +
+                                       transitions_ / std::uint64_t(ranks_) * 13);
     if (explored && (wanted & ev) && !(found_.mask & ev) && spec_.memory_limit_bytes &&
         liveness_bytes > spec_.memory_limit_bytes) {
         complete = false;
