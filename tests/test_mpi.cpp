@@ -72,8 +72,10 @@ void same_as_one_process(const std::string& args, const std::vector<int>& ranks)
             const auto& cb = b.at("counterexample");
             if (ca.value("cycle_start", -1) < 0)  // breadth-first on every rank count: shortest paths
                 CHECK(cb.at("steps").size() == ca.at("steps").size());
-            else
+            else  // a lasso: a stem and a cycle of at least one step
                 CHECK(cb.value("cycle_start", -1) >= 0);
+            if (cb.value("cycle_start", -1) >= 0)
+                CHECK(cb.value("cycle_start", -1) < int(cb.at("steps").size()) - 1);
         }
     }
 }
@@ -97,6 +99,15 @@ TEST_CASE("mpirun: violations found across ranks (a FIN that cannot be allocated
     if (!have_mpirun()) return;
     for (const char* sym : {"yes", "no"})
         same_as_one_process(kSilent + "--sockets 2 --fin-alloc-fail yes --symmetry " + std::string(sym), {2});
+}
+
+TEST_CASE("mpirun: a weakly fair cycle (answered zero-window probes) found across ranks as a lasso") {
+    if (!have_mpirun()) return;
+    for (const char* sym : {"yes", "no"})
+        same_as_one_process("--sockets 2 --peer-window closes --tcp-retries2 9 --linger off --unread no --peer-fin no "
+                            "--peer-rst no --peer-data no --loss no --orphan-retries 0 --liveness global --symmetry " +
+                                std::string(sym),
+                            {2});
 }
 
 TEST_CASE("mpirun: the compact store and the partial-order reduction across ranks") {

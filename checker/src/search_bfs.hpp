@@ -194,8 +194,8 @@ bool Search<W>::bfs() {
 template <int W>
 bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
     const PropertyMask wanted = spec_.properties;
-    if (outer_) initial_.push_back(root_);
-    for (std::size_t c = 0; c < spaces_.size() && !outer_; ++c) {
+    if (filtered()) initial_.push_back(root_);  // a confirmation search starts from its root
+    for (std::size_t c = 0; c < spaces_.size() && !filtered(); ++c) {
         K k;
         k.bytes()[0] = std::uint8_t(c);
         const int n = std::min(n_, int((sizeof(K) - 4) / sizeof(Combo)));  // n_ fits K (bounds for the compiler)

@@ -40,6 +40,17 @@ std::vector<T> from_bytes(const std::vector<std::byte>& b) {
     return v;
 }
 
+// The typed all-to-all: out[r] goes to rank r; returns what each rank sent here, in rank order.
+template <class T>
+std::vector<std::vector<T>> exchange_values(Cluster& cl, const std::vector<std::vector<T>>& out) {
+    std::vector<std::vector<std::byte>> bytes(out.size());
+    for (std::size_t r = 0; r < out.size(); ++r) bytes[r] = to_bytes(out[r]);
+    const std::vector<std::vector<std::byte>> in = cl.exchange(bytes);
+    std::vector<std::vector<T>> got(in.size());
+    for (std::size_t r = 0; r < in.size(); ++r) got[r] = from_bytes<T>(in[r]);
+    return got;
+}
+
 template <int W>
 bool Search<W>::agree_stop() {
     const auto first = int(cluster_->min(stop_requested() ? std::uint64_t(rank_) : std::uint64_t(ranks_)));
@@ -95,15 +106,11 @@ bool Search<W>::bfs_distributed(Worker& w) {
             for (std::size_t i = lo; i < hi && !stop_requested(); ++i)
                 if (!limit_hit(processed + i - lo)) expand(frontier[i], w);
             processed += hi - lo;
-            std::vector<std::vector<std::byte>> out(P);
+            std::vector<std::vector<Succ>> in = exchange_values(cl, w.out);
             for (std::size_t r = 0; r < P; ++r) {
-                out[r] = to_bytes(w.out[r]);
                 w.out[r].clear();
+                from[r].out[std::size_t(rank_)] = std::move(in[r]);
             }
-            std::vector<std::vector<std::byte>> in = cl.exchange(out);
-            out = {};
-            for (std::size_t r = 0; r < P; ++r) from[r].out[std::size_t(rank_)] = from_bytes<Succ>(in[r]);
-            in = {};
             if (!stop_requested()) insert_into(rank_, from, w);
             if (spec_.max_states && cl.sum(std::uint64_t(own_states())) >= spec_.max_states)
                 request_stop(fmt::format("state limit {} reached", spec_.max_states));

@@ -72,21 +72,15 @@ bool Search<W>::liveness_distributed() {
                     dest.push_back(std::uint32_t(store_.shard_of(h)));
                 }
             }
-            std::vector<std::vector<std::byte>> out(P);
-            for (std::uint32_t r = 0; r < P; ++r) out[r] = to_bytes(ask[r]);
-            std::vector<std::vector<std::byte>> in = cl.exchange(out);
-            for (std::uint32_t r = 0; r < P; ++r) {
-                std::vector<std::uint32_t> ids;
-                for (const K& k : from_bytes<K>(in[r])) {
+            std::vector<std::vector<std::uint32_t>> ids(P);
+            const std::vector<std::vector<K>> asked = exchange_values(cl, ask);
+            for (std::uint32_t r = 0; r < P; ++r)
+                for (const K& k : asked[r]) {
                     const std::int64_t id = store_.find(k);
                     if (id < 0) throw std::logic_error("a successor its owner never stored");
-                    ids.push_back(std::uint32_t(id));
+                    ids[r].push_back(std::uint32_t(id));
                 }
-                out[r] = to_bytes(ids);
-            }
-            in = cl.exchange(out);
-            std::vector<std::vector<std::uint32_t>> ids(P);
-            for (std::uint32_t r = 0; r < P; ++r) ids[r] = from_bytes<std::uint32_t>(in[r]);
+            ids = exchange_values(cl, ids);
             std::vector<std::size_t> cursor(P, 0);
             std::vector<std::vector<Pair>> back(P);
             std::size_t i = lo;
@@ -96,12 +90,8 @@ bool Search<W>::liveness_distributed() {
                 to.push_back(w);
                 back[owner(w)].push_back({std::uint32_t(local(w)), gid(i)});
             }
-            for (std::uint32_t r = 0; r < P; ++r) out[r] = to_bytes(back[r]);
-            in = cl.exchange(out);
-            for (std::uint32_t r = 0; r < P; ++r) {
-                const auto got = from_bytes<Pair>(in[r]);
+            for (const std::vector<Pair>& got : exchange_values(cl, back))
                 incoming.insert(incoming.end(), got.begin(), got.end());
-            }
             if (sync_stop()) return false;
         }
         off[n] = to.size();
@@ -129,13 +119,9 @@ bool Search<W>::liveness_distributed() {
         for (const std::uint32_t i : work) f(i, [&](std::uint32_t target, std::uint32_t value) {
             msg[owner(target)].push_back({std::uint32_t(local(target)), value});
         });
-        std::vector<std::vector<std::byte>> out(P);
-        for (std::uint32_t r = 0; r < P; ++r) out[r] = to_bytes(msg[r]);
-        msg = {};
-        const std::vector<std::vector<std::byte>> in = cl.exchange(out);
         std::vector<std::uint32_t> next;
-        for (std::uint32_t r = 0; r < P; ++r)
-            for (const auto& [l, v] : from_bytes<Pair>(in[r])) g(l, v, next);
+        for (const std::vector<Pair>& got : exchange_values(cl, msg))
+            for (const auto& [l, v] : got) g(l, v, next);
         return next;
     };
 
@@ -276,17 +262,10 @@ bool Search<W>::liveness_distributed() {
         for (std::size_t i = lo; i < hi; ++i)
             if (cyclic[i])
                 for (std::uint64_t e = off[i]; e < off[i + 1]; ++e) ask[owner(to[e])].push_back(std::uint32_t(local(to[e])));
-        std::vector<std::vector<std::byte>> out(P);
-        for (std::uint32_t r = 0; r < P; ++r) out[r] = to_bytes(ask[r]);
-        std::vector<std::vector<std::byte>> in = cl.exchange(out);
-        for (std::uint32_t r = 0; r < P; ++r) {
-            std::vector<std::uint32_t> comps;
-            for (const std::uint32_t l : from_bytes<std::uint32_t>(in[r])) comps.push_back(scc[l]);
-            out[r] = to_bytes(comps);
-        }
-        in = cl.exchange(out);
-        std::vector<std::vector<std::uint32_t>> comps(P);
-        for (std::uint32_t r = 0; r < P; ++r) comps[r] = from_bytes<std::uint32_t>(in[r]);
+        std::vector<std::vector<std::uint32_t>> comps = exchange_values(cl, ask);
+        for (std::vector<std::uint32_t>& asked : comps)
+            for (std::uint32_t& l : asked) l = scc[l];
+        comps = exchange_values(cl, comps);
         std::vector<std::size_t> cursor(P, 0);
         std::vector<std::vector<Summary>> sums(P);
         std::vector<std::vector<ComboSummary>> combos(P);
@@ -321,14 +300,10 @@ bool Search<W>::liveness_distributed() {
             sums[dest].push_back(s);
             combos[dest].insert(combos[dest].end(), cs.begin(), cs.end());
         }
-        for (std::uint32_t r = 0; r < P; ++r) out[r] = to_bytes(sums[r]);
-        in = cl.exchange(out);
-        for (std::uint32_t r = 0; r < P; ++r)
-            for (const Summary& s : from_bytes<Summary>(in[r])) add(s);
-        for (std::uint32_t r = 0; r < P; ++r) out[r] = to_bytes(combos[r]);
-        in = cl.exchange(out);
-        for (std::uint32_t r = 0; r < P; ++r)
-            for (const ComboSummary& c : from_bytes<ComboSummary>(in[r])) add_combo(c);
+        for (const std::vector<Summary>& got : exchange_values(cl, sums))
+            for (const Summary& s : got) add(s);
+        for (const std::vector<ComboSummary>& got : exchange_values(cl, combos))
+            for (const ComboSummary& c : got) add_combo(c);
         if (sync_stop()) return false;
     }
     // The components that may hold a weakly fair cycle, by root id, on every rank.
@@ -343,10 +318,9 @@ bool Search<W>::liveness_distributed() {
     }
     agg = {};
     {
-        std::vector<std::vector<std::byte>> out(P, to_bytes(candidates));
+        const std::vector<std::vector<std::uint32_t>> all = exchange_values(cl, std::vector(P, candidates));
         candidates.clear();
-        for (const auto& b : cl.exchange(out))
-            for (const std::uint32_t c : from_bytes<std::uint32_t>(b)) candidates.push_back(c);
+        for (const std::vector<std::uint32_t>& got : all) candidates.insert(candidates.end(), got.begin(), got.end());
         std::sort(candidates.begin(), candidates.end());
     }
     // 4. The candidates in ascending root id, each gathered on every rank and searched without reduction.
@@ -360,16 +334,16 @@ bool Search<W>::liveness_distributed() {
     }
     auto next_own = own.begin();
     for (const std::uint32_t c : candidates) {
-        std::vector<std::byte> mine_members;
+        std::vector<K> mine_members;
         std::uint32_t first = 0xffffffffu;
         for (; next_own != own.end() && scc[*next_own] == c; ++next_own) {
-            put_bytes(mine_members, &mine.state(*next_own), 1);
+            mine_members.push_back(mine.state(*next_own));
             first = std::min(first, gid(*next_own));
         }
         const std::uint32_t s0 = std::uint32_t(cl.min(first));
         KeySet members;
-        for (const auto& b : cl.exchange(std::vector<std::vector<std::byte>>(P, mine_members)))
-            for (const K& k : from_bytes<K>(b)) members.insert(k);
+        for (const std::vector<K>& got : exchange_values(cl, std::vector(P, mine_members)))
+            members.insert(got.begin(), got.end());
         const std::vector<K> stem = concrete_path(stored_path(s0));
         const bool done = confirm_within(members, stem);
         if (!done) stop_.store(true);
