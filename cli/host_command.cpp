@@ -166,10 +166,11 @@ nlohmann::json to_json(const host::HostReading& h, const std::vector<host::Names
 }
 
 // --watch: one line per change; each socket that goes is checked against the window predicted when it was
-// first seen. Returns the number of deaths outside their window.
-int watch(const HostArgs& args, std::ostream& out) {
+// first seen. The first reading is the report's (`first`, read at `start`), so a socket that goes while the report
+// is written is still seen going. Returns the number of deaths outside their window.
+int watch(const HostArgs& args, std::ostream& out, std::chrono::steady_clock::time_point start,
+          const std::vector<host::NamespaceStories>& first) {
     using clock = std::chrono::steady_clock;
-    const auto start = clock::now();
     const auto now = [&] { return std::chrono::duration<double>(clock::now() - start).count(); };
     struct Seen {
         std::string what;
@@ -188,11 +189,8 @@ int watch(const HostArgs& args, std::ostream& out) {
     std::map<std::pair<std::string, std::uint64_t>, Seen> seen;
     int outside = 0;
     double previous = 0;
-    while (checker::interrupt_signal() == 0) {
-        const double t = now();
-        const host::HostReading h = read(args);
-        const host::HostFacts facts = host::host_facts(h);
-        const auto all = host::tell_all(h, facts);
+    // One reading, made `t` seconds after the first.
+    const auto observe = [&](double t, const std::vector<host::NamespaceStories>& all) {
         std::set<std::pair<std::string, std::uint64_t>> present;
         for (const auto& n : all)
             for (std::size_t i = 0; i < n.stories.size(); ++i) {
@@ -234,8 +232,13 @@ int watch(const HostArgs& args, std::ostream& out) {
         }
         out.flush();
         previous = t;
-        if (t >= args.watch) break;
+    };
+    observe(0, first);
+    while (checker::interrupt_signal() == 0 && previous < args.watch) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        const double t = now();
+        const host::HostReading h = read(args);
+        observe(t, host::tell_all(h, host::host_facts(h)));
     }
     fmt::print(out, "watched {:.1f} s: {} still there, {} death{} outside the predicted window\n", now(), seen.size(),
                outside, outside == 1 ? "" : "s");
@@ -248,6 +251,7 @@ int run_host(const HostArgs& args) {
     if (!(args.watch >= 0) || args.watch > 86400) throw UsageError("--watch: 0..86400 seconds");
     if (!args.json_path.empty()) reports::check_output("--json", args.json_path, {"JSON"});
     if (!args.json_path.empty() && args.watch > 0) throw UsageError("--watch writes lines as things change: not with --json");
+    const auto read_at = std::chrono::steady_clock::now();
     const host::HostReading h = read(args);
     const host::HostFacts facts = host::host_facts(h);
     const auto all = host::tell_all(h, facts);
@@ -283,7 +287,7 @@ int run_host(const HostArgs& args) {
     if (args.json_path != "-") write_text(std::cout, h, all, sum);
     if (args.watch > 0) {
         fmt::print(std::cout, "\nwatching for {:.1f} s (Ctrl-C stops)\n", args.watch);
-        return watch(args, std::cout) == 0 ? 0 : 1;
+        return watch(args, std::cout, read_at, all) == 0 ? 0 : 1;
     }
     return 0;
 }

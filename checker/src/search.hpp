@@ -261,6 +261,7 @@ private:
     bool bfs();
     bool bfs_levels(std::vector<Worker>& workers);
     bool filtered() const { return outer_ || within_; }
+    std::vector<K> initial_keys() const;
 
     // Across ranks (search_distributed.hpp). Every call is collective.
     bool bfs_distributed(Worker& w);

@@ -166,6 +166,20 @@ void Search<W>::insert_into(int d, std::vector<Worker>& workers, Worker& w) {
     }
 }
 
+// One initial state per configuration case, its sockets in their roles' first configurations.
+template <int W>
+std::vector<typename Search<W>::K> Search<W>::initial_keys() const {
+    std::vector<K> keys;
+    for (std::size_t c = 0; c < spaces_.size(); ++c) {
+        K k;
+        k.bytes()[0] = std::uint8_t(c);
+        const int n = std::min(n_, int((sizeof(K) - 4) / sizeof(Combo)));  // n_ fits K (bounds for the compiler)
+        for (int s = 0; s < n; ++s) set_combo(k, s, spaces_[c].initial(spec_.role_of(s)));
+        keys.push_back(canonical(k));  // sockets of different roles start in different configurations
+    }
+    return keys;
+}
+
 template <int W>
 bool Search<W>::bfs() {
     if (cluster_) {
@@ -195,13 +209,7 @@ template <int W>
 bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
     const PropertyMask wanted = spec_.properties;
     if (filtered()) initial_.push_back(root_);  // a confirmation search starts from its root
-    for (std::size_t c = 0; c < spaces_.size() && !filtered(); ++c) {
-        K k;
-        k.bytes()[0] = std::uint8_t(c);
-        const int n = std::min(n_, int((sizeof(K) - 4) / sizeof(Combo)));  // n_ fits K (bounds for the compiler)
-        for (int s = 0; s < n; ++s) set_combo(k, s, spaces_[c].initial(spec_.role_of(s)));
-        initial_.push_back(canonical(k));  // sockets of different roles start in different configurations
-    }
+    else initial_ = initial_keys();
     std::vector<Item> frontier;
     for (const K& k : initial_) {
         const std::uint32_t id = store_.insert(k, hash_key(k), ShardedStore<W>::kNoParent).first;

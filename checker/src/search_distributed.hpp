@@ -72,13 +72,7 @@ bool Search<W>::bfs_distributed(Worker& w) {
     // Every rank stores every initial state (each lands in its owner's shard at the same index everywhere, so
     // all ranks know their ids); only the owner expands it and counts it.
     std::vector<Item> frontier;
-    for (std::size_t c = 0; c < spaces_.size(); ++c) {
-        K k;
-        k.bytes()[0] = std::uint8_t(c);
-        const int n = std::min(n_, int((sizeof(K) - 4) / sizeof(Combo)));
-        for (int s = 0; s < n; ++s) set_combo(k, s, spaces_[c].initial(spec_.role_of(s)));
-        initial_.push_back(canonical(k));
-    }
+    initial_ = initial_keys();
     for (const K& k : initial_) {
         const std::uint64_t h = hash_key(k);
         const std::uint32_t id = store_.insert(k, h, ShardedStore<W>::kNoParent).first;
