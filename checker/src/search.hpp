@@ -260,6 +260,7 @@ private:
 
     bool bfs();
     bool bfs_levels(std::vector<Worker>& workers);
+    void absorb(Worker& w, std::vector<Item>& next);
     bool filtered() const { return outer_ || within_; }
     std::vector<K> initial_keys() const;
 

@@ -205,6 +205,20 @@ bool Search<W>::bfs() {
     return done;
 }
 
+// The end of a batch: what worker w found, counted and stored moves into the search (its new states onto `next`).
+template <int W>
+void Search<W>::absorb(Worker& w, std::vector<Item>& next) {
+    if (w.found.mask) {
+        found_.merge(w.found);
+        w.found = Found{};
+    }
+    transitions_ += std::exchange(w.transitions, 0);
+    raw_states_ += std::exchange(w.raw, 0.0);
+    ample_states_ += std::exchange(w.ample, 0);
+    next.insert(next.end(), w.fresh.begin(), w.fresh.end());
+    w.fresh.clear();
+}
+
 template <int W>
 bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
     const PropertyMask wanted = spec_.properties;
@@ -245,19 +259,7 @@ bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
             if (stop_requested()) return false;
             parallel([&](int d) { insert_into(d, workers, workers[std::size_t(d)]); });
             if (stop_requested()) return false;
-            for (Worker& w : workers) {
-                if (w.found.mask) {
-                    found_.merge(w.found);
-                    w.found = Found{};
-                }
-                transitions_ += std::exchange(w.transitions, 0);
-                raw_states_ += std::exchange(w.raw, 0.0);
-                ample_states_ += std::exchange(w.ample, 0);
-                if (!w.fresh.empty()) {
-                    next.insert(next.end(), w.fresh.begin(), w.fresh.end());
-                    w.fresh.clear();
-                }
-            }
+            for (Worker& w : workers) absorb(w, next);
             if (wanted != 0 && (found_.mask & wanted) == wanted) return true;  // the verdict is final
         }
         frontier.swap(next);

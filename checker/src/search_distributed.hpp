@@ -109,13 +109,7 @@ bool Search<W>::bfs_distributed(Worker& w) {
             if (spec_.max_states && cl.sum(std::uint64_t(own_states())) >= spec_.max_states)
                 request_stop(fmt::format("state limit {} reached", spec_.max_states));
             if (agree_stop()) return false;
-            found_.merge(w.found);
-            w.found = Found{};
-            transitions_ += std::exchange(w.transitions, 0);
-            raw_states_ += std::exchange(w.raw, 0.0);
-            ample_states_ += std::exchange(w.ample, 0);
-            next.insert(next.end(), w.fresh.begin(), w.fresh.end());
-            w.fresh.clear();
+            absorb(w, next);
             agree_found();
             if (wanted != 0 && (agreed_.mask & wanted) == wanted) return true;  // the verdict is final
         }
