@@ -285,6 +285,17 @@ TEST_CASE("trace check: a listener's socket is checked against the listener's mo
     const Observation closing{K::socket, conform::kClose, false};
     const std::vector<TimedObservation> lt2{{listen, 0.005}, {listen, 0.119}, {closing, 0.121}, {kGone, 0.4}};
     CHECK(lm.check(lt2, closed_at).agree);
+    // ... and, past inet_csk_listen_stop, as CLOSE orphan (sock_orphan ran, the tail has not destroyed it yet:
+    // seen for 5 ms in listen-requests-expire on 6.18); never orphan first and then owned again.
+    const Observation dying{K::socket, conform::kClose, true};
+    const std::vector<TimedObservation> lt3{{listen, 0.005}, {listen, 0.119}, {closing, 0.121}, {dying, 0.123},
+                                            {kGone, 0.4}};
+    CHECK(lm.check(lt3, closed_at).agree);
+    const std::vector<TimedObservation> lt4{{listen, 0.005}, {listen, 0.119}, {dying, 0.121}, {kGone, 0.4}};
+    CHECK(lm.check(lt4, closed_at).agree);
+    const std::vector<TimedObservation> lt5{{listen, 0.005}, {listen, 0.119}, {dying, 0.121}, {closing, 0.123},
+                                            {kGone, 0.4}};
+    CHECK_FALSE(lm.check(lt5, closed_at).agree);
     // A child in the accept queue: ESTABLISHED until the listener's close() forgets it (RST), then freed.
     const auto cm = model_of(s, {}, model::SlotRole::child);
     const std::vector<TimedObservation> ct{{child, 0.005}, {child, 0.119}, {kGone, 0.121}, {kGone, 0.4}};
