@@ -246,6 +246,7 @@ private:
         std::uint32_t parent;
         std::uint16_t ordinal;  // which successor of its parent
         PropertyMask step;      // step properties the move to it violates
+        std::uint64_t edge;     // recording edges: its entry in the expanding thread's part of the adjacency
     };
     // What one thread of the breadth-first pass produces for one batch of states.
     struct Worker {
@@ -286,11 +287,12 @@ private:
     // Weakly fair cycles through the classes of `members`, searched without reduction from the concrete end of
     // `stem`; on one, lasso_ = stem + cycle. False when a limit stopped it.
     bool confirm_within(const KeySet& members, const std::vector<K>& stem);
-    // Phase 1 of a batch: the successors of `it`, sorted by shard; the state's own violations.
-    void expand(const Item& it, Worker& w);
+    // Phase 1 of a batch on thread t: the successors of `it`, sorted by shard; the state's own violations.
+    void expand(const Item& it, Worker& w, int t);
     // Partial-order reduction: the socket whose moves alone are taken in k, or -1.
     int ample_socket(const K& k);
-    // Phase 2 of a batch: shard d takes what every worker sent it, in worker order.
+    // Phase 2 of a batch: shard d takes what every worker sent it, in worker order (and, recording edges, gives
+    // each its successor's id).
     void insert_into(int d, std::vector<Worker>& workers, Worker& w);
     template <class F>
     void parallel(F&& f);  // f(thread) on threads_ threads
@@ -299,7 +301,8 @@ private:
     bool liveness();  // false when a limit stopped it
     std::uint64_t adjacency_bytes() const;
     bool adjacency_fits(std::uint64_t liveness_bytes) const;
-    bool build_adjacency();  // false when a limit stopped it
+    void drop_adjacency();
+    void prepare_recording();  // at a batch's start: room in adj_at_ for the batch, or the recording dropped
     void emit_graph(GraphSink& sink);
     bool out_of_time();
     // Returns false when a limit stopped the confirmation of a quotient candidate.
@@ -324,6 +327,12 @@ private:
     }
     template <class F>
     void for_each_stored_edge(std::uint32_t v, F&& f) const;
+    struct AdjPart;
+    struct AdjRange {
+        const AdjPart* part;
+        std::uint64_t begin, end;
+    };
+    AdjRange stored_edges(std::uint32_t v) const;
     template <class F>
     void for_each_internal_move(std::uint32_t u, const K& k, std::uint32_t cid, F&& f);
     bool confirm_fair_cycle(std::uint32_t s0, std::uint32_t cid);
@@ -372,14 +381,35 @@ private:
     std::vector<K> lasso_;  // eventually-destroyed cycle witness (concrete states)
     int lasso_cycle_start_ = -1;
     HugeVector<std::uint32_t> comp_;   // SCC id per state (liveness pass)
-    // The adjacency array of the liveness pass, in one part per thread: state v's successors are the entries
-    // adj_off_[v] .. adj_off_[v + 1] of the parts laid end to end (part p holds states from lo, entries from base).
+    // The explored graph's edges, recorded by the breadth-first pass for the liveness pass: state v's successors
+    // are entries begin .. begin + count of part p (the thread that expanded v), adj_at_[v] packing the three.
     struct AdjPart {
-        std::size_t lo = 0, base = 0;
-        HugeVector<std::uint32_t> to;
-        HugeVector<std::uint8_t> label;
+        // In blocks of 2^20 entries that never move once written: no copies and no doubling while it grows.
+        static constexpr int kShift = 20;
+        static constexpr std::uint64_t kMask = (std::uint64_t(1) << kShift) - 1;
+        std::vector<HugeVector<std::uint32_t>> to;
+        std::vector<HugeVector<std::uint8_t>> label;
+        std::uint64_t size = 0;
+        std::uint64_t push(std::uint8_t l) {  // a new entry labelled l, its target to come
+            if ((size & kMask) == 0) {
+                to.emplace_back(std::size_t(kMask + 1));
+                label.emplace_back(std::size_t(kMask + 1));
+            }
+            label.back()[size & kMask] = l;
+            return size++;
+        }
+        std::uint32_t& target(std::uint64_t e) { return to[e >> kShift][e & kMask]; }
+        std::uint32_t target(std::uint64_t e) const { return to[e >> kShift][e & kMask]; }
+        std::uint8_t label_of(std::uint64_t e) const { return label[e >> kShift][e & kMask]; }
     };
-    HugeVector<std::uint64_t> adj_off_;
+    static constexpr int kAdjBeginBits = 40, kAdjCountBits = 16;
+    static_assert(kAdjBeginBits + kAdjCountBits + 8 == 64, "a part (thread, < 256), a count and a begin fill 64 bits");
+    static std::uint64_t adj_pack(int part, std::uint64_t count, std::uint64_t begin) {
+        return std::uint64_t(part) << (kAdjBeginBits + kAdjCountBits) | count << kAdjBeginBits | begin;
+    }
+    bool record_ = false;  // the breadth-first pass records edges into adj_parts_ and adj_at_
+    std::atomic<bool> record_overflow_{false};  // an entry did not fit adj_pack: the recording is dropped
+    HugeVector<std::uint64_t> adj_at_;
     std::vector<AdjPart> adj_parts_;
     std::uint64_t transitions_ = 0;
     std::uint32_t depth_ = 0;
@@ -408,6 +438,10 @@ template <int W>
 ExploreResult Search<W>::run(GraphSink* sink) {
     ExploreResult res;
     level_starts_.assign(1, 0);
+    // The liveness pass will walk the explored graph: the breadth-first pass records its edges as it goes
+    // (with the full store; under the partial-order reduction the pass does not run).
+    record_ = spec_.record_edges && !cluster_ && !por_ && store_.kind() == StoreKind::full &&
+              (spec_.properties & properties::bit(PropertyId::eventually_destroyed)) && threads_ <= 256;
     bool explored = bfs();
     if (counter_out_of_range_.load()) {
         explored = false;
@@ -419,6 +453,7 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     const PropertyMask wanted = spec_.properties;
     const PropertyMask ev = properties::bit(PropertyId::eventually_destroyed);
     double live_s = 0;
+    std::string walk;  // how the one-process liveness pass met the edges, if it ran
     bool complete = explored;
     // Tarjan needs two 32-bit arrays, a bit and a component id per state.
     std::uint64_t liveness_bytes = store_.bytes() + std::uint64_t(store_.id_bound()) * 13;
@@ -441,13 +476,13 @@ ExploreResult Search<W>::run(GraphSink* sink) {
         incomplete_ = "the partial-order reduction keeps safety properties only, so eventually-destroyed was not checked";
     } else if (explored && (wanted & ev) && !(found_.mask & ev)) {
         const auto t0 = Clock::now();
-        complete = cluster_ ? liveness_distributed()
-                            : (!adjacency_fits(liveness_bytes) || build_adjacency()) && liveness();
-        adj_parts_ = {};
-        adj_off_ = {};
+        if (record_ && !adjacency_fits(liveness_bytes)) drop_adjacency();
+        walk = record_ ? ", over the edges the breadth-first pass recorded" : ", regenerating each state's successors";
+        complete = cluster_ ? liveness_distributed() : liveness();
         live_s = std::chrono::duration<double>(Clock::now() - t0).count();
         if (!lasso_.empty()) found_.mask |= ev;
     }
+    drop_adjacency();
     if (spec_.progress.on && spec_.progress.in_place) fmt::print(stderr, "\r{:100}\r", "");
     bool any_violated = false, any_unknown = false;
     for (PropertyId p : properties::all_properties()) {
@@ -514,8 +549,8 @@ ExploreResult Search<W>::run(GraphSink* sink) {
     st.liveness_seconds = live_s;
     if (wanted & ev)
         st.liveness_method = sym_ ? "global: weakly fair cycles searched in the whole quotient graph, candidates "
-                                    "confirmed without symmetry reduction"
-                                  : "global: weakly fair cycles searched in the whole state graph";
+                                    "confirmed without symmetry reduction" + walk
+                                  : "global: weakly fair cycles searched in the whole state graph" + walk;
     if ((wanted & ev) && cluster_)
         st.liveness_method = fmt::format(
             "global: across {} ranks, strongly connected components of the whole {} graph by trimming (OWCTY) and "

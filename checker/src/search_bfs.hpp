@@ -93,7 +93,7 @@ int Search<W>::ample_socket(const K& k) {
 }
 
 template <int W>
-void Search<W>::expand(const Item& it, Worker& w) {
+void Search<W>::expand(const Item& it, Worker& w, int t) {
     const PropertyMask wanted = spec_.properties;
     const K& k = it.key;
     PropertyMask socket_violations = 0;
@@ -102,6 +102,8 @@ void Search<W>::expand(const Item& it, Worker& w) {
     bool only_self = true;
     const int ample = por_ ? ample_socket(k) : -1;
     w.ample += ample >= 0 ? 1 : 0;
+    AdjPart* edges = record_ ? &adj_parts_[std::size_t(t)] : nullptr;
+    const std::uint64_t begin = edges ? edges->size : 0;
     for_each_successor(
         k,
         [&](const K& n, int s, const SockMove* mv) {
@@ -114,11 +116,20 @@ void Search<W>::expand(const Item& it, Worker& w) {
             const std::uint64_t h = hash_key(c);
             if (threads_ == 1) store_.prefetch(h);  // inserted right away
             only_self = only_self && c == k;
+            std::uint64_t edge = 0;
+            if (edges)  // its id comes in phase 2
+                edge = edges->push(mv ? edge_label(s, label_fairness(mv->label), mv->next != combo(k, s))
+                                      : kCacheRefresh);
             w.out[std::size_t(store_.shard_of(h))].push_back(
-                {c, h, it.id, ordinal++, mv ? PropertyMask(mv->violates) & wanted : PropertyMask(0)});
+                {c, h, it.id, ordinal++, mv ? PropertyMask(mv->violates) & wanted : PropertyMask(0), edge});
         },
         &socket_violations);
     w.transitions += taken;
+    if (edges) {
+        const std::uint64_t count = edges->size - begin;
+        if (count >> kAdjCountBits || begin >> kAdjBeginBits) record_overflow_.store(true);
+        else adj_at_[it.id] = adj_pack(t, count, begin);
+    }
     std::vector<bool>& seen = w.seen[std::size_t(case_of(k))];
     for (int s = 0; s < n_; ++s) {
         const Combo c = combo(k, s);
@@ -138,8 +149,9 @@ template <int W>
 void Search<W>::insert_into(int d, std::vector<Worker>& workers, Worker& w) {
     const PropertyMask wanted = spec_.properties;
     StateStore<W>& shard = store_.shard(d);
-    for (Worker& from : workers) {
-        std::vector<Succ>& in = from.out[std::size_t(d)];
+    for (std::size_t f = 0; f < workers.size(); ++f) {
+        std::vector<Succ>& in = workers[f].out[std::size_t(d)];
+        AdjPart* edges = record_ ? &adj_parts_[f] : nullptr;
         // Prefetch the slots, then the states they point to, a few successors ahead.
         constexpr std::size_t kAhead = 8;
         for (std::size_t i = 0; i < std::min(in.size(), kAhead); ++i) shard.prefetch(in[i].h);
@@ -153,6 +165,7 @@ void Search<W>::insert_into(int d, std::vector<Worker>& workers, Worker& w) {
                 return;
             }
             const auto [local, fresh] = shard.insert(s.key, s.h, s.parent, s.ordinal);
+            if (edges) edges->target(s.edge) = store_.id(d, local);
             if (fresh) {
                 const std::uint32_t id = store_.id(d, local);
                 stored_.fetch_add(1, std::memory_order_relaxed);
@@ -247,12 +260,13 @@ bool Search<W>::bfs_levels(std::vector<Worker>& workers) {
         for (std::size_t b0 = 0; b0 < frontier.size(); b0 += batch) {
             const std::size_t b1 = std::min(frontier.size(), b0 + batch);
             frontier_bytes_ = (frontier.capacity() + next.capacity()) * sizeof(Item);
+            prepare_recording();
             parallel([&](int t) {
                 Worker& w = workers[std::size_t(t)];
                 const std::size_t lo = b0 + (b1 - b0) * std::size_t(t) / T, hi = b0 + (b1 - b0) * std::size_t(t + 1) / T;
                 for (std::size_t i = lo; i < hi && !stop_requested(); ++i) {
                     if (t == 0 && limit_hit(processed + i - lo)) return;
-                    expand(frontier[i], w);
+                    expand(frontier[i], w, t);
                 }
             });
             processed += b1 - b0;

@@ -98,7 +98,7 @@ bool Search<W>::bfs_distributed(Worker& w) {
             const std::size_t lo = std::min(frontier.size(), b * kBatch), hi = std::min(frontier.size(), lo + kBatch);
             frontier_bytes_ = (frontier.capacity() + next.capacity()) * sizeof(Item);
             for (std::size_t i = lo; i < hi && !stop_requested(); ++i)
-                if (!limit_hit(processed + i - lo)) expand(frontier[i], w);
+                if (!limit_hit(processed + i - lo)) expand(frontier[i], w, 0);
             processed += hi - lo;
             std::vector<std::vector<Succ>> in = exchange_values(cl, w.out);
             for (std::size_t r = 0; r < P; ++r) {

@@ -1,13 +1,13 @@
 // Liveness pass of Search<W>: Tarjan's strongly connected components over the
 // explored graph and the weak-fairness test per component; a fair component
 // yields a lasso counterexample. Under symmetry reduction the components are
-// over permutation classes. With the full store and memory to spare, every
-// thread first regenerates the successors of its share of the states and
-// looks them up (the costly part), into an adjacency array in state order;
-// Tarjan then walks that array in the order a walk regenerating successors
-// would take, so components, verdicts and counterexamples do not depend on
-// the thread count. Otherwise (lossy stores, little memory) Tarjan
-// regenerates the successors of each state as it reaches it.
+// over permutation classes. With the full store and memory to spare, the
+// breadth-first pass records every edge as it looks the successor up (its
+// costly part, so the edges come almost free), and Tarjan walks that record in
+// the order a walk regenerating successors would take: components, verdicts
+// and counterexamples do not depend on the thread count. Otherwise (lossy
+// stores, little memory) Tarjan regenerates the successors of each state as
+// it reaches it.
 #pragma once
 
 #include <unistd.h>
@@ -16,85 +16,65 @@
 
 namespace orphancheck::checker {
 
-// Bytes the adjacency array takes beside the store: a successor id and a label byte per transition, an
-// offset per state.
+// Bytes the recorded edges take beside the store: a successor id and a label byte per edge, a packed
+// position per state.
 template <int W>
 std::uint64_t Search<W>::adjacency_bytes() const {
-    return transitions_ * (sizeof(std::uint32_t) + 1) + (store_.id_bound() + 1) * sizeof(std::uint64_t);
+    std::uint64_t b = adj_at_.capacity() * sizeof(std::uint64_t);
+    for (const AdjPart& p : adj_parts_) b += p.to.size() * (AdjPart::kMask + 1) * (sizeof(std::uint32_t) + 1);
+    return b;
 }
 
-// The adjacency array is built when several threads can share the work, the store holds the states themselves
-// and it fits: under the memory limit, or without one, in half the memory the machine has. (One thread walks
-// faster regenerating: 3.2 s against 4.9 s for the default check, 2026-12-07.)
+// Whether the recorded edges may stay beside `liveness_bytes` (the store and the liveness pass's arrays): under
+// the memory limit, or without one, in half the memory the machine has.
 template <int W>
 bool Search<W>::adjacency_fits(std::uint64_t liveness_bytes) const {
-    if (threads_ < 2 || store_.kind() != StoreKind::full) return false;
     const std::uint64_t need = liveness_bytes + adjacency_bytes();
     if (spec_.memory_limit_bytes) return need <= spec_.memory_limit_bytes;
-    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    return pages > 0 && page > 0 && need <= std::uint64_t(pages) * std::uint64_t(page) / 2;
+    static const std::uint64_t half = [] {  // asked once: prepare_recording asks every batch
+        const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+        return pages > 0 && page > 0 ? std::uint64_t(pages) * std::uint64_t(page) / 2 : 0;
+    }();
+    return need <= half;
 }
 
-// The successors of every state with their labels: thread t takes the t-th slice of the ids and keeps its
-// own part; the offsets count as if the parts were laid end to end. False when a limit stopped it.
 template <int W>
-bool Search<W>::build_adjacency() {
-    const std::size_t total = store_.id_bound();
-    const auto T = std::size_t(threads_);
-    adj_off_.assign(total + 1, 0);
-    adj_parts_.assign(T, {});
-    parallel([&](int t) {
-        AdjPart& part = adj_parts_[std::size_t(t)];
-        part.lo = total * std::size_t(t) / T;
-        const std::size_t hi = total * std::size_t(t + 1) / T;
-        part.to.reserve(transitions_ / T + 1024);
-        part.label.reserve(transitions_ / T + 1024);
-        // States go in blocks: every successor's slot is prefetched while the block is generated, every
-        // candidate state before the lookups, so that the cache misses of a block overlap.
-        constexpr std::size_t kBlock = 32;
-        std::vector<std::pair<K, std::uint64_t>> succ;
-        for (std::size_t b = part.lo; b < hi; b += kBlock) {
-            if (((b - part.lo) & 0xfff) == 0 && stop_requested()) return;
-            if (t == 0 && ((b - part.lo) & 0xfff) == 0 && out_of_time()) {  // out_of_time says why
-                stop_.store(true);
-                return;
-            }
-            succ.clear();
-            const std::size_t e = std::min(hi, b + kBlock);
-            for (std::size_t v = b; v < e; ++v) {
-                adj_off_[v] = part.to.size() + succ.size();
-                if (!store_.exists(std::uint32_t(v))) continue;
-                const K& k = store_.state(std::uint32_t(v));
-                successor_classes(k, succ, [&](int s, const SockMove* mv) {
-                    part.label.push_back(mv ? edge_label(s, label_fairness(mv->label), mv->next != combo(k, s))
-                                            : kCacheRefresh);
-                });
-            }
-            for (const auto& [n, h] : succ) store_.prefetch_candidate(h);
-            for (const auto& [n, h] : succ) part.to.push_back(std::uint32_t(store_.find(n, h)));
-        }
-    });
-    if (stop_requested()) return false;
-    std::size_t base = 0;
-    for (std::size_t t = 0; t < T; ++t) {
-        AdjPart& part = adj_parts_[t];
-        const std::size_t hi = total * (t + 1) / T;
-        for (std::size_t v = part.lo; v < hi; ++v) adj_off_[v] += base;
-        part.base = base;
-        base += part.to.size();
-    }
-    adj_off_[total] = base;
-    return true;
+void Search<W>::drop_adjacency() {
+    record_ = false;
+    adj_at_ = {};
+    adj_parts_ = {};
 }
 
-// f(target, label) for each successor of state v, from the adjacency array.
+// Called where no thread runs, before a batch is expanded: every state of the batch has an id below the
+// store's id bound. The recording stops (the liveness pass then regenerates successors) when it would not
+// leave room for the store's next growth and the liveness pass, or an entry overflowed adj_pack.
+template <int W>
+void Search<W>::prepare_recording() {
+    if (!record_) return;
+    if (adj_parts_.empty()) adj_parts_.resize(std::size_t(threads_));
+    const std::uint64_t rest = store_.bytes_after_growth() + frontier_bytes_ + std::uint64_t(store_.id_bound()) * 13;
+    if (record_overflow_.load() || !adjacency_fits(rest)) {
+        drop_adjacency();
+        return;
+    }
+    if (adj_at_.size() < store_.id_bound()) adj_at_.resize(store_.id_bound());
+}
+
+// State v's recorded edges: its part and the range of entries.
+template <int W>
+typename Search<W>::AdjRange Search<W>::stored_edges(std::uint32_t v) const {
+    const std::uint64_t at = adj_at_[v];
+    const std::uint64_t begin = at & ((std::uint64_t(1) << kAdjBeginBits) - 1);
+    return {&adj_parts_[std::size_t(at >> (kAdjBeginBits + kAdjCountBits))], begin,
+            begin + ((at >> kAdjBeginBits) & ((std::uint64_t(1) << kAdjCountBits) - 1))};
+}
+
+// f(target, label) for each recorded successor of state v.
 template <int W>
 template <class F>
 void Search<W>::for_each_stored_edge(std::uint32_t v, F&& f) const {
-    const auto it = std::upper_bound(adj_parts_.begin(), adj_parts_.end(), std::size_t(v),
-                                     [](std::size_t x, const AdjPart& p) { return x < p.lo; });
-    const AdjPart& part = *(it - 1);
-    for (std::uint64_t e = adj_off_[v]; e < adj_off_[v + 1]; ++e) f(part.to[e - part.base], part.label[e - part.base]);
+    const AdjRange r = stored_edges(v);
+    for (std::uint64_t e = r.begin; e < r.end; ++e) f(r.part->target(e), r.part->label_of(e));
 }
 
 // f(target, socket or -1 for the cache refresh, fairness class, whether the socket's configuration changes)
@@ -102,7 +82,7 @@ void Search<W>::for_each_stored_edge(std::uint32_t v, F&& f) const {
 template <int W>
 template <class F>
 void Search<W>::for_each_internal_move(std::uint32_t u, const K& k, std::uint32_t cid, F&& f) {
-    if (!adj_off_.empty()) {
+    if (record_) {
         for_each_stored_edge(u, [&](std::uint32_t w, std::uint8_t label) {
             if (comp_[w] != cid) return;
             if (label == kCacheRefresh) f(w, -1, model::Fairness::none, false);
@@ -123,8 +103,9 @@ bool Search<W>::liveness() {
     constexpr std::uint32_t kUnvisited = 0xffffffffu;
     const std::size_t total = store_.id_bound();
     const bool lossy = store_.kind() != StoreKind::full;  // states are known only along the DFS
-    HugeVector<std::uint32_t> index(total, kUnvisited), low(total);
-    std::vector<bool> on_stack(total, false);
+    HugeVector<std::uint32_t> index(total), low(total);
+    // Bits, so that the test most edges take (a state seen before, off the stack) stays in the cache.
+    std::vector<bool> visited(total, false), on_stack(total, false);
     comp_.assign(total, kUnvisited);
     std::vector<std::uint32_t> stack, members;
     Components cand;  // with the adjacency array: the components left to judge
@@ -140,15 +121,17 @@ bool Search<W>::liveness() {
     std::uint32_t counter = 0, next_comp = 0;
     std::vector<bool> self_loop(total, false);
     std::vector<std::pair<K, std::uint64_t>> succ;
-    const bool stored = !adj_off_.empty();
+    const bool stored = record_;
     auto push = [&](std::uint32_t v, const K& key) {
         index[v] = low[v] = counter++;
+        visited[v] = true;
         stack.push_back(v);
         if (lossy) stack_keys.push_back(key);
         on_stack[v] = true;
         const std::size_t begin = edge_to.size();
         if (stored) {
-            for_each_stored_edge(v, [&](std::uint32_t w, std::uint8_t) { edge_to.push_back(w); });
+            const AdjRange r = stored_edges(v);  // the labels left unread
+            for (std::uint64_t e = r.begin; e < r.end; ++e) edge_to.push_back(r.part->target(e));
         } else {
             succ.clear();
             successor_classes(key, succ, [](int, const SockMove*) {});
@@ -161,7 +144,7 @@ bool Search<W>::liveness() {
     };
     // Every state is reachable from the initial ones.
     for (std::size_t r = 0; r < initial_.size(); ++r) {
-        if (index[initial_ids_[r]] != kUnvisited) continue;
+        if (visited[initial_ids_[r]]) continue;
         push(initial_ids_[r], initial_[r]);
         while (!frames.empty()) {
             Frame& f = frames.back();
@@ -169,7 +152,7 @@ bool Search<W>::liveness() {
                 const std::size_t e = f.pos++;
                 const std::uint32_t w = edge_to[e];
                 if (w == f.v) self_loop[w] = true;
-                if (index[w] == kUnvisited) {
+                if (!visited[w]) {
                     if ((counter & 0xfff) == 0 && out_of_time()) return false;
                     push(w, stored ? K{} : edge_key[e]);
                 }
@@ -333,6 +316,7 @@ ExploreSpec Search<W>::confirmation_spec() const {
     sub.progress.on = false;
     sub.properties = 0;
     sub.cluster = nullptr;
+    sub.threads = 1;  // a confirmation search is small: more threads would only be started and joined
     const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
     if (spec_.time_limit_seconds > 0) sub.time_limit_seconds = std::max(0.001, spec_.time_limit_seconds - elapsed);
     constexpr std::uint64_t kConfirmStates = 1ull << 24;

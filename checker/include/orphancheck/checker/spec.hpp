@@ -98,6 +98,9 @@ struct ExploreSpec {
     // Threads of the breadth-first pass (the store is split by hash into one shard per thread).
     // Only the table engine runs threaded; graphs, socket moves and the MSM engine use one.
     int threads = 1;
+    // The breadth-first pass records the graph's edges for the liveness pass when memory allows (full store);
+    // false makes the liveness pass regenerate every state's successors (tests and benchmarks compare the two).
+    bool record_edges = true;
     std::uint64_t bitstate_bytes = 256ull << 20;  // size of the bit array of StoreKind::bitstate
     bool collect_socket_moves = false;  // fill ExploreResult::socket_moves (table engine)
     // The processes the search runs across (mpirun), or nullptr: one process. With more than one rank each
