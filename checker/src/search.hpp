@@ -246,7 +246,7 @@ private:
         std::uint32_t parent;
         std::uint16_t ordinal;  // which successor of its parent
         PropertyMask step;      // step properties the move to it violates
-        std::uint64_t edge;     // recording edges: its entry in the expanding thread's part of the adjacency
+        std::uint32_t edge;     // recording edges: its entry in the expanding thread's part (below 2^32)
     };
     // What one thread of the breadth-first pass produces for one batch of states.
     struct Worker {

@@ -116,10 +116,10 @@ void Search<W>::expand(const Item& it, Worker& w, int t) {
             const std::uint64_t h = hash_key(c);
             if (threads_ == 1) store_.prefetch(h);  // inserted right away
             only_self = only_self && c == k;
-            std::uint64_t edge = 0;
+            std::uint32_t edge = 0;
             if (edges)  // its id comes in phase 2
-                edge = edges->push(mv ? edge_label(s, label_fairness(mv->label), mv->next != combo(k, s))
-                                      : kCacheRefresh);
+                edge = std::uint32_t(edges->push(mv ? edge_label(s, label_fairness(mv->label), mv->next != combo(k, s))
+                                      : kCacheRefresh));
             w.out[std::size_t(store_.shard_of(h))].push_back(
                 {c, h, it.id, ordinal++, mv ? PropertyMask(mv->violates) & wanted : PropertyMask(0), edge});
         },
@@ -127,7 +127,7 @@ void Search<W>::expand(const Item& it, Worker& w, int t) {
     w.transitions += taken;
     if (edges) {
         const std::uint64_t count = edges->size - begin;
-        if (count >> kAdjCountBits || begin >> kAdjBeginBits) record_overflow_.store(true);
+        if (count >> kAdjCountBits) record_overflow_.store(true);
         else adj_at_[it.id] = adj_pack(t, count, begin);
     }
     std::vector<bool>& seen = w.seen[std::size_t(case_of(k))];

@@ -47,13 +47,17 @@ void Search<W>::drop_adjacency() {
 
 // Called where no thread runs, before a batch is expanded: every state of the batch has an id below the
 // store's id bound. The recording stops (the liveness pass then regenerates successors) when it would not
-// leave room for the store's next growth and the liveness pass, or an entry overflowed adj_pack.
+// leave room for the store's next growth and the liveness pass, a state had more successors than adj_pack
+// counts, or a part could pass 2^32 entries in this batch (a batch adds fewer than 2^31: 16,384 states of
+// fewer than 2^16 successors each).
 template <int W>
 void Search<W>::prepare_recording() {
     if (!record_) return;
     if (adj_parts_.empty()) adj_parts_.resize(std::size_t(threads_));
     const std::uint64_t rest = store_.bytes_after_growth() + frontier_bytes_ + std::uint64_t(store_.id_bound()) * 13;
-    if (record_overflow_.load() || !adjacency_fits(rest)) {
+    const bool full = std::any_of(adj_parts_.begin(), adj_parts_.end(),
+                                  [](const AdjPart& p) { return p.size >> 31 != 0; });
+    if (record_overflow_.load() || full || !adjacency_fits(rest)) {
         drop_adjacency();
         return;
     }
