@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace orphancheck::checker {
@@ -41,5 +43,28 @@ struct HugePageAllocator {
 
 template <class T>
 using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
+// A fixed-size array from HugePageAllocator left uninitialized: its pages are touched first by the writes
+// that fill it (a HugeVector of that size would write it twice, zeros first).
+template <class T>
+class HugeBlock {
+    static_assert(std::is_trivially_default_constructible_v<T> && std::is_trivially_destructible_v<T>);
+
+public:
+    explicit HugeBlock(std::size_t n) : n_(n), p_(HugePageAllocator<T>().allocate(n)) {}
+    HugeBlock(HugeBlock&& o) noexcept : n_(std::exchange(o.n_, 0)), p_(std::exchange(o.p_, nullptr)) {}
+    HugeBlock(const HugeBlock&) = delete;
+    HugeBlock& operator=(const HugeBlock&) = delete;
+    HugeBlock& operator=(HugeBlock&&) = delete;
+    ~HugeBlock() {
+        if (p_) HugePageAllocator<T>().deallocate(p_, n_);
+    }
+    T& operator[](std::size_t i) { return p_[i]; }
+    const T& operator[](std::size_t i) const { return p_[i]; }
+
+private:
+    std::size_t n_;
+    T* p_;
+};
 
 }  // namespace orphancheck::checker

@@ -387,8 +387,8 @@ private:
         // In blocks of 2^20 entries that never move once written: no copies and no doubling while it grows.
         static constexpr int kShift = 20;
         static constexpr std::uint64_t kMask = (std::uint64_t(1) << kShift) - 1;
-        std::vector<HugeVector<std::uint32_t>> to;
-        std::vector<HugeVector<std::uint8_t>> label;
+        std::vector<HugeBlock<std::uint32_t>> to;
+        std::vector<HugeBlock<std::uint8_t>> label;
         std::uint64_t size = 0;
         std::uint64_t push(std::uint8_t l) {  // a new entry labelled l, its target to come
             if ((size & kMask) == 0) {
@@ -409,7 +409,12 @@ private:
     }
     bool record_ = false;  // the breadth-first pass records edges into adj_parts_ and adj_at_
     std::atomic<bool> record_overflow_{false};  // an entry did not fit adj_pack: the recording is dropped
-    HugeVector<std::uint64_t> adj_at_;
+    // adj_at_ in blocks of 2^20 states, added as the ids grow (never copied, never zeroed: every expanded
+    // state's entry is written before it is read).
+    static constexpr int kAtShift = 20;
+    std::vector<HugeBlock<std::uint64_t>> adj_at_;
+    std::uint64_t& adj_at(std::uint32_t v) { return adj_at_[v >> kAtShift][v & ((1u << kAtShift) - 1)]; }
+    std::uint64_t adj_at(std::uint32_t v) const { return adj_at_[v >> kAtShift][v & ((1u << kAtShift) - 1)]; }
     std::vector<AdjPart> adj_parts_;
     std::uint64_t transitions_ = 0;
     std::uint32_t depth_ = 0;

@@ -128,7 +128,7 @@ void Search<W>::expand(const Item& it, Worker& w, int t) {
     if (edges) {
         const std::uint64_t count = edges->size - begin;
         if (count >> kAdjCountBits) record_overflow_.store(true);
-        else adj_at_[it.id] = adj_pack(t, count, begin);
+        else adj_at(it.id) = adj_pack(t, count, begin);
     }
     std::vector<bool>& seen = w.seen[std::size_t(case_of(k))];
     for (int s = 0; s < n_; ++s) {

@@ -20,7 +20,7 @@ namespace orphancheck::checker {
 // position per state.
 template <int W>
 std::uint64_t Search<W>::adjacency_bytes() const {
-    std::uint64_t b = adj_at_.capacity() * sizeof(std::uint64_t);
+    std::uint64_t b = adj_at_.size() * (std::uint64_t(1) << kAtShift) * sizeof(std::uint64_t);
     for (const AdjPart& p : adj_parts_) b += p.to.size() * (AdjPart::kMask + 1) * (sizeof(std::uint32_t) + 1);
     return b;
 }
@@ -41,8 +41,8 @@ bool Search<W>::adjacency_fits(std::uint64_t liveness_bytes) const {
 template <int W>
 void Search<W>::drop_adjacency() {
     record_ = false;
-    adj_at_ = {};
-    adj_parts_ = {};
+    std::vector<HugeBlock<std::uint64_t>>().swap(adj_at_);
+    std::vector<AdjPart>().swap(adj_parts_);
 }
 
 // Called where no thread runs, before a batch is expanded: every state of the batch has an id below the
@@ -61,13 +61,13 @@ void Search<W>::prepare_recording() {
         drop_adjacency();
         return;
     }
-    if (adj_at_.size() < store_.id_bound()) adj_at_.resize(store_.id_bound());
+    while (adj_at_.size() << kAtShift < store_.id_bound()) adj_at_.emplace_back(std::size_t(1) << kAtShift);
 }
 
 // State v's recorded edges: its part and the range of entries.
 template <int W>
 typename Search<W>::AdjRange Search<W>::stored_edges(std::uint32_t v) const {
-    const std::uint64_t at = adj_at_[v];
+    const std::uint64_t at = adj_at(v);
     const std::uint64_t begin = at & ((std::uint64_t(1) << kAdjBeginBits) - 1);
     return {&adj_parts_[std::size_t(at >> (kAdjBeginBits + kAdjCountBits))], begin,
             begin + ((at >> kAdjBeginBits) & ((std::uint64_t(1) << kAdjCountBits) - 1))};
