@@ -117,9 +117,11 @@ void Search<W>::expand(const Item& it, Worker& w, int t) {
             if (threads_ == 1) store_.prefetch(h);  // inserted right away
             only_self = only_self && c == k;
             std::uint32_t edge = 0;
-            if (edges)  // its id comes in phase 2
-                edge = std::uint32_t(edges->push(mv ? edge_label(s, label_fairness(mv->label), mv->next != combo(k, s))
-                                      : kCacheRefresh));
+            if (edges) {  // its target's id comes in phase 2
+                const std::uint8_t label =
+                    mv ? edge_label(s, label_fairness(mv->label), mv->next != combo(k, s)) : kCacheRefresh;
+                edge = std::uint32_t(edges->push(label));
+            }
             w.out[std::size_t(store_.shard_of(h))].push_back(
                 {c, h, it.id, ordinal++, mv ? PropertyMask(mv->violates) & wanted : PropertyMask(0), edge});
         },
