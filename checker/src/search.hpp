@@ -318,7 +318,7 @@ private:
         std::vector<std::size_t> ends;
     };
     bool evaluate_components(const Components& cand);
-    // An edge label of the adjacency array: socket (4 bits), fairness class (3 bits), whether the socket's
+    // A recorded edge's label: socket (4 bits), fairness class (3 bits), whether the socket's
     // configuration changes (1 bit); kCacheRefresh for the orphan cache's refresh.
     static constexpr std::uint8_t kCacheRefresh = 0x0f;
     static_assert(kMaxSockets < 15 && model::kFairClasses < 8, "an edge label holds a socket and a class");

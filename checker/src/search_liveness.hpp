@@ -107,14 +107,13 @@ bool Search<W>::liveness() {
     constexpr std::uint32_t kUnvisited = 0xffffffffu;
     const std::size_t total = store_.id_bound();
     const bool lossy = store_.kind() != StoreKind::full;  // states are known only along the DFS
-    HugeVector<std::uint32_t> index(total), low(total);
-    // Bits, so that the test most edges take (a state seen before, off the stack) stays in the cache.
-    std::vector<bool> visited(total, false), on_stack(total, false);
+    HugeVector<std::uint32_t> index(total, kUnvisited), low(total);
+    std::vector<bool> on_stack(total, false);
     comp_.assign(total, kUnvisited);
     std::vector<std::uint32_t> stack, members;
-    Components cand;  // with the adjacency array: the components left to judge
+    Components cand;  // with recorded edges: the components left to judge
     std::vector<K> stack_keys;  // lossy stores
-    // The successors of the states on the walk: their ids, and without the adjacency array their keys.
+    // The successors of the states on the walk: their ids, and without recorded edges their keys.
     std::vector<std::uint32_t> edge_to;
     std::vector<K> edge_key;
     struct Frame {
@@ -128,7 +127,6 @@ bool Search<W>::liveness() {
     const bool stored = record_;
     auto push = [&](std::uint32_t v, const K& key) {
         index[v] = low[v] = counter++;
-        visited[v] = true;
         stack.push_back(v);
         if (lossy) stack_keys.push_back(key);
         on_stack[v] = true;
@@ -148,7 +146,7 @@ bool Search<W>::liveness() {
     };
     // Every state is reachable from the initial ones.
     for (std::size_t r = 0; r < initial_.size(); ++r) {
-        if (visited[initial_ids_[r]]) continue;
+        if (index[initial_ids_[r]] != kUnvisited) continue;
         push(initial_ids_[r], initial_[r]);
         while (!frames.empty()) {
             Frame& f = frames.back();
@@ -156,7 +154,7 @@ bool Search<W>::liveness() {
                 const std::size_t e = f.pos++;
                 const std::uint32_t w = edge_to[e];
                 if (w == f.v) self_loop[w] = true;
-                if (!visited[w]) {
+                if (index[w] == kUnvisited) {
                     if ((counter & 0xfff) == 0 && out_of_time()) return false;
                     push(w, stored ? K{} : edge_key[e]);
                 }
@@ -183,8 +181,8 @@ bool Search<W>::liveness() {
                 comp_[w] = next_comp;
                 members.push_back(w);
             } while (w != v);
-            // Most components are single states without a self-loop: no cycle there. With the adjacency
-            // array the others are judged afterwards, on every thread.
+            // Most components are single states without a self-loop: no cycle there. With recorded
+            // edges the others are judged afterwards, on every thread.
             if (members.size() > 1 || self_loop[v]) {
                 if (stored) {
                     cand.cids.push_back(next_comp);
