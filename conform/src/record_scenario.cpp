@@ -275,6 +275,10 @@ RunRecord record_scenario(const Scenario& sc) {
     // Listener side: ours are the listener and the connections it never accepts; the clients are the peers.
     std::vector<int> ours, peers;
     std::vector<Endpoints> ports;
+    // Connecting sockets: time 0 comes before the first SYN, so that the SYN's retransmission timer (1 s) counts
+    // from before time 0, never after it (under ASan the sampler started ms after connect(): a SYN-ACK let in
+    // at the retransmission showed ESTABLISHED at 0.993 s, "too soon", CI rehearsal 2026-12-08).
+    Clock::time_point first_syn = start;
     if (listener_side) {
         ours.push_back(listener);
         ports.push_back({kPort, 0});
@@ -284,6 +288,7 @@ RunRecord record_scenario(const Scenario& sc) {
         if (zero_window) set_int_option(fd, SOL_SOCKET, SO_SNDBUF, kOurSndbuf, "SO_SNDBUF");
         if (sc.connecting) {  // connect() in progress: our SYN out, the SYN-ACK dropped; nobody accepts
             set_blocking(fd, false);
+            if (i == 0) first_syn = Clock::now();
             if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0)
                 throw std::runtime_error("connect: completed at once (a connecting socket must stay in SYN_SENT)");
             if (errno != EINPROGRESS) checked(-1, "connect");
@@ -311,7 +316,8 @@ RunRecord record_scenario(const Scenario& sc) {
     rec.shut_at.assign(ports.size(), -1);
     if (listener_side) sleep_ms(5);  // the last client's ACK taken by its listener (a child or a dropped ACK)
     const auto mib_before = read_tcp_ext();
-    Sampler sampler(ports, read_sockstat().orphan, listener_side, sc.connecting, listener_side ? start : Clock::now());
+    Sampler sampler(ports, read_sockstat().orphan, listener_side, sc.connecting,
+                    listener_side ? start : sc.connecting ? first_syn : Clock::now());
     std::vector<std::jthread> lingering;  // close() calls that wait (SO_LINGER > 0); joined on every way out
     std::vector<std::jthread> readers;    // the peer reading again (peer_read); stopped before its sockets close
     sleep_ms(20);  // a first sample of the established connections
